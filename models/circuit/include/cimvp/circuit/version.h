@@ -1,0 +1,5 @@
+#pragma once
+namespace cimvp {
+/// cimvp version string ("major.minor.patch").
+const char* version();
+}  // namespace cimvp

@@ -1,0 +1,64 @@
+// Plain, typed configuration structs that cimvp modules take in their constructors.
+//
+// No SystemC, no YAML here: the platform layer (platforms/) parses YAML into these
+// structs and validates them; models only read them.  Every field carries its unit in
+// its name (…_ns, …_bytes) and its default is the documented default (docs/configuration.md).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cimvp {
+
+/// DRAM model (cimvp::Memory).
+struct MemoryConfig {
+  std::uint64_t size_bytes = 64ull << 20;  ///< 64 MiB
+  double read_latency_ns = 50.0;           ///< fixed access latency of a read transaction
+  double write_latency_ns = 50.0;          ///< fixed access latency of a write transaction
+  double bytes_per_ns = 16.0;              ///< streaming bandwidth added per byte moved
+  bool dmi = true;                         ///< grant DMI to initiators that ask
+};
+
+/// One entry of the interconnect address map: target `target` sees addresses
+/// [base, base + size) translated to [0, size).
+struct AddressRange {
+  std::string target;
+  std::uint64_t base = 0;
+  std::uint64_t size = 0;
+};
+
+/// Address-decoding interconnect (cimvp::Router).
+struct RouterConfig {
+  std::vector<AddressRange> map;  ///< non-overlapping ranges, one per target socket
+  double latency_ns = 1.0;        ///< added to every routed transaction
+};
+
+/// MMIO-programmed host DMA (cimvp::HostDma).
+struct HostDmaConfig {
+  double clock_period_ns = 1.0;    ///< DMA engine clock
+  unsigned bus_width_bytes = 8;    ///< data bus width: one beat moves this many bytes
+  unsigned burst_bytes = 64;       ///< bytes per TLM transaction (a burst)
+  double setup_latency_ns = 10.0;  ///< start-up latency after CTRL.START
+  bool use_dmi = true;             ///< use DMI to memory when granted
+};
+
+/// Firmware-like host driver thread (cimvp::Host).
+struct HostConfig {
+  double clock_period_ns = 1.0;  ///< host CPU clock (per-access cost of read32/write32)
+  unsigned cycles_per_access = 4;
+};
+
+/// Whole platform (assembled by platforms/).
+struct PlatformConfig {
+  std::string name = "default";
+  double clock_period_ns = 1.0;  ///< system clock
+  double quantum_ns = 1000.0;    ///< global TLM quantum (only the platform sets it)
+  std::uint64_t seed = 1;        ///< master seed for every seeded non-ideality
+  MemoryConfig memory;
+  HostDmaConfig dma;
+  HostConfig host;
+  RouterConfig router;
+};
+
+}  // namespace cimvp

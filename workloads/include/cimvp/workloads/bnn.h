@@ -1,0 +1,52 @@
+// A trained binary neural network (MLP) as the trainer exports it and as the golden
+// reference, the firmware-like driver and the hardware consume it.
+//
+// Semantics (docs/workloads.md):
+//   layer l computes integer pre-activations s_j = Σ_k W[j][k] · x_k  with W ∈ {±1}.
+//   Hidden layers: batch norm folded into one integer threshold per neuron:
+//       fire_j = flip_j ? (s_j <= threshold_j) : (s_j >= threshold_j)
+//     (flip_j is set when the batch-norm γ_j < 0).  The output of a fired neuron is
+//     1 (HBNN, inputs of the next layer in {0,1}) or +1 (XNOR, inputs in {±1}); a neuron
+//     that does not fire outputs 0 (HBNN) or −1 (XNOR).
+//   Last layer: outputs the sums s_j; the class is argmax_j (scale_j · s_j + bias_j),
+//     the folded batch norm of the last layer (ties go to the lowest index).
+//   First layer input: either binarized pixels (pixel >= input_threshold → 1 / +1,
+//     else 0 / −1) or bit-serial: the `input_bits` most significant bits of each 8-bit
+//     pixel, x = Σ_b 2^b · x_b with x_b ∈ {0,1}, each bit plane applied with AND
+//     (HBNN) semantics and the plane sums shifted and added.
+#pragma once
+
+#include "cimvp/circuit/cell_mode.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cimvp {
+
+/// How the first layer receives the image.
+enum class InputEncoding : std::uint8_t {
+  binarized = 0,   ///< pixel >= input_threshold → 1 (+1), else 0 (−1 in XNOR mode)
+  bit_serial = 1,  ///< input_bits MSBs of the 8-bit pixel, one bit plane per array pass
+};
+
+struct BnnLayer {
+  unsigned inputs = 0;                ///< K
+  unsigned outputs = 0;               ///< M
+  std::vector<std::int8_t> weights;   ///< M×K row-major (neuron j, input k), each ±1
+  std::vector<std::int32_t> threshold;  ///< M, hidden layers only
+  std::vector<std::uint8_t> flip;       ///< M, hidden layers only (1 when γ < 0)
+  std::vector<float> scale;             ///< M, last layer only
+  std::vector<float> bias;              ///< M, last layer only
+};
+
+struct BnnNetwork {
+  CellMode mode = CellMode::xnor_8t;
+  InputEncoding input = InputEncoding::binarized;
+  unsigned input_bits = 8;          ///< bit_serial: number of pixel MSBs used (1..8)
+  unsigned input_threshold = 128;   ///< binarized: pixel threshold (0..255)
+  std::vector<BnnLayer> layers;     ///< hidden layers, then the output layer
+  std::string description;          ///< free text (data set, command, seed)
+};
+
+}  // namespace cimvp
