@@ -47,11 +47,14 @@ struct HostDmaConfig {
 struct HostConfig {
   double clock_period_ns = 1.0;  ///< host CPU clock (per-access cost of read32/write32)
   unsigned cycles_per_access = 4;
+  unsigned irq_lines = 4;        ///< number of interrupt inputs (Host::irq vector size)
+  unsigned bus_width_bytes = 8;  ///< bytes per bus transaction of write_block/read_block
 };
 
 /// Whole platform (assembled by platforms/).
 struct PlatformConfig {
   std::string name = "default";
+  std::string description;       ///< one line shown by `cimvp --list-platforms`
   double clock_period_ns = 1.0;  ///< system clock
   double quantum_ns = 1000.0;    ///< global TLM quantum (only the platform sets it)
   std::uint64_t seed = 1;        ///< master seed for every seeded non-ideality

@@ -1,0 +1,199 @@
+// One R×C sub-array of the parallel SRAM BNN macro and its column sensing
+// (docs/circuit.md, "Sub-array").
+//
+// Column c of a sub-array holds the weights of one output neuron over the R rows the
+// sub-array covers.  An evaluation drives the word lines with a batch of N input vectors
+// and yields N×C sensed values, in three separable steps:
+//   1. array contents + inputs → analog column quantity per sensing segment
+//      (partial_sums(): ideal integer PS; analog_partial_sums(): with per-cell factors),
+//   2. sensing: the MLSA of each column maps it to a level (SenseTable / Quantizer),
+//   3. digital: level values (half PS units) are added (accumulate()).
+// accumulate() fuses the three steps; without cell variation its inner loop is one
+// XOR/AND + popcount + table look-up + add per (input, column).
+#pragma once
+
+#include "cimvp/circuit/bitpack.h"
+#include "cimvp/circuit/cell_mode.h"
+#include "cimvp/circuit/quantizer.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cimvp {
+
+/// How the rows of a sub-array are read.
+enum class AccessMode : std::uint8_t {
+  parallel = 0,    ///< all active rows at once, one MLSA conversion per column
+  group = 1,       ///< groups of group_rows rows, one MLSA conversion per group and column
+  row_by_row = 2,  ///< conventional: one row per read, 1-bit sensing, exact digital MAC
+};
+
+const char* to_string(AccessMode a);
+/// Parses "parallel" | "group" | "row_by_row"; throws std::invalid_argument otherwise.
+AccessMode parse_access_mode(const std::string& s);
+
+constexpr unsigned kMaxSubArrayRows = 1024;
+constexpr unsigned kMaxSubArrayCols = 4096;
+
+struct SubArrayConfig {
+  unsigned rows = 64;                    ///< R, 1..1024
+  unsigned cols = 64;                    ///< C, 1..4096
+  CellMode mode = CellMode::xnor_8t;
+  AccessMode access = AccessMode::parallel;
+  unsigned group_rows = 8;               ///< g for AccessMode::group, 1..rows
+  /// Throws std::invalid_argument naming the field and the allowed range.
+  void validate() const;
+};
+
+/// Per-cell current variation: each cell's contribution is scaled by 1 + N(0, sigma).
+struct CellVariationConfig {
+  double sigma = 0.0;        ///< relative σ of the cell current (>= 0); 0 = ideal cells
+  std::uint64_t seed = 1;
+  void validate() const;
+};
+
+/// Events of an evaluation, for the SystemC counters and the PPA model.
+struct ArrayActivity {
+  std::uint64_t array_reads = 0;           ///< read cycles of one sub-array
+  std::uint64_t wordline_activations = 0;  ///< word lines driven (WL or WLB)
+  std::uint64_t mlsa_conversions = 0;      ///< multi-level conversions (one column, one read)
+  std::uint64_t sa_reads = 0;              ///< 1-bit sense-amplifier reads (row_by_row)
+  std::uint64_t accumulations = 0;         ///< sensed values added into digital sums
+  std::uint64_t binary_macs = 0;           ///< useful binary multiply-accumulates (active cells × inputs)
+
+  ArrayActivity& operator+=(const ArrayActivity& o);
+  bool operator==(const ArrayActivity& o) const;
+  bool operator!=(const ArrayActivity& o) const { return !(*this == o); }
+};
+
+/// Rows [first_row, first_row + rows) sensed together in one read.
+struct Segment {
+  unsigned first_row = 0;
+  unsigned rows = 0;
+};
+
+/// Random reference offsets of the MLSAs of one sub-array: one MLSA per column, each
+/// with `refs` comparators, offset N(0, sigma) each (PS units), drawn column by column.
+class MlsaOffsets {
+ public:
+  MlsaOffsets() = default;
+  MlsaOffsets(unsigned cols, unsigned refs, double sigma, std::uint64_t seed);
+  bool empty() const { return v_.empty(); }
+  unsigned cols() const { return cols_; }
+  unsigned refs() const { return refs_; }
+  /// The offsets of column c's comparators, nullptr when empty().
+  const double* column(unsigned c) const { return v_.empty() ? nullptr : v_.data() + std::size_t{c} * refs_; }
+
+ private:
+  unsigned cols_ = 0;
+  unsigned refs_ = 0;
+  std::vector<double> v_;
+};
+
+/// The programmed MLSAs of one sub-array for one evaluation: a nominal transfer function
+/// per sensing segment, shifted per column by that column's MLSA offsets, compiled into
+/// look-up tables lut(s, c)[t] (t = LUT index of the PS, see PsRange).
+class SenseTable {
+ public:
+  SenseTable() = default;
+  SenseTable(std::vector<Quantizer> per_segment, unsigned cols, const MlsaOffsets& offsets = MlsaOffsets());
+
+  unsigned segments() const { return static_cast<unsigned>(q_.size()); }
+  unsigned cols() const { return cols_; }
+  const Quantizer& quantizer(unsigned s) const { return q_[s]; }
+  const std::int32_t* lut(unsigned s, unsigned c) const { return lut_.data() + lut_start_[std::size_t{s} * cols_ + c]; }
+  /// Sensed value (half units) of an analog value on column c, segment s.
+  std::int32_t sense(unsigned s, unsigned c, double analog) const;
+
+ private:
+  std::vector<Quantizer> q_;
+  unsigned cols_ = 0;
+  unsigned refs_per_col_ = 0;
+  std::vector<double> offsets_;  ///< cols × refs_per_col_, or empty
+  std::vector<std::int32_t> lut_;
+  std::vector<std::uint32_t> lut_start_;
+};
+
+class SubArray {
+ public:
+  explicit SubArray(const SubArrayConfig& cfg);
+
+  const SubArrayConfig& config() const { return cfg_; }
+
+  /// Stores the weights: cell (r, c) = w[c·col_stride + r] (±1) for r < n_rows,
+  /// c < n_cols.  Other cells are padding: their word lines are never driven and their
+  /// columns never sensed.  Throws on bad sizes or values.
+  void program(const std::int8_t* w, unsigned n_rows, unsigned n_cols, std::size_t col_stride);
+  unsigned active_rows() const { return n_rows_; }
+  unsigned active_cols() const { return n_cols_; }
+  /// Stored weight (±1), 0 for a padding cell.
+  int weight(unsigned r, unsigned c) const;
+  std::size_t words_per_column() const { return wpc_; }
+  const Word* column_bits(unsigned c) const { return wbits_.data() + c * wpc_; }
+
+  /// The sensing segments of the active rows for the access mode (parallel: one;
+  /// group: ⌈n/g⌉ of g rows, the last may be shorter; row_by_row: one per row).
+  const std::vector<Segment>& segments() const { return segs_; }
+
+  /// Per-cell current factors 1 + N(0, sigma), drawn row-major over all R×C cells from
+  /// std::mt19937_64(seed).  sigma == 0 restores ideal cells.
+  void set_cell_variation(double sigma, std::uint64_t seed);
+  /// Arbitrary per-cell factors (R×C row-major; e.g. RRAM conductance spread).  Empty = ideal.
+  void set_cell_factors(std::vector<double> factors);
+  bool has_cell_factors() const { return !factors_.empty(); }
+  double cell_factor(unsigned r, unsigned c) const { return factors_.empty() ? 1.0 : factors_[std::size_t{r} * cfg_.cols + c]; }
+
+  // Inputs: x points at n_inputs packed vectors, x_stride words apart, each holding at
+  // least words_per_column() words; bit r drives row r (bits of padding rows are ignored).
+
+  /// Step 1, ideal: ps[(n·S + s)·active_cols() + c] = Σ_{r in segment s} w[r][c]·x_n[r].
+  void partial_sums(const Word* x, std::size_t x_stride, std::size_t n_inputs, InputKind kind,
+                    std::vector<std::int32_t>& ps) const;
+  /// Step 1, analog: as partial_sums() with each driven cell contributing
+  /// w·x·factor(r, c)·row_gain[r] (row_gain nullable = all 1).
+  void analog_partial_sums(const Word* x, std::size_t x_stride, std::size_t n_inputs, InputKind kind,
+                           const double* row_gain, std::vector<double>& out) const;
+
+  /// Steps 1–3: for every input n and active column c,
+  ///   acc[n·acc_stride + c] += 2^shift · Σ_s sensed(n, s, c)        (half PS units)
+  /// parallel / group: sensed = sense.lut(s, c)[t(PS)], or the MLSA applied to the analog
+  /// value when cell factors are set; row_by_row: the exact 2·PS (digital, `sense` unused).
+  /// Adds the events to *activity when non-null.
+  void accumulate(const Word* x, std::size_t x_stride, std::size_t n_inputs, InputKind kind,
+                  const SenseTable& sense, unsigned shift, std::int32_t* acc, std::size_t acc_stride,
+                  ArrayActivity* activity) const;
+
+  /// The events accumulate() would count, without evaluating.
+  ArrayActivity activity(const Word* x, std::size_t x_stride, std::size_t n_inputs, InputKind kind) const;
+
+  /// Transposed read (two-way SRAM extension, ideal digital model): columns driven by
+  /// signed multi-bit inputs e, rows sensed:
+  ///   out[n·out_stride + r] = Σ_{c < active_cols} w[r][c]·e[n·e_stride + c],  r < active_rows.
+  void transposed_mac(const std::int32_t* e, std::size_t e_stride, std::size_t n_inputs, std::int64_t* out,
+                      std::size_t out_stride) const;
+
+  /// One (word, mask) piece of a segment's rows.
+  struct Piece {
+    std::uint32_t word;
+    Word mask;
+  };
+
+ private:
+  void check_kind(InputKind kind) const;
+  void check_sense(InputKind kind, const SenseTable& sense) const;
+  void rebuild_weights();
+
+  SubArrayConfig cfg_;
+  std::size_t wpc_ = 1;                    ///< words per column
+  unsigned n_rows_ = 0, n_cols_ = 0;       ///< active rows / columns
+  std::vector<Word> wbits_;                ///< C × wpc, column-major, bit 1 = +1
+  std::vector<std::int8_t> w_;             ///< R × C row-major, ±1 (0 = padding)
+  std::vector<Word> active_mask_;          ///< wpc words: active rows
+  std::vector<Segment> segs_;
+  std::vector<std::vector<Piece>> seg_pieces_;
+  std::vector<double> factors_;            ///< R × C row-major, or empty
+  std::vector<double> g_;                  ///< R × C row-major effective weight w·factor (when factors set)
+};
+
+}  // namespace cimvp

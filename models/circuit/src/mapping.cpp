@@ -1,0 +1,238 @@
+#include "cimvp/circuit/mapping.h"
+
+#include "cimvp/circuit/random.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace cimvp {
+
+namespace {
+constexpr std::size_t kChunk = 128;  // inputs evaluated together (keeps the sums in cache)
+// Purposes of the random streams (first id of derive_seed).
+constexpr std::uint64_t kStreamMlsaOffset = 1;
+constexpr std::uint64_t kStreamCellFactor = 2;
+}  // namespace
+
+void MappingConfig::validate() const {
+  array.validate();
+  mlsa.validate();
+  cells.validate();
+}
+
+MappedLayer::MappedLayer(unsigned inputs, unsigned outputs, const std::vector<std::int8_t>& weights, InputKind kind,
+                         unsigned planes, const MappingConfig& cfg, std::uint64_t layer_id)
+    : K_(inputs), M_(outputs), planes_(planes), kind_(kind), cfg_(cfg) {
+  cfg_.validate();
+  if (K_ == 0 || M_ == 0) throw std::invalid_argument("MappedLayer: layer shape must be at least 1x1");
+  if (weights.size() != std::size_t{K_} * M_)
+    throw std::invalid_argument("MappedLayer: " + std::to_string(weights.size()) + " weights, expected M x K = " +
+                                std::to_string(M_) + " x " + std::to_string(K_));
+  if (planes_ < 1 || planes_ > 8)
+    throw std::invalid_argument("MappedLayer: planes = " + std::to_string(planes_) + ", expected 1..8");
+  if (!supports(cfg_.array.mode, kind_))
+    throw std::invalid_argument(std::string("MappedLayer: a ") + to_string(cfg_.array.mode) + " array cannot take " +
+                                to_string(kind_) + " inputs");
+  const unsigned R = cfg_.array.rows, C = cfg_.array.cols;
+  nrb_ = (K_ + R - 1) / R;
+  ncb_ = (M_ + C - 1) / C;
+  wpb_ = words_for_bits(R);
+
+  // Column-major copy of one sub-array's weights: column c = neuron j over rows k.
+  std::vector<std::int8_t> block(std::size_t{R} * C);
+  arrays_.reserve(std::size_t{nrb_} * ncb_);
+  for (unsigned rb = 0; rb < nrb_; ++rb) {
+    const unsigned k0 = rb * R, nr = std::min(R, K_ - k0);
+    for (unsigned cb = 0; cb < ncb_; ++cb) {
+      const unsigned j0 = cb * C, nc = std::min(C, M_ - j0);
+      for (unsigned c = 0; c < nc; ++c)
+        std::copy_n(weights.data() + std::size_t{j0 + c} * K_ + k0, nr, block.data() + std::size_t{c} * R);
+      arrays_.emplace_back(cfg_.array);
+      arrays_.back().program(block.data(), nr, nc, R);
+      if (cfg_.cells.sigma > 0.0)
+        arrays_.back().set_cell_variation(cfg_.cells.sigma,
+                                          derive_seed(cfg_.cells.seed, {kStreamCellFactor, layer_id, rb, cb}));
+      const bool offset = cfg_.mlsa.offset_sigma > 0.0 && cfg_.mlsa.quantization != Quantization::ideal &&
+                          cfg_.array.access != AccessMode::row_by_row;
+      offsets_.push_back(offset ? MlsaOffsets(C, (1u << cfg_.mlsa.bits) - 1, cfg_.mlsa.offset_sigma,
+                                              derive_seed(cfg_.mlsa.seed, {kStreamMlsaOffset, layer_id, rb, cb}))
+                                : MlsaOffsets());
+    }
+  }
+
+  // Nominal transfer functions: linear / ideal now, nonlinear after calibration
+  // (linear until then, but evaluate() refuses to run uncalibrated).
+  nominal_.resize(std::size_t{nrb_} * planes_);
+  histograms_.resize(std::size_t{nrb_} * planes_);
+  for (unsigned rb = 0; rb < nrb_; ++rb) {
+    const auto& segs = sub_array(rb, 0).segments();
+    for (unsigned p = 0; p < planes_; ++p) {
+      auto& qs = nominal_[std::size_t{rb} * planes_ + p];
+      for (const auto& s : segs) {
+        const PsRange range = PsRange::of(s.rows, kind_);
+        qs.push_back(cfg_.mlsa.quantization == Quantization::ideal ? Quantizer::ideal(range)
+                                                                    : Quantizer::linear(range, cfg_.mlsa.bits));
+      }
+    }
+  }
+  build_tables();
+}
+
+void MappedLayer::build_tables() {
+  tables_.clear();
+  if (cfg_.array.access == AccessMode::row_by_row) return;  // digital: no MLSA
+  tables_.reserve(arrays_.size() * planes_);
+  for (unsigned rb = 0; rb < nrb_; ++rb)
+    for (unsigned cb = 0; cb < ncb_; ++cb)
+      for (unsigned p = 0; p < planes_; ++p)
+        tables_.emplace_back(quantizers(rb, p), cfg_.array.cols, offsets_[std::size_t{rb} * ncb_ + cb]);
+}
+
+const SenseTable& MappedLayer::sense_table(unsigned rb, unsigned cb, unsigned p) const {
+  if (tables_.empty()) throw std::logic_error("MappedLayer: row_by_row access has no MLSA sense tables");
+  return tables_.at((std::size_t{rb} * ncb_ + cb) * planes_ + p);
+}
+
+bool MappedLayer::needs_calibration() const {
+  return cfg_.mlsa.quantization == Quantization::nonlinear && cfg_.array.access != AccessMode::row_by_row &&
+         !calibrated_;
+}
+
+void MappedLayer::set_quantizers(unsigned rb, unsigned p, std::vector<Quantizer> per_segment) {
+  if (rb >= nrb_ || p >= planes_)
+    throw std::out_of_range("MappedLayer::set_quantizers: row block " + std::to_string(rb) + " / plane " +
+                            std::to_string(p) + " out of range");
+  const auto& segs = sub_array(rb, 0).segments();
+  if (per_segment.size() != segs.size())
+    throw std::invalid_argument("MappedLayer::set_quantizers: " + std::to_string(per_segment.size()) +
+                                " transfer functions for " + std::to_string(segs.size()) + " sensing segments");
+  for (std::size_t s = 0; s < segs.size(); ++s)
+    if (!(per_segment[s].range() == PsRange::of(segs[s].rows, kind_)))
+      throw std::invalid_argument("MappedLayer::set_quantizers: segment " + std::to_string(s) +
+                                  " range does not match " + std::to_string(segs[s].rows) + " " + to_string(kind_) +
+                                  " rows");
+  nominal_[std::size_t{rb} * planes_ + p] = std::move(per_segment);
+  programmed_.resize(nominal_.size(), 0);
+  programmed_[std::size_t{rb} * planes_ + p] = 1;
+  if (std::all_of(programmed_.begin(), programmed_.end(), [](std::uint8_t v) { return v != 0; })) calibrated_ = true;
+  build_tables();
+}
+
+const PsHistogram& MappedLayer::histogram(unsigned rb, unsigned p, unsigned s) const {
+  return histograms_.at(std::size_t{rb} * planes_ + p).at(s);
+}
+
+MappedLayer::Planes MappedLayer::check_planes(const std::vector<BitMatrix>& planes) const {
+  if (planes.size() != planes_)
+    throw std::invalid_argument("MappedLayer: " + std::to_string(planes.size()) + " input planes, expected " +
+                                std::to_string(planes_));
+  Planes ptrs;
+  for (const auto& m : planes) {
+    if (m.bits() != K_)
+      throw std::invalid_argument("MappedLayer: input vectors of " + std::to_string(m.bits()) + " bits, expected " +
+                                  std::to_string(K_));
+    if (m.rows() != planes[0].rows())
+      throw std::invalid_argument("MappedLayer: input planes hold different numbers of vectors");
+    ptrs.push_back(&m);
+  }
+  return ptrs;
+}
+
+template <typename F>
+void MappedLayer::for_blocks(const Planes& planes, std::size_t n0, std::size_t n,
+                             std::vector<Word>& buf, F&& f) const {
+  const unsigned R = cfg_.array.rows;
+  const bool aligned = R % kWordBits == 0;
+  for (unsigned p = 0; p < planes_; ++p) {
+    const BitMatrix& x = *planes[p];
+    if (aligned) {  // row blocks start on word boundaries: use the input in place
+      for (unsigned rb = 0; rb < nrb_; ++rb) f(rb, p, x.row(n0) + rb * wpb_, x.words(), n);
+    } else {        // re-block: each row block's bits copied to its own words
+      const std::size_t stride = std::size_t{nrb_} * wpb_;
+      buf.assign(n * stride, 0);
+      for (std::size_t i = 0; i < n; ++i)
+        for (unsigned rb = 0; rb < nrb_; ++rb)
+          copy_bits(x.row(n0 + i), std::size_t{rb} * R, std::min(R, K_ - rb * R), buf.data() + i * stride + rb * wpb_);
+      for (unsigned rb = 0; rb < nrb_; ++rb) f(rb, p, buf.data() + rb * wpb_, stride, n);
+    }
+  }
+}
+
+void MappedLayer::calibrate(const std::vector<BitMatrix>& input) {
+  const Planes planes = check_planes(input);
+  if (cfg_.mlsa.quantization != Quantization::nonlinear || cfg_.array.access == AccessMode::row_by_row) return;
+  const std::size_t N = planes[0]->rows();
+  if (N == 0) throw std::invalid_argument("MappedLayer::calibrate: no sample inputs");
+  for (unsigned rb = 0; rb < nrb_; ++rb) {
+    const auto& segs = sub_array(rb, 0).segments();
+    for (unsigned p = 0; p < planes_; ++p) {
+      auto& hs = histograms_[std::size_t{rb} * planes_ + p];
+      hs.clear();
+      for (const auto& s : segs) hs.emplace_back(PsRange::of(s.rows, kind_));
+    }
+  }
+  std::vector<Word> buf;
+  std::vector<std::int32_t> ps;
+  for (std::size_t n0 = 0; n0 < N; n0 += kChunk) {
+    const std::size_t n = std::min(kChunk, N - n0);
+    for_blocks(planes, n0, n, buf, [&](unsigned rb, unsigned p, const Word* x, std::size_t stride, std::size_t cnt) {
+      auto& hs = histograms_[std::size_t{rb} * planes_ + p];
+      const std::size_t S = hs.size();
+      for (unsigned cb = 0; cb < ncb_; ++cb) {
+        const SubArray& a = sub_array(rb, cb);
+        a.partial_sums(x, stride, cnt, kind_, ps);
+        const std::size_t C = a.active_cols();
+        for (std::size_t s = 0; s < S; ++s) {
+          const PsRange r = hs[s].range();
+          for (std::size_t i = 0; i < cnt; ++i)
+            for (std::size_t c = 0; c < C; ++c)
+              hs[s].add_index(static_cast<unsigned>((ps[(i * S + s) * C + c] - r.lo) / r.step));
+        }
+      }
+    });
+  }
+  for (std::size_t i = 0; i < nominal_.size(); ++i)
+    for (std::size_t s = 0; s < nominal_[i].size(); ++s)
+      nominal_[i][s] = Quantizer::nonlinear(histograms_[i][s], cfg_.mlsa.bits);
+  calibrated_ = true;
+  build_tables();
+}
+
+void MappedLayer::evaluate(const std::vector<BitMatrix>& planes, std::vector<std::int32_t>& sums_half,
+                           ArrayActivity* activity) const {
+  evaluate_planes(check_planes(planes), sums_half, activity);
+}
+
+void MappedLayer::evaluate_planes(const Planes& planes, std::vector<std::int32_t>& sums_half,
+                                  ArrayActivity* activity) const {
+  if (needs_calibration())
+    throw std::logic_error("MappedLayer: nonlinear MLSAs used before calibrate()");
+  const std::size_t N = planes[0]->rows();
+  sums_half.assign(N * M_, 0);
+  const unsigned C = cfg_.array.cols;
+  const bool digital = cfg_.array.access == AccessMode::row_by_row;
+  const SenseTable none;
+  std::vector<Word> buf;
+  for (std::size_t n0 = 0; n0 < N; n0 += kChunk) {
+    const std::size_t n = std::min(kChunk, N - n0);
+    for_blocks(planes, n0, n, buf, [&](unsigned rb, unsigned p, const Word* x, std::size_t stride, std::size_t cnt) {
+      for (unsigned cb = 0; cb < ncb_; ++cb) {
+        const SenseTable& t = digital ? none : sense_table(rb, cb, p);
+        sub_array(rb, cb).accumulate(x, stride, cnt, kind_, t, p, sums_half.data() + n0 * M_ + std::size_t{cb} * C,
+                                     M_, activity);
+      }
+    });
+  }
+}
+
+void MappedLayer::evaluate(const BitMatrix& x, std::vector<std::int32_t>& sums_half, ArrayActivity* activity) const {
+  if (planes_ != 1)
+    throw std::invalid_argument("MappedLayer: one input plane given, expected " + std::to_string(planes_));
+  if (x.bits() != K_)
+    throw std::invalid_argument("MappedLayer: input vectors of " + std::to_string(x.bits()) + " bits, expected " +
+                                std::to_string(K_));
+  evaluate_planes(Planes{&x}, sums_half, activity);
+}
+
+}  // namespace cimvp

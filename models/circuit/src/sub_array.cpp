@@ -1,0 +1,544 @@
+#include "cimvp/circuit/sub_array.h"
+
+#include "cimvp/circuit/random.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+// Hot kernels are compiled twice on x86-64 Linux/GCC (with and without the POPCNT
+// instruction) and picked at load time, because the portable x86-64 baseline has no
+// POPCNT and __builtin_popcountll would become a library call.  Results are identical.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define CIMVP_KERNEL __attribute__((target_clones("popcnt", "default")))
+#else
+#define CIMVP_KERNEL
+#endif
+#define CIMVP_INLINE inline __attribute__((always_inline))
+
+namespace cimvp {
+
+const char* to_string(AccessMode a) {
+  switch (a) {
+    case AccessMode::parallel: return "parallel";
+    case AccessMode::group: return "group";
+    case AccessMode::row_by_row: return "row_by_row";
+  }
+  return "?";
+}
+
+AccessMode parse_access_mode(const std::string& s) {
+  if (s == "parallel") return AccessMode::parallel;
+  if (s == "group") return AccessMode::group;
+  if (s == "row_by_row") return AccessMode::row_by_row;
+  throw std::invalid_argument("access mode '" + s + "': expected parallel|group|row_by_row");
+}
+
+void SubArrayConfig::validate() const {
+  auto bad = [](const char* field, unsigned v, const std::string& allowed) {
+    throw std::invalid_argument(std::string("SubArrayConfig.") + field + " = " + std::to_string(v) + ": expected " +
+                                allowed);
+  };
+  if (rows < 1 || rows > kMaxSubArrayRows) bad("rows", rows, "1.." + std::to_string(kMaxSubArrayRows));
+  if (cols < 1 || cols > kMaxSubArrayCols) bad("cols", cols, "1.." + std::to_string(kMaxSubArrayCols));
+  if (mode != CellMode::hbnn_6t && mode != CellMode::xnor_8t)
+    bad("mode", static_cast<unsigned>(mode), "hbnn_6t|xnor_8t");
+  if (access != AccessMode::parallel && access != AccessMode::group && access != AccessMode::row_by_row)
+    bad("access", static_cast<unsigned>(access), "parallel|group|row_by_row");
+  if (access == AccessMode::group && (group_rows < 1 || group_rows > rows))
+    bad("group_rows", group_rows, "1..rows (" + std::to_string(rows) + ")");
+}
+
+void CellVariationConfig::validate() const {
+  if (!(sigma >= 0.0) || !std::isfinite(sigma)) {
+    std::ostringstream os;
+    os << "CellVariationConfig.sigma = " << sigma << ": expected a finite value >= 0 (relative)";
+    throw std::invalid_argument(os.str());
+  }
+}
+
+ArrayActivity& ArrayActivity::operator+=(const ArrayActivity& o) {
+  array_reads += o.array_reads;
+  wordline_activations += o.wordline_activations;
+  mlsa_conversions += o.mlsa_conversions;
+  sa_reads += o.sa_reads;
+  accumulations += o.accumulations;
+  binary_macs += o.binary_macs;
+  return *this;
+}
+
+bool ArrayActivity::operator==(const ArrayActivity& o) const {
+  return array_reads == o.array_reads && wordline_activations == o.wordline_activations &&
+         mlsa_conversions == o.mlsa_conversions && sa_reads == o.sa_reads && accumulations == o.accumulations &&
+         binary_macs == o.binary_macs;
+}
+
+// ---------------------------------------------------------------- MLSA offsets, tables
+
+MlsaOffsets::MlsaOffsets(unsigned cols, unsigned refs, double sigma, std::uint64_t seed) : cols_(cols), refs_(refs) {
+  if (!(sigma >= 0.0) || !std::isfinite(sigma))
+    throw std::invalid_argument("MlsaOffsets: sigma must be finite and >= 0");
+  if (sigma == 0.0 || refs == 0) return;  // empty: ideal references
+  std::mt19937_64 rng(seed);
+  Gaussian gauss;
+  v_.resize(std::size_t{cols} * refs);
+  for (double& o : v_) o = sigma * gauss(rng);
+}
+
+SenseTable::SenseTable(std::vector<Quantizer> per_segment, unsigned cols, const MlsaOffsets& offsets)
+    : q_(std::move(per_segment)), cols_(cols) {
+  const bool shifted = !offsets.empty();
+  if (shifted) {
+    if (offsets.cols() < cols)
+      throw std::invalid_argument("SenseTable: offsets for " + std::to_string(offsets.cols()) + " columns, need " +
+                                  std::to_string(cols));
+    for (const auto& q : q_)
+      if (q.references().size() > offsets.refs())
+        throw std::invalid_argument("SenseTable: a transfer function has " + std::to_string(q.references().size()) +
+                                    " references but the MLSA only " + std::to_string(offsets.refs()));
+    refs_per_col_ = offsets.refs();
+    offsets_.assign(offsets.column(0), offsets.column(0) + std::size_t{offsets.cols()} * offsets.refs());
+  }
+  lut_start_.resize(q_.size() * cols_);
+  for (unsigned s = 0; s < q_.size(); ++s) {
+    const unsigned d = q_[s].range().count;
+    if (!shifted) {
+      const auto start = static_cast<std::uint32_t>(lut_.size());
+      lut_.resize(lut_.size() + d);
+      q_[s].build_lut(nullptr, lut_.data() + start);
+      for (unsigned c = 0; c < cols_; ++c) lut_start_[std::size_t{s} * cols_ + c] = start;
+    } else {
+      for (unsigned c = 0; c < cols_; ++c) {
+        const auto start = static_cast<std::uint32_t>(lut_.size());
+        lut_.resize(lut_.size() + d);
+        q_[s].build_lut(offsets_.data() + std::size_t{c} * refs_per_col_, lut_.data() + start);
+        lut_start_[std::size_t{s} * cols_ + c] = start;
+      }
+    }
+  }
+}
+
+std::int32_t SenseTable::sense(unsigned s, unsigned c, double analog) const {
+  const double* off = offsets_.empty() ? nullptr : offsets_.data() + std::size_t{c} * refs_per_col_;
+  return q_[s].value_half(q_[s].level(analog, off));
+}
+
+// ---------------------------------------------------------------- sub-array
+
+SubArray::SubArray(const SubArrayConfig& cfg) : cfg_(cfg) {
+  cfg_.validate();
+  wpc_ = words_for_bits(cfg_.rows);
+  wbits_.assign(std::size_t{cfg_.cols} * wpc_, 0);
+  w_.assign(std::size_t{cfg_.rows} * cfg_.cols, 0);
+  active_mask_.assign(wpc_, 0);
+}
+
+void SubArray::program(const std::int8_t* w, unsigned n_rows, unsigned n_cols, std::size_t col_stride) {
+  if (n_rows < 1 || n_rows > cfg_.rows)
+    throw std::invalid_argument("SubArray::program: " + std::to_string(n_rows) + " rows, expected 1.." +
+                                std::to_string(cfg_.rows));
+  if (n_cols < 1 || n_cols > cfg_.cols)
+    throw std::invalid_argument("SubArray::program: " + std::to_string(n_cols) + " columns, expected 1.." +
+                                std::to_string(cfg_.cols));
+  if (n_cols > 1 && col_stride < n_rows)
+    throw std::invalid_argument("SubArray::program: column stride " + std::to_string(col_stride) + " < rows " +
+                                std::to_string(n_rows));
+  std::vector<std::int8_t> wn(std::size_t{cfg_.rows} * cfg_.cols, 0);
+  std::vector<Word> bits(std::size_t{cfg_.cols} * wpc_, 0);
+  for (unsigned c = 0; c < n_cols; ++c) {
+    const std::int8_t* col = w + c * col_stride;
+    for (unsigned r = 0; r < n_rows; ++r) {
+      const std::int8_t v = col[r];
+      if (v != 1 && v != -1)
+        throw std::invalid_argument("SubArray::program: weight (row " + std::to_string(r) + ", column " +
+                                    std::to_string(c) + ") is " + std::to_string(int(v)) + ", expected -1 or +1");
+      wn[std::size_t{r} * cfg_.cols + c] = v;
+      if (v == 1) bits[c * wpc_ + r / kWordBits] |= Word{1} << (r % kWordBits);
+    }
+  }
+  w_.swap(wn);
+  wbits_.swap(bits);
+  n_rows_ = n_rows;
+  n_cols_ = n_cols;
+  for (std::size_t i = 0; i < wpc_; ++i) {
+    const std::size_t lo = i * kWordBits;
+    active_mask_[i] = n_rows_ <= lo ? 0 : low_mask(static_cast<unsigned>(std::min<std::size_t>(kWordBits, n_rows_ - lo)));
+  }
+  // Sensing segments.
+  segs_.clear();
+  const unsigned g = cfg_.access == AccessMode::parallel ? n_rows_
+                     : cfg_.access == AccessMode::group  ? cfg_.group_rows
+                                                         : 1u;
+  for (unsigned a = 0; a < n_rows_; a += g) segs_.push_back(Segment{a, std::min(g, n_rows_ - a)});
+  seg_pieces_.assign(segs_.size(), {});
+  for (std::size_t s = 0; s < segs_.size(); ++s) {
+    const unsigned a = segs_[s].first_row, b = a + segs_[s].rows;  // [a, b)
+    for (unsigned wd = a / kWordBits; wd * kWordBits < b; ++wd) {
+      const unsigned lo = std::max(a, wd * kWordBits) - wd * kWordBits;
+      const unsigned hi = std::min(b, (wd + 1) * kWordBits) - wd * kWordBits;
+      seg_pieces_[s].push_back(Piece{wd, low_mask(hi) & ~low_mask(lo)});
+    }
+  }
+  rebuild_weights();
+}
+
+int SubArray::weight(unsigned r, unsigned c) const {
+  if (r >= cfg_.rows || c >= cfg_.cols) throw std::out_of_range("SubArray::weight: cell out of range");
+  return w_[std::size_t{r} * cfg_.cols + c];
+}
+
+void SubArray::set_cell_variation(double sigma, std::uint64_t seed) {
+  CellVariationConfig{sigma, seed}.validate();
+  if (sigma == 0.0) {
+    set_cell_factors({});
+    return;
+  }
+  std::vector<double> f(std::size_t{cfg_.rows} * cfg_.cols);
+  std::mt19937_64 rng(seed);
+  Gaussian gauss;
+  for (double& v : f) v = 1.0 + sigma * gauss(rng);
+  set_cell_factors(std::move(f));
+}
+
+void SubArray::set_cell_factors(std::vector<double> factors) {
+  if (!factors.empty() && factors.size() != std::size_t{cfg_.rows} * cfg_.cols)
+    throw std::invalid_argument("SubArray::set_cell_factors: " + std::to_string(factors.size()) +
+                                " factors, expected rows x cols = " + std::to_string(cfg_.rows * cfg_.cols));
+  factors_ = std::move(factors);
+  rebuild_weights();
+}
+
+void SubArray::rebuild_weights() {
+  g_.clear();
+  if (factors_.empty()) return;
+  g_.resize(factors_.size());
+  for (std::size_t i = 0; i < g_.size(); ++i) g_[i] = w_[i] * factors_[i];
+}
+
+void SubArray::check_kind(InputKind kind) const {
+  if (n_rows_ == 0) throw std::logic_error("SubArray: evaluated before program()");
+  if (!supports(cfg_.mode, kind))
+    throw std::invalid_argument(std::string("SubArray: a ") + to_string(cfg_.mode) + " cell cannot take " +
+                                to_string(kind) + " inputs");
+}
+
+void SubArray::check_sense(InputKind kind, const SenseTable& sense) const {
+  if (sense.segments() != segs_.size())
+    throw std::invalid_argument("SubArray: sense table has " + std::to_string(sense.segments()) +
+                                " segments, the array senses " + std::to_string(segs_.size()));
+  if (sense.cols() < n_cols_)
+    throw std::invalid_argument("SubArray: sense table covers " + std::to_string(sense.cols()) + " columns, need " +
+                                std::to_string(n_cols_));
+  for (unsigned s = 0; s < segs_.size(); ++s)
+    if (!(sense.quantizer(s).range() == PsRange::of(segs_[s].rows, kind)))
+      throw std::invalid_argument("SubArray: sense table segment " + std::to_string(s) +
+                                  " does not match the reachable partial sums of " + std::to_string(segs_[s].rows) +
+                                  " " + to_string(kind) + " rows");
+}
+
+namespace {
+
+constexpr std::size_t kMaxWords = kMaxSubArrayRows / kWordBits;
+
+struct KernelArgs {
+  const Word* x;
+  std::size_t x_stride;
+  std::size_t n;
+  const Word* w;  // column-major C × wpc
+  std::size_t wpc;
+  unsigned cols;  // active columns
+  int nact;       // active rows
+  const Word* amask;
+  const std::int32_t* const* luts;  // [s * cols + c]
+  std::int32_t mul;
+  std::int32_t* acc;
+  std::size_t acc_stride;
+  const std::vector<SubArray::Piece>* pieces;  // per segment (group)
+  const Segment* segs;
+  unsigned nsegs;
+};
+
+inline int pc(Word v) { return __builtin_popcountll(v); }
+
+// Whole active row block sensed at once.  Exact: value = 2·PS (no table).
+// Arguments are copied to locals so the compiler knows the stores to acc cannot change them.
+template <bool Bip, bool One, bool Exact>
+CIMVP_INLINE void parallel_kernel(const KernelArgs& a) {
+  const int nact = a.nact;
+  const std::int32_t mul = a.mul;
+  const unsigned cols = a.cols;
+  const std::size_t wpc = a.wpc;
+  const Word* const w = a.w;
+  const Word* const amask = a.amask;
+  const std::int32_t* const* const luts = a.luts;
+  for (std::size_t n = 0; n < a.n; ++n) {
+    const Word* xn = a.x + n * a.x_stride;
+    std::int32_t* __restrict acc = a.acc + n * a.acc_stride;
+    if constexpr (One) {
+      const Word xv = xn[0] & amask[0];
+      if constexpr (Bip) {
+        for (unsigned c = 0; c < cols; ++c) {
+          const int m = pc(xv ^ w[c]);  // mismatches among the active rows
+          const std::int32_t v = Exact ? 2 * (nact - 2 * m) : luts[c][nact - m];
+          acc[c] += v * mul;
+        }
+      } else {
+        const int base = nact - pc(xv);
+        for (unsigned c = 0; c < cols; ++c) {
+          const int t = 2 * pc(xv & w[c]) + base;  // PS + nact
+          const std::int32_t v = Exact ? 2 * (t - nact) : luts[c][t];
+          acc[c] += v * mul;
+        }
+      }
+    } else {
+      Word xm[kMaxWords];
+      int px = 0;
+      for (std::size_t i = 0; i < wpc; ++i) {
+        xm[i] = xn[i] & amask[i];
+        px += pc(xm[i]);
+      }
+      for (unsigned c = 0; c < cols; ++c) {
+        const Word* wc = w + c * wpc;
+        int cnt = 0;
+        for (std::size_t i = 0; i < wpc; ++i) cnt += Bip ? pc(xm[i] ^ wc[i]) : pc(xm[i] & wc[i]);
+        const int t = Bip ? nact - cnt : 2 * cnt - px + nact;
+        const std::int32_t v = Exact ? (Bip ? 2 * (2 * t - nact) : 2 * (t - nact)) : luts[c][t];
+        acc[c] += v * mul;
+      }
+    }
+  }
+}
+
+// Groups of rows sensed one after the other; levels added digitally.
+template <bool Bip>
+CIMVP_INLINE void group_kernel(const KernelArgs& a) {
+  const std::int32_t mul = a.mul;
+  const unsigned cols = a.cols;
+  const std::size_t wpc = a.wpc;
+  const Word* const w = a.w;
+  for (std::size_t n = 0; n < a.n; ++n) {
+    const Word* xn = a.x + n * a.x_stride;
+    std::int32_t* __restrict acc = a.acc + n * a.acc_stride;
+    for (unsigned s = 0; s < a.nsegs; ++s) {
+      const auto& pieces = a.pieces[s];
+      const int ns = static_cast<int>(a.segs[s].rows);
+      const std::int32_t* const* luts = a.luts + std::size_t{s} * cols;
+      if (pieces.size() == 1) {
+        const Word mask = pieces[0].mask;
+        const std::size_t wi = pieces[0].word;
+        const Word xv = xn[wi] & mask;
+        const int base = Bip ? ns : ns - pc(xv);
+        for (unsigned c = 0; c < cols; ++c) {
+          const Word wv = w[c * wpc + wi];
+          const int t = Bip ? base - pc(xv ^ (wv & mask)) : base + 2 * pc(xv & wv);
+          acc[c] += luts[c][t] * mul;
+        }
+      } else {
+        int px = 0;
+        for (const auto& p : pieces) px += pc(xn[p.word] & p.mask);
+        for (unsigned c = 0; c < cols; ++c) {
+          const Word* wc = w + c * wpc;
+          int cnt = 0;
+          for (const auto& p : pieces)
+            cnt += Bip ? pc((xn[p.word] ^ wc[p.word]) & p.mask) : pc(xn[p.word] & wc[p.word] & p.mask);
+          const int t = Bip ? ns - cnt : 2 * cnt - px + ns;
+          acc[c] += luts[c][t] * mul;
+        }
+      }
+    }
+  }
+}
+
+CIMVP_KERNEL void run_parallel(const KernelArgs& a, bool bip, bool exact) {
+  const bool one = a.wpc == 1;
+  if (bip) {
+    if (one) {
+      if (exact) parallel_kernel<true, true, true>(a);
+      else parallel_kernel<true, true, false>(a);
+    } else {
+      if (exact) parallel_kernel<true, false, true>(a);
+      else parallel_kernel<true, false, false>(a);
+    }
+  } else {
+    if (one) {
+      if (exact) parallel_kernel<false, true, true>(a);
+      else parallel_kernel<false, true, false>(a);
+    } else {
+      if (exact) parallel_kernel<false, false, true>(a);
+      else parallel_kernel<false, false, false>(a);
+    }
+  }
+}
+
+CIMVP_KERNEL void run_group(const KernelArgs& a, bool bip) {
+  if (bip) group_kernel<true>(a);
+  else group_kernel<false>(a);
+}
+
+}  // namespace
+
+namespace {
+// Ideal partial sums of every segment (calibration and the separable step 1).
+CIMVP_KERNEL void run_partial_sums(const KernelArgs& a, bool bip, std::int32_t* ps) {
+  const std::size_t S = a.nsegs;
+  for (std::size_t n = 0; n < a.n; ++n) {
+    const Word* xn = a.x + n * a.x_stride;
+    for (std::size_t s = 0; s < S; ++s) {
+      int px = 0;
+      for (const auto& p : a.pieces[s]) px += pc(xn[p.word] & p.mask);
+      const int ns = static_cast<int>(a.segs[s].rows);
+      std::int32_t* out = ps + (n * S + s) * a.cols;
+      for (unsigned c = 0; c < a.cols; ++c) {
+        const Word* wc = a.w + c * a.wpc;
+        int cnt = 0;
+        for (const auto& p : a.pieces[s])
+          cnt += bip ? pc((xn[p.word] ^ wc[p.word]) & p.mask) : pc(xn[p.word] & wc[p.word] & p.mask);
+        out[c] = bip ? ns - 2 * cnt : 2 * cnt - px;
+      }
+    }
+  }
+}
+}  // namespace
+
+void SubArray::partial_sums(const Word* x, std::size_t x_stride, std::size_t n_inputs, InputKind kind,
+                            std::vector<std::int32_t>& ps) const {
+  check_kind(kind);
+  ps.assign(n_inputs * segs_.size() * n_cols_, 0);
+  KernelArgs a{};
+  a.x = x;
+  a.x_stride = x_stride;
+  a.n = n_inputs;
+  a.w = wbits_.data();
+  a.wpc = wpc_;
+  a.cols = n_cols_;
+  a.pieces = seg_pieces_.data();
+  a.segs = segs_.data();
+  a.nsegs = static_cast<unsigned>(segs_.size());
+  run_partial_sums(a, kind == InputKind::bipolar, ps.data());
+}
+
+void SubArray::analog_partial_sums(const Word* x, std::size_t x_stride, std::size_t n_inputs, InputKind kind,
+                                   const double* row_gain, std::vector<double>& out) const {
+  check_kind(kind);
+  const std::size_t S = segs_.size();
+  const std::size_t C = cfg_.cols;
+  out.assign(n_inputs * S * n_cols_, 0.0);
+  std::vector<double> gw;
+  const double* g = g_.data();
+  if (g_.empty()) {
+    gw.assign(w_.begin(), w_.end());
+    g = gw.data();
+  }
+  const bool bip = kind == InputKind::bipolar;
+  for (std::size_t n = 0; n < n_inputs; ++n) {
+    const Word* xn = x + n * x_stride;
+    for (std::size_t s = 0; s < S; ++s) {
+      double* o = out.data() + (n * S + s) * n_cols_;
+      for (unsigned r = segs_[s].first_row; r < segs_[s].first_row + segs_[s].rows; ++r) {
+        const bool bit = (xn[r / kWordBits] >> (r % kWordBits)) & 1u;
+        if (!bip && !bit) continue;  // word line not driven
+        double coef = bip && !bit ? -1.0 : 1.0;
+        if (row_gain) coef *= row_gain[r];
+        const double* gr = g + r * C;
+        for (unsigned c = 0; c < n_cols_; ++c) o[c] += coef * gr[c];
+      }
+    }
+  }
+}
+
+void SubArray::accumulate(const Word* x, std::size_t x_stride, std::size_t n_inputs, InputKind kind,
+                          const SenseTable& sense, unsigned shift, std::int32_t* acc, std::size_t acc_stride,
+                          ArrayActivity* activity) const {
+  check_kind(kind);
+  if (shift > 23) throw std::invalid_argument("SubArray::accumulate: shift " + std::to_string(shift) + " > 23");
+  const bool bip = kind == InputKind::bipolar;
+  const std::int32_t mul = std::int32_t{1} << shift;
+  if (activity) *activity += this->activity(x, x_stride, n_inputs, kind);
+
+  KernelArgs a{};
+  a.x = x;
+  a.x_stride = x_stride;
+  a.n = n_inputs;
+  a.w = wbits_.data();
+  a.wpc = wpc_;
+  a.cols = n_cols_;
+  a.nact = static_cast<int>(n_rows_);
+  a.amask = active_mask_.data();
+  a.mul = mul;
+  a.acc = acc;
+  a.acc_stride = acc_stride;
+
+  if (cfg_.access == AccessMode::row_by_row) {  // digital, exact: one popcount over the rows
+    run_parallel(a, bip, true);
+    return;
+  }
+  check_sense(kind, sense);
+  const std::size_t S = segs_.size();
+  if (!factors_.empty()) {  // analog path: per-cell factors, MLSA on real values
+    std::vector<double> v;
+    for (std::size_t n = 0; n < n_inputs; ++n) {
+      analog_partial_sums(x + n * x_stride, x_stride, 1, kind, nullptr, v);
+      std::int32_t* accn = acc + n * acc_stride;
+      for (std::size_t s = 0; s < S; ++s)
+        for (unsigned c = 0; c < n_cols_; ++c)
+          accn[c] += sense.sense(static_cast<unsigned>(s), c, v[s * n_cols_ + c]) * mul;
+    }
+    return;
+  }
+  std::vector<const std::int32_t*> luts(S * n_cols_);
+  for (std::size_t s = 0; s < S; ++s)
+    for (unsigned c = 0; c < n_cols_; ++c) luts[s * n_cols_ + c] = sense.lut(static_cast<unsigned>(s), c);
+  a.luts = luts.data();
+  if (cfg_.access == AccessMode::parallel) {
+    run_parallel(a, bip, false);
+  } else {
+    a.pieces = seg_pieces_.data();
+    a.segs = segs_.data();
+    a.nsegs = static_cast<unsigned>(S);
+    run_group(a, bip);
+  }
+}
+
+ArrayActivity SubArray::activity(const Word* x, std::size_t x_stride, std::size_t n_inputs, InputKind kind) const {
+  check_kind(kind);
+  ArrayActivity act;
+  const std::uint64_t n = n_inputs, R = n_rows_, C = n_cols_, S = segs_.size();
+  act.binary_macs = n * R * C;
+  if (cfg_.access == AccessMode::row_by_row) {
+    act.array_reads = n * R;
+    act.wordline_activations = n * R;
+    act.sa_reads = n * R * C;
+    act.accumulations = n * R * C;
+    return act;
+  }
+  act.array_reads = n * S;
+  act.mlsa_conversions = n * S * C;
+  act.accumulations = n * S * C;
+  if (kind == InputKind::bipolar) {
+    act.wordline_activations = n * R;  // every active row drives WL or WLB
+  } else {
+    std::uint64_t driven = 0;
+    for (std::size_t i = 0; i < n_inputs; ++i)
+      for (std::size_t wd = 0; wd < wpc_; ++wd) driven += pc(x[i * x_stride + wd] & active_mask_[wd]);
+    act.wordline_activations = driven;
+  }
+  return act;
+}
+
+void SubArray::transposed_mac(const std::int32_t* e, std::size_t e_stride, std::size_t n_inputs, std::int64_t* out,
+                              std::size_t out_stride) const {
+  if (n_rows_ == 0) throw std::logic_error("SubArray: evaluated before program()");
+  for (std::size_t n = 0; n < n_inputs; ++n) {
+    const std::int32_t* en = e + n * e_stride;
+    std::int64_t* on = out + n * out_stride;
+    for (unsigned r = 0; r < n_rows_; ++r) {
+      const std::int8_t* wr = w_.data() + std::size_t{r} * cfg_.cols;
+      std::int64_t s = 0;
+      for (unsigned c = 0; c < n_cols_; ++c) s += std::int64_t{wr[c]} * en[c];
+      on[r] = s;
+    }
+  }
+}
+
+}  // namespace cimvp

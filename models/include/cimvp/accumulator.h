@@ -1,0 +1,99 @@
+// Digital periphery of the CIM macro: accumulators, shift-add and the batch-norm threshold
+// activation (docs/cim-macro.md, "Accumulator").
+#pragma once
+
+#include "cimvp/cim_types.h"
+#include "cimvp/counters.h"
+
+#include "cimvp/circuit/bitpack.h"
+#include "cimvp/circuit/sub_array.h"
+
+#include <systemc>
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace cimvp {
+
+/// Where the sensed levels of one column block go: level values of vector i, column c are
+/// added, multiplied by 2^shift, to sums[i·stride + c] (half PS units).
+struct AccumulatorTarget {
+  std::int32_t* sums = nullptr;
+  std::size_t stride = 0;
+  unsigned shift = 0;
+};
+
+/// Interface of the accumulator / activation unit (exported by Accumulator).
+class cim_accumulate_if : public virtual sc_core::sc_interface {
+ public:
+  /// Forgets every programmed layer.
+  virtual void clear() = 0;
+  /// Programs layer `layer`: M outputs, ⌈K/R⌉ row blocks, `planes` bit planes; a hidden
+  /// layer gets M thresholds and M flips (0/1), the last layer none (nullptr).
+  virtual void program_layer(unsigned layer, unsigned outputs, unsigned row_blocks, unsigned planes, bool last,
+                             const std::int32_t* thresholds, const std::uint8_t* flips) = 0;
+  /// Starts layer `layer` for n vectors: its sums are cleared.
+  virtual void begin(unsigned layer, std::size_t n) = 0;
+  /// Destination of the levels of column block cb (of C columns), bit plane `plane`.
+  virtual AccumulatorTarget target(unsigned col_block, unsigned plane) = 0;
+  /// Counts the additions of one converted read (the adds overlap the sensing: no delay).
+  virtual void accumulated(const ArrayActivity& activity) = 0;
+  /// Ends the layer: adds its digital latency to `delay`; a hidden layer writes its
+  /// activations for the n vectors to `out` (stride words per vector, the row-block layout
+  /// of cim_blocked_words for row blocks of `next_rows` rows; the words are overwritten).
+  virtual void finish(Word* out, std::size_t out_stride, unsigned next_rows, sc_core::sc_time& delay) = 0;
+  /// The sums of the current layer: n × M, half PS units.
+  virtual const std::int32_t* sums() const = 0;
+};
+
+/// Accumulators (one per column of the widest layer, × the vectors of a tile), shift-add of
+/// bit planes, batch-norm threshold activation into packed outputs; the last layer keeps its
+/// sums for the host.  Semantics exactly those of circuit::threshold_pack:
+///   fire_j = flip_j ? (h_j <= 2·threshold_j) : (h_j >= 2·threshold_j),  h = sums_half.
+/// Latency per vector and layer (annotated by finish()):
+///   accumulate_ns · (1 + ⌈log2 row_blocks⌉)  (+ activation_ns for a hidden layer).
+class Accumulator : public sc_core::sc_module, public cim_accumulate_if, public Counted {
+ public:
+  sc_core::sc_export<cim_accumulate_if> target_export;
+  /// Cumulative accumulations, updated by publish() (for VCD).
+  sc_core::sc_signal<std::uint64_t> accumulations;
+
+  /// `cols` = C of the sub-arrays; the timing fields come from `timing`.
+  Accumulator(sc_core::sc_module_name name, unsigned cols, const CimTimingConfig& timing);
+
+  // cim_accumulate_if
+  void clear() override;
+  void program_layer(unsigned layer, unsigned outputs, unsigned row_blocks, unsigned planes, bool last,
+                     const std::int32_t* thresholds, const std::uint8_t* flips) override;
+  void begin(unsigned layer, std::size_t n) override;
+  AccumulatorTarget target(unsigned col_block, unsigned plane) override;
+  void accumulated(const ArrayActivity& activity) override;
+  void finish(Word* out, std::size_t out_stride, unsigned next_rows, sc_core::sc_time& delay) override;
+  const std::int32_t* sums() const override { return sums_.data(); }
+
+  /// Writes the cumulative counters to the traced signals (call from one process only).
+  void publish();
+  void trace(sc_core::sc_trace_file* tf) const;
+  /// accumulations, shift_adds, activations (threshold compares), vectors, layer_passes.
+  const CounterSet& counters() const override { return counters_; }
+
+ private:
+  struct Layer {
+    unsigned outputs = 0, row_blocks = 0, planes = 1;
+    bool last = false;
+    std::vector<std::int64_t> threshold2;  ///< 2·threshold
+    std::vector<std::uint8_t> flip;
+  };
+  const unsigned cols_;
+  sc_core::sc_time t_acc_, t_act_;
+  std::vector<Layer> layers_;
+  const Layer* cur_ = nullptr;
+  std::size_t n_ = 0;
+  unsigned shift_plane_ = 0;  // plane of the last target()
+  std::vector<std::int32_t> sums_;
+  CounterSet counters_;
+  std::size_t c_accumulations_, c_shift_adds_, c_activations_, c_vectors_, c_layer_passes_;
+};
+
+}  // namespace cimvp

@@ -1,0 +1,98 @@
+// Bitcell arrays of the CIM macro: the programmed sub-arrays of every mapped layer
+// (docs/cim-macro.md, "BitcellArray").
+#pragma once
+
+#include "cimvp/cim_types.h"
+#include "cimvp/counters.h"
+#include "cimvp/mlsa.h"
+
+#include "cimvp/circuit/sub_array.h"
+
+#include <systemc>
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace cimvp {
+
+/// One read of one row block of a layer for a batch: the word lines of every sub-array of
+/// row block `row_block` (all column blocks, read at the same time) are driven by n vectors.
+struct ArrayRead {
+  unsigned layer = 0, row_block = 0, plane = 0;
+  const Word* x = nullptr;  ///< n vectors, x_stride words apart; bit r drives row r of the block
+  std::size_t x_stride = 0;
+  std::size_t n = 0;
+};
+
+/// Interface of the bitcell arrays (exported by BitcellArray).
+class cim_array_if : public virtual sc_core::sc_interface {
+ public:
+  /// Erases every programmed layer (the sub-arrays become free).
+  virtual void clear() = 0;
+  /// Programs layer `layer` (weight-stationary): K inputs, M outputs, weights M×K row-major
+  /// ±1, inputs of kind `kind`.  std::invalid_argument on bad shapes or values.
+  virtual void program_layer(unsigned layer, unsigned inputs, unsigned outputs, InputKind kind,
+                             const std::int8_t* weights) = 0;
+  /// The sensing segments of each row block of a programmed layer.
+  virtual std::vector<std::vector<Segment>> segments(unsigned layer) const = 0;
+  /// One read (see ArrayRead): every column block's column quantities go to the MLSAs
+  /// (mlsa_port); the read latency (all column blocks in parallel) is added to `delay`.
+  virtual void read(const ArrayRead& read, sc_core::sc_time& delay) = 0;
+};
+
+/// Holds the sub-arrays (circuit::SubArray) of the mapped layers: layer l uses ⌈K/R⌉ × ⌈M/C⌉
+/// sub-arrays, sub-array (rb, cb) holding inputs [rb·R, rb·R + R) on its rows and neurons
+/// [cb·C, cb·C + C) on its columns, exactly as circuit::MappedLayer maps it.  Per-cell
+/// variation (σ = CellVariationConfig::sigma) is drawn per sub-array from
+/// std::mt19937_64(derive_seed(cells.seed, {2, l, rb, cb})).
+/// Latency of a read: n × segments × array_read_ns (row_by_row: one read per active row).
+class BitcellArray : public sc_core::sc_module, public cim_array_if, public Counted {
+ public:
+  sc_core::sc_export<cim_array_if> target_export;
+  sc_core::sc_port<cim_sense_if> mlsa_port;
+  /// Cumulative word-line activations and array reads, updated by publish() (for VCD).
+  sc_core::sc_signal<std::uint64_t> wordline_activations;
+  sc_core::sc_signal<std::uint64_t> array_reads;
+
+  /// Throws std::invalid_argument for an invalid configuration.
+  BitcellArray(sc_core::sc_module_name name, const SubArrayConfig& array, const CellVariationConfig& cells,
+               const CimTimingConfig& timing);
+
+  // cim_array_if
+  void clear() override;
+  void program_layer(unsigned layer, unsigned inputs, unsigned outputs, InputKind kind,
+                     const std::int8_t* weights) override;
+  std::vector<std::vector<Segment>> segments(unsigned layer) const override;
+  void read(const ArrayRead& read, sc_core::sc_time& delay) override;
+
+  /// Sub-arrays a K×M layer needs: ⌈K/R⌉ · ⌈M/C⌉.
+  std::uint64_t subarrays_for(std::uint64_t inputs, std::uint64_t outputs) const;
+  /// Sub-arrays holding programmed layers.
+  std::uint64_t subarrays_used() const;
+  /// Sub-array (rb, cb) of a programmed layer.
+  const SubArray& sub_array(unsigned layer, unsigned row_block, unsigned col_block) const;
+  const SubArrayConfig& config() const { return array_; }
+
+  void publish();
+  void trace(sc_core::sc_trace_file* tf) const;
+  /// array_reads, wordline_activations, binary_macs, cells_programmed, row_writes.
+  const CounterSet& counters() const override { return counters_; }
+
+ private:
+  struct Layer {
+    unsigned inputs = 0, outputs = 0, row_blocks = 0, col_blocks = 0;
+    InputKind kind = InputKind::bipolar;
+    std::vector<SubArray> arrays;  ///< [rb·ncb + cb]
+  };
+  const Layer& layer_at(unsigned layer) const;
+
+  const SubArrayConfig array_;
+  const CellVariationConfig cells_;
+  sc_core::sc_time t_read_;
+  std::vector<Layer> layers_;
+  CounterSet counters_;
+  std::size_t c_reads_, c_wordlines_, c_macs_, c_cells_, c_row_writes_;
+};
+
+}  // namespace cimvp

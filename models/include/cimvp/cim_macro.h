@@ -1,0 +1,155 @@
+// The parallel SRAM BNN macro (Liu et al., DAC 2018) as an SoC peripheral: MMIO registers,
+// a TLM master that fetches the network and the inputs from memory, the bitcell arrays,
+// MLSAs and accumulators, and an interrupt (docs/cim-macro.md, registers in docs/registers.md).
+#pragma once
+
+#include "cimvp/accumulator.h"
+#include "cimvp/bitcell_array.h"
+#include "cimvp/cim_types.h"
+#include "cimvp/counters.h"
+#include "cimvp/mlsa.h"
+#include "cimvp/register_file.h"
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cimvp {
+
+/// Controller + register map + master of the macro; owns the BitcellArray, Mlsa and
+/// Accumulator children, bound port → export:
+///   controller.array_port → array.target_export;  array.mlsa_port → mlsa.target_export;
+///   mlsa.acc_port → accumulator.target_export;     controller.mlsa_port / acc_port likewise.
+/// Commands (CTRL): LOAD fetches the network at DESC (header, layer descriptors, weights,
+/// thresholds, flips, MLSA tables) and programs the blocks (weight-stationary, once per
+/// network); START runs BATCH input vectors from INPUT, tile_vectors at a time through every
+/// layer with the activations kept on chip, and writes the last layer's int32 sums (half PS
+/// units, BATCH × M) to OUTPUT; START loads first when the network is not loaded.  Completion
+/// sets STATUS.DONE / IRQ_STATUS.DONE, a failure STATUS.ERROR / IRQ_STATUS.ERROR with
+/// ERROR_CODE (cim_err), ERROR_INFO and ERR_ADDR, plus SC_REPORT_WARNING "cimvp/cim_macro";
+/// nothing aborts.  Timing: loosely timed with the macro's own quantum keeper; memory
+/// traffic costs the targets' annotated (or DMI) latency per burst plus one clock per bus
+/// beat; compute costs what the blocks annotate (docs/cim-macro.md, "Timing").  The thread
+/// synchronises at every state change, so `state`, `busy` and `irq` change at exact times.
+class CimMacro : public sc_core::sc_module, public Counted {
+ public:
+  tlm_utils::simple_target_socket<CimMacro> target_socket;        ///< MMIO registers
+  tlm_utils::simple_initiator_socket<CimMacro> initiator_socket;  ///< descriptors, weights, inputs, outputs
+  sc_core::sc_out<bool> irq;                                      ///< |(IRQ_STATUS & IRQ_ENABLE)
+  sc_core::sc_signal<bool> busy;                                  ///< STATUS.BUSY
+  sc_core::sc_signal<std::uint32_t> state;                        ///< CimState
+
+  sc_core::sc_port<cim_array_if> array_port;
+  sc_core::sc_port<cim_sense_if> mlsa_port;
+  sc_core::sc_port<cim_accumulate_if> acc_port;
+
+  BitcellArray array;
+  Mlsa mlsa;
+  Accumulator accumulator;
+
+  /// Throws std::invalid_argument (CimMacroConfig::validate) for a bad configuration.
+  CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config);
+
+  const RegisterFile& registers() const { return regs_; }
+  const CimMacroConfig& config() const { return config_; }
+
+  /// Traces irq, busy, state and the children's counter signals.
+  void trace(sc_core::sc_trace_file* tf) const;
+  /// commands, loads, batches, tiles, vectors, layers_loaded, descriptor_bytes,
+  /// weight_bytes, table_bytes, input_bytes, output_bytes, bytes_read, bytes_written,
+  /// tlm_reads, tlm_writes, dmi_reads, dmi_writes, dmi_grants, errors, irqs, mmio_reads,
+  /// mmio_writes, busy_cycles.
+  const CounterSet& counters() const override { return counters_; }
+
+ private:
+  /// A failure of the running command: reported through ERROR_CODE / ERROR_INFO / ERR_ADDR.
+  struct Fault {
+    std::uint32_t code;
+    std::uint32_t layer;
+    std::uint64_t addr;
+    std::string what;
+  };
+  /// A decoded, checked layer descriptor.
+  struct LayerInfo {
+    std::uint32_t inputs = 0, outputs = 0;
+    InputKind kind = InputKind::bipolar;
+    unsigned planes = 1;
+    InputFormat format = InputFormat::on_chip;
+    bool last = false;
+    std::uint8_t pixel_threshold = 0, first_bit = 0;
+    std::uint64_t weights = 0, thresholds = 0, flips = 0, table = 0;
+    std::uint32_t table_bytes = 0;
+    unsigned row_blocks = 0, col_blocks = 0;
+    std::size_t in_words = 0;    ///< cim_blocked_words(K, R): words per input vector
+    unsigned max_segments = 0;   ///< segments of the fullest row block
+  };
+
+  // TLM target side.
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned transport_dbg(tlm::tlm_generic_payload& trans);
+  bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
+  void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
+  void command_requested(std::uint32_t ctrl);
+
+  // Processes.
+  void run();             // SC_THREAD: one command per accepted CTRL write
+  void update_signals();  // SC_METHOD: the only writer of irq, busy and state
+
+  // Command steps (throw Fault).
+  void load_network();
+  LayerInfo decode_layer(const std::uint8_t* d, unsigned l, unsigned layers, std::uint32_t prev_outputs) const;
+  void program_layer(unsigned l, LayerInfo& info);
+  void program_mlsa_table(unsigned l, const LayerInfo& info);
+  void run_batch();
+  void encode_input(const LayerInfo& info, std::size_t n);
+  void compute_tile(std::size_t n);
+  void enter(CimState s);
+  void complete(const Fault* fault);
+
+  // Master side (throw Fault{BUS_ERROR}).
+  void bus_read(std::uint64_t addr, void* dst, std::size_t len, std::uint32_t layer);
+  void bus_write(std::uint64_t addr, const void* src, std::size_t len);
+  void transfer(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, std::size_t len, std::uint32_t layer);
+  const tlm::tlm_dmi* dmi_for(tlm::tlm_command cmd, std::uint64_t addr);
+  void count_bytes(tlm::tlm_command cmd, std::size_t n);
+
+  RegisterFile regs_;
+  const CimMacroConfig config_;
+  sc_core::sc_event start_ev_, update_ev_;
+  sc_core::sc_time clock_, mmio_delay_;
+  tlm_utils::tlm_quantumkeeper qk_;
+  tlm::tlm_generic_payload trans_;
+
+  bool want_load_ = false, want_run_ = false;
+  bool loaded_ = false;
+  std::uint64_t desc_generation_ = 0;  // bumped by DESC_* writes
+  CimState state_ = CimState::idle;
+  bool irq_level_ = false;
+  sc_core::sc_time started_at_;
+
+  std::vector<LayerInfo> layers_;
+  std::vector<std::uint8_t> staging_;           // raw bytes from memory
+  std::vector<std::vector<Word>> planes_;       // first-layer input planes, tile × in_words
+  std::vector<Word> act_a_, act_b_;             // on-chip activations, tile × max words
+  std::vector<std::uint8_t> out_bytes_;         // little-endian sums for OUTPUT
+
+  std::vector<tlm::tlm_dmi> dmi_granted_;
+  struct Denied {
+    std::uint64_t start, end;
+    tlm::tlm_command cmd;
+  };
+  std::vector<Denied> dmi_denied_;
+
+  CounterSet counters_;
+  std::size_t c_commands_, c_loads_, c_batches_, c_tiles_, c_vectors_, c_layers_, c_desc_bytes_, c_weight_bytes_,
+      c_table_bytes_, c_input_bytes_, c_output_bytes_, c_bytes_read_, c_bytes_written_, c_tlm_reads_, c_tlm_writes_,
+      c_dmi_reads_, c_dmi_writes_, c_dmi_grants_, c_errors_, c_irqs_, c_mmio_reads_, c_mmio_writes_, c_busy_cycles_;
+};
+
+}  // namespace cimvp

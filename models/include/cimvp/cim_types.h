@@ -1,0 +1,194 @@
+// Plain types of the parallel SRAM BNN macro (cimvp::CimMacro, docs/cim-macro.md):
+// configuration, register map, in-memory descriptor format, error codes.  No SystemC here,
+// so the platform layer, the driver and the tests share these definitions.
+#pragma once
+
+#include "cimvp/circuit/mapping.h"
+#include "cimvp/circuit/sub_array.h"
+
+#include <cstdint>
+
+namespace cimvp {
+
+/// Timing of the macro (docs/cim-macro.md, "Timing").  All times in ns.
+struct CimTimingConfig {
+  double clock_period_ns = 5.0;   ///< controller / digital periphery / bus clock (200 MHz)
+  double array_read_ns = 4.0;     ///< one sub-array read: precharge + word lines on
+  double mlsa_ns = 1.0;           ///< one sensing decision (MLSA, or the 1-bit SA of row_by_row)
+  double accumulate_ns = 1.0;     ///< one adder stage (row-block adder tree, shift-add)
+  double activation_ns = 1.0;     ///< threshold compare of a hidden layer (per vector)
+  unsigned start_cycles = 4;      ///< controller cycles to accept a command
+  unsigned descriptor_cycles = 8; ///< controller cycles to decode one layer descriptor
+};
+
+/// Everything that shapes a CimMacro.  The mapping fields are the circuit structs
+/// (models/circuit): the same values must be given to the golden reference.
+struct CimMacroConfig {
+  SubArrayConfig array;         ///< rows, cols, cell mode, access mode, group rows
+  MlsaConfig mlsa;              ///< bits, quantization, reference offset σ and seed
+  CellVariationConfig cells;    ///< per-cell current variation σ and seed
+  unsigned capacity_subarrays = 512;  ///< physical sub-arrays (sum over layers of ⌈K/R⌉·⌈M/C⌉)
+  unsigned max_layers = 16;           ///< descriptors per network
+  unsigned max_width = 8192;          ///< largest K or M (on-chip activation buffer width)
+  unsigned tile_vectors = 128;        ///< vectors processed together through all layers
+  unsigned bus_width_bytes = 8;       ///< master data bus: one beat moves this many bytes
+  unsigned burst_bytes = 256;         ///< largest TLM transaction of the master
+  bool use_dmi = true;                ///< use DMI to memory when granted
+  CimTimingConfig timing;
+
+  CimMacroConfig() {
+    array.rows = 64;
+    array.cols = 64;
+    array.mode = CellMode::xnor_8t;
+    array.access = AccessMode::parallel;
+    mlsa.bits = 3;
+    mlsa.quantization = Quantization::nonlinear;
+  }
+  /// The mapping the golden reference must use to match this macro bit for bit.
+  MappingConfig mapping() const { return MappingConfig{array, mlsa, cells}; }
+  /// Throws std::invalid_argument naming the field and the allowed range.
+  void validate() const;
+};
+
+// ------------------------------------------------------------------ register map
+
+/// CimMacro register offsets (bytes from the MMIO window base), docs/registers.md.
+namespace cim_reg {
+constexpr std::uint32_t ID = 0x00;          ///< ro, reads cim_id
+constexpr std::uint32_t VERSION = 0x04;     ///< ro, reads cim_version
+constexpr std::uint32_t CTRL = 0x08;        ///< START, LOAD (self-clearing, read 0)
+constexpr std::uint32_t STATUS = 0x0C;      ///< BUSY ro, DONE w1c, ERROR w1c, LOADED ro
+constexpr std::uint32_t IRQ_ENABLE = 0x10;  ///< rw, bits as IRQ_STATUS
+constexpr std::uint32_t IRQ_STATUS = 0x14; ///< w1c; irq = |(IRQ_STATUS & IRQ_ENABLE)
+constexpr std::uint32_t DESC_LO = 0x18;     ///< rw, network header address bits 31..0
+constexpr std::uint32_t DESC_HI = 0x1C;     ///< rw, bits 63..32 (writing DESC_* clears LOADED)
+constexpr std::uint32_t INPUT_LO = 0x20;    ///< rw, first input vector
+constexpr std::uint32_t INPUT_HI = 0x24;
+constexpr std::uint32_t OUTPUT_LO = 0x28;   ///< rw, where the last layer's int32 sums go
+constexpr std::uint32_t OUTPUT_HI = 0x2C;
+constexpr std::uint32_t BATCH = 0x30;       ///< rw, input vectors per START (>= 1)
+constexpr std::uint32_t ERROR_CODE = 0x34;  ///< ro, cim_err value of the last error
+constexpr std::uint32_t ERROR_INFO = 0x38;  ///< ro, layer index of the error (0xFFFFFFFF: none)
+constexpr std::uint32_t ERR_ADDR_LO = 0x3C; ///< ro, offending address (bus/alignment errors)
+constexpr std::uint32_t ERR_ADDR_HI = 0x40;
+constexpr std::uint32_t STATE = 0x44;       ///< ro, cim_state of the controller
+constexpr std::uint32_t LAYERS = 0x48;      ///< ro, layers of the loaded network
+constexpr std::uint32_t DONE_COUNT = 0x4C;  ///< ro, vectors finished in the current/last batch
+constexpr std::uint32_t CAP_ARRAY = 0x50;   ///< ro, rows [15:0], cols [31:16]
+constexpr std::uint32_t CAP_MODE = 0x54;    ///< ro, cell mode [1:0], access [3:2], group rows [31:16]
+constexpr std::uint32_t CAP_MLSA = 0x58;    ///< ro, bits [3:0], quantization [5:4]
+constexpr std::uint32_t CAP_CAPACITY = 0x5C;///< ro, physical sub-arrays
+constexpr std::uint32_t CAP_LIMITS = 0x60;  ///< ro, max layers [7:0], max width / 64 [31:16]
+constexpr std::uint32_t SUBARRAYS = 0x64;   ///< ro, sub-arrays used by the loaded network
+constexpr std::uint32_t WINDOW_BYTES = 0x100;  ///< size to map for the register window
+}  // namespace cim_reg
+
+namespace cim_bit {
+constexpr std::uint32_t CTRL_START = 1u << 0;   ///< run BATCH vectors (loads the network first if needed)
+constexpr std::uint32_t CTRL_LOAD = 1u << 1;    ///< (re)load the network at DESC only
+constexpr std::uint32_t STATUS_BUSY = 1u << 0;
+constexpr std::uint32_t STATUS_DONE = 1u << 1;
+constexpr std::uint32_t STATUS_ERROR = 1u << 2;
+constexpr std::uint32_t STATUS_LOADED = 1u << 3;
+constexpr std::uint32_t IRQ_DONE = 1u << 0;
+constexpr std::uint32_t IRQ_ERROR = 1u << 1;
+}  // namespace cim_bit
+
+/// ERROR_CODE values.
+namespace cim_err {
+constexpr std::uint32_t NONE = 0;
+constexpr std::uint32_t BUS_ERROR = 1;         ///< a master transaction got an error response (ERR_ADDR)
+constexpr std::uint32_t MISALIGNED = 2;        ///< an address violates its alignment (ERR_ADDR)
+constexpr std::uint32_t BAD_HEADER = 3;        ///< magic, version or layer count of the network header
+constexpr std::uint32_t BAD_SHAPE = 4;         ///< K or M zero or > max_width, or layers do not chain
+constexpr std::uint32_t CAPACITY = 5;          ///< the network needs more sub-arrays than the macro has
+constexpr std::uint32_t BAD_DESCRIPTOR = 6;    ///< bad enum, flag, plane count or reserved field
+constexpr std::uint32_t BAD_MLSA_TABLE = 7;    ///< malformed MLSA reference table
+constexpr std::uint32_t NOT_CALIBRATED = 8;    ///< nonlinear MLSAs without a reference table
+constexpr std::uint32_t BAD_BATCH = 9;         ///< BATCH == 0 or the buffers wrap the address space
+constexpr std::uint32_t START_WHILE_BUSY = 10; ///< START/LOAD written while busy (ignored)
+constexpr std::uint32_t INTERNAL = 11;         ///< unexpected internal failure (message in the log)
+}  // namespace cim_err
+
+/// Name of an ERROR_CODE value ("BUS_ERROR", ...).
+const char* cim_error_name(std::uint32_t code);
+
+/// STATE values (also the traced `state` signal).
+enum class CimState : std::uint32_t {
+  idle = 0,
+  load = 1,     ///< fetching descriptors, weights, thresholds, MLSA tables; programming
+  input = 2,    ///< fetching and encoding input vectors
+  compute = 3,  ///< array reads, sensing, accumulation, activation
+  output = 4,   ///< writing the last layer's sums
+};
+const char* to_string(CimState s);
+
+constexpr std::uint32_t cim_id = 0x4D4D4943;       ///< "CIMM" (bytes 'C','I','M','M')
+constexpr std::uint32_t cim_version = 0x00010000;  ///< 1.0
+
+// ------------------------------------------------------------------ descriptor format
+
+/// Network header (at DESC, 8-byte aligned), followed by `layers` layer descriptors.
+namespace cim_desc {
+constexpr std::uint32_t kMagic = 0x4E4D4943;  ///< "CIMN"
+constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kHeaderBytes = 16;    ///< u32 magic, u32 version, u32 layers, u32 reserved (0)
+constexpr std::uint32_t kLayerBytes = 64;     ///< one layer descriptor
+
+/// Byte offsets inside a layer descriptor (little-endian).
+constexpr std::uint32_t K = 0;             ///< u32 inputs
+constexpr std::uint32_t M = 4;             ///< u32 outputs
+constexpr std::uint32_t KIND = 8;          ///< u8 InputKind (0 unipolar, 1 bipolar)
+constexpr std::uint32_t PLANES = 9;        ///< u8 input bit planes 1..8 (> 1: first layer only)
+constexpr std::uint32_t FORMAT = 10;       ///< u8 InputFormat
+constexpr std::uint32_t FLAGS = 11;        ///< u8 bit 0 LAST
+constexpr std::uint32_t PIXEL_THRESHOLD = 12;  ///< u8 (pixels_binarized)
+constexpr std::uint32_t FIRST_BIT = 13;    ///< u8 (pixels_bit_serial): plane p = pixel bit FIRST_BIT + p
+constexpr std::uint32_t RESERVED0 = 14;    ///< u16, 0
+constexpr std::uint32_t WEIGHTS = 16;      ///< u64, 8-aligned: M rows of ⌈K/64⌉ u64, bit k = (W[j][k] == +1)
+constexpr std::uint32_t THRESHOLDS = 24;   ///< u64, 4-aligned: M × i32 (hidden layers)
+constexpr std::uint32_t FLIPS = 32;        ///< u64: M × u8 0/1 (hidden layers)
+constexpr std::uint32_t MLSA_TABLE = 40;   ///< u64, 4-aligned, 0 = built-in references
+constexpr std::uint32_t MLSA_BYTES = 48;   ///< u32 table length
+constexpr std::uint32_t RESERVED1 = 52;    ///< u32 + u64, 0
+
+constexpr std::uint8_t kFlagLast = 1u << 0;
+}  // namespace cim_desc
+
+/// How a layer receives its input vectors.
+enum class InputFormat : std::uint8_t {
+  pixels_binarized = 0,   ///< K bytes per vector, bit = pixel >= PIXEL_THRESHOLD (first layer)
+  pixels_bit_serial = 1,  ///< K bytes per vector, PLANES bit planes of the pixel (first layer)
+  packed_bits = 2,        ///< ⌈K/64⌉ u64 per vector, bit k (first layer)
+  on_chip = 3,            ///< the previous layer's activations (every later layer)
+};
+const char* to_string(InputFormat f);
+
+/// Bytes of one input vector in memory for the first layer's format.
+std::uint64_t cim_input_bytes(InputFormat f, std::uint32_t k);
+
+/// MLSA reference table (at MLSA_TABLE, exactly MLSA_BYTES long, little-endian).  One entry
+/// per row block rb = 0..⌈K/R⌉−1, then bit plane p = 0..PLANES−1, then sensing segment s of
+/// that row block (parallel: 1; group: ⌈rows/g⌉; row_by_row: no table), in that order:
+///   u32 L                      levels, 1 .. number of reachable partial sums of the segment
+///                              (and <= 2^bits unless the MLSA quantization is `ideal`)
+///   (L − 1) × i32              references × 2 (half PS units), ascending
+///   L × i32                    level values (half PS units)
+/// The Mlsa programs Quantizer::custom(range, references / 2, values) from each entry.
+namespace cim_mlsa_table {
+constexpr std::uint32_t kMaxLevels = 2 * kMaxSubArrayRows + 1;
+}  // namespace cim_mlsa_table
+
+/// On-chip layout of a K-bit vector split into row blocks of R rows: row block rb holds words
+/// [rb·w, rb·w + w) with w = ⌈R/64⌉, and bit k sits at position (k / R)·64·w + k mod R (the
+/// plain packing when R is a multiple of 64).  Words of one vector: ⌈K/R⌉·w.
+inline std::size_t cim_blocked_words(std::uint32_t k, unsigned rows) {
+  return (std::size_t{k} + rows - 1) / rows * words_for_bits(rows);
+}
+
+/// Seed purposes of the random streams (docs/circuit.md, "Seeds"): the macro draws the same
+/// per-sub-array streams as circuit::MappedLayer, so the golden reference matches.
+constexpr std::uint64_t kSeedPurposeMlsaOffset = 1;
+constexpr std::uint64_t kSeedPurposeCellFactor = 2;
+
+}  // namespace cimvp

@@ -1,0 +1,143 @@
+#include "cimvp/bitcell_array.h"
+
+#include "cimvp/trace_util.h"
+
+#include "cimvp/circuit/random.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace cimvp {
+
+BitcellArray::BitcellArray(sc_core::sc_module_name name, const SubArrayConfig& array,
+                           const CellVariationConfig& cells, const CimTimingConfig& timing)
+    : sc_core::sc_module(name),
+      target_export("target_export"),
+      mlsa_port("mlsa_port"),
+      wordline_activations("wordline_activations", 0),
+      array_reads("array_reads", 0),
+      array_(array),
+      cells_(cells),
+      t_read_(timing.array_read_ns, sc_core::SC_NS) {
+  array_.validate();
+  cells_.validate();
+  target_export.bind(*this);
+  c_reads_ = counters_.declare("array_reads");
+  c_wordlines_ = counters_.declare("wordline_activations");
+  c_macs_ = counters_.declare("binary_macs");
+  c_cells_ = counters_.declare("cells_programmed");
+  c_row_writes_ = counters_.declare("row_writes");
+}
+
+std::uint64_t BitcellArray::subarrays_for(std::uint64_t inputs, std::uint64_t outputs) const {
+  return ((inputs + array_.rows - 1) / array_.rows) * ((outputs + array_.cols - 1) / array_.cols);
+}
+
+std::uint64_t BitcellArray::subarrays_used() const {
+  std::uint64_t n = 0;
+  for (const Layer& L : layers_) n += L.arrays.size();
+  return n;
+}
+
+void BitcellArray::clear() { layers_.clear(); }
+
+const BitcellArray::Layer& BitcellArray::layer_at(unsigned layer) const {
+  if (layer >= layers_.size() || layers_[layer].arrays.empty())
+    throw std::logic_error(std::string(name()) + ": layer " + std::to_string(layer) + " is not programmed");
+  return layers_[layer];
+}
+
+const SubArray& BitcellArray::sub_array(unsigned layer, unsigned row_block, unsigned col_block) const {
+  const Layer& L = layer_at(layer);
+  if (row_block >= L.row_blocks || col_block >= L.col_blocks)
+    throw std::out_of_range(std::string(name()) + ": sub-array out of range");
+  return L.arrays[std::size_t{row_block} * L.col_blocks + col_block];
+}
+
+void BitcellArray::program_layer(unsigned layer, unsigned inputs, unsigned outputs, InputKind kind,
+                                 const std::int8_t* weights) {
+  if (inputs == 0 || outputs == 0)
+    throw std::invalid_argument("layer " + std::to_string(layer) + ": shape must be at least 1x1");
+  if (!supports(array_.mode, kind))
+    throw std::invalid_argument(std::string("a ") + to_string(array_.mode) + " array cannot take " +
+                                to_string(kind) + " inputs");
+  const unsigned R = array_.rows, C = array_.cols;
+  Layer L;
+  L.inputs = inputs;
+  L.outputs = outputs;
+  L.kind = kind;
+  L.row_blocks = (inputs + R - 1) / R;
+  L.col_blocks = (outputs + C - 1) / C;
+  L.arrays.reserve(std::size_t{L.row_blocks} * L.col_blocks);
+  // Column-major copy of one sub-array's weights: column c = neuron j over rows k.
+  std::vector<std::int8_t> block(std::size_t{R} * C);
+  std::uint64_t cells = 0, rows = 0;
+  for (unsigned rb = 0; rb < L.row_blocks; ++rb) {
+    const unsigned k0 = rb * R, nr = std::min(R, inputs - k0);
+    for (unsigned cb = 0; cb < L.col_blocks; ++cb) {
+      const unsigned j0 = cb * C, nc = std::min(C, outputs - j0);
+      for (unsigned c = 0; c < nc; ++c)
+        std::copy_n(weights + std::size_t{j0 + c} * inputs + k0, nr, block.data() + std::size_t{c} * R);
+      L.arrays.emplace_back(array_);
+      SubArray& s = L.arrays.back();
+      s.program(block.data(), nr, nc, R);
+      if (cells_.sigma > 0.0)
+        s.set_cell_variation(cells_.sigma, derive_seed(cells_.seed, {kSeedPurposeCellFactor, layer, rb, cb}));
+      cells += std::uint64_t{nr} * nc;
+      rows += nr;
+    }
+  }
+  if (layers_.size() <= layer) layers_.resize(layer + 1);
+  layers_[layer] = std::move(L);
+  counters_.add(c_cells_, cells);
+  counters_.add(c_row_writes_, rows);
+}
+
+std::vector<std::vector<Segment>> BitcellArray::segments(unsigned layer) const {
+  const Layer& L = layer_at(layer);
+  std::vector<std::vector<Segment>> out(L.row_blocks);
+  for (unsigned rb = 0; rb < L.row_blocks; ++rb) out[rb] = L.arrays[std::size_t{rb} * L.col_blocks].segments();
+  return out;
+}
+
+void BitcellArray::read(const ArrayRead& r, sc_core::sc_time& delay) {
+  const Layer& L = layer_at(r.layer);
+  if (r.row_block >= L.row_blocks)
+    throw std::out_of_range(std::string(name()) + ": row block " + std::to_string(r.row_block) + " of layer " +
+                            std::to_string(r.layer) + " does not exist");
+  ArrayActivity a;
+  sc_core::sc_time worst = sc_core::SC_ZERO_TIME;
+  for (unsigned cb = 0; cb < L.col_blocks; ++cb) {
+    const SubArray& s = L.arrays[std::size_t{r.row_block} * L.col_blocks + cb];
+    ColumnBatch b;
+    b.array = &s;
+    b.kind = L.kind;
+    b.layer = r.layer;
+    b.row_block = r.row_block;
+    b.col_block = cb;
+    b.plane = r.plane;
+    b.x = r.x;
+    b.x_stride = r.x_stride;
+    b.n = r.n;
+    sc_core::sc_time d = t_read_ * static_cast<double>(r.n * s.segments().size());
+    mlsa_port->convert(b, a, d);  // column blocks are read at the same time
+    worst = std::max(worst, d);
+  }
+  delay += worst;
+  counters_.add(c_reads_, a.array_reads);
+  counters_.add(c_wordlines_, a.wordline_activations);
+  counters_.add(c_macs_, a.binary_macs);
+}
+
+void BitcellArray::publish() {
+  wordline_activations.write(counters_.get("wordline_activations"));
+  array_reads.write(counters_.get("array_reads"));
+}
+
+void BitcellArray::trace(sc_core::sc_trace_file* tf) const {
+  trace_member(tf, wordline_activations, *this, "wordline_activations");
+  trace_member(tf, array_reads, *this, "array_reads");
+}
+
+}  // namespace cimvp

@@ -1,0 +1,756 @@
+#include "cimvp/cim_macro.h"
+
+#include "cimvp/hal.h"
+#include "cimvp/trace_util.h"
+
+#include <algorithm>
+#include <cstring>
+#include <sstream>
+#include <stdexcept>
+
+namespace cimvp {
+
+namespace {
+
+constexpr std::uint32_t kNoLayer = 0xFFFFFFFFu;
+constexpr std::uint64_t kMaxTableBytes = 64ull << 20;
+
+std::uint32_t le32(const std::uint8_t* p) {
+  return static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
+         static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
+}
+std::uint64_t le64(const std::uint8_t* p) { return le32(p) | static_cast<std::uint64_t>(le32(p + 4)) << 32; }
+
+std::string hex(std::uint64_t v) {
+  std::ostringstream os;
+  os << "0x" << std::hex << v;
+  return os.str();
+}
+
+const CimMacroConfig& validated(const CimMacroConfig& c) {
+  c.validate();
+  return c;
+}
+
+}  // namespace
+
+CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
+    : sc_core::sc_module(name),
+      target_socket("target_socket"),
+      initiator_socket("initiator_socket"),
+      irq("irq"),
+      busy("busy", false),
+      state("state", 0),
+      array_port("array_port"),
+      mlsa_port("mlsa_port"),
+      acc_port("acc_port"),
+      array("array", validated(config).array, config.cells, config.timing),
+      mlsa("mlsa", config.array, config.mlsa, config.timing),
+      accumulator("accumulator", config.array.cols, config.timing),
+      config_(config),
+      start_ev_("start_ev"),
+      update_ev_("update_ev") {
+  using namespace cim_reg;
+  using namespace cim_bit;
+  // Blocks: controller → array → MLSA → accumulator, through their interfaces.
+  array_port.bind(array.target_export);
+  mlsa_port.bind(mlsa.target_export);
+  acc_port.bind(accumulator.target_export);
+  array.mlsa_port.bind(mlsa.target_export);
+  mlsa.acc_port.bind(accumulator.target_export);
+
+  auto signals = [this](std::uint32_t, std::uint32_t) { update_ev_.notify(mmio_delay_); };
+  auto desc_written = [this](std::uint32_t, std::uint32_t) {
+    ++desc_generation_;
+    loaded_ = false;
+    regs_.clear_bits(STATUS, STATUS_LOADED);
+  };
+  const auto& a = config_.array;
+  const auto& m = config_.mlsa;
+  regs_.add({"ID", ID, cim_id, 0, 0, nullptr, nullptr});
+  regs_.add({"VERSION", VERSION, cim_version, 0, 0, nullptr, nullptr});
+  regs_.add({"CTRL", CTRL, 0, CTRL_START | CTRL_LOAD, 0, nullptr, [this](std::uint32_t, std::uint32_t now) {
+               if (now & (CTRL_START | CTRL_LOAD)) {
+                 regs_.set(CTRL, 0);
+                 command_requested(now);
+               }
+             }});
+  regs_.add({"STATUS", STATUS, 0, 0, STATUS_DONE | STATUS_ERROR, nullptr, nullptr});
+  regs_.add({"IRQ_ENABLE", IRQ_ENABLE, 0, IRQ_DONE | IRQ_ERROR, 0, nullptr, signals});
+  regs_.add({"IRQ_STATUS", IRQ_STATUS, 0, 0, IRQ_DONE | IRQ_ERROR, nullptr, signals});
+  regs_.add({"DESC_LO", DESC_LO, 0, 0xFFFFFFFFu, 0, nullptr, desc_written});
+  regs_.add({"DESC_HI", DESC_HI, 0, 0xFFFFFFFFu, 0, nullptr, desc_written});
+  regs_.add({"INPUT_LO", INPUT_LO, 0, 0xFFFFFFFFu, 0, nullptr, nullptr});
+  regs_.add({"INPUT_HI", INPUT_HI, 0, 0xFFFFFFFFu, 0, nullptr, nullptr});
+  regs_.add({"OUTPUT_LO", OUTPUT_LO, 0, 0xFFFFFFFFu, 0, nullptr, nullptr});
+  regs_.add({"OUTPUT_HI", OUTPUT_HI, 0, 0xFFFFFFFFu, 0, nullptr, nullptr});
+  regs_.add({"BATCH", BATCH, 0, 0xFFFFFFFFu, 0, nullptr, nullptr});
+  regs_.add({"ERROR_CODE", ERROR_CODE, cim_err::NONE, 0, 0, nullptr, nullptr});
+  regs_.add({"ERROR_INFO", ERROR_INFO, kNoLayer, 0, 0, nullptr, nullptr});
+  regs_.add({"ERR_ADDR_LO", ERR_ADDR_LO, 0, 0, 0, nullptr, nullptr});
+  regs_.add({"ERR_ADDR_HI", ERR_ADDR_HI, 0, 0, 0, nullptr, nullptr});
+  regs_.add({"STATE", STATE, 0, 0, 0, nullptr, nullptr});
+  regs_.add({"LAYERS", LAYERS, 0, 0, 0, nullptr, nullptr});
+  regs_.add({"DONE_COUNT", DONE_COUNT, 0, 0, 0, nullptr, nullptr});
+  regs_.add({"CAP_ARRAY", CAP_ARRAY, (a.rows & 0xFFFFu) | (a.cols & 0xFFFFu) << 16, 0, 0, nullptr, nullptr});
+  regs_.add({"CAP_MODE", CAP_MODE,
+             static_cast<std::uint32_t>(a.mode) | static_cast<std::uint32_t>(a.access) << 2 |
+                 (a.group_rows & 0xFFFFu) << 16,
+             0, 0, nullptr, nullptr});
+  regs_.add({"CAP_MLSA", CAP_MLSA, (m.bits & 0xFu) | static_cast<std::uint32_t>(m.quantization) << 4, 0, 0, nullptr,
+             nullptr});
+  regs_.add({"CAP_CAPACITY", CAP_CAPACITY, config_.capacity_subarrays, 0, 0, nullptr, nullptr});
+  regs_.add({"CAP_LIMITS", CAP_LIMITS,
+             (config_.max_layers & 0xFFu) | ((config_.max_width / 64) & 0xFFFFu) << 16, 0, 0, nullptr, nullptr});
+  regs_.add({"SUBARRAYS", SUBARRAYS, 0, 0, 0, nullptr, nullptr});
+
+  clock_ = sc_core::sc_time(config_.timing.clock_period_ns, sc_core::SC_NS);
+
+  target_socket.register_b_transport(this, &CimMacro::b_transport);
+  target_socket.register_transport_dbg(this, &CimMacro::transport_dbg);
+  target_socket.register_get_direct_mem_ptr(this, &CimMacro::get_direct_mem_ptr);
+  initiator_socket.register_invalidate_direct_mem_ptr(this, &CimMacro::invalidate_direct_mem_ptr);
+
+  c_commands_ = counters_.declare("commands");
+  c_loads_ = counters_.declare("loads");
+  c_batches_ = counters_.declare("batches");
+  c_tiles_ = counters_.declare("tiles");
+  c_vectors_ = counters_.declare("vectors");
+  c_layers_ = counters_.declare("layers_loaded");
+  c_desc_bytes_ = counters_.declare("descriptor_bytes");
+  c_weight_bytes_ = counters_.declare("weight_bytes");
+  c_table_bytes_ = counters_.declare("table_bytes");
+  c_input_bytes_ = counters_.declare("input_bytes");
+  c_output_bytes_ = counters_.declare("output_bytes");
+  c_bytes_read_ = counters_.declare("bytes_read");
+  c_bytes_written_ = counters_.declare("bytes_written");
+  c_tlm_reads_ = counters_.declare("tlm_reads");
+  c_tlm_writes_ = counters_.declare("tlm_writes");
+  c_dmi_reads_ = counters_.declare("dmi_reads");
+  c_dmi_writes_ = counters_.declare("dmi_writes");
+  c_dmi_grants_ = counters_.declare("dmi_grants");
+  c_errors_ = counters_.declare("errors");
+  c_irqs_ = counters_.declare("irqs");
+  c_mmio_reads_ = counters_.declare("mmio_reads");
+  c_mmio_writes_ = counters_.declare("mmio_writes");
+  c_busy_cycles_ = counters_.declare("busy_cycles");
+
+  SC_HAS_PROCESS(CimMacro);
+  SC_THREAD(run);
+  SC_METHOD(update_signals);
+  sensitive << update_ev_;
+}
+
+void CimMacro::trace(sc_core::sc_trace_file* tf) const {
+  trace_member(tf, irq, *this, "irq");
+  trace_member(tf, busy, *this, "busy");
+  trace_member(tf, state, *this, "state");
+  array.trace(tf);
+  mlsa.trace(tf);
+  accumulator.trace(tf);
+}
+
+// ---- MMIO target -------------------------------------------------------------------
+
+void CimMacro::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  delay += clock_;
+  mmio_delay_ = delay;
+  const tlm::tlm_command cmd = trans.get_command();
+  if (regs_.access(trans, false) == tlm::TLM_OK_RESPONSE)
+    counters_.add(cmd == tlm::TLM_READ_COMMAND ? c_mmio_reads_ : c_mmio_writes_);
+  trans.set_dmi_allowed(false);
+}
+
+unsigned CimMacro::transport_dbg(tlm::tlm_generic_payload& trans) {
+  return regs_.access(trans, true) == tlm::TLM_OK_RESPONSE ? 4u : 0u;
+}
+
+bool CimMacro::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
+  dmi.set_start_address(0);
+  dmi.set_end_address(~static_cast<sc_dt::uint64>(0));
+  dmi.set_granted_access(tlm::tlm_dmi::DMI_ACCESS_NONE);
+  return false;  // registers: never DMI
+}
+
+void CimMacro::command_requested(std::uint32_t ctrl) {
+  using namespace cim_reg;
+  using namespace cim_bit;
+  if (regs_.get(STATUS) & STATUS_BUSY) {
+    regs_.set_bits(STATUS, STATUS_ERROR);
+    regs_.set_bits(IRQ_STATUS, IRQ_ERROR);
+    regs_.set(ERROR_CODE, cim_err::START_WHILE_BUSY);
+    regs_.set(ERROR_INFO, kNoLayer);
+    counters_.add(c_errors_);
+    update_ev_.notify(mmio_delay_);
+    SC_REPORT_WARNING("cimvp/cim_macro",
+                      (std::string(name()) + ": START_WHILE_BUSY: CTRL written while busy: ignored").c_str());
+    return;
+  }
+  want_run_ = (ctrl & CTRL_START) != 0;
+  want_load_ = (ctrl & CTRL_LOAD) != 0;
+  regs_.set_bits(STATUS, STATUS_BUSY);
+  regs_.set(ERROR_CODE, cim_err::NONE);
+  regs_.set(ERROR_INFO, kNoLayer);
+  regs_.set(ERR_ADDR_LO, 0);
+  regs_.set(ERR_ADDR_HI, 0);
+  counters_.add(c_commands_);
+  start_ev_.notify(mmio_delay_);
+  update_ev_.notify(mmio_delay_);
+}
+
+// ---- signals -------------------------------------------------------------------------
+
+void CimMacro::update_signals() {
+  const bool level = (regs_.get(cim_reg::IRQ_STATUS) & regs_.get(cim_reg::IRQ_ENABLE)) != 0;
+  if (level && !irq_level_) counters_.add(c_irqs_);
+  irq_level_ = level;
+  irq.write(level);
+  busy.write((regs_.get(cim_reg::STATUS) & cim_bit::STATUS_BUSY) != 0);
+  state.write(static_cast<std::uint32_t>(state_));
+}
+
+void CimMacro::enter(CimState s) {
+  qk_.sync();
+  state_ = s;
+  regs_.set(cim_reg::STATE, static_cast<std::uint32_t>(s));
+  array.publish();
+  mlsa.publish();
+  accumulator.publish();
+  update_ev_.notify(sc_core::SC_ZERO_TIME);
+}
+
+// ---- command thread ------------------------------------------------------------------
+
+void CimMacro::run() {
+  for (;;) {
+    sc_core::wait(start_ev_);
+    qk_.reset();
+    started_at_ = sc_core::sc_time_stamp();
+    qk_.inc(clock_ * static_cast<double>(config_.timing.start_cycles));
+    try {
+      if (want_load_ || !loaded_) load_network();
+      if (want_run_) run_batch();
+      complete(nullptr);
+    } catch (const Fault& f) {
+      complete(&f);
+    } catch (const sc_core::sc_unwind_exception&) {
+      throw;
+    } catch (const sc_core::sc_report&) {
+      throw;
+    } catch (const std::exception& e) {
+      const Fault f{cim_err::INTERNAL, kNoLayer, 0, e.what()};
+      complete(&f);
+    }
+  }
+}
+
+void CimMacro::complete(const Fault* fault) {
+  using namespace cim_reg;
+  using namespace cim_bit;
+  qk_.sync();  // status and irq at the exact completion time
+  regs_.clear_bits(STATUS, STATUS_BUSY);
+  if (fault == nullptr) {
+    regs_.set_bits(STATUS, STATUS_DONE);
+    regs_.set_bits(IRQ_STATUS, IRQ_DONE);
+  } else {
+    regs_.set_bits(STATUS, STATUS_ERROR);
+    regs_.set_bits(IRQ_STATUS, IRQ_ERROR);
+    regs_.set(ERROR_CODE, fault->code);
+    regs_.set(ERROR_INFO, fault->layer);
+    regs_.set(ERR_ADDR_LO, static_cast<std::uint32_t>(fault->addr));
+    regs_.set(ERR_ADDR_HI, static_cast<std::uint32_t>(fault->addr >> 32));
+    counters_.add(c_errors_);
+  }
+  state_ = CimState::idle;
+  regs_.set(STATE, 0);
+  array.publish();
+  mlsa.publish();
+  accumulator.publish();
+  counters_.add(c_busy_cycles_,
+                static_cast<std::uint64_t>((sc_core::sc_time_stamp() - started_at_) / clock_));
+  update_ev_.notify(sc_core::SC_ZERO_TIME);
+  if (fault != nullptr) {
+    std::ostringstream os;
+    os << name() << ": " << cim_error_name(fault->code);
+    if (fault->layer != kNoLayer) os << " (layer " << fault->layer << ")";
+    os << ": " << fault->what;
+    SC_REPORT_WARNING("cimvp/cim_macro", os.str().c_str());
+  }
+}
+
+// ---- network loading -----------------------------------------------------------------
+
+void CimMacro::load_network() {
+  using namespace cim_reg;
+  enter(CimState::load);
+  const std::uint64_t generation = desc_generation_;
+  loaded_ = false;
+  regs_.clear_bits(STATUS, cim_bit::STATUS_LOADED);
+  regs_.set(LAYERS, 0);
+  regs_.set(SUBARRAYS, 0);
+  layers_.clear();
+  array_port->clear();
+  mlsa_port->clear();
+  acc_port->clear();
+  counters_.add(c_loads_);
+
+  const std::uint64_t desc = static_cast<std::uint64_t>(regs_.get(DESC_HI)) << 32 | regs_.get(DESC_LO);
+  if (desc % 8 != 0) throw Fault{cim_err::MISALIGNED, kNoLayer, desc, "network header at " + hex(desc) + " is not 8-byte aligned"};
+  std::uint8_t hdr[cim_desc::kHeaderBytes];
+  bus_read(desc, hdr, sizeof hdr, kNoLayer);
+  counters_.add(c_desc_bytes_, sizeof hdr);
+  const std::uint32_t magic = le32(hdr), version = le32(hdr + 4), n_layers = le32(hdr + 8), reserved = le32(hdr + 12);
+  if (magic != cim_desc::kMagic)
+    throw Fault{cim_err::BAD_HEADER, kNoLayer, desc, "bad magic " + hex(magic) + " at " + hex(desc) + ", expected " + hex(cim_desc::kMagic)};
+  if (version != cim_desc::kVersion)
+    throw Fault{cim_err::BAD_HEADER, kNoLayer, desc, "descriptor version " + std::to_string(version) + ", expected " + std::to_string(cim_desc::kVersion)};
+  if (n_layers < 1 || n_layers > config_.max_layers)
+    throw Fault{cim_err::BAD_HEADER, kNoLayer, desc, std::to_string(n_layers) + " layers, expected 1.." + std::to_string(config_.max_layers)};
+  if (reserved != 0) throw Fault{cim_err::BAD_HEADER, kNoLayer, desc, "reserved header word is not 0"};
+
+  std::vector<std::uint8_t> d(std::size_t{n_layers} * cim_desc::kLayerBytes);
+  bus_read(desc + cim_desc::kHeaderBytes, d.data(), d.size(), kNoLayer);
+  counters_.add(c_desc_bytes_, d.size());
+  qk_.inc(clock_ * static_cast<double>(config_.timing.descriptor_cycles * n_layers));
+
+  std::vector<LayerInfo> infos;
+  std::uint64_t subarrays = 0;
+  for (unsigned l = 0; l < n_layers; ++l) {
+    infos.push_back(decode_layer(d.data() + std::size_t{l} * cim_desc::kLayerBytes, l, n_layers,
+                                 l == 0 ? 0 : infos.back().outputs));
+    subarrays += std::uint64_t{infos.back().row_blocks} * infos.back().col_blocks;
+    if (subarrays > config_.capacity_subarrays)
+      throw Fault{cim_err::CAPACITY, l, 0,
+                  "layers 0.." + std::to_string(l) + " need " + std::to_string(subarrays) + " sub-arrays of " +
+                      std::to_string(config_.array.rows) + "x" + std::to_string(config_.array.cols) +
+                      ", the macro has " + std::to_string(config_.capacity_subarrays)};
+  }
+  for (unsigned l = 0; l < n_layers; ++l) program_layer(l, infos[l]);
+
+  layers_ = std::move(infos);
+  const std::size_t T = config_.tile_vectors;
+  const LayerInfo& first = layers_.front();
+  planes_.assign(first.planes, std::vector<Word>(T * first.in_words, 0));
+  std::size_t act_words = 1;
+  for (std::size_t l = 1; l < layers_.size(); ++l) act_words = std::max(act_words, layers_[l].in_words);
+  act_a_.assign(T * act_words, 0);
+  act_b_.assign(T * act_words, 0);
+  regs_.set(LAYERS, n_layers);
+  regs_.set(SUBARRAYS, static_cast<std::uint32_t>(subarrays));
+  counters_.add(c_layers_, n_layers);
+  if (generation == desc_generation_) {  // DESC not rewritten meanwhile
+    loaded_ = true;
+    regs_.set_bits(STATUS, cim_bit::STATUS_LOADED);
+  }
+}
+
+CimMacro::LayerInfo CimMacro::decode_layer(const std::uint8_t* d, unsigned l, unsigned layers,
+                                           std::uint32_t prev_outputs) const {
+  using namespace cim_desc;
+  auto fail = [l](std::uint32_t code, const std::string& what, std::uint64_t addr = 0) {
+    return Fault{code, l, addr, what};
+  };
+  LayerInfo L;
+  L.inputs = le32(d + K);
+  L.outputs = le32(d + M);
+  const unsigned W = config_.max_width;
+  if (L.inputs == 0 || L.inputs > W)
+    throw fail(cim_err::BAD_SHAPE, "K = " + std::to_string(L.inputs) + ", expected 1.." + std::to_string(W));
+  if (L.outputs == 0 || L.outputs > W)
+    throw fail(cim_err::BAD_SHAPE, "M = " + std::to_string(L.outputs) + ", expected 1.." + std::to_string(W));
+  if (l > 0 && L.inputs != prev_outputs)
+    throw fail(cim_err::BAD_SHAPE, "K = " + std::to_string(L.inputs) + " but the previous layer has " +
+                                       std::to_string(prev_outputs) + " outputs");
+  const std::uint8_t kind = d[KIND], planes = d[PLANES], format = d[FORMAT], flags = d[FLAGS];
+  if (kind > 1) throw fail(cim_err::BAD_DESCRIPTOR, "input kind " + std::to_string(kind) + ", expected 0|1");
+  L.kind = static_cast<InputKind>(kind);
+  if (!supports(config_.array.mode, L.kind))
+    throw fail(cim_err::BAD_DESCRIPTOR, std::string(to_string(L.kind)) + " inputs on " +
+                                            to_string(config_.array.mode) + " cells");
+  if (format > 3) throw fail(cim_err::BAD_DESCRIPTOR, "input format " + std::to_string(format) + ", expected 0..3");
+  L.format = static_cast<InputFormat>(format);
+  if ((l == 0) == (L.format == InputFormat::on_chip))
+    throw fail(cim_err::BAD_DESCRIPTOR, std::string("input format ") + to_string(L.format) +
+                                            (l == 0 ? " on the first layer" : " on a later layer (expected on_chip)"));
+  if (l > 0 && L.kind != native_input(config_.array.mode))
+    throw fail(cim_err::BAD_DESCRIPTOR, std::string("a later layer of a ") + to_string(config_.array.mode) +
+                                            " network takes " + to_string(native_input(config_.array.mode)) +
+                                            " inputs");
+  if (planes < 1 || planes > 8) throw fail(cim_err::BAD_DESCRIPTOR, "planes = " + std::to_string(planes) + ", expected 1..8");
+  L.planes = planes;
+  if (L.format != InputFormat::pixels_bit_serial && planes != 1)
+    throw fail(cim_err::BAD_DESCRIPTOR, std::string("planes = ") + std::to_string(planes) + " with input format " +
+                                            to_string(L.format) + " (expected 1)");
+  L.pixel_threshold = d[PIXEL_THRESHOLD];
+  L.first_bit = d[FIRST_BIT];
+  if (L.format == InputFormat::pixels_bit_serial) {
+    if (L.kind != InputKind::unipolar)
+      throw fail(cim_err::BAD_DESCRIPTOR, "bit-serial planes need unipolar inputs");
+    if (L.first_bit + planes > 8)
+      throw fail(cim_err::BAD_DESCRIPTOR, "first bit " + std::to_string(L.first_bit) + " + planes " +
+                                              std::to_string(planes) + " > 8");
+  }
+  if ((flags & ~kFlagLast) != 0) throw fail(cim_err::BAD_DESCRIPTOR, "unknown flags " + hex(flags));
+  L.last = (flags & kFlagLast) != 0;
+  if (L.last != (l + 1 == layers))
+    throw fail(cim_err::BAD_DESCRIPTOR, L.last ? "LAST flag on a hidden layer" : "LAST flag missing on the last layer");
+  if (d[RESERVED0] != 0 || d[RESERVED0 + 1] != 0 || le32(d + RESERVED1) != 0 || le64(d + RESERVED1 + 4) != 0)
+    throw fail(cim_err::BAD_DESCRIPTOR, "reserved fields are not 0");
+  L.weights = le64(d + WEIGHTS);
+  L.thresholds = le64(d + THRESHOLDS);
+  L.flips = le64(d + FLIPS);
+  L.table = le64(d + MLSA_TABLE);
+  L.table_bytes = le32(d + MLSA_BYTES);
+  if (L.weights % 8 != 0)
+    throw fail(cim_err::MISALIGNED, "weights at " + hex(L.weights) + " are not 8-byte aligned", L.weights);
+  if (!L.last && L.thresholds % 4 != 0)
+    throw fail(cim_err::MISALIGNED, "thresholds at " + hex(L.thresholds) + " are not 4-byte aligned", L.thresholds);
+  if (L.table != 0 && L.table % 4 != 0)
+    throw fail(cim_err::MISALIGNED, "MLSA table at " + hex(L.table) + " is not 4-byte aligned", L.table);
+  const unsigned R = config_.array.rows, C = config_.array.cols;
+  L.row_blocks = (L.inputs + R - 1) / R;
+  L.col_blocks = (L.outputs + C - 1) / C;
+  L.in_words = cim_blocked_words(L.inputs, R);
+  return L;
+}
+
+void CimMacro::program_layer(unsigned l, LayerInfo& L) {
+  const std::uint32_t K = L.inputs, M = L.outputs;
+  // Weights: M rows of ⌈K/64⌉ little-endian words, bit k = (W[j][k] == +1).
+  const std::size_t row_bytes = words_for_bits(K) * 8;
+  staging_.resize(std::size_t{M} * row_bytes);
+  bus_read(L.weights, staging_.data(), staging_.size(), l);
+  counters_.add(c_weight_bytes_, staging_.size());
+  std::vector<std::int8_t> w(std::size_t{M} * K);
+  for (std::uint32_t j = 0; j < M; ++j) {
+    const std::uint8_t* row = staging_.data() + std::size_t{j} * row_bytes;
+    std::int8_t* out = w.data() + std::size_t{j} * K;
+    for (std::uint32_t k = 0; k < K; ++k) out[k] = ((row[k / 8] >> (k % 8)) & 1u) ? 1 : -1;
+  }
+  try {
+    array_port->program_layer(l, K, M, L.kind, w.data());
+  } catch (const std::invalid_argument& e) {
+    throw Fault{cim_err::BAD_DESCRIPTOR, l, 0, e.what()};
+  }
+  const auto segs = array_port->segments(l);
+  L.max_segments = 0;
+  for (const auto& s : segs) L.max_segments = std::max<unsigned>(L.max_segments, static_cast<unsigned>(s.size()));
+  mlsa_port->program_layer(l, segs, L.col_blocks, L.planes, L.kind);
+  if (config_.array.access != AccessMode::row_by_row) {
+    if (L.table != 0) program_mlsa_table(l, L);
+    if (!mlsa_port->ready(l))
+      throw Fault{cim_err::NOT_CALIBRATED, l, 0, "nonlinear MLSAs need a reference table (MLSA_TABLE is 0)"};
+  }
+  if (!L.last) {
+    std::vector<std::uint8_t> thr(std::size_t{M} * 4), flips(M);
+    bus_read(L.thresholds, thr.data(), thr.size(), l);
+    bus_read(L.flips, flips.data(), flips.size(), l);
+    counters_.add(c_weight_bytes_, thr.size() + flips.size());
+    std::vector<std::int32_t> t(M);
+    for (std::uint32_t j = 0; j < M; ++j) {
+      t[j] = static_cast<std::int32_t>(le32(thr.data() + std::size_t{j} * 4));
+      if (flips[j] > 1)
+        throw Fault{cim_err::BAD_DESCRIPTOR, l, L.flips + j, "flip " + std::to_string(j) + " is " +
+                                                                 std::to_string(flips[j]) + ", expected 0|1"};
+    }
+    acc_port->program_layer(l, M, L.row_blocks, L.planes, false, t.data(), flips.data());
+  } else {
+    acc_port->program_layer(l, M, L.row_blocks, L.planes, true, nullptr, nullptr);
+  }
+  // Programming writes every sub-array row once, one row per clock.
+  qk_.inc(clock_ * static_cast<double>(std::uint64_t{K} * L.col_blocks));
+}
+
+void CimMacro::program_mlsa_table(unsigned l, const LayerInfo& L) {
+  if (L.table_bytes > kMaxTableBytes)
+    throw Fault{cim_err::BAD_MLSA_TABLE, l, L.table, std::to_string(L.table_bytes) + " table bytes (limit " +
+                                                         std::to_string(kMaxTableBytes) + ")"};
+  staging_.resize(L.table_bytes);
+  bus_read(L.table, staging_.data(), staging_.size(), l);
+  counters_.add(c_table_bytes_, staging_.size());
+  const std::vector<std::vector<Segment>> segs = array_port->segments(l);
+  const std::uint8_t* p = staging_.data();
+  const std::uint8_t* const end = p + staging_.size();
+  auto bad = [&](const std::string& what) {
+    return Fault{cim_err::BAD_MLSA_TABLE, l, L.table + static_cast<std::uint64_t>(p - staging_.data()), what};
+  };
+  for (unsigned rb = 0; rb < L.row_blocks; ++rb) {
+    for (unsigned plane = 0; plane < L.planes; ++plane) {
+      std::vector<Quantizer> qs;
+      for (std::size_t s = 0; s < segs[rb].size(); ++s) {
+        const std::string where = "row block " + std::to_string(rb) + ", plane " + std::to_string(plane) +
+                                  ", segment " + std::to_string(s);
+        if (end - p < 4) throw bad(where + ": table ends early");
+        const std::uint32_t levels = le32(p);
+        const PsRange range = PsRange::of(segs[rb][s].rows, L.kind);
+        if (levels < 1 || levels > range.count)
+          throw bad(where + ": " + std::to_string(levels) + " levels, expected 1.." + std::to_string(range.count));
+        p += 4;
+        const std::size_t need = (2 * std::size_t{levels} - 1) * 4;
+        if (static_cast<std::size_t>(end - p) < need) throw bad(where + ": table ends early");
+        std::vector<double> refs(levels - 1);
+        std::vector<std::int32_t> values(levels);
+        for (auto& r : refs) {
+          r = static_cast<std::int32_t>(le32(p)) / 2.0;
+          p += 4;
+        }
+        for (auto& v : values) {
+          v = static_cast<std::int32_t>(le32(p));
+          p += 4;
+        }
+        try {
+          qs.push_back(Quantizer::custom(range, std::move(refs), std::move(values)));
+        } catch (const std::invalid_argument& e) {
+          throw bad(where + ": " + e.what());
+        }
+      }
+      try {
+        mlsa_port->program(l, rb, plane, std::move(qs));
+      } catch (const std::invalid_argument& e) {
+        throw bad("row block " + std::to_string(rb) + ", plane " + std::to_string(plane) + ": " + e.what());
+      }
+    }
+  }
+  if (p != end) throw bad(std::to_string(end - p) + " bytes after the last entry");
+}
+
+// ---- batches -------------------------------------------------------------------------
+
+void CimMacro::run_batch() {
+  using namespace cim_reg;
+  const std::uint64_t N = regs_.get(BATCH);
+  if (N == 0) throw Fault{cim_err::BAD_BATCH, kNoLayer, 0, "BATCH is 0"};
+  const LayerInfo& first = layers_.front();
+  const std::uint32_t M = layers_.back().outputs;
+  const std::uint64_t vb = cim_input_bytes(first.format, first.inputs);
+  const std::uint64_t in = static_cast<std::uint64_t>(regs_.get(INPUT_HI)) << 32 | regs_.get(INPUT_LO);
+  const std::uint64_t out = static_cast<std::uint64_t>(regs_.get(OUTPUT_HI)) << 32 | regs_.get(OUTPUT_LO);
+  if (first.format == InputFormat::packed_bits && in % 8 != 0)
+    throw Fault{cim_err::MISALIGNED, kNoLayer, in, "packed input vectors at " + hex(in) + " are not 8-byte aligned"};
+  if (out % 4 != 0) throw Fault{cim_err::MISALIGNED, kNoLayer, out, "output sums at " + hex(out) + " are not 4-byte aligned"};
+  const std::uint64_t out_vb = std::uint64_t{M} * 4;
+  if (in + N * vb - 1 < in || out + N * out_vb - 1 < out)
+    throw Fault{cim_err::BAD_BATCH, kNoLayer, 0, std::to_string(N) + " vectors wrap the address space"};
+  regs_.set(DONE_COUNT, 0);
+  counters_.add(c_batches_);
+  const std::size_t T = config_.tile_vectors;
+  for (std::uint64_t t0 = 0; t0 < N; t0 += T) {
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(T, N - t0));
+    enter(CimState::input);
+    staging_.resize(n * vb);
+    bus_read(in + t0 * vb, staging_.data(), staging_.size(), 0);
+    counters_.add(c_input_bytes_, staging_.size());
+    encode_input(first, n);
+    enter(CimState::compute);
+    compute_tile(n);
+    enter(CimState::output);
+    const std::int32_t* sums = acc_port->sums();
+    out_bytes_.resize(n * out_vb);
+    for (std::size_t i = 0; i < n * M; ++i) {
+      const auto v = static_cast<std::uint32_t>(sums[i]);
+      for (int b = 0; b < 4; ++b) out_bytes_[i * 4 + b] = static_cast<std::uint8_t>(v >> (8 * b));
+    }
+    bus_write(out + t0 * out_vb, out_bytes_.data(), out_bytes_.size());
+    counters_.add(c_output_bytes_, out_bytes_.size());
+    counters_.add(c_tiles_);
+    counters_.add(c_vectors_, n);
+    regs_.set(DONE_COUNT, static_cast<std::uint32_t>(t0 + n));
+  }
+}
+
+void CimMacro::encode_input(const LayerInfo& L, std::size_t n) {
+  const unsigned R = config_.array.rows;
+  const std::size_t W = L.in_words, wpb = words_for_bits(R);
+  const std::uint32_t K = L.inputs;
+  const bool aligned = R % kWordBits == 0;  // blocked layout == plain packing
+  for (unsigned p = 0; p < L.planes; ++p) std::fill_n(planes_[p].begin(), n * W, Word{0});
+  if (L.format == InputFormat::packed_bits) {
+    const std::size_t src_words = words_for_bits(K);
+    std::vector<Word> v(src_words);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint8_t* b = staging_.data() + i * src_words * 8;
+      for (std::size_t w = 0; w < src_words; ++w) v[w] = le64(b + w * 8);
+      if (src_words > 0) v[src_words - 1] &= low_mask(static_cast<unsigned>(K - (src_words - 1) * kWordBits));
+      Word* o = planes_[0].data() + i * W;
+      for (unsigned rb = 0; rb < L.row_blocks; ++rb)
+        copy_bits(v.data(), std::size_t{rb} * R, std::min<std::size_t>(R, K - std::size_t{rb} * R), o + rb * wpb);
+    }
+    return;
+  }
+  // Pixels: binarized (pixel >= threshold) or bit planes (pixel bit first_bit + p).
+  const bool binarized = L.format == InputFormat::pixels_binarized;
+  const unsigned thr = L.pixel_threshold;
+  for (unsigned p = 0; p < L.planes; ++p) {
+    const unsigned bit = L.first_bit + p;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint8_t* px = staging_.data() + i * K;
+      Word* o = planes_[p].data() + i * W;
+      if (aligned) {
+        for (std::uint32_t k0 = 0; k0 < K; k0 += kWordBits) {
+          const std::uint32_t e = std::min<std::uint32_t>(K, k0 + kWordBits);
+          Word v = 0;
+          if (binarized) {
+            for (std::uint32_t k = k0; k < e; ++k) v |= static_cast<Word>(px[k] >= thr) << (k - k0);
+          } else {
+            for (std::uint32_t k = k0; k < e; ++k) v |= static_cast<Word>((px[k] >> bit) & 1u) << (k - k0);
+          }
+          o[k0 / kWordBits] = v;
+        }
+      } else {
+        unsigned rb = 0, r = 0;
+        for (std::uint32_t k = 0; k < K; ++k) {
+          const bool on = binarized ? px[k] >= thr : ((px[k] >> bit) & 1u) != 0;
+          o[rb * wpb + r / kWordBits] |= static_cast<Word>(on) << (r % kWordBits);
+          if (++r == R) {
+            r = 0;
+            ++rb;
+          }
+        }
+      }
+    }
+  }
+}
+
+void CimMacro::compute_tile(std::size_t n) {
+  const unsigned R = config_.array.rows;
+  const std::size_t wpb = words_for_bits(R);
+  const Word* in = nullptr;
+  Word* out = act_a_.data();
+  Word* spare = act_b_.data();
+  for (unsigned l = 0; l < layers_.size(); ++l) {
+    const LayerInfo& L = layers_[l];
+    sc_core::sc_time d_layer = sc_core::SC_ZERO_TIME;
+    acc_port->begin(l, n);
+    for (unsigned p = 0; p < L.planes; ++p) {
+      const Word* x = l == 0 ? planes_[p].data() : in;
+      sc_core::sc_time d_plane = sc_core::SC_ZERO_TIME;  // row blocks are read at the same time
+      for (unsigned rb = 0; rb < L.row_blocks; ++rb) {
+        sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+        array_port->read(ArrayRead{l, rb, p, x + rb * wpb, L.in_words, n}, d);
+        d_plane = std::max(d_plane, d);
+      }
+      d_layer += d_plane;  // bit planes one after the other
+    }
+    if (L.last) {
+      acc_port->finish(nullptr, 0, R, d_layer);
+    } else {
+      acc_port->finish(out, layers_[l + 1].in_words, R, d_layer);
+      in = out;
+      std::swap(out, spare);
+    }
+    qk_.inc(d_layer);
+  }
+}
+
+// ---- master --------------------------------------------------------------------------
+
+void CimMacro::bus_read(std::uint64_t addr, void* dst, std::size_t len, std::uint32_t layer) {
+  transfer(tlm::TLM_READ_COMMAND, addr, static_cast<unsigned char*>(dst), len, layer);
+}
+
+void CimMacro::bus_write(std::uint64_t addr, const void* src, std::size_t len) {
+  // TLM payloads carry non-const data pointers; a write never modifies them.
+  transfer(tlm::TLM_WRITE_COMMAND, addr, static_cast<unsigned char*>(const_cast<void*>(src)), len, kNoLayer);
+}
+
+void CimMacro::count_bytes(tlm::tlm_command cmd, std::size_t n) {
+  counters_.add(cmd == tlm::TLM_READ_COMMAND ? c_bytes_read_ : c_bytes_written_, n);
+}
+
+void CimMacro::transfer(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, std::size_t len,
+                        std::uint32_t layer) {
+  if (len == 0) return;
+  const bool read = cmd == tlm::TLM_READ_COMMAND;
+  const std::size_t burst = config_.burst_bytes, bw = config_.bus_width_bytes;
+  auto beats = [bw](std::size_t n) { return static_cast<double>((n + bw - 1) / bw); };
+  if (config_.use_dmi) {
+    const tlm::tlm_dmi* d = dmi_for(cmd, addr);
+    if (d != nullptr && len - 1 <= d->get_end_address() - addr) {  // whole transfer inside the region
+      unsigned char* p = d->get_dmi_ptr() + (addr - d->get_start_address());
+      if (read)
+        std::memcpy(data, p, len);
+      else
+        std::memcpy(p, data, len);
+      // Same cost as the bursts it replaces: one access latency per burst plus the beats.
+      const std::size_t full = len / burst, rest = len % burst;
+      const std::size_t bursts = full + (rest ? 1 : 0);
+      const sc_core::sc_time lat = read ? d->get_read_latency() : d->get_write_latency();
+      qk_.inc(lat * static_cast<double>(bursts) + clock_ * (beats(burst) * full + beats(rest)));
+      counters_.add(read ? c_dmi_reads_ : c_dmi_writes_, bursts);
+      count_bytes(cmd, len);
+      return;
+    }
+  }
+  for (std::size_t off = 0; off < len;) {
+    const std::size_t n = std::min(burst, len - off);
+    trans_.set_command(cmd);
+    trans_.set_address(addr + off);
+    trans_.set_data_ptr(data + off);
+    trans_.set_data_length(static_cast<unsigned>(n));
+    trans_.set_streaming_width(static_cast<unsigned>(n));
+    trans_.set_byte_enable_ptr(nullptr);
+    trans_.set_byte_enable_length(0);
+    trans_.set_dmi_allowed(false);
+    trans_.set_gp_option(tlm::TLM_MIN_PAYLOAD);
+    trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_core::sc_time delay = qk_.get_local_time();
+    initiator_socket->b_transport(trans_, delay);
+    qk_.set(delay);
+    qk_.inc(clock_ * beats(n));
+    if (trans_.is_response_error()) {
+      std::ostringstream os;
+      os << (read ? "read" : "write") << " of " << n << " bytes at " << hex(addr + off) << " answered "
+         << response_name(trans_.get_response_status());
+      throw Fault{cim_err::BUS_ERROR, layer, addr + off, os.str()};
+    }
+    counters_.add(read ? c_tlm_reads_ : c_tlm_writes_);
+    count_bytes(cmd, n);
+    off += n;
+  }
+}
+
+const tlm::tlm_dmi* CimMacro::dmi_for(tlm::tlm_command cmd, std::uint64_t addr) {
+  const auto allowed = [cmd](const tlm::tlm_dmi& d) {
+    return cmd == tlm::TLM_READ_COMMAND ? d.is_read_allowed() : d.is_write_allowed();
+  };
+  for (const auto& d : dmi_granted_)
+    if (d.get_start_address() <= addr && addr <= d.get_end_address() && allowed(d)) return &d;
+  for (const auto& d : dmi_denied_)
+    if (d.cmd == cmd && d.start <= addr && addr <= d.end) return nullptr;
+  unsigned char dummy = 0;
+  trans_.set_command(cmd);
+  trans_.set_address(addr);
+  trans_.set_data_ptr(&dummy);
+  trans_.set_data_length(0);
+  trans_.set_streaming_width(0);
+  trans_.set_byte_enable_ptr(nullptr);
+  trans_.set_byte_enable_length(0);
+  trans_.set_dmi_allowed(false);
+  trans_.set_gp_option(tlm::TLM_MIN_PAYLOAD);
+  trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  tlm::tlm_dmi dmi;
+  if (initiator_socket->get_direct_mem_ptr(trans_, dmi) && allowed(dmi) && dmi.get_dmi_ptr() != nullptr) {
+    counters_.add(c_dmi_grants_);
+    dmi_granted_.push_back(dmi);
+    return &dmi_granted_.back();
+  }
+  if (dmi.get_start_address() <= addr && addr <= dmi.get_end_address())
+    dmi_denied_.push_back({dmi.get_start_address(), dmi.get_end_address(), cmd});
+  else
+    dmi_denied_.push_back({addr, addr, cmd});
+  return nullptr;
+}
+
+void CimMacro::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
+  const auto overlaps = [start, end](std::uint64_t s, std::uint64_t e) { return s <= end && start <= e; };
+  dmi_granted_.erase(std::remove_if(dmi_granted_.begin(), dmi_granted_.end(),
+                                    [&](const tlm::tlm_dmi& d) {
+                                      return overlaps(d.get_start_address(), d.get_end_address());
+                                    }),
+                     dmi_granted_.end());
+  dmi_denied_.erase(std::remove_if(dmi_denied_.begin(), dmi_denied_.end(),
+                                   [&](const Denied& d) { return overlaps(d.start, d.end); }),
+                    dmi_denied_.end());
+}
+
+}  // namespace cimvp

@@ -1,0 +1,90 @@
+#include "cimvp/cim_types.h"
+
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+namespace cimvp {
+
+namespace {
+[[noreturn]] void bad(const std::string& field, const std::string& value, const std::string& allowed) {
+  throw std::invalid_argument("CimMacroConfig." + field + " = " + value + ": expected " + allowed);
+}
+std::string num(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+void check_time(const std::string& field, double v, bool positive) {
+  if (!std::isfinite(v) || v < 0.0 || (positive && v == 0.0)) bad(field, num(v), positive ? "> 0 ns" : ">= 0 ns");
+}
+}  // namespace
+
+void CimMacroConfig::validate() const {
+  array.validate();
+  mlsa.validate();
+  cells.validate();
+  if (capacity_subarrays < 1) bad("capacity_subarrays", std::to_string(capacity_subarrays), ">= 1");
+  if (max_layers < 1 || max_layers > 255) bad("max_layers", std::to_string(max_layers), "1..255");
+  if (max_width < 1 || max_width > (1u << 20)) bad("max_width", std::to_string(max_width), "1..1048576");
+  if (tile_vectors < 1 || tile_vectors > 65536) bad("tile_vectors", std::to_string(tile_vectors), "1..65536");
+  if (bus_width_bytes < 1) bad("bus_width_bytes", std::to_string(bus_width_bytes), ">= 1");
+  if (burst_bytes < 1) bad("burst_bytes", std::to_string(burst_bytes), ">= 1");
+  check_time("timing.clock_period_ns", timing.clock_period_ns, true);
+  check_time("timing.array_read_ns", timing.array_read_ns, false);
+  check_time("timing.mlsa_ns", timing.mlsa_ns, false);
+  check_time("timing.accumulate_ns", timing.accumulate_ns, false);
+  check_time("timing.activation_ns", timing.activation_ns, false);
+}
+
+const char* cim_error_name(std::uint32_t code) {
+  switch (code) {
+    case cim_err::NONE: return "NONE";
+    case cim_err::BUS_ERROR: return "BUS_ERROR";
+    case cim_err::MISALIGNED: return "MISALIGNED";
+    case cim_err::BAD_HEADER: return "BAD_HEADER";
+    case cim_err::BAD_SHAPE: return "BAD_SHAPE";
+    case cim_err::CAPACITY: return "CAPACITY";
+    case cim_err::BAD_DESCRIPTOR: return "BAD_DESCRIPTOR";
+    case cim_err::BAD_MLSA_TABLE: return "BAD_MLSA_TABLE";
+    case cim_err::NOT_CALIBRATED: return "NOT_CALIBRATED";
+    case cim_err::BAD_BATCH: return "BAD_BATCH";
+    case cim_err::START_WHILE_BUSY: return "START_WHILE_BUSY";
+    case cim_err::INTERNAL: return "INTERNAL";
+  }
+  return "UNKNOWN";
+}
+
+const char* to_string(CimState s) {
+  switch (s) {
+    case CimState::idle: return "idle";
+    case CimState::load: return "load";
+    case CimState::input: return "input";
+    case CimState::compute: return "compute";
+    case CimState::output: return "output";
+  }
+  return "?";
+}
+
+const char* to_string(InputFormat f) {
+  switch (f) {
+    case InputFormat::pixels_binarized: return "pixels_binarized";
+    case InputFormat::pixels_bit_serial: return "pixels_bit_serial";
+    case InputFormat::packed_bits: return "packed_bits";
+    case InputFormat::on_chip: return "on_chip";
+  }
+  return "?";
+}
+
+std::uint64_t cim_input_bytes(InputFormat f, std::uint32_t k) {
+  switch (f) {
+    case InputFormat::pixels_binarized:
+    case InputFormat::pixels_bit_serial: return k;
+    case InputFormat::packed_bits: return words_for_bits(k) * 8;
+    case InputFormat::on_chip: return 0;
+  }
+  return 0;
+}
+
+}  // namespace cimvp

@@ -1,0 +1,283 @@
+#include "cimvp/host_dma.h"
+
+#include "cimvp/hal.h"
+#include "cimvp/trace_util.h"
+
+#include <algorithm>
+#include <cstring>
+#include <sstream>
+#include <stdexcept>
+
+namespace cimvp {
+
+namespace {
+const HostDmaConfig& validated(const HostDmaConfig& c) {
+  if (!(c.clock_period_ns > 0.0)) throw std::invalid_argument("HostDma: clock_period_ns must be > 0");
+  if (c.bus_width_bytes == 0) throw std::invalid_argument("HostDma: bus_width_bytes must be > 0");
+  if (c.burst_bytes == 0) throw std::invalid_argument("HostDma: burst_bytes must be > 0");
+  if (!(c.setup_latency_ns >= 0.0)) throw std::invalid_argument("HostDma: setup_latency_ns must be >= 0");
+  return c;
+}
+}  // namespace
+
+HostDma::HostDma(sc_core::sc_module_name name, const HostDmaConfig& config)
+    : sc_core::sc_module(name),
+      target_socket("target_socket"),
+      initiator_socket("initiator_socket"),
+      irq("irq"),
+      busy("busy", false),
+      config_(validated(config)),
+      start_ev_("start_ev"),
+      update_ev_("update_ev") {
+  using namespace dma_reg;
+  using namespace dma_bit;
+  auto signals = [this](std::uint32_t, std::uint32_t) { update_ev_.notify(mmio_delay_); };
+  regs_.add({"ID", ID, dma_id, 0, 0, nullptr, nullptr});
+  regs_.add({"VERSION", VERSION, dma_version, 0, 0, nullptr, nullptr});
+  regs_.add({"CTRL", CTRL, 0, CTRL_START, 0, nullptr, [this](std::uint32_t, std::uint32_t now) {
+               if (now & CTRL_START) {
+                 regs_.clear_bits(CTRL, CTRL_START);
+                 start_requested();
+               }
+             }});
+  regs_.add({"STATUS", STATUS, 0, 0, STATUS_DONE | STATUS_ERROR, nullptr, nullptr});
+  regs_.add({"IRQ_ENABLE", IRQ_ENABLE, 0, IRQ_DONE | IRQ_ERROR, 0, nullptr, signals});
+  regs_.add({"IRQ_STATUS", IRQ_STATUS, 0, 0, IRQ_DONE | IRQ_ERROR, nullptr, signals});
+  regs_.add({"SRC_LO", SRC_LO, 0, 0xFFFFFFFFu, 0, nullptr, nullptr});
+  regs_.add({"SRC_HI", SRC_HI, 0, 0xFFFFFFFFu, 0, nullptr, nullptr});
+  regs_.add({"DST_LO", DST_LO, 0, 0xFFFFFFFFu, 0, nullptr, nullptr});
+  regs_.add({"DST_HI", DST_HI, 0, 0xFFFFFFFFu, 0, nullptr, nullptr});
+  regs_.add({"LEN", LEN, 0, 0xFFFFFFFFu, 0, nullptr, nullptr});
+  regs_.add({"ERR_ADDR_LO", ERR_ADDR_LO, 0, 0, 0, nullptr, nullptr});
+  regs_.add({"ERR_ADDR_HI", ERR_ADDR_HI, 0, 0, 0, nullptr, nullptr});
+  regs_.add({"ERR_CAUSE", ERR_CAUSE, 0, 0, 0, nullptr, nullptr});
+
+  clock_ = sc_core::sc_time(config_.clock_period_ns, sc_core::SC_NS);
+  setup_ = sc_core::sc_time(config_.setup_latency_ns, sc_core::SC_NS);
+  buffer_.resize(config_.burst_bytes);
+
+  target_socket.register_b_transport(this, &HostDma::b_transport);
+  target_socket.register_transport_dbg(this, &HostDma::transport_dbg);
+  target_socket.register_get_direct_mem_ptr(this, &HostDma::get_direct_mem_ptr);
+  initiator_socket.register_invalidate_direct_mem_ptr(this, &HostDma::invalidate_direct_mem_ptr);
+
+  c_transfers_ = counters_.declare("transfers");
+  c_bursts_ = counters_.declare("bursts");
+  c_reads_ = counters_.declare("reads");
+  c_writes_ = counters_.declare("writes");
+  c_dmi_reads_ = counters_.declare("dmi_reads");
+  c_dmi_writes_ = counters_.declare("dmi_writes");
+  c_bytes_read_ = counters_.declare("bytes_read");
+  c_bytes_written_ = counters_.declare("bytes_written");
+  c_dmi_grants_ = counters_.declare("dmi_grants");
+  c_errors_ = counters_.declare("errors");
+  c_irqs_ = counters_.declare("irqs");
+  c_mmio_reads_ = counters_.declare("mmio_reads");
+  c_mmio_writes_ = counters_.declare("mmio_writes");
+
+  SC_HAS_PROCESS(HostDma);
+  SC_THREAD(run);
+  SC_METHOD(update_signals);
+  sensitive << update_ev_;
+}
+
+void HostDma::trace(sc_core::sc_trace_file* tf) const {
+  trace_member(tf, busy, *this, "busy");
+  trace_member(tf, irq, *this, "irq");
+}
+
+// ---- MMIO target -------------------------------------------------------------------
+
+void HostDma::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  delay += clock_;
+  mmio_delay_ = delay;
+  const tlm::tlm_command cmd = trans.get_command();
+  if (regs_.access(trans, false) == tlm::TLM_OK_RESPONSE)
+    counters_.add(cmd == tlm::TLM_READ_COMMAND ? c_mmio_reads_ : c_mmio_writes_);
+  trans.set_dmi_allowed(false);
+}
+
+unsigned HostDma::transport_dbg(tlm::tlm_generic_payload& trans) {
+  const bool ok = regs_.access(trans, true) == tlm::TLM_OK_RESPONSE;
+  regs_.clear_bits(dma_reg::CTRL, dma_bit::CTRL_START);  // a debug write never starts (nor leaves START set)
+  return ok ? 4u : 0u;
+}
+
+bool HostDma::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
+  dmi.set_start_address(0);
+  dmi.set_end_address(~static_cast<sc_dt::uint64>(0));
+  dmi.set_granted_access(tlm::tlm_dmi::DMI_ACCESS_NONE);
+  return false;  // registers: never DMI
+}
+
+void HostDma::start_requested() {
+  using namespace dma_reg;
+  using namespace dma_bit;
+  if (regs_.get(STATUS) & STATUS_BUSY) {
+    regs_.set_bits(STATUS, STATUS_ERROR);
+    regs_.set_bits(IRQ_STATUS, IRQ_ERROR);
+    regs_.set(ERR_CAUSE, dma_err::START_WHILE_BUSY);
+    counters_.add(c_errors_);
+    update_ev_.notify(mmio_delay_);
+    SC_REPORT_WARNING("cimvp/host_dma", (std::string(name()) + ": START written while busy: ignored").c_str());
+    return;
+  }
+  job_src_ = static_cast<std::uint64_t>(regs_.get(SRC_HI)) << 32 | regs_.get(SRC_LO);
+  job_dst_ = static_cast<std::uint64_t>(regs_.get(DST_HI)) << 32 | regs_.get(DST_LO);
+  job_len_ = regs_.get(LEN);
+  regs_.set_bits(STATUS, STATUS_BUSY);
+  regs_.set(ERR_CAUSE, dma_err::NONE);
+  start_ev_.notify(mmio_delay_);
+  update_ev_.notify(mmio_delay_);
+}
+
+// ---- signals ----------------------------------------------------------------------
+
+void HostDma::update_signals() {
+  const bool level = (regs_.get(dma_reg::IRQ_STATUS) & regs_.get(dma_reg::IRQ_ENABLE)) != 0;
+  if (level && !irq_level_) counters_.add(c_irqs_);
+  irq_level_ = level;
+  irq.write(level);
+  busy.write((regs_.get(dma_reg::STATUS) & dma_bit::STATUS_BUSY) != 0);
+}
+
+// ---- transfer thread --------------------------------------------------------------
+
+void HostDma::run() {
+  for (;;) {
+    sc_core::wait(start_ev_);
+    qk_.reset();
+    qk_.inc(setup_);
+    const std::uint64_t src = job_src_, dst = job_dst_, len = job_len_;
+    bool ok = true;
+    for (std::uint64_t off = 0; off < len && ok;) {
+      const unsigned n = static_cast<unsigned>(std::min<std::uint64_t>(config_.burst_bytes, len - off));
+      if (!move(tlm::TLM_READ_COMMAND, src + off, buffer_.data(), n)) {
+        finish(dma_err::READ, src + off, trans_.get_response_status());
+        ok = false;
+      } else if (!move(tlm::TLM_WRITE_COMMAND, dst + off, buffer_.data(), n)) {
+        finish(dma_err::WRITE, dst + off, trans_.get_response_status());
+        ok = false;
+      } else {
+        const unsigned beats = (n + config_.bus_width_bytes - 1) / config_.bus_width_bytes;
+        qk_.inc(clock_ * static_cast<double>(beats));
+        counters_.add(c_bursts_);
+        off += n;
+        if (qk_.need_sync()) qk_.sync();
+      }
+    }
+    if (ok) finish(dma_err::NONE, 0, tlm::TLM_OK_RESPONSE);
+  }
+}
+
+void HostDma::finish(std::uint32_t cause, std::uint64_t addr, tlm::tlm_response_status status) {
+  using namespace dma_reg;
+  using namespace dma_bit;
+  qk_.sync();  // DONE/ERROR and irq at the exact completion time
+  regs_.clear_bits(STATUS, STATUS_BUSY);
+  if (cause == dma_err::NONE) {
+    regs_.set_bits(STATUS, STATUS_DONE);
+    regs_.set_bits(IRQ_STATUS, IRQ_DONE);
+    counters_.add(c_transfers_);
+  } else {
+    regs_.set_bits(STATUS, STATUS_ERROR);
+    regs_.set_bits(IRQ_STATUS, IRQ_ERROR);
+    regs_.set(ERR_ADDR_LO, static_cast<std::uint32_t>(addr));
+    regs_.set(ERR_ADDR_HI, static_cast<std::uint32_t>(addr >> 32));
+    regs_.set(ERR_CAUSE, cause);
+    counters_.add(c_errors_);
+  }
+  update_ev_.notify(sc_core::SC_ZERO_TIME);
+  if (cause != dma_err::NONE) {
+    std::ostringstream os;
+    os << name() << ": " << (cause == dma_err::READ ? "read" : "write") << " at 0x" << std::hex << addr
+       << " answered " << response_name(status) << ": transfer stopped";
+    SC_REPORT_WARNING("cimvp/host_dma", os.str().c_str());
+  }
+}
+
+const tlm::tlm_dmi* HostDma::dmi_for(tlm::tlm_command cmd, std::uint64_t addr) {
+  const auto allowed = [cmd](const tlm::tlm_dmi& d) {
+    return cmd == tlm::TLM_READ_COMMAND ? d.is_read_allowed() : d.is_write_allowed();
+  };
+  for (const auto& d : dmi_granted_)
+    if (d.get_start_address() <= addr && addr <= d.get_end_address() && allowed(d)) return &d;
+  for (const auto& d : dmi_denied_)
+    if (d.cmd == cmd && d.start <= addr && addr <= d.end) return nullptr;
+  // Not known yet: ask the target once for this address.
+  trans_.set_command(cmd);
+  trans_.set_address(addr);
+  trans_.set_data_ptr(buffer_.data());
+  trans_.set_data_length(0);
+  trans_.set_streaming_width(0);
+  trans_.set_byte_enable_ptr(nullptr);
+  trans_.set_byte_enable_length(0);
+  trans_.set_dmi_allowed(false);
+  trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  tlm::tlm_dmi dmi;
+  if (initiator_socket->get_direct_mem_ptr(trans_, dmi) && allowed(dmi) && dmi.get_dmi_ptr() != nullptr) {
+    counters_.add(c_dmi_grants_);
+    dmi_granted_.push_back(dmi);
+    return &dmi_granted_.back();
+  }
+  // Remember the denial for the range the target named (just this address if that
+  // range does not even contain it), so the target is not asked again for every burst.
+  if (dmi.get_start_address() <= addr && addr <= dmi.get_end_address())
+    dmi_denied_.push_back({dmi.get_start_address(), dmi.get_end_address(), cmd});
+  else
+    dmi_denied_.push_back({addr, addr, cmd});
+  return nullptr;
+}
+
+bool HostDma::move(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* buf, unsigned n) {
+  const bool read = cmd == tlm::TLM_READ_COMMAND;
+  if (config_.use_dmi) {
+    const tlm::tlm_dmi* d = dmi_for(cmd, addr);
+    if (d != nullptr && n - 1 <= d->get_end_address() - addr) {  // whole burst inside the region
+      unsigned char* p = d->get_dmi_ptr() + (addr - d->get_start_address());
+      if (read) {
+        std::memcpy(buf, p, n);
+        qk_.inc(d->get_read_latency());
+        counters_.add(c_dmi_reads_);
+        counters_.add(c_bytes_read_, n);
+      } else {
+        std::memcpy(p, buf, n);
+        qk_.inc(d->get_write_latency());
+        counters_.add(c_dmi_writes_);
+        counters_.add(c_bytes_written_, n);
+      }
+      return true;
+    }
+  }
+  trans_.set_command(cmd);
+  trans_.set_address(addr);
+  trans_.set_data_ptr(buf);
+  trans_.set_data_length(n);
+  trans_.set_streaming_width(n);
+  trans_.set_byte_enable_ptr(nullptr);
+  trans_.set_byte_enable_length(0);
+  trans_.set_dmi_allowed(false);
+  trans_.set_gp_option(tlm::TLM_MIN_PAYLOAD);
+  trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  sc_core::sc_time delay = qk_.get_local_time();
+  initiator_socket->b_transport(trans_, delay);
+  qk_.set(delay);
+  if (trans_.is_response_error()) return false;
+  counters_.add(read ? c_reads_ : c_writes_);
+  counters_.add(read ? c_bytes_read_ : c_bytes_written_, n);
+  return true;
+}
+
+void HostDma::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
+  const auto overlaps = [start, end](std::uint64_t s, std::uint64_t e) { return s <= end && start <= e; };
+  dmi_granted_.erase(std::remove_if(dmi_granted_.begin(), dmi_granted_.end(),
+                                    [&](const tlm::tlm_dmi& d) {
+                                      return overlaps(d.get_start_address(), d.get_end_address());
+                                    }),
+                     dmi_granted_.end());
+  dmi_denied_.erase(std::remove_if(dmi_denied_.begin(), dmi_denied_.end(),
+                                   [&](const Denied& d) { return overlaps(d.start, d.end); }),
+                    dmi_denied_.end());
+}
+
+}  // namespace cimvp

@@ -1,0 +1,153 @@
+#include "cimvp/mlsa.h"
+
+#include "cimvp/trace_util.h"
+
+#include "cimvp/circuit/random.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace cimvp {
+
+Mlsa::Mlsa(sc_core::sc_module_name name, const SubArrayConfig& array, const MlsaConfig& mlsa,
+           const CimTimingConfig& timing)
+    : sc_core::sc_module(name),
+      target_export("target_export"),
+      acc_port("acc_port"),
+      conversions("conversions", 0),
+      array_(array),
+      mlsa_(mlsa),
+      t_sense_(timing.mlsa_ns, sc_core::SC_NS) {
+  array_.validate();
+  mlsa_.validate();
+  target_export.bind(*this);
+  c_conversions_ = counters_.declare("conversions");
+  c_sa_reads_ = counters_.declare("sa_reads");
+  c_refs_ = counters_.declare("references_programmed");
+  c_tables_ = counters_.declare("tables_programmed");
+}
+
+unsigned Mlsa::comparators() const {
+  return mlsa_.quantization == Quantization::ideal ? cim_mlsa_table::kMaxLevels - 1 : (1u << mlsa_.bits) - 1;
+}
+
+void Mlsa::clear() { layers_.clear(); }
+
+const Mlsa::Layer& Mlsa::layer_at(unsigned layer) const {
+  if (layer >= layers_.size() || layers_[layer].row_blocks == 0)
+    throw std::logic_error(std::string(name()) + ": layer " + std::to_string(layer) + " is not programmed");
+  return layers_[layer];
+}
+
+void Mlsa::program_layer(unsigned layer, const std::vector<std::vector<Segment>>& segments, unsigned col_blocks,
+                         unsigned planes, InputKind kind) {
+  if (segments.empty() || col_blocks == 0 || planes == 0)
+    throw std::invalid_argument(std::string(name()) + ": layer " + std::to_string(layer) + " has an empty shape");
+  if (layers_.size() <= layer) layers_.resize(layer + 1);
+  Layer& L = layers_[layer];
+  L = Layer{};
+  L.row_blocks = static_cast<unsigned>(segments.size());
+  L.col_blocks = col_blocks;
+  L.planes = planes;
+  L.kind = kind;
+  L.segments = segments;
+  const bool digital = array_.access == AccessMode::row_by_row;
+  const bool nonlinear = mlsa_.quantization == Quantization::nonlinear;
+  L.nominal.resize(std::size_t{L.row_blocks} * planes);
+  L.usable.assign(L.nominal.size(), (digital || !nonlinear) ? 1 : 0);
+  for (unsigned rb = 0; rb < L.row_blocks; ++rb)
+    for (unsigned p = 0; p < planes; ++p)
+      for (const Segment& s : segments[rb]) {
+        const PsRange r = PsRange::of(s.rows, kind);
+        L.nominal[std::size_t{rb} * planes + p].push_back(
+            mlsa_.quantization == Quantization::ideal ? Quantizer::ideal(r) : Quantizer::linear(r, mlsa_.bits));
+      }
+  const bool offset = mlsa_.offset_sigma > 0.0 && mlsa_.quantization != Quantization::ideal && !digital;
+  L.offsets.reserve(std::size_t{L.row_blocks} * col_blocks);
+  for (unsigned rb = 0; rb < L.row_blocks; ++rb)
+    for (unsigned cb = 0; cb < col_blocks; ++cb)
+      L.offsets.push_back(offset ? MlsaOffsets(array_.cols, (1u << mlsa_.bits) - 1, mlsa_.offset_sigma,
+                                               derive_seed(mlsa_.seed, {kSeedPurposeMlsaOffset, layer, rb, cb}))
+                                 : MlsaOffsets());
+  if (digital) return;  // no MLSA in row_by_row access
+  L.tables.resize(std::size_t{L.row_blocks} * col_blocks * planes);
+  for (unsigned rb = 0; rb < L.row_blocks; ++rb)
+    for (unsigned p = 0; p < planes; ++p) build_tables(L, rb, p);
+}
+
+void Mlsa::build_tables(Layer& L, unsigned rb, unsigned p) {
+  const auto& q = L.nominal[std::size_t{rb} * L.planes + p];
+  for (unsigned cb = 0; cb < L.col_blocks; ++cb) {
+    L.tables[(std::size_t{rb} * L.col_blocks + cb) * L.planes + p] =
+        SenseTable(q, array_.cols, L.offsets[std::size_t{rb} * L.col_blocks + cb]);
+    counters_.add(c_tables_);
+  }
+}
+
+void Mlsa::program(unsigned layer, unsigned row_block, unsigned plane, std::vector<Quantizer> per_segment) {
+  if (layer >= layers_.size() || layers_[layer].row_blocks == 0)
+    throw std::invalid_argument("layer " + std::to_string(layer) + " is not declared");
+  Layer& L = layers_[layer];
+  if (row_block >= L.row_blocks || plane >= L.planes)
+    throw std::invalid_argument("row block " + std::to_string(row_block) + " / plane " + std::to_string(plane) +
+                                " out of range (" + std::to_string(L.row_blocks) + " row blocks, " +
+                                std::to_string(L.planes) + " planes)");
+  const auto& segs = L.segments[row_block];
+  if (per_segment.size() != segs.size())
+    throw std::invalid_argument(std::to_string(per_segment.size()) + " transfer functions for " +
+                                std::to_string(segs.size()) + " sensing segments");
+  std::uint64_t refs = 0;
+  for (std::size_t s = 0; s < segs.size(); ++s) {
+    const Quantizer& q = per_segment[s];
+    if (!(q.range() == PsRange::of(segs[s].rows, L.kind)))
+      throw std::invalid_argument("segment " + std::to_string(s) + ": transfer function range does not match " +
+                                  std::to_string(segs[s].rows) + " " + to_string(L.kind) + " rows");
+    if (q.references().size() > comparators())
+      throw std::invalid_argument("segment " + std::to_string(s) + ": " + std::to_string(q.references().size()) +
+                                  " references, the MLSA has " + std::to_string(comparators()) + " comparators");
+    refs += q.references().size();
+  }
+  L.nominal[std::size_t{row_block} * L.planes + plane] = std::move(per_segment);
+  L.usable[std::size_t{row_block} * L.planes + plane] = 1;
+  counters_.add(c_refs_, refs);
+  if (array_.access != AccessMode::row_by_row) build_tables(L, row_block, plane);
+}
+
+bool Mlsa::ready(unsigned layer) const {
+  const Layer& L = layer_at(layer);
+  return std::all_of(L.usable.begin(), L.usable.end(), [](std::uint8_t u) { return u != 0; });
+}
+
+const std::vector<Quantizer>& Mlsa::quantizers(unsigned layer, unsigned row_block, unsigned plane) const {
+  const Layer& L = layer_at(layer);
+  if (row_block >= L.row_blocks || plane >= L.planes)
+    throw std::out_of_range(std::string(name()) + ": row block / plane out of range");
+  return L.nominal[std::size_t{row_block} * L.planes + plane];
+}
+
+void Mlsa::convert(const ColumnBatch& b, ArrayActivity& activity, sc_core::sc_time& delay) {
+  const Layer& L = layer_at(b.layer);
+  if (b.array == nullptr || b.row_block >= L.row_blocks || b.col_block >= L.col_blocks || b.plane >= L.planes)
+    throw std::out_of_range(std::string(name()) + ": column batch outside layer " + std::to_string(b.layer));
+  const bool digital = array_.access == AccessMode::row_by_row;
+  if (!L.usable[std::size_t{b.row_block} * L.planes + b.plane])
+    throw std::logic_error(std::string(name()) + ": nonlinear references of layer " + std::to_string(b.layer) +
+                           " row block " + std::to_string(b.row_block) + " were never programmed");
+  const SenseTable& table =
+      digital ? none_ : L.tables[(std::size_t{b.row_block} * L.col_blocks + b.col_block) * L.planes + b.plane];
+  const AccumulatorTarget t = acc_port->target(b.col_block, b.plane);
+  ArrayActivity a;
+  b.array->accumulate(b.x, b.x_stride, b.n, b.kind, table, t.shift, t.sums, t.stride, &a);
+  counters_.add(c_conversions_, a.mlsa_conversions);
+  counters_.add(c_sa_reads_, a.sa_reads);
+  delay += t_sense_ * static_cast<double>(b.n * b.array->segments().size());
+  acc_port->accumulated(a);
+  activity += a;
+}
+
+void Mlsa::publish() { conversions.write(counters_.get("conversions") + counters_.get("sa_reads")); }
+
+void Mlsa::trace(sc_core::sc_trace_file* tf) const { trace_member(tf, conversions, *this, "conversions"); }
+
+}  // namespace cimvp

@@ -1,0 +1,28 @@
+// A job is what the Host runs on an elaborated platform: a firmware-like program written
+// against cimvp::Hal, plus its verdict and results for the console and the JSON report.
+#pragma once
+
+#include "cimvp/hal.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace cimvp {
+
+class Job {
+ public:
+  virtual ~Job() = default;
+  /// Job kind as written in a workload file ("dma_selftest").
+  virtual std::string name() const = 0;
+  /// The driver program; runs in the Host's thread.
+  virtual void run(Hal& hal) = 0;
+  /// True when the job ran to its end and every check passed.
+  virtual bool passed() const = 0;
+  /// One line for the console ("8/8 copies verified, 6216 bytes").
+  virtual std::string summary() const = 0;
+  /// Job results for the report's "job" object (deterministic key order).
+  virtual nlohmann::ordered_json results() const = 0;
+};
+
+}  // namespace cimvp

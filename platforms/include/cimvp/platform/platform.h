@@ -1,0 +1,66 @@
+// Elaboration: a cimvp::PlatformConfig becomes a running SoC model.
+//
+//   host.socket ──► router ──► address_map[i] target (memory.socket, dma.target_socket)
+//   dma.initiator_socket ──► router
+//   dma.irq ──► dma_irq ──► host.irq[0];  host.irq[1..] tied low
+//
+// The constructor sets the global TLM quantum (PlatformConfig::quantum_ns); no other
+// cimvp code does.  The Host's program is set with run_job() / host.set_program().
+#pragma once
+
+#include "cimvp/config.h"
+#include "cimvp/host.h"
+#include "cimvp/host_dma.h"
+#include "cimvp/memory.h"
+#include "cimvp/platform/job.h"
+#include "cimvp/router.h"
+
+#include <systemc>
+
+#include <string>
+
+namespace cimvp {
+
+class Platform : public sc_core::sc_module {
+ public:
+  Host host;
+  Router router;
+  Memory memory;
+  HostDma dma;
+  sc_core::sc_signal<bool> dma_irq;                 ///< HostDma.irq → Host.irq[0]
+  sc_core::sc_vector<sc_core::sc_signal<bool>> irq_tie;  ///< low level for Host.irq[1..]
+
+  /// Builds and binds every module.  `config` must have passed the schema's checks;
+  /// std::invalid_argument for an address-map target it does not know.
+  Platform(sc_core::sc_module_name name, const PlatformConfig& config);
+
+  /// Makes `job` the Host's program (before sc_start; the job must outlive the run).
+  void run_job(Job& job);
+
+  /// Traces every module's signals (irq, busy, waiting_irq) and dma_irq.
+  void trace(sc_core::sc_trace_file* tf) const;
+
+  const PlatformConfig& config() const { return config_; }
+
+ private:
+  const PlatformConfig config_;
+};
+
+/// A VCD trace file written to exactly `path` (SystemC appends ".vcd" to the name it is
+/// given; a path without that suffix is renamed on close()).
+class VcdFile {
+ public:
+  explicit VcdFile(std::string path);
+  ~VcdFile();
+  VcdFile(const VcdFile&) = delete;
+  VcdFile& operator=(const VcdFile&) = delete;
+  sc_core::sc_trace_file* get() const { return tf_; }
+  /// Closes the file (after the simulation); throws std::runtime_error if the rename fails.
+  void close();
+
+ private:
+  std::string path_, base_;
+  sc_core::sc_trace_file* tf_ = nullptr;
+};
+
+}  // namespace cimvp

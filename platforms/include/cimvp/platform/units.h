@@ -1,0 +1,41 @@
+// Strict text → value parsers shared by the configuration layer and the CLI.
+//
+// Every parser accepts the whole string (surrounding blanks ignored) or returns
+// std::nullopt: no partial parses, no locale, no silent wrap-around.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cimvp {
+
+/// Unsigned integer: decimal ("4096"), hex ("0x1000"), binary ("0b101"); '_' may
+/// separate digits ("0x1000_0000", "1_000").  With `allow_size_suffix`, a binary size
+/// suffix multiplies the value: "64 MiB", "4KiB" (KiB, MiB, GiB, TiB).
+std::optional<std::uint64_t> parse_uint(std::string_view text, bool allow_size_suffix = false);
+
+/// Signed integer: optional sign, then the same digit forms as parse_uint (no suffix).
+std::optional<std::int64_t> parse_int(std::string_view text);
+
+/// Finite decimal floating-point number ("50", "2.5", "1e-3"); no hex, inf or nan.
+std::optional<double> parse_number(std::string_view text);
+
+/// Time in nanoseconds: a number with an optional unit fs, ps, ns, us, ms or s
+/// ("1us", "500 ns", "2ms", "0.5 us"); a bare number is nanoseconds.
+std::optional<double> parse_time_ns(std::string_view text);
+
+/// true/false, yes/no, on/off (any case).
+std::optional<bool> parse_bool(std::string_view text);
+
+/// Shortest readable form of a time given in ns: "1 us", "50 ns", "2.5 ns", "0 ns".
+std::string format_time_ns(double ns);
+
+/// Shortest decimal text that reads back as the same double ("50", "2.5", "1e-06").
+std::string format_number(double v);
+
+/// Optimal-string-alignment edit distance (insert, delete, substitute, swap adjacent).
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+}  // namespace cimvp

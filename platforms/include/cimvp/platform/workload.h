@@ -1,0 +1,27 @@
+// Workload files (`cimvp --workload FILE`): which job the host runs, and its settings.
+// Without a workload file the job is the DMA/memory self-test with default settings.
+#pragma once
+
+#include "cimvp/config.h"
+#include "cimvp/platform/config_schema.h"
+#include "cimvp/platform/dma_selftest.h"
+#include "cimvp/platform/job.h"
+
+#include <memory>
+#include <string>
+
+namespace cimvp {
+
+struct WorkloadConfig {
+  std::string job = "dma_selftest";
+  DmaSelfTestConfig dma_selftest;
+};
+
+/// Keys of workload files (docs/configuration.md, "Workload keys").  A new job kind adds
+/// its name to the choices of "job" and registers its "<job>.*" keys here.
+Schema<WorkloadConfig> workload_schema();
+
+/// The job a workload selects, built for `platform`; ConfigError when it cannot run there.
+std::unique_ptr<Job> make_job(const WorkloadConfig& workload, const PlatformConfig& platform);
+
+}  // namespace cimvp

@@ -1,0 +1,264 @@
+#include "cimvp/platform/cli.h"
+
+#include "cimvp/circuit/version.h"
+#include "cimvp/platform/builtin_platforms.h"
+#include "cimvp/platform/platform.h"
+#include "cimvp/platform/platform_config.h"
+#include "cimvp/platform/report.h"
+#include "cimvp/platform/units.h"
+#include "cimvp/platform/workload.h"
+
+#include <boost/program_options.hpp>
+#include <systemc>
+
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cimvp {
+
+namespace {
+
+namespace po = boost::program_options;
+
+const char* const log_levels[] = {"error", "warning", "info", "debug"};
+
+void error(const std::string& msg) { std::cerr << "cimvp: error: " << msg << '\n'; }
+
+po::options_description make_options() {
+  po::options_description d("Options");
+  d.add_options()
+      ("platform", po::value<std::string>()->value_name("FILE"),
+       "platform YAML file, or the name of a built-in platform (default: the embedded 'default')")
+      ("workload", po::value<std::string>()->value_name("FILE"),
+       "workload YAML file selecting the job (default: the DMA/memory self-test)")
+      ("set", po::value<std::vector<std::string>>()->value_name("KEY=VALUE"),
+       "override one platform key, e.g. memory.read_latency_ns=20 or address_map[1].base=0x4000_1000 "
+       "(repeatable, applied in order)")
+      ("vcd", po::value<std::string>()->value_name("FILE"), "write a VCD waveform of every module's signals")
+      ("report", po::value<std::string>()->value_name("FILE.json"), "write the JSON run report")
+      ("quantum", po::value<std::string>()->value_name("TIME"),
+       "global TLM quantum, e.g. 1us, \"500 ns\", 2ms (overrides quantum_ns)")
+      ("log-level", po::value<std::string>()->value_name("LEVEL")->default_value("warning"),
+       "error|warning|info|debug: which SystemC reports are shown")
+      ("list-platforms", "list the built-in platforms and exit")
+      ("list-keys", "print every configuration key as a markdown table and exit")
+      ("help,h", "show this help and exit")
+      ("version", "show the version and exit");
+  return d;
+}
+
+std::string suggest_option(const po::options_description& d, std::string name) {
+  while (!name.empty() && name.front() == '-') name.erase(0, 1);
+  const auto eq = name.find('=');
+  if (eq != std::string::npos) name.resize(eq);
+  std::string best;
+  std::size_t best_d = std::string::npos;
+  for (const auto& o : d.options()) {
+    const std::string& candidate = o->long_name();
+    const std::size_t dist = edit_distance(name, candidate);
+    if (dist < best_d) {
+      best_d = dist;
+      best = candidate;
+    }
+  }
+  return best_d <= std::max<std::size_t>(2, name.size() / 3) ? best : std::string();
+}
+
+void print_help(const po::options_description& d) {
+  std::cout << "Usage: cimvp [--platform FILE] [--workload FILE] [--set KEY=VALUE]... [--vcd FILE]\n"
+               "             [--report FILE.json] [--quantum TIME] [--log-level LEVEL]\n"
+               "             [--list-platforms] [--list-keys] [--help] [--version]\n\n"
+               "Elaborates a cimvp SystemC/TLM-2.0 platform from YAML and runs a job on it.\n\n"
+            << d
+            << "\nExit codes: 0 ok, 1 simulation failure, 2 bad input (option, YAML, --set, file).\n"
+               "Configuration keys: docs/configuration.md (or --list-keys).\n";
+}
+
+int list_platforms() {
+  const auto all = builtin_platforms();
+  std::size_t w = 0;
+  for (const auto& b : all) w = std::max(w, b.name.size());
+  for (const auto& b : all) {
+    std::string description;
+    try {
+      description = load_platform({std::string(b.name) + ".yaml", std::string(b.text)}).description;
+    } catch (const ConfigError& e) {
+      description = std::string("(invalid: ") + e.what() + ")";
+    }
+    std::cout << b.name << std::string(w - b.name.size() + 2, ' ') << description << '\n';
+  }
+  return exit_ok;
+}
+
+int list_keys() {
+  std::cout << "## Platform keys\n\n" << platform_schema().markdown() << "\n## Workload keys\n\n"
+            << workload_schema().markdown();
+  return exit_ok;
+}
+
+/// Our report handler: "cimvp: <severity>: [<time>] <type>: <message>" on stderr, then
+/// SystemC's default handling of every other action (log, cache, stop, throw, abort).
+void report_handler(const sc_core::sc_report& rep, const sc_core::sc_actions& actions) {
+  using namespace sc_core;
+  if (actions & SC_DISPLAY) {
+    static const char* const names[] = {"info", "warning", "error", "fatal"};
+    const int sev = rep.get_severity();
+    std::cerr << "cimvp: " << (sev >= 0 && sev < 4 ? names[sev] : "report") << ": ["
+              << format_time_ns(rep.get_time() / sc_core::sc_time(1, sc_core::SC_NS)) << "] "
+              << rep.get_msg_type() << ": " << rep.get_msg() << '\n';
+  }
+  sc_report_handler::default_handler(rep, actions & ~SC_DISPLAY);
+}
+
+void configure_reports(const std::string& level) {
+  using namespace sc_core;
+  sc_report_handler::set_handler(&report_handler);
+  const bool show_info = level == "info" || level == "debug";
+  sc_report_handler::set_verbosity_level(level == "debug" ? SC_DEBUG : SC_MEDIUM);
+  sc_report_handler::set_actions(SC_INFO, show_info ? SC_DISPLAY : SC_DO_NOTHING);
+  sc_report_handler::set_actions(SC_WARNING, level == "error" ? SC_DO_NOTHING : SC_DISPLAY);
+  // errors are shown and counted (exit code 1) but do not stop the run
+  sc_report_handler::set_actions(SC_ERROR, SC_DISPLAY | SC_CACHE_REPORT);
+  sc_report_handler::set_actions(SC_FATAL, SC_DISPLAY | SC_CACHE_REPORT | SC_THROW);
+}
+
+/// Fails early (bad input) when `path` cannot be written.
+bool check_writable(const std::string& option, const std::string& path) {
+  std::ofstream probe(path, std::ios::app);
+  if (!probe) {
+    error("--" + option + ": cannot write '" + path + "': " + std::strerror(errno));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int run_cli(int argc, char* argv[]) {
+  const po::options_description desc = make_options();
+  po::variables_map vm;
+  try {
+    const auto style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+    const po::positional_options_description no_positionals;
+    po::store(po::command_line_parser(argc, argv).options(desc).positional(no_positionals).style(style).run(), vm);
+    po::notify(vm);
+  } catch (const po::unknown_option& e) {
+    const std::string hint = suggest_option(desc, e.get_option_name());
+    error(std::string(e.what()) + (hint.empty() ? "" : " (did you mean '--" + hint + "'?)") +
+          "; see cimvp --help");
+    return exit_bad_input;
+  } catch (const po::error& e) {
+    error(std::string(e.what()) + "; see cimvp --help");
+    return exit_bad_input;
+  }
+
+  if (vm.count("help")) {
+    print_help(desc);
+    return exit_ok;
+  }
+  if (vm.count("version")) {
+    std::cout << "cimvp " << version() << " (SystemC " << SC_VERSION << ")\n";
+    return exit_ok;
+  }
+  if (vm.count("list-platforms")) return list_platforms();
+  if (vm.count("list-keys")) return list_keys();
+
+  const std::string level = vm["log-level"].as<std::string>();
+  if (std::find(std::begin(log_levels), std::end(log_levels), level) == std::end(log_levels)) {
+    error("--log-level: expected one of: error, warning, info, debug, got \"" + level + "\"");
+    return exit_bad_input;
+  }
+
+  // configuration: platform → --set → --quantum; then the job
+  PlatformConfig config;
+  std::unique_ptr<Job> job;
+  const ConfigSchema schema = platform_schema();
+  try {
+    const PlatformSource src = resolve_platform(vm.count("platform") ? vm["platform"].as<std::string>() : "default");
+    std::vector<std::string> overrides;
+    if (vm.count("set")) overrides = vm["set"].as<std::vector<std::string>>();
+    if (vm.count("quantum")) {
+      const std::string text = vm["quantum"].as<std::string>();
+      const auto ns = parse_time_ns(text);
+      if (!ns || *ns <= 0)
+        throw ConfigError("--quantum", "", "expected a time > 0 such as 1us, \"500 ns\" or 2ms, got \"" + text + "\"");
+      overrides.push_back("quantum_ns=" + format_number(*ns));
+    }
+    config = schema.load(src.text, src.source, overrides);
+    WorkloadConfig workload;
+    if (vm.count("workload")) {
+      const std::string path = vm["workload"].as<std::string>();
+      workload = workload_schema().load(read_text_file(path, "workload file"), path);
+    }
+    job = make_job(workload, config);
+  } catch (const ConfigError& e) {
+    error(e.what());
+    return exit_bad_input;
+  }
+  if (vm.count("report") && !check_writable("report", vm["report"].as<std::string>())) return exit_bad_input;
+  if (vm.count("vcd") && !check_writable("vcd", vm["vcd"].as<std::string>())) return exit_bad_input;
+
+  configure_reports(level);
+  RunReport report;
+  bool ran_ok = false;
+  try {
+    Platform top("top", config);
+    top.run_job(*job);
+    std::optional<VcdFile> vcd;
+    if (vm.count("vcd")) {
+      vcd.emplace(vm["vcd"].as<std::string>());
+      top.trace(vcd->get());
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    sc_core::sc_start();
+    const auto t1 = std::chrono::steady_clock::now();
+    if (vcd) vcd->close();
+
+    report.platform = config.name;
+    report.config = schema.to_json(config);
+    report.seed = config.seed;
+    report.simulated_time_ns = sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_NS);
+    report.wall_time_s = std::chrono::duration<double>(t1 - t0).count();
+    report.modules = collect_counters();
+    report.job_name = job->name();
+    report.job_summary = job->summary();
+    report.job = job->results();
+    ran_ok = top.host.finished() && !top.host.failed() && job->passed() &&
+             sc_core::sc_report_handler::get_count(sc_core::SC_ERROR) == 0 &&
+             sc_core::sc_report_handler::get_count(sc_core::SC_FATAL) == 0;
+    if (!top.host.finished() && !top.host.failed()) report.job_summary += " (the host program did not finish)";
+    report.passed = ran_ok;
+  } catch (const std::invalid_argument& e) {
+    error(std::string("elaboration failed: ") + e.what());
+    return exit_bad_input;
+  } catch (const sc_core::sc_report& r) {
+    error(std::string("simulation aborted: ") + r.what());
+    return exit_simulation_failed;
+  } catch (const std::exception& e) {
+    error(std::string("simulation aborted: ") + e.what());
+    return exit_simulation_failed;
+  }
+
+  std::cout << console_summary(report) << std::flush;
+  if (vm.count("report")) {
+    try {
+      write_report(vm["report"].as<std::string>(), report);
+    } catch (const std::exception& e) {
+      error(e.what());
+      return exit_simulation_failed;
+    }
+  }
+  if (!ran_ok) {
+    error("simulation failed: " + report.job_summary);
+    return exit_simulation_failed;
+  }
+  return exit_ok;
+}
+
+}  // namespace cimvp

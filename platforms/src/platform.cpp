@@ -1,0 +1,83 @@
+#include "cimvp/platform/platform.h"
+
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <stdexcept>
+
+namespace cimvp {
+
+Platform::Platform(sc_core::sc_module_name name, const PlatformConfig& config)
+    : sc_core::sc_module(name),
+      host("host", config.host),
+      router("router", config.router),
+      memory("memory", config.memory),
+      dma("dma", config.dma),
+      dma_irq("dma_irq"),
+      irq_tie("irq_tie", config.host.irq_lines > 0 ? config.host.irq_lines - 1 : 0),
+      config_(config) {
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(config_.quantum_ns, sc_core::SC_NS));
+
+  // initiators
+  host.socket.bind(router.target_socket);
+  dma.initiator_socket.bind(router.target_socket);
+  // targets, in address-map order: router.initiator_socket[i] serves map[i]
+  const std::map<std::string, std::function<void()>> bind_target = {
+      {"memory", [this] { router.initiator_socket.bind(memory.socket); }},
+      {"dma", [this] { router.initiator_socket.bind(dma.target_socket); }},
+  };
+  for (const auto& range : config_.router.map) {
+    const auto it = bind_target.find(range.target);
+    if (it == bind_target.end())
+      throw std::invalid_argument("Platform: no module for address-map target '" + range.target + "'");
+    it->second();
+  }
+  // interrupts
+  dma.irq.bind(dma_irq);
+  if (config_.host.irq_lines == 0) throw std::invalid_argument("Platform: host.irq_lines must be at least 1");
+  host.irq[0].bind(dma_irq);
+  for (unsigned i = 1; i < config_.host.irq_lines; ++i) host.irq[i].bind(irq_tie[i - 1]);
+}
+
+void Platform::run_job(Job& job) {
+  host.set_program([&job](Hal& hal) { job.run(hal); });
+}
+
+void Platform::trace(sc_core::sc_trace_file* tf) const {
+  if (tf == nullptr) return;
+  host.trace(tf);
+  router.trace(tf);
+  memory.trace(tf);
+  dma.trace(tf);
+  sc_core::sc_trace(tf, dma_irq, dma_irq.name());
+}
+
+VcdFile::VcdFile(std::string path) : path_(std::move(path)) {
+  constexpr const char* ext = ".vcd";
+  base_ = path_;
+  if (base_.size() > 4 && base_.compare(base_.size() - 4, 4, ext) == 0) base_.resize(base_.size() - 4);
+  tf_ = sc_core::sc_create_vcd_trace_file(base_.c_str());
+  if (tf_ == nullptr) throw std::runtime_error("cannot create VCD file '" + path_ + "'");
+  tf_->set_time_unit(1, sc_core::SC_PS);  // explicit: no "default timescale" report
+}
+
+VcdFile::~VcdFile() {
+  try {
+    close();
+  } catch (...) {
+    // destructor: the error was already reported by close() if the caller used it
+  }
+}
+
+void VcdFile::close() {
+  if (tf_ == nullptr) return;
+  sc_core::sc_close_vcd_trace_file(tf_);
+  tf_ = nullptr;
+  const std::string written = base_ + ".vcd";
+  if (written != path_ && std::rename(written.c_str(), path_.c_str()) != 0)
+    throw std::runtime_error("cannot rename '" + written + "' to '" + path_ + "'");
+}
+
+}  // namespace cimvp

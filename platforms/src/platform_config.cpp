@@ -1,0 +1,195 @@
+#include "cimvp/platform/platform_config.h"
+
+#include "cimvp/host_dma.h"
+#include "cimvp/platform/builtin_platforms.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace cimvp {
+
+PlatformConfig default_platform_config() {
+  PlatformConfig c;
+  c.router.map = {{"memory", 0x0, c.memory.size_bytes}, {"dma", 0x4000'0000, 4096}};
+  return c;
+}
+
+namespace {
+
+std::string hex(std::uint64_t v) {
+  std::ostringstream os;
+  os << "0x" << std::hex << v;
+  return os.str();
+}
+
+bool is_power_of_two(std::uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
+
+std::string item(std::size_t i) { return "address_map[" + std::to_string(i) + "]"; }
+
+void check_address_map(const PlatformConfig& c, const CheckContext& ctx) {
+  const auto& map = c.router.map;
+  // every range fits in the 64-bit address space
+  for (std::size_t i = 0; i < map.size(); ++i)
+    if (map[i].size - 1 > ~std::uint64_t{0} - map[i].base)
+      ctx.fail(item(i), "range " + hex(map[i].base) + " + " + hex(map[i].size) +
+                            " runs past the end of the 64-bit address space");
+  // each target once
+  for (std::size_t i = 0; i < map.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (map[i].target == map[j].target)
+        ctx.fail(item(i), "target '" + map[i].target + "' is already mapped by " + item(j));
+  // no overlaps
+  for (std::size_t i = 0; i < map.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j) {
+      const std::uint64_t a_lo = map[i].base, a_hi = map[i].base + (map[i].size - 1);
+      const std::uint64_t b_lo = map[j].base, b_hi = map[j].base + (map[j].size - 1);
+      if (a_lo <= b_hi && b_lo <= a_hi)
+        ctx.fail(item(i), map[i].target + " [" + hex(a_lo) + ", " + hex(a_hi) + "] overlaps " + item(j) +
+                              " " + map[j].target + " [" + hex(b_lo) + ", " + hex(b_hi) + "]");
+    }
+  // the platform needs the memory and the DMA registers on the bus
+  for (const char* needed : {"memory", "dma"})
+    if (std::none_of(map.begin(), map.end(), [&](const AddressRange& r) { return r.target == needed; }))
+      ctx.fail("address_map", std::string("no entry maps target '") + needed + "'");
+  for (std::size_t i = 0; i < map.size(); ++i)
+    if (map[i].target == "dma" && map[i].size < dma_reg::WINDOW_BYTES)
+      ctx.fail(item(i), "the dma register window needs at least " + std::to_string(dma_reg::WINDOW_BYTES) +
+                            " bytes, got " + std::to_string(map[i].size));
+  for (std::size_t i = 0; i < map.size(); ++i)
+    if (map[i].target == "memory" && map[i].size > c.memory.size_bytes)
+      ctx.fail(item(i), "memory window of " + std::to_string(map[i].size) +
+                            " bytes is larger than memory.size_bytes (" + std::to_string(c.memory.size_bytes) +
+                            ")");
+}
+
+void check_buses(const PlatformConfig& c, const CheckContext& ctx) {
+  if (!is_power_of_two(c.dma.bus_width_bytes))
+    ctx.fail("dma.bus_width_bytes", "expected a power of two, got " + std::to_string(c.dma.bus_width_bytes));
+  if (c.dma.burst_bytes % c.dma.bus_width_bytes != 0)
+    ctx.fail("dma.burst_bytes", std::to_string(c.dma.burst_bytes) + " is not a multiple of dma.bus_width_bytes (" +
+                                    std::to_string(c.dma.bus_width_bytes) + ")");
+  if (!is_power_of_two(c.host.bus_width_bytes))
+    ctx.fail("host.bus_width_bytes", "expected a power of two, got " + std::to_string(c.host.bus_width_bytes));
+  if (c.name.empty()) ctx.fail("name", "must not be empty");
+}
+
+}  // namespace
+
+void add_core_keys(ConfigSchema& s) {
+  // top level
+  s.add("name", &PlatformConfig::name).describe("Platform name, shown in reports.");
+  s.add("description", &PlatformConfig::description)
+      .describe("One line shown by `cimvp --list-platforms`.");
+  s.add("clock_period_ns", &PlatformConfig::clock_period_ns)
+      .as_time().above(0)
+      .describe("System clock period; `host` and `dma` clocks default to it.");
+  s.add("quantum_ns", &PlatformConfig::quantum_ns)
+      .as_time().above(0)
+      .describe("Global TLM quantum of loosely-timed initiators (`--quantum` overrides it).");
+  s.add("seed", &PlatformConfig::seed).describe("Master seed of every seeded non-ideality and test pattern.");
+
+  // memory
+  s.add("memory.size_bytes", [](auto& c) -> auto& { return c.memory.size_bytes; })
+      .with_unit("bytes").min(1)
+      .describe("DRAM capacity.");
+  s.add("memory.read_latency_ns", [](auto& c) -> auto& { return c.memory.read_latency_ns; })
+      .as_time().min(0)
+      .describe("Fixed latency of a read transaction.");
+  s.add("memory.write_latency_ns", [](auto& c) -> auto& { return c.memory.write_latency_ns; })
+      .as_time().min(0)
+      .describe("Fixed latency of a write transaction.");
+  s.add("memory.bytes_per_ns", [](auto& c) -> auto& { return c.memory.bytes_per_ns; })
+      .with_unit("bytes/ns").above(0)
+      .describe("Streaming bandwidth: a transaction of n bytes adds n / bytes_per_ns.");
+  s.add("memory.dmi", [](auto& c) -> auto& { return c.memory.dmi; })
+      .describe("Grant DMI to initiators that ask.");
+
+  // interconnect
+  s.add("router.latency_ns", [](auto& c) -> auto& { return c.router.latency_ns; })
+      .as_time().min(0)
+      .describe("Added to every routed transaction.");
+  auto map = s.add_list("address_map", [](auto& c) -> auto& { return c.router.map; },
+                        "Bus address map; the router's i-th target socket serves item i.");
+  map.add("target", &AddressRange::target)
+      .one_of({"memory", "dma"})
+      .mandatory()
+      .describe("Module that serves the range.");
+  map.add("base", &AddressRange::base).hex().mandatory().describe("First bus address of the range.");
+  map.add("size", &AddressRange::size)
+      .with_unit("bytes").min(1).mandatory()
+      .describe("Range size; the target sees offsets [0, size).");
+
+  // host DMA
+  s.add("dma.clock_period_ns", [](auto& c) -> auto& { return c.dma.clock_period_ns; })
+      .as_time().above(0).inherit("clock_period_ns")
+      .describe("DMA engine clock period.");
+  s.add("dma.bus_width_bytes", [](auto& c) -> auto& { return c.dma.bus_width_bytes; })
+      .with_unit("bytes").range(1u, 4096u)
+      .describe("Data bus width (power of two): one beat moves this many bytes.");
+  s.add("dma.burst_bytes", [](auto& c) -> auto& { return c.dma.burst_bytes; })
+      .with_unit("bytes").min(1)
+      .describe("Bytes per TLM transaction; a multiple of dma.bus_width_bytes.");
+  s.add("dma.setup_latency_ns", [](auto& c) -> auto& { return c.dma.setup_latency_ns; })
+      .as_time().min(0)
+      .describe("Start-up latency after CTRL.START.");
+  s.add("dma.use_dmi", [](auto& c) -> auto& { return c.dma.use_dmi; })
+      .describe("Use DMI to memory when granted.");
+
+  // host
+  s.add("host.clock_period_ns", [](auto& c) -> auto& { return c.host.clock_period_ns; })
+      .as_time().above(0).inherit("clock_period_ns")
+      .describe("Host CPU clock period.");
+  s.add("host.cycles_per_access", [](auto& c) -> auto& { return c.host.cycles_per_access; })
+      .describe("Host cycles per bus access (read32, write32, each block chunk).");
+  s.add("host.irq_lines", [](auto& c) -> auto& { return c.host.irq_lines; })
+      .range(1u, 64u)
+      .describe("Interrupt inputs of the host; the DMA interrupt is line 0.");
+  s.add("host.bus_width_bytes", [](auto& c) -> auto& { return c.host.bus_width_bytes; })
+      .with_unit("bytes").range(1u, 4096u)
+      .describe("Bytes per bus transaction of write_block/read_block (power of two).");
+
+  s.add_check(check_address_map);
+  s.add_check(check_buses);
+}
+
+ConfigSchema platform_schema() {
+  ConfigSchema s(default_platform_config());
+  add_core_keys(s);
+  // later blocks: add_cim_keys(s); ...
+  return s;
+}
+
+std::string read_text_file(const std::string& path, const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError("", "", "cannot read " + what + " '" + path + "': " + std::strerror(errno));
+  std::ostringstream os;
+  os << in.rdbuf();
+  if (in.bad()) throw ConfigError("", "", "cannot read " + what + " '" + path + "'");
+  return os.str();
+}
+
+PlatformSource resolve_platform(const std::string& spec) {
+  std::error_code ec;
+  if (std::filesystem::exists(spec, ec)) {
+    if (std::filesystem::is_directory(spec, ec))
+      throw ConfigError("", "", "platform file '" + spec + "' is a directory");
+    return {spec, read_text_file(spec, "platform file")};
+  }
+  if (const BuiltinPlatform* b = find_builtin_platform(spec))
+    return {std::string(b->name) + ".yaml", std::string(b->text)};
+  std::string names;
+  for (const auto& b : builtin_platforms()) names += (names.empty() ? "" : ", ") + std::string(b.name);
+  throw ConfigError("", "", "no platform file '" + spec + "' and no built-in platform of that name (built-in: " +
+                                names + ")");
+}
+
+PlatformConfig load_platform(const PlatformSource& src, const std::vector<std::string>& overrides,
+                             ConfigOrigin* origin) {
+  return platform_schema().load(src.text, src.source, overrides, origin);
+}
+
+}  // namespace cimvp

@@ -1,0 +1,105 @@
+// Text → value parsers of the configuration layer (platforms/include/cimvp/platform/units.h).
+#include <catch2/catch.hpp>
+
+#include "cimvp/platform/units.h"
+
+using namespace cimvp;
+
+TEST_CASE("parse_uint accepts decimal, hex, binary and '_' separators", "[config][units]") {
+  CHECK(parse_uint("0") == 0u);
+  CHECK(parse_uint("4096") == 4096u);
+  CHECK(parse_uint("  42 ") == 42u);
+  CHECK(parse_uint("0x1000") == 0x1000u);
+  CHECK(parse_uint("0X4000_0000") == 0x40000000u);
+  CHECK(parse_uint("0x5000_0000") == 1342177280u);
+  CHECK(parse_uint("1_000_000") == 1000000u);
+  CHECK(parse_uint("0b1011") == 11u);
+  CHECK(parse_uint("0xffffffffffffffff") == 18446744073709551615ull);
+  CHECK(parse_uint("18446744073709551615") == 18446744073709551615ull);
+}
+
+TEST_CASE("parse_uint rejects junk, signs, overflow and stray separators", "[config][units]") {
+  for (const char* bad : {"", " ", "-1", "+1", "1.5", "0x", "0xg", "12a", "_1", "1_", "1__0", "0b102",
+                          "18446744073709551616", "0x1_0000_0000_0000_0000", "64 MiB", "fast"})
+    CHECK_FALSE(parse_uint(bad).has_value());
+}
+
+TEST_CASE("parse_uint size suffixes are binary multiples and only when allowed", "[config][units]") {
+  CHECK(parse_uint("64 MiB", true) == 64ull * 1024 * 1024);
+  CHECK(parse_uint("4KiB", true) == 4096u);
+  CHECK(parse_uint("1 GiB", true) == 1073741824ull);
+  CHECK(parse_uint("2TiB", true) == 2199023255552ull);
+  CHECK(parse_uint("0x10 KiB", true) == 16384u);
+  CHECK(parse_uint("512", true) == 512u);
+  CHECK_FALSE(parse_uint("4 kib", true).has_value());
+  CHECK_FALSE(parse_uint("MiB", true).has_value());
+  CHECK_FALSE(parse_uint("16777216 TiB", true).has_value());  // 2^24 * 2^40 = 2^64 overflows
+}
+
+TEST_CASE("parse_int handles signs and the int64 limits", "[config][units]") {
+  CHECK(parse_int("-5") == -5);
+  CHECK(parse_int("+7") == 7);
+  CHECK(parse_int("-0x10") == -16);
+  CHECK(parse_int("9223372036854775807") == INT64_MAX);
+  CHECK(parse_int("-9223372036854775808") == INT64_MIN);
+  CHECK_FALSE(parse_int("9223372036854775808").has_value());
+  CHECK_FALSE(parse_int("-9223372036854775809").has_value());
+  CHECK_FALSE(parse_int("--1").has_value());
+  CHECK_FALSE(parse_int("-").has_value());
+}
+
+TEST_CASE("parse_number is strict decimal", "[config][units]") {
+  CHECK(parse_number("50") == 50.0);
+  CHECK(parse_number(" 2.5 ") == 2.5);
+  CHECK(parse_number("-1e-3") == -0.001);
+  CHECK(parse_number(".5") == 0.5);
+  for (const char* bad : {"", "fast", "1.5x", "0x10", "inf", "nan", "-inf", "1e999", "1 2", "1,5"})
+    CHECK_FALSE(parse_number(bad).has_value());
+}
+
+TEST_CASE("parse_time_ns accepts every unit and bare numbers as ns", "[config][units]") {
+  CHECK(parse_time_ns("1us") == 1000.0);
+  CHECK(parse_time_ns("500 ns") == 500.0);
+  CHECK(parse_time_ns("2ms") == 2e6);
+  CHECK(parse_time_ns("0.5 us") == 500.0);
+  CHECK(parse_time_ns("1 s") == 1e9);
+  CHECK(parse_time_ns("250ps") == 0.25);
+  CHECK(parse_time_ns("1000 fs") == Approx(0.001));
+  CHECK(parse_time_ns("10") == 10.0);
+  CHECK(parse_time_ns("1e3ns") == 1000.0);
+  for (const char* bad : {"", "fast", "1 min", "us", "1 us us", "1uss", "0x10ns", "1 NS"})
+    CHECK_FALSE(parse_time_ns(bad).has_value());
+}
+
+TEST_CASE("parse_bool accepts true/false, yes/no, on/off in any case", "[config][units]") {
+  CHECK(parse_bool("true") == true);
+  CHECK(parse_bool("Yes") == true);
+  CHECK(parse_bool("ON") == true);
+  CHECK(parse_bool("false") == false);
+  CHECK(parse_bool("no") == false);
+  CHECK(parse_bool(" off ") == false);
+  CHECK_FALSE(parse_bool("1").has_value());
+  CHECK_FALSE(parse_bool("maybe").has_value());
+}
+
+TEST_CASE("format_time_ns and format_number give the shortest exact text", "[config][units]") {
+  CHECK(format_time_ns(1000.0) == "1 us");
+  CHECK(format_time_ns(50.0) == "50 ns");
+  CHECK(format_time_ns(2.5) == "2.5 ns");
+  CHECK(format_time_ns(0.0) == "0 ns");
+  CHECK(format_time_ns(1.5e6) == "1.5 ms");
+  CHECK(format_time_ns(0.25) == "250 ps");
+  CHECK(format_number(0.1) == "0.1");
+  CHECK(format_number(16.0) == "16");
+  CHECK(format_number(1.0 / 3.0) == "0.3333333333333333");
+}
+
+TEST_CASE("edit_distance counts insertions, deletions, substitutions and swaps", "[config][units]") {
+  CHECK(edit_distance("memory", "memory") == 0);
+  CHECK(edit_distance("memroy", "memory") == 1);  // one adjacent swap
+  CHECK(edit_distance("memor", "memory") == 1);
+  CHECK(edit_distance("memoryy", "memory") == 1);
+  CHECK(edit_distance("nemory", "memory") == 1);
+  CHECK(edit_distance("", "dma") == 3);
+  CHECK(edit_distance("kitten", "sitting") == 3);
+}

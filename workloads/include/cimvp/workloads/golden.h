@@ -1,0 +1,75 @@
+// Golden reference of BNN inference (docs/circuit.md, "Golden reference").
+//
+//   (a) exact_inference(): the BNN of bnn.h evaluated with plain integer loops straight
+//       from BnnNetwork (no bit packing, no circuit code): an independent oracle.
+//   (b) QuantizedNetwork: the same network mapped onto sub-arrays with the MLSA
+//       quantization of cimvp::circuit (MappedLayer per layer), i.e. what the hardware
+//       must reproduce bit for bit.
+// Both report sums in half units (sums_half = 2·s): the exact oracle's are even, the
+// quantized ones are the added MLSA level values.
+#pragma once
+
+#include "cimvp/circuit/bitpack.h"
+#include "cimvp/circuit/mapping.h"
+#include "cimvp/workloads/bnn.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace cimvp {
+
+/// Checks shapes and values of `net` for images of n_pixels pixels (weights ±1, sizes,
+/// layer chaining, encoding parameters).  Throws std::invalid_argument naming the layer
+/// and the field.
+void validate_network(const BnnNetwork& net, std::size_t n_pixels);
+
+struct GoldenResult {
+  std::vector<std::uint32_t> predictions;           ///< class of each image
+  std::vector<std::vector<std::int32_t>> sums_half;  ///< per layer N×M (2·s); empty unless keep_sums
+};
+
+/// (a) Exact BNN inference with plain integer loops.  images: n_images × n_pixels bytes.
+GoldenResult exact_inference(const BnnNetwork& net, const std::uint8_t* images, std::size_t n_images,
+                             std::size_t n_pixels, bool keep_sums = false);
+
+/// How the first layer drives the array: bit-serial planes always use AND (unipolar)
+/// semantics, binarized pixels the cell's native input kind.
+InputKind first_layer_input_kind(const BnnNetwork& net);
+/// Number of bit planes of the first-layer input (input_bits, or 1 when binarized).
+unsigned first_layer_planes(const BnnNetwork& net);
+/// The first-layer input as packed bit planes, LSB plane first: plane p of a bit-serial
+/// input is pixel bit (8 − input_bits + p), so Σ_p 2^p·plane_p = pixel >> (8 − input_bits);
+/// a binarized input is the single plane pixel >= input_threshold.
+std::vector<BitMatrix> encode_input(const BnnNetwork& net, const std::uint8_t* images, std::size_t n_images,
+                                    std::size_t n_pixels);
+
+/// (b) The network mapped onto sub-arrays with quantized sensing.
+class QuantizedNetwork {
+ public:
+  /// cfg.array.mode must equal net.mode.  Layer l's random streams use layer_id l.
+  QuantizedNetwork(const BnnNetwork& net, const MappingConfig& cfg);
+
+  std::size_t layers() const { return layers_.size(); }
+  const MappedLayer& layer(std::size_t l) const { return layers_.at(l); }
+  bool needs_calibration() const;
+
+  /// Calibration pass of nonlinear MLSAs on sample images: layer l is calibrated on the
+  /// outputs of the already calibrated, quantized layers 0..l−1.  No-op otherwise.
+  void calibrate(const std::uint8_t* images, std::size_t n_images, std::size_t n_pixels);
+
+  /// Quantized inference; events added to *activity when non-null.
+  GoldenResult run(const std::uint8_t* images, std::size_t n_images, std::size_t n_pixels, bool keep_sums = false,
+                   ArrayActivity* activity = nullptr) const;
+
+ private:
+  BnnNetwork net_;
+  MappingConfig cfg_;
+  std::vector<MappedLayer> layers_;
+};
+
+/// Fraction of predictions equal to the labels (0 for an empty set).  Throws
+/// std::invalid_argument when the sizes differ.
+double accuracy(const std::vector<std::uint32_t>& predictions, const std::vector<std::uint8_t>& labels);
+
+}  // namespace cimvp

@@ -1,0 +1,52 @@
+// IDX files (the MNIST / Fashion-MNIST container): reader and writer, plain or gzip.
+//
+// Layout (all header integers big-endian):
+//   bytes 0-1  0x00 0x00
+//   byte  2    element type; only 0x08 (unsigned byte) is supported
+//   byte  3    number of dimensions n (1..8)
+//   then n uint32 dimension sizes, then the product of the sizes in data bytes.
+// A file whose first two bytes are 0x1f 0x8b is gunzipped first (concatenated gzip members
+// are accepted).  Any deviation (bad magic, unsupported type, truncated data, trailing
+// bytes, corrupt gzip) throws IdxError naming the file and what was expected vs found.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace cimvp {
+
+/// Thrown for every malformed or unreadable IDX file; what() names the file.
+class IdxError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// An n-dimensional array of unsigned bytes, row-major (last dimension fastest).
+struct IdxArray {
+  std::vector<std::uint32_t> dims;
+  std::vector<std::uint8_t> data;
+
+  /// Product of dims (the number of elements data must hold).
+  std::size_t element_count() const;
+};
+
+/// Reads an IDX file, gunzipping it when it starts with the gzip magic.
+IdxArray read_idx(const std::string& path);
+
+/// Parses an IDX image held in memory (already decompressed). `name` is used in errors.
+IdxArray parse_idx(const std::uint8_t* bytes, std::size_t size, const std::string& name);
+
+/// Serializes an array to the IDX byte layout (throws IdxError when data and dims disagree).
+std::vector<std::uint8_t> serialize_idx(const IdxArray& array);
+
+/// Writes an IDX file, gzip-compressed when `gzip` is true.
+void write_idx(const std::string& path, const IdxArray& array, bool gzip);
+
+/// Reads a whole file and gunzips it if it carries the gzip magic (helper shared with the
+/// data-set loaders; throws IdxError with the path on any I/O or gzip problem).
+std::vector<std::uint8_t> read_file_maybe_gzip(const std::string& path);
+
+}  // namespace cimvp

@@ -1,0 +1,230 @@
+#include "cimvp/workloads/golden.h"
+
+#include "cimvp/circuit/activation.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace cimvp {
+
+namespace {
+constexpr std::size_t kSlice = 1024;  // images per slice in run() and calibrate()
+std::string where(std::size_t l) { return "network layer " + std::to_string(l) + ": "; }
+}  // namespace
+
+void validate_network(const BnnNetwork& net, std::size_t n_pixels) {
+  if (net.mode != CellMode::hbnn_6t && net.mode != CellMode::xnor_8t)
+    throw std::invalid_argument("network: mode = " + std::to_string(static_cast<int>(net.mode)) +
+                                ", expected hbnn_6t|xnor_8t");
+  if (net.input != InputEncoding::binarized && net.input != InputEncoding::bit_serial)
+    throw std::invalid_argument("network: input = " + std::to_string(static_cast<int>(net.input)) +
+                                ", expected binarized|bit_serial");
+  if (net.input == InputEncoding::bit_serial && (net.input_bits < 1 || net.input_bits > 8))
+    throw std::invalid_argument("network: input_bits = " + std::to_string(net.input_bits) + ", expected 1..8");
+  if (net.input == InputEncoding::binarized && net.input_threshold > 255)
+    throw std::invalid_argument("network: input_threshold = " + std::to_string(net.input_threshold) +
+                                ", expected 0..255");
+  if (net.layers.empty()) throw std::invalid_argument("network: no layers");
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    const BnnLayer& L = net.layers[l];
+    const bool last = l + 1 == net.layers.size();
+    if (L.inputs == 0 || L.outputs == 0) throw std::invalid_argument(where(l) + "inputs and outputs must be >= 1");
+    const std::size_t expect_k = l == 0 ? n_pixels : net.layers[l - 1].outputs;
+    if (L.inputs != expect_k)
+      throw std::invalid_argument(where(l) + "inputs = " + std::to_string(L.inputs) + ", expected " +
+                                  std::to_string(expect_k) + (l == 0 ? " (pixels per image)" : " (previous outputs)"));
+    const std::size_t mk = std::size_t{L.outputs} * L.inputs;
+    if (L.weights.size() != mk)
+      throw std::invalid_argument(where(l) + "weights has " + std::to_string(L.weights.size()) +
+                                  " entries, expected outputs x inputs = " + std::to_string(mk));
+    for (std::size_t i = 0; i < mk; ++i)
+      if (L.weights[i] != 1 && L.weights[i] != -1)
+        throw std::invalid_argument(where(l) + "weight " + std::to_string(i) + " is " +
+                                    std::to_string(static_cast<int>(L.weights[i])) + ", expected -1 or +1");
+    if (!last) {
+      if (L.threshold.size() != L.outputs || L.flip.size() != L.outputs)
+        throw std::invalid_argument(where(l) + "threshold/flip need " + std::to_string(L.outputs) +
+                                    " entries (hidden layer)");
+    } else if (L.scale.size() != L.outputs || L.bias.size() != L.outputs) {
+      throw std::invalid_argument(where(l) + "scale/bias need " + std::to_string(L.outputs) +
+                                  " entries (output layer)");
+    }
+  }
+}
+
+// ---------------------------------------------------------------- (a) exact oracle
+
+GoldenResult exact_inference(const BnnNetwork& net, const std::uint8_t* images, std::size_t n_images,
+                             std::size_t n_pixels, bool keep_sums) {
+  validate_network(net, n_pixels);
+  const bool xnor = net.mode == CellMode::xnor_8t;
+  GoldenResult res;
+  res.predictions.resize(n_images);
+  if (keep_sums) {
+    res.sums_half.resize(net.layers.size());
+    for (std::size_t l = 0; l < net.layers.size(); ++l)
+      res.sums_half[l].resize(n_images * net.layers[l].outputs);
+  }
+  // Weights widened once to int16 so the dot products below vectorize (|x| <= 255).
+  std::vector<std::vector<std::int16_t>> w16(net.layers.size());
+  for (std::size_t l = 0; l < net.layers.size(); ++l)
+    w16[l].assign(net.layers[l].weights.begin(), net.layers[l].weights.end());
+  std::vector<std::int16_t> x, y;
+  std::vector<std::int32_t> s;
+  for (std::size_t n = 0; n < n_images; ++n) {
+    const std::uint8_t* img = images + n * n_pixels;
+    x.resize(n_pixels);
+    for (std::size_t k = 0; k < n_pixels; ++k) {
+      if (net.input == InputEncoding::bit_serial) {
+        x[k] = static_cast<std::int16_t>(img[k] >> (8 - net.input_bits));
+      } else {
+        const bool on = img[k] >= net.input_threshold;
+        x[k] = on ? 1 : (xnor ? -1 : 0);
+      }
+    }
+    for (std::size_t l = 0; l < net.layers.size(); ++l) {
+      const BnnLayer& L = net.layers[l];
+      s.assign(L.outputs, 0);
+      for (std::size_t j = 0; j < L.outputs; ++j) {
+        std::int32_t acc = 0;
+        const std::int16_t* w = w16[l].data() + j * L.inputs;
+        for (std::size_t k = 0; k < L.inputs; ++k) acc += w[k] * x[k];
+        s[j] = acc;
+        if (keep_sums) res.sums_half[l][n * L.outputs + j] = 2 * acc;
+      }
+      if (l + 1 < net.layers.size()) {
+        y.resize(L.outputs);
+        for (std::size_t j = 0; j < L.outputs; ++j) {
+          const bool fire = L.flip[j] ? (s[j] <= L.threshold[j]) : (s[j] >= L.threshold[j]);
+          y[j] = fire ? 1 : (xnor ? -1 : 0);
+        }
+        x.swap(y);
+      } else {
+        std::uint32_t best = 0;
+        float best_v = 0.0f;
+        for (std::size_t j = 0; j < L.outputs; ++j) {
+          const float v = L.scale[j] * static_cast<float>(s[j]) + L.bias[j];
+          if (j == 0 || v > best_v) {
+            best_v = v;
+            best = static_cast<std::uint32_t>(j);
+          }
+        }
+        res.predictions[n] = best;
+      }
+    }
+  }
+  return res;
+}
+
+// ---------------------------------------------------------------- (b) quantized mapping
+
+InputKind first_layer_input_kind(const BnnNetwork& net) {
+  return net.input == InputEncoding::bit_serial ? InputKind::unipolar : native_input(net.mode);
+}
+
+unsigned first_layer_planes(const BnnNetwork& net) {
+  return net.input == InputEncoding::bit_serial ? net.input_bits : 1u;
+}
+
+std::vector<BitMatrix> encode_input(const BnnNetwork& net, const std::uint8_t* images, std::size_t n_images,
+                                    std::size_t n_pixels) {
+  const unsigned planes = first_layer_planes(net);
+  std::vector<BitMatrix> out(planes);
+  if (net.input == InputEncoding::bit_serial) {
+    for (unsigned p = 0; p < planes; ++p) pack_bit_plane(images, n_images, n_pixels, 8 - net.input_bits + p, out[p]);
+  } else {
+    pack_threshold(images, n_images, n_pixels, net.input_threshold, out[0]);
+  }
+  return out;
+}
+
+QuantizedNetwork::QuantizedNetwork(const BnnNetwork& net, const MappingConfig& cfg) : net_(net), cfg_(cfg) {
+  validate_network(net_, net_.layers.empty() ? 0 : net_.layers[0].inputs);
+  if (cfg_.array.mode != net_.mode)
+    throw std::invalid_argument(std::string("MappingConfig.array.mode = ") + to_string(cfg_.array.mode) +
+                                " but the network was trained for " + to_string(net_.mode));
+  layers_.reserve(net_.layers.size());
+  for (std::size_t l = 0; l < net_.layers.size(); ++l) {
+    const BnnLayer& L = net_.layers[l];
+    const InputKind kind = l == 0 ? first_layer_input_kind(net_) : native_input(net_.mode);
+    const unsigned planes = l == 0 ? first_layer_planes(net_) : 1u;
+    layers_.emplace_back(L.inputs, L.outputs, L.weights, kind, planes, cfg_, l);
+  }
+}
+
+bool QuantizedNetwork::needs_calibration() const {
+  for (const auto& l : layers_)
+    if (l.needs_calibration()) return true;
+  return false;
+}
+
+void QuantizedNetwork::calibrate(const std::uint8_t* images, std::size_t n_images, std::size_t n_pixels) {
+  validate_network(net_, n_pixels);
+  if (cfg_.mlsa.quantization != Quantization::nonlinear || cfg_.array.access == AccessMode::row_by_row) return;
+  std::vector<BitMatrix> x = encode_input(net_, images, n_images, n_pixels);
+  std::vector<std::int32_t> sums;
+  std::vector<BitMatrix> part;
+  BitMatrix out;
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    layers_[l].calibrate(x);
+    if (l + 1 == layers_.size()) break;
+    // Outputs of the calibrated layer feed the next one; computed in slices so the
+    // N×M sums never need to be held at once.
+    const BnnLayer& L = net_.layers[l];
+    BitMatrix next(n_images, L.outputs);
+    for (std::size_t n0 = 0; n0 < n_images; n0 += kSlice) {
+      const std::size_t n = std::min(kSlice, n_images - n0);
+      part.resize(x.size());
+      for (std::size_t p = 0; p < x.size(); ++p) {
+        part[p].resize(n, x[p].bits());
+        std::copy_n(x[p].row(n0), n * x[p].words(), part[p].data());
+      }
+      layers_[l].evaluate(part, sums);
+      threshold_pack(sums.data(), n, L.outputs, L.threshold.data(), L.flip.data(), out);
+      std::copy_n(out.data(), n * out.words(), next.row(n0));
+    }
+    x.assign(1, std::move(next));
+  }
+}
+
+GoldenResult QuantizedNetwork::run(const std::uint8_t* images, std::size_t n_images, std::size_t n_pixels,
+                                   bool keep_sums, ArrayActivity* activity) const {
+  validate_network(net_, n_pixels);
+  GoldenResult res;
+  if (keep_sums) res.sums_half.resize(layers_.size());
+  // Bounded memory: the batch runs in slices through all layers.
+  std::vector<std::int32_t> sums;
+  std::vector<std::uint32_t> cls;
+  res.predictions.reserve(n_images);
+  for (std::size_t n0 = 0; n0 < n_images; n0 += kSlice) {
+    const std::size_t n = std::min(kSlice, n_images - n0);
+    std::vector<BitMatrix> x = encode_input(net_, images + n0 * n_pixels, n, n_pixels);
+    for (std::size_t l = 0; l < layers_.size(); ++l) {
+      const BnnLayer& L = net_.layers[l];
+      layers_[l].evaluate(x, sums, activity);
+      if (keep_sums) res.sums_half[l].insert(res.sums_half[l].end(), sums.begin(), sums.end());
+      if (l + 1 < layers_.size()) {
+        BitMatrix next;
+        threshold_pack(sums.data(), n, L.outputs, L.threshold.data(), L.flip.data(), next);
+        x.assign(1, std::move(next));
+      } else {
+        argmax_affine(sums.data(), n, L.outputs, L.scale.data(), L.bias.data(), cls);
+        res.predictions.insert(res.predictions.end(), cls.begin(), cls.end());
+      }
+    }
+  }
+  return res;
+}
+
+double accuracy(const std::vector<std::uint32_t>& predictions, const std::vector<std::uint8_t>& labels) {
+  if (predictions.size() != labels.size())
+    throw std::invalid_argument("accuracy: " + std::to_string(predictions.size()) + " predictions for " +
+                                std::to_string(labels.size()) + " labels");
+  if (predictions.empty()) return 0.0;
+  std::size_t ok = 0;
+  for (std::size_t i = 0; i < labels.size(); ++i) ok += predictions[i] == labels[i] ? 1 : 0;
+  return static_cast<double>(ok) / static_cast<double>(labels.size());
+}
+
+}  // namespace cimvp

@@ -1,0 +1,326 @@
+// .bnn network files (see network_io.h for the byte layout).
+#include "cimvp/workloads/network_io.h"
+
+#include <zlib.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+namespace cimvp {
+namespace {
+
+constexpr std::size_t kFixedHeader = 24;
+
+std::size_t words_per_row(std::uint32_t k) { return (std::size_t{k} + 63) / 64; }
+
+std::uint32_t crc_of(const std::uint8_t* p, std::size_t n) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  while (n > 0) {
+    const auto chunk = static_cast<uInt>(std::min<std::size_t>(n, 1u << 30));
+    crc = crc32(crc, p, chunk);
+    p += chunk;
+    n -= chunk;
+  }
+  return static_cast<std::uint32_t>(crc);
+}
+
+class Writer {
+ public:
+  void u8(std::uint8_t v) { out_.push_back(v); }
+  void u32(std::uint32_t v) {
+    for (int s = 0; s < 32; s += 8) out_.push_back(static_cast<std::uint8_t>(v >> s));
+  }
+  void u64(std::uint64_t v) {
+    for (int s = 0; s < 64; s += 8) out_.push_back(static_cast<std::uint8_t>(v >> s));
+  }
+  void i32(std::int32_t v) { u32(static_cast<std::uint32_t>(v)); }
+  void f32(float v) {
+    std::uint32_t b;
+    std::memcpy(&b, &v, 4);
+    u32(b);
+  }
+  void bytes(const void* p, std::size_t n) {
+    const auto* b = static_cast<const std::uint8_t*>(p);
+    out_.insert(out_.end(), b, b + n);
+  }
+  std::vector<std::uint8_t>& data() { return out_; }
+
+ private:
+  std::vector<std::uint8_t> out_;
+};
+
+// Reads from a buffer whose total length has already been checked against the header.
+class Reader {
+ public:
+  explicit Reader(const std::uint8_t* p) : p_(p) {}
+  std::size_t offset() const { return off_; }
+  std::uint8_t u8() { return p_[off_++]; }
+  std::uint32_t u32() {
+    std::uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) v |= std::uint32_t{p_[off_ + i]} << (8 * i);
+    off_ += 4;
+    return v;
+  }
+  std::uint64_t u64() {
+    std::uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v |= std::uint64_t{p_[off_ + i]} << (8 * i);
+    off_ += 8;
+    return v;
+  }
+  std::int32_t i32() { return static_cast<std::int32_t>(u32()); }
+  float f32() {
+    const std::uint32_t b = u32();
+    float v;
+    std::memcpy(&v, &b, 4);
+    return v;
+  }
+  const std::uint8_t* take(std::size_t n) {
+    const std::uint8_t* p = p_ + off_;
+    off_ += n;
+    return p;
+  }
+
+ private:
+  const std::uint8_t* p_;
+  std::size_t off_ = 0;
+};
+
+std::string at(std::size_t offset) { return " (byte offset " + std::to_string(offset) + ")"; }
+
+void check_input_params(unsigned bits, unsigned threshold, const std::string& what) {
+  if (bits < 1 || bits > 8)
+    throw NetworkFileError(what + ": input_bits " + std::to_string(bits) + " out of range (allowed 1..8)");
+  if (threshold > 255)
+    throw NetworkFileError(what + ": input_threshold " + std::to_string(threshold) +
+                           " out of range (allowed 0..255)");
+}
+
+}  // namespace
+
+void validate_network(const BnnNetwork& net, const std::string& what) {
+  if (net.mode != CellMode::hbnn_6t && net.mode != CellMode::xnor_8t)
+    throw NetworkFileError(what + ": cell mode " + std::to_string(unsigned(net.mode)) +
+                           " invalid (allowed 0 hbnn_6t, 1 xnor_8t)");
+  if (net.input != InputEncoding::binarized && net.input != InputEncoding::bit_serial)
+    throw NetworkFileError(what + ": input encoding " + std::to_string(unsigned(net.input)) +
+                           " invalid (allowed 0 binarized, 1 bit_serial)");
+  check_input_params(net.input_bits, net.input_threshold, what);
+  if (net.layers.empty() || net.layers.size() > kBnnMaxLayers)
+    throw NetworkFileError(what + ": layer count " + std::to_string(net.layers.size()) +
+                           " out of range (allowed 1.." + std::to_string(kBnnMaxLayers) + ")");
+  if (net.description.size() > kBnnMaxDescription)
+    throw NetworkFileError(what + ": description of " + std::to_string(net.description.size()) +
+                           " bytes too long (allowed at most " + std::to_string(kBnnMaxDescription) + ")");
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    const BnnLayer& L = net.layers[l];
+    const std::string lw = what + ": layer " + std::to_string(l);
+    const bool last = l + 1 == net.layers.size();
+    if (L.inputs < 1 || L.inputs > kBnnMaxWidth || L.outputs < 1 || L.outputs > kBnnMaxWidth)
+      throw NetworkFileError(lw + ": shape K=" + std::to_string(L.inputs) + " M=" + std::to_string(L.outputs) +
+                             " out of range (each allowed 1.." + std::to_string(kBnnMaxWidth) + ")");
+    if (l > 0 && L.inputs != net.layers[l - 1].outputs)
+      throw NetworkFileError(lw + ": K=" + std::to_string(L.inputs) + " does not match M=" +
+                             std::to_string(net.layers[l - 1].outputs) + " of layer " + std::to_string(l - 1));
+    const std::size_t m = L.outputs;
+    if (L.weights.size() != m * L.inputs)
+      throw NetworkFileError(lw + ": weights hold " + std::to_string(L.weights.size()) + " values, expected M*K = " +
+                             std::to_string(m * L.inputs));
+    for (std::size_t i = 0; i < L.weights.size(); ++i)
+      if (L.weights[i] != 1 && L.weights[i] != -1)
+        throw NetworkFileError(lw + ": weight " + std::to_string(i) + " is " + std::to_string(L.weights[i]) +
+                               " (allowed -1, +1)");
+    const std::size_t want_hidden = last ? 0 : m;
+    const std::size_t want_last = last ? m : 0;
+    if (L.threshold.size() != want_hidden || L.flip.size() != want_hidden)
+      throw NetworkFileError(lw + ": threshold/flip hold " + std::to_string(L.threshold.size()) + "/" +
+                             std::to_string(L.flip.size()) + " values, expected " + std::to_string(want_hidden) +
+                             (last ? " (the last layer has none)" : " (one per neuron)"));
+    if (L.scale.size() != want_last || L.bias.size() != want_last)
+      throw NetworkFileError(lw + ": scale/bias hold " + std::to_string(L.scale.size()) + "/" +
+                             std::to_string(L.bias.size()) + " values, expected " + std::to_string(want_last) +
+                             (last ? " (one per output)" : " (only the last layer has them)"));
+    for (std::size_t j = 0; j < L.flip.size(); ++j)
+      if (L.flip[j] > 1)
+        throw NetworkFileError(lw + ": flip of neuron " + std::to_string(j) + " is " + std::to_string(L.flip[j]) +
+                               " (allowed 0, 1)");
+    for (std::size_t j = 0; j < want_last; ++j)
+      if (!std::isfinite(L.scale[j]) || !std::isfinite(L.bias[j]))
+        throw NetworkFileError(lw + ": scale/bias of output " + std::to_string(j) + " not finite");
+  }
+}
+
+std::vector<std::uint8_t> serialize_network(const BnnNetwork& net) {
+  validate_network(net);
+  Writer w;
+  w.bytes(kBnnMagic, 8);
+  w.u32(kBnnFormatVersion);
+  w.u8(static_cast<std::uint8_t>(net.mode));
+  w.u8(static_cast<std::uint8_t>(net.input));
+  w.u8(static_cast<std::uint8_t>(net.input_bits));
+  w.u8(static_cast<std::uint8_t>(net.input_threshold));
+  w.u32(static_cast<std::uint32_t>(net.layers.size()));
+  w.u32(static_cast<std::uint32_t>(net.description.size()));
+  for (const auto& L : net.layers) {
+    w.u32(L.inputs);
+    w.u32(L.outputs);
+  }
+  w.bytes(net.description.data(), net.description.size());
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    const BnnLayer& L = net.layers[l];
+    const std::size_t wpr = words_per_row(L.inputs);
+    for (std::size_t j = 0; j < L.outputs; ++j) {
+      const std::int8_t* row = L.weights.data() + j * L.inputs;
+      for (std::size_t wi = 0; wi < wpr; ++wi) {
+        std::uint64_t word = 0;
+        for (std::size_t b = 0; b < 64 && wi * 64 + b < L.inputs; ++b)
+          if (row[wi * 64 + b] > 0) word |= std::uint64_t{1} << b;
+        w.u64(word);
+      }
+    }
+    if (l + 1 < net.layers.size()) {
+      for (auto t : L.threshold) w.i32(t);
+      for (auto f : L.flip) w.u8(f);
+    } else {
+      for (auto s : L.scale) w.f32(s);
+      for (auto b : L.bias) w.f32(b);
+    }
+  }
+  w.u32(crc_of(w.data().data(), w.data().size()));
+  return std::move(w.data());
+}
+
+BnnNetwork parse_network(const std::uint8_t* bytes, std::size_t size, const std::string& name) {
+  auto fail = [&](const std::string& msg) { throw NetworkFileError(name + ": " + msg); };
+  if (size < kFixedHeader)
+    fail("truncated: " + std::to_string(size) + " bytes, the fixed header alone needs " +
+         std::to_string(kFixedHeader));
+  if (std::memcmp(bytes, kBnnMagic, 8) != 0) fail("bad magic: expected \"CIMVPBNN\" at offset 0, not a cimvp network file");
+  Reader r(bytes + 8);
+  const std::uint32_t version = r.u32();
+  if (version != kBnnFormatVersion)
+    fail("format version " + std::to_string(version) + " not supported (allowed " +
+         std::to_string(kBnnFormatVersion) + ")" + at(8));
+  BnnNetwork net;
+  const unsigned mode = r.u8(), enc = r.u8();
+  if (mode > 1) fail("field cell_mode is " + std::to_string(mode) + " (allowed 0 hbnn_6t, 1 xnor_8t)" + at(12));
+  if (enc > 1) fail("field input_encoding is " + std::to_string(enc) + " (allowed 0 binarized, 1 bit_serial)" + at(13));
+  net.mode = static_cast<CellMode>(mode);
+  net.input = static_cast<InputEncoding>(enc);
+  net.input_bits = r.u8();
+  net.input_threshold = r.u8();
+  if (net.input_bits < 1 || net.input_bits > 8)
+    fail("field input_bits is " + std::to_string(net.input_bits) + " (allowed 1..8)" + at(14));
+  const std::uint32_t layers = r.u32();
+  if (layers < 1 || layers > kBnnMaxLayers)
+    fail("field layer_count is " + std::to_string(layers) + " (allowed 1.." + std::to_string(kBnnMaxLayers) + ")" + at(16));
+  const std::uint32_t dlen = r.u32();
+  if (dlen > kBnnMaxDescription)
+    fail("field description_length is " + std::to_string(dlen) + " (allowed 0.." +
+         std::to_string(kBnnMaxDescription) + ")" + at(20));
+  const std::size_t shapes_end = kFixedHeader + 8 * std::size_t{layers};
+  if (size < shapes_end)
+    fail("truncated: " + std::to_string(size) + " bytes, the header with " + std::to_string(layers) +
+         " layer shapes needs " + std::to_string(shapes_end));
+  // Shapes, chaining and the exact file size implied by the header.
+  std::uint64_t expected = shapes_end + dlen + 4;
+  net.layers.resize(layers);
+  for (std::uint32_t l = 0; l < layers; ++l) {
+    BnnLayer& L = net.layers[l];
+    const std::size_t off = kFixedHeader + 8 * l;
+    L.inputs = r.u32();
+    L.outputs = r.u32();
+    const std::string lw = "layer " + std::to_string(l) + ": ";
+    if (L.inputs < 1 || L.inputs > kBnnMaxWidth)
+      fail(lw + "field K is " + std::to_string(L.inputs) + " (allowed 1.." + std::to_string(kBnnMaxWidth) + ")" + at(off));
+    if (L.outputs < 1 || L.outputs > kBnnMaxWidth)
+      fail(lw + "field M is " + std::to_string(L.outputs) + " (allowed 1.." + std::to_string(kBnnMaxWidth) + ")" +
+           at(off + 4));
+    if (l > 0 && L.inputs != net.layers[l - 1].outputs)
+      fail(lw + "field K is " + std::to_string(L.inputs) + " but layer " + std::to_string(l - 1) + " has M=" +
+           std::to_string(net.layers[l - 1].outputs) + " (layers must chain)" + at(off));
+    expected += std::uint64_t{L.outputs} * words_per_row(L.inputs) * 8;
+    expected += l + 1 < layers ? 5ull * L.outputs : 8ull * L.outputs;
+  }
+  if (size < expected)
+    fail("truncated: the header describes " + std::to_string(expected) + " bytes, the file has " + std::to_string(size));
+  if (size > expected)
+    fail(std::to_string(size - expected) + " trailing bytes: the header describes " + std::to_string(expected) +
+         " bytes, the file has " + std::to_string(size));
+  const std::uint32_t stored_crc = Reader(bytes + size - 4).u32();
+  const std::uint32_t crc = crc_of(bytes, size - 4);
+  if (stored_crc != crc) {
+    std::ostringstream os;
+    os << std::hex << "checksum mismatch: stored CRC-32 0x" << stored_crc << ", computed 0x" << crc
+       << " (file corrupt)";
+    fail(os.str());
+  }
+  net.description.assign(reinterpret_cast<const char*>(r.take(dlen)), dlen);
+  for (std::uint32_t l = 0; l < layers; ++l) {
+    BnnLayer& L = net.layers[l];
+    const std::string lw = "layer " + std::to_string(l) + ": ";
+    const std::size_t wpr = words_per_row(L.inputs);
+    L.weights.resize(std::size_t{L.outputs} * L.inputs);
+    for (std::size_t j = 0; j < L.outputs; ++j) {
+      std::int8_t* row = L.weights.data() + j * L.inputs;
+      for (std::size_t wi = 0; wi < wpr; ++wi) {
+        const std::size_t off = 8 + r.offset();
+        const std::uint64_t word = r.u64();
+        const std::size_t nbits = std::min<std::size_t>(64, L.inputs - wi * 64);
+        if (nbits < 64 && (word >> nbits) != 0)
+          fail(lw + "weights of neuron " + std::to_string(j) + ": padding bits above K=" + std::to_string(L.inputs) +
+               " must be 0" + at(off));
+        for (std::size_t b = 0; b < nbits; ++b) row[wi * 64 + b] = ((word >> b) & 1) ? 1 : -1;
+      }
+    }
+    if (l + 1 < layers) {
+      L.threshold.resize(L.outputs);
+      L.flip.resize(L.outputs);
+      for (auto& t : L.threshold) t = r.i32();
+      for (std::size_t j = 0; j < L.outputs; ++j) {
+        const std::size_t off = 8 + r.offset();
+        L.flip[j] = r.u8();
+        if (L.flip[j] > 1)
+          fail(lw + "flip of neuron " + std::to_string(j) + " is " + std::to_string(L.flip[j]) + " (allowed 0, 1)" + at(off));
+      }
+    } else {
+      L.scale.resize(L.outputs);
+      L.bias.resize(L.outputs);
+      for (auto& s : L.scale) s = r.f32();
+      for (auto& b : L.bias) b = r.f32();
+      for (std::size_t j = 0; j < L.outputs; ++j)
+        if (!std::isfinite(L.scale[j]) || !std::isfinite(L.bias[j]))
+          fail(lw + "scale/bias of output " + std::to_string(j) + " not finite");
+    }
+  }
+  return net;
+}
+
+void save_network(const std::string& path, const BnnNetwork& net) {
+  const auto bytes = serialize_network(net);
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  if (!f) throw NetworkFileError(path + ": cannot create file (" + std::strerror(errno) + ")");
+  f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  f.close();
+  if (!f) throw NetworkFileError(path + ": write error");
+}
+
+BnnNetwork load_network(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw NetworkFileError(path + ": cannot open network file (" + std::strerror(errno) + ")");
+  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  if (f.bad()) throw NetworkFileError(path + ": read error");
+  return parse_network(bytes.data(), bytes.size(), path);
+}
+
+std::string shipped_weights_path(const std::string& file_name) {
+  const char* env = std::getenv("CIMVP_WEIGHTS_DIR");
+  const std::string dir = env && *env ? std::string(env) : std::string(CIMVP_SOURCE_DIR) + "/workloads/weights";
+  return dir + "/" + file_name;
+}
+
+}  // namespace cimvp

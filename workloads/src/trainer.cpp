@@ -1,0 +1,640 @@
+// BinaryNet-style MLP trainer (see trainer.h and docs/workloads.md).
+#include "cimvp/workloads/trainer.h"
+
+#include "cimvp/workloads/network_io.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <stdexcept>
+
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
+
+namespace cimvp {
+namespace {
+
+// ---------------------------------------------------------------------------------------
+// Dense kernels.  C (m×n, row stride ldc) = or += op(A)·B with op(A)[i][p] = A[i·lda + p]
+// (TA = false) or A[p·lda + i] (TA = true), B[p·ldb + j].  Each C element is summed over p
+// in increasing order starting from 0, whatever the blocking or vector width, so results do
+// not depend on the instruction set.  The micro-kernel keeps a 4-row × 8-column block of C
+// in eight 4-float vector registers (GCC vector extensions, plain SSE2 on x86-64): about
+// 13 GMAC/s on one core for the 784-512-512 shapes.
+typedef float v4f __attribute__((vector_size(16)));
+
+inline v4f load4(const float* p) {
+  v4f v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void store4(float* p, v4f v) { std::memcpy(p, &v, sizeof v); }
+inline v4f sqrt4(v4f v) {  // correctly rounded per lane either way
+#if defined(__SSE__)
+  return reinterpret_cast<v4f>(_mm_sqrt_ps(reinterpret_cast<__m128>(v)));
+#else
+  return v4f{std::sqrt(v[0]), std::sqrt(v[1]), std::sqrt(v[2]), std::sqrt(v[3])};
+#endif
+}
+
+template <bool TA, int RB, int NV>  // RB rows × 4·NV columns
+inline void micro_kernel(std::size_t k, const float* A, std::size_t lda, const float* B, std::size_t ldb,
+                         float* C, std::size_t ldc, bool accumulate) {
+  v4f acc[RB][NV];
+  for (int r = 0; r < RB; ++r)
+    for (int v = 0; v < NV; ++v) acc[r][v] = v4f{0.0f, 0.0f, 0.0f, 0.0f};
+  for (std::size_t p = 0; p < k; ++p) {
+    v4f b[NV];
+    for (int v = 0; v < NV; ++v) b[v] = load4(B + p * ldb + 4 * v);
+    for (int r = 0; r < RB; ++r) {
+      const float a = TA ? A[p * lda + r] : A[r * lda + p];
+      const v4f av = {a, a, a, a};
+      for (int v = 0; v < NV; ++v) acc[r][v] += av * b[v];
+    }
+  }
+  for (int r = 0; r < RB; ++r)
+    for (int v = 0; v < NV; ++v) {
+      float* c = C + r * ldc + 4 * v;
+      store4(c, accumulate ? load4(c) + acc[r][v] : acc[r][v]);
+    }
+}
+
+template <bool TA>  // one column of C
+inline void column_kernel(std::size_t m, std::size_t k, const float* A, std::size_t lda, const float* B,
+                          std::size_t ldb, float* C, std::size_t ldc, bool accumulate) {
+  for (std::size_t i = 0; i < m; ++i) {
+    float acc = 0.0f;
+    for (std::size_t p = 0; p < k; ++p) acc += (TA ? A[p * lda + i] : A[i * lda + p]) * B[p * ldb];
+    C[i * ldc] = accumulate ? C[i * ldc] + acc : acc;
+  }
+}
+
+template <bool TA, int NV>
+void gemm_strip(std::size_t m, std::size_t k, const float* A, std::size_t lda, const float* B, std::size_t ldb,
+                float* C, std::size_t ldc, bool accumulate) {
+  constexpr std::size_t RB = 4;
+  std::size_t i = 0;
+  for (; i + RB <= m; i += RB)
+    micro_kernel<TA, RB, NV>(k, TA ? A + i : A + i * lda, lda, B, ldb, C + i * ldc, ldc, accumulate);
+  for (; i < m; ++i) micro_kernel<TA, 1, NV>(k, TA ? A + i : A + i * lda, lda, B, ldb, C + i * ldc, ldc, accumulate);
+}
+
+template <bool TA>
+void gemm(std::size_t m, std::size_t n, std::size_t k, const float* A, std::size_t lda, const float* B,
+          std::size_t ldb, float* C, std::size_t ldc, bool accumulate) {
+  std::size_t j = 0;
+  for (; j + 8 <= n; j += 8) gemm_strip<TA, 2>(m, k, A, lda, B + j, ldb, C + j, ldc, accumulate);
+  for (; j + 4 <= n; j += 4) gemm_strip<TA, 1>(m, k, A, lda, B + j, ldb, C + j, ldc, accumulate);
+  for (; j < n; ++j) column_kernel<TA>(m, k, A, lda, B + j, ldb, C + j, ldc, accumulate);
+}
+
+// ---------------------------------------------------------------------------------------
+// Seeded randomness with fully specified conversions (std:: distributions are not).
+double uniform01(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
+
+std::size_t uniform_below(std::mt19937_64& rng, std::size_t n) {  // unbiased, n >= 1
+  const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() -
+                              std::numeric_limits<std::uint64_t>::max() % n;
+  std::uint64_t x;
+  do x = rng();
+  while (x >= limit);
+  return static_cast<std::size_t>(x % n);
+}
+
+// Largest |s| a layer can produce: K × the largest |input|.
+std::int64_t max_abs_sum(const TrainerConfig& c, std::size_t layer, unsigned k) {
+  if (layer == 0 && c.input == InputEncoding::bit_serial) return std::int64_t{k} * ((1 << c.input_bits) - 1);
+  return k;
+}
+
+// Last-layer logit, one out-of-line definition for the trainer and the integer reference.
+__attribute__((noinline)) float last_logit(float scale, float s, float bias) { return scale * s + bias; }
+
+void encode_input(const TrainerConfig& c, const std::uint8_t* px, std::size_t n, float* out) {
+  if (c.input == InputEncoding::bit_serial) {
+    const unsigned shift = 8 - c.input_bits;
+    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(px[i] >> shift);
+  } else {
+    const float low = c.mode == CellMode::xnor_8t ? -1.0f : 0.0f;
+    for (std::size_t i = 0; i < n; ++i) out[i] = px[i] >= c.input_threshold ? 1.0f : low;
+  }
+}
+
+void check_dataset(const TrainerConfig& c, const Dataset& d) {
+  if (d.pixels() != c.layers.front())
+    throw std::invalid_argument("data set " + d.name + " has " + std::to_string(d.pixels()) +
+                                " pixels per image but the first layer has " + std::to_string(c.layers.front()) +
+                                " inputs");
+  for (auto l : d.labels)
+    if (l >= c.layers.back())
+      throw std::invalid_argument("data set " + d.name + " has label " + std::to_string(l) + " but the network has " +
+                                  std::to_string(c.layers.back()) + " outputs");
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+void translate_image(const std::uint8_t* src, unsigned rows, unsigned cols, int dx, int dy, std::uint8_t* dst) {
+  const long R = rows, C = cols;
+  for (long y = 0; y < R; ++y)
+    for (long x = 0; x < C; ++x) {
+      const long sy = y - dy, sx = x - dx;
+      dst[y * C + x] = (sy >= 0 && sy < R && sx >= 0 && sx < C) ? src[sy * C + sx] : 0;
+    }
+}
+
+__attribute__((noinline)) bool bn_fires(float s, float gamma, float beta, float mean, float inv_std) {
+  return gamma * ((s - mean) * inv_std) + beta >= 0.0f;
+}
+
+FoldedThreshold fold_batch_norm(float gamma, float beta, float mean, float inv_std, std::int64_t max_abs_sum) {
+  if (!std::isfinite(gamma) || !std::isfinite(beta) || !std::isfinite(mean) || !std::isfinite(inv_std) ||
+      !(inv_std > 0.0f))
+    throw std::invalid_argument("fold_batch_norm: batch-norm parameters must be finite with inv_std > 0");
+  if (max_abs_sum < 0 || max_abs_sum >= (std::int64_t{1} << 24))
+    throw std::invalid_argument("fold_batch_norm: max_abs_sum must be in 0..2^24-1 (exact in float)");
+  const std::int64_t R = max_abs_sum;
+  auto fires = [&](std::int64_t s) { return bn_fires(static_cast<float>(s), gamma, beta, mean, inv_std); };
+  FoldedThreshold f;
+  if (!(gamma < 0.0f)) {  // non-decreasing: smallest firing s, R + 1 if none
+    std::int64_t lo = -R, hi = R + 1;
+    while (lo < hi) {
+      const std::int64_t mid = lo + (hi - lo) / 2;
+      if (fires(mid)) hi = mid;
+      else lo = mid + 1;
+    }
+    f.threshold = static_cast<std::int32_t>(lo);
+  } else {  // non-increasing: largest firing s, −R − 1 if none
+    std::int64_t lo = -R - 1, hi = R;
+    while (lo < hi) {
+      const std::int64_t mid = lo + (hi - lo + 1) / 2;
+      if (fires(mid)) lo = mid;
+      else hi = mid - 1;
+    }
+    f.threshold = static_cast<std::int32_t>(lo);
+    f.flip = true;
+  }
+  return f;
+}
+
+void validate_trainer_config(const TrainerConfig& c) {
+  auto bad = [](const std::string& m) { throw std::invalid_argument("trainer config: " + m); };
+  if (c.mode != CellMode::xnor_8t && c.mode != CellMode::hbnn_6t) bad("mode must be xnor or hbnn");
+  if (c.input != InputEncoding::binarized && c.input != InputEncoding::bit_serial)
+    bad("input must be binarized or bit-serial");
+  if (c.input_bits < 1 || c.input_bits > 8) bad("input_bits " + std::to_string(c.input_bits) + " out of range 1..8");
+  if (c.input_threshold > 255) bad("input_threshold " + std::to_string(c.input_threshold) + " out of range 0..255");
+  if (c.layers.size() < 2) bad("layers needs at least an input and an output width (e.g. 784-512-512-10)");
+  for (auto w : c.layers)
+    if (w < 1 || w > (1u << 16)) bad("layer width " + std::to_string(w) + " out of range 1..65536");
+  if (c.layers.back() < 2) bad("the output layer needs at least 2 classes");
+  for (std::size_t l = 0; l + 1 < c.layers.size(); ++l)
+    if (max_abs_sum(c, l, c.layers[l]) >= (std::int64_t{1} << 24))
+      bad("layer " + std::to_string(l) + " sums could reach 2^24 (not exact in float); use fewer inputs or input bits");
+  if (c.epochs < 1) bad("epochs must be >= 1");
+  if (c.batch < 2 || c.batch > 65536) bad("batch " + std::to_string(c.batch) + " out of range 2..65536");
+  if (!(c.lr > 0.0f) || !std::isfinite(c.lr)) bad("lr must be > 0");
+  if (!(c.lr_final > 0.0f) || !std::isfinite(c.lr_final)) bad("lr_final must be > 0");
+  if (!(c.init_scale >= 0.0f) || c.init_scale > 1.0f) bad("init_scale must be in 0..1");
+  if (!(c.bn_momentum > 0.0f) || c.bn_momentum > 1.0f) bad("bn_momentum must be in (0, 1]");
+  if (!(c.bn_epsilon > 0.0f) || !std::isfinite(c.bn_epsilon)) bad("bn_epsilon must be > 0");
+  if (c.shift > 8) bad("shift " + std::to_string(c.shift) + " out of range 0..8");
+}
+
+float learning_rate(const TrainerConfig& c, unsigned epoch) {
+  if (c.epochs <= 1) return c.lr;
+  const double t = static_cast<double>(std::min(epoch, c.epochs - 1)) / (c.epochs - 1);
+  return static_cast<float>(c.lr * std::pow(static_cast<double>(c.lr_final) / c.lr, t));
+}
+
+// ---------------------------------------------------------------------------------------
+struct BnnTrainer::Impl {
+  struct Layer {
+    unsigned K = 0, M = 0;
+    std::vector<float> w, wbt, wb;                  // latent K×M, sign K×M, sign M×K
+    std::vector<float> gamma, beta, rmean, rvar;     // batch norm
+    std::vector<float> mw, vw, mg, vg, mb, vb;       // Adam moments
+    std::vector<float> s, xhat, y, dy, ds;           // batch × M
+    std::vector<float> mean, invstd, dgamma, dbeta;  // M
+    std::vector<float> dw;                           // K×M
+  };
+  TrainerConfig cfg;
+  std::vector<Layer> layers;
+  std::vector<std::vector<float>> act;   // act[l]: input of layer l, batch × K_l
+  std::vector<std::vector<float>> dact;  // dact[l]: gradient of act[l] (l >= 1)
+  std::mt19937_64 rng;
+  unsigned epochs = 0;
+  std::uint64_t steps = 0;
+
+  float low() const { return cfg.mode == CellMode::xnor_8t ? -1.0f : 0.0f; }
+
+  void binarize(Layer& L) {
+    for (std::size_t i = 0; i < L.w.size(); ++i) L.wbt[i] = L.w[i] >= 0.0f ? 1.0f : -1.0f;
+    constexpr std::size_t T = 32;  // transpose in tiles to stay in cache
+    for (std::size_t k0 = 0; k0 < L.K; k0 += T)
+      for (std::size_t j0 = 0; j0 < L.M; j0 += T)
+        for (std::size_t k = k0; k < std::min<std::size_t>(k0 + T, L.K); ++k)
+          for (std::size_t j = j0; j < std::min<std::size_t>(j0 + T, L.M); ++j) L.wb[j * L.K + k] = L.wbt[k * L.M + j];
+  }
+
+  // Forward + backward + update for `n` samples whose encoded input is in act[0].
+  void step(std::size_t n, const std::uint8_t* labels, float lr, double& loss, std::size_t& correct) {
+    const std::size_t nl = layers.size();
+    for (std::size_t l = 0; l < nl; ++l) {
+      Layer& L = layers[l];
+      const std::size_t M = L.M;
+      gemm<false>(n, M, L.K, act[l].data(), L.K, L.wbt.data(), M, L.s.data(), M, false);
+      // batch statistics (fixed summation order)
+      std::fill(L.mean.begin(), L.mean.end(), 0.0f);
+      for (std::size_t b = 0; b < n; ++b)
+        for (std::size_t j = 0; j < M; ++j) L.mean[j] += L.s[b * M + j];
+      const float inv_n = 1.0f / static_cast<float>(n);
+      for (std::size_t j = 0; j < M; ++j) L.mean[j] *= inv_n;
+      std::fill(L.invstd.begin(), L.invstd.end(), 0.0f);  // holds the variance first
+      for (std::size_t b = 0; b < n; ++b)
+        for (std::size_t j = 0; j < M; ++j) {
+          const float d = L.s[b * M + j] - L.mean[j];
+          L.invstd[j] += d * d;
+        }
+      const float mom = cfg.bn_momentum;
+      const float unbias = static_cast<float>(n) / static_cast<float>(n - 1);
+      for (std::size_t j = 0; j < M; ++j) {
+        const float var = L.invstd[j] * inv_n;
+        L.rmean[j] = (1.0f - mom) * L.rmean[j] + mom * L.mean[j];
+        L.rvar[j] = (1.0f - mom) * L.rvar[j] + mom * var * unbias;
+        L.invstd[j] = 1.0f / std::sqrt(var + cfg.bn_epsilon);
+      }
+      for (std::size_t b = 0; b < n; ++b)
+        for (std::size_t j = 0; j < M; ++j) {
+          const std::size_t i = b * M + j;
+          L.xhat[i] = (L.s[i] - L.mean[j]) * L.invstd[j];
+          L.y[i] = L.gamma[j] * L.xhat[i] + L.beta[j];
+        }
+      if (l + 1 < nl) {
+        float* out = act[l + 1].data();
+        const float lo = low();
+        for (std::size_t i = 0; i < n * M; ++i) out[i] = L.y[i] >= 0.0f ? 1.0f : lo;
+      }
+    }
+    // softmax cross-entropy on the last layer's batch-norm output
+    Layer& last = layers.back();
+    const std::size_t C = last.M;
+    for (std::size_t b = 0; b < n; ++b) {
+      const float* y = last.y.data() + b * C;
+      float* dy = last.dy.data() + b * C;
+      std::size_t arg = 0;
+      for (std::size_t c = 1; c < C; ++c)
+        if (y[c] > y[arg]) arg = c;
+      if (arg == labels[b]) ++correct;
+      double sum = 0.0;
+      for (std::size_t c = 0; c < C; ++c) sum += std::exp(static_cast<double>(y[c] - y[arg]));
+      loss += std::log(sum) - static_cast<double>(y[labels[b]] - y[arg]);
+      for (std::size_t c = 0; c < C; ++c) {
+        const double p = std::exp(static_cast<double>(y[c] - y[arg])) / sum;
+        dy[c] = static_cast<float>((p - (c == labels[b] ? 1.0 : 0.0)) / static_cast<double>(n));
+      }
+    }
+    // backward
+    for (std::size_t l = nl; l-- > 0;) {
+      Layer& L = layers[l];
+      const std::size_t M = L.M;
+      if (l + 1 < nl) {  // straight-through estimator of the sign activation
+        const float* g = dact[l + 1].data();
+        for (std::size_t i = 0; i < n * M; ++i) L.dy[i] = std::fabs(L.y[i]) <= 1.0f ? g[i] : 0.0f;
+      }
+      std::fill(L.dgamma.begin(), L.dgamma.end(), 0.0f);
+      std::fill(L.dbeta.begin(), L.dbeta.end(), 0.0f);
+      for (std::size_t b = 0; b < n; ++b)
+        for (std::size_t j = 0; j < M; ++j) {
+          const std::size_t i = b * M + j;
+          L.dbeta[j] += L.dy[i];
+          L.dgamma[j] += L.dy[i] * L.xhat[i];
+        }
+      const float inv_n = 1.0f / static_cast<float>(n);
+      for (std::size_t b = 0; b < n; ++b)
+        for (std::size_t j = 0; j < M; ++j) {
+          const std::size_t i = b * M + j;
+          L.ds[i] = L.gamma[j] * L.invstd[j] * (L.dy[i] - (L.dbeta[j] + L.xhat[i] * L.dgamma[j]) * inv_n);
+        }
+      gemm<true>(L.K, M, n, act[l].data(), L.K, L.ds.data(), M, L.dw.data(), M, false);
+      if (l > 0) gemm<false>(n, L.K, M, L.ds.data(), M, L.wb.data(), L.K, dact[l].data(), L.K, false);
+    }
+    // Adam
+    ++steps;
+    constexpr double b1 = 0.9, b2 = 0.999;
+    const float lr_t = static_cast<float>(lr * std::sqrt(1.0 - std::pow(b2, static_cast<double>(steps))) /
+                                          (1.0 - std::pow(b1, static_cast<double>(steps))));
+    for (Layer& L : layers) {
+      adam(L.w, L.dw, L.mw, L.vw, lr_t, true);
+      adam(L.gamma, L.dgamma, L.mg, L.vg, lr_t, false);
+      adam(L.beta, L.dbeta, L.mb, L.vb, lr_t, false);
+      binarize(L);
+    }
+  }
+
+  // Adam on 4-float vectors (the plain loop would not vectorize: scalar sqrt sets errno).
+  static void adam(std::vector<float>& p, const std::vector<float>& g, std::vector<float>& m, std::vector<float>& v,
+                   float lr_t, bool clip) {
+    constexpr float b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
+    const std::size_t n = p.size();
+    float* pp = p.data();
+    const float* gp = g.data();
+    float* mp = m.data();
+    float* vp = v.data();
+    const float lo = clip ? -1.0f : -std::numeric_limits<float>::infinity();
+    const float hi = clip ? 1.0f : std::numeric_limits<float>::infinity();
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const v4f gv = load4(gp + i);
+      const v4f mv = b1 * load4(mp + i) + (1.0f - b1) * gv;
+      const v4f vv = b2 * load4(vp + i) + (1.0f - b2) * gv * gv;
+      v4f x = load4(pp + i) - lr_t * mv / (sqrt4(vv) + eps);
+      x = x < lo ? lo : x;  // lane-wise selects
+      x = x > hi ? hi : x;
+      store4(mp + i, mv);
+      store4(vp + i, vv);
+      store4(pp + i, x);
+    }
+    for (; i < n; ++i) {  // same operations, one lane
+      const float mv = b1 * mp[i] + (1.0f - b1) * gp[i];
+      const float vv = b2 * vp[i] + (1.0f - b2) * gp[i] * gp[i];
+      float x = pp[i] - lr_t * mv / (std::sqrt(vv) + eps);
+      x = x < lo ? lo : x;
+      x = x > hi ? hi : x;
+      mp[i] = mv;
+      vp[i] = vv;
+      pp[i] = x;
+    }
+  }
+
+  // Float inference of images [begin, begin + n) into pred.
+  void infer(const Dataset& d, std::size_t begin, std::size_t n, std::vector<std::vector<float>>& buf,
+             unsigned* pred) const {
+    const std::size_t nl = layers.size();
+    encode_input(cfg, d.image(begin), n * d.pixels(), buf[0].data());
+    for (std::size_t l = 0; l < nl; ++l) {
+      const Layer& L = layers[l];
+      const std::size_t M = L.M;
+      float* s = buf[nl + 1].data();
+      gemm<false>(n, M, L.K, buf[l].data(), L.K, L.wbt.data(), M, s, M, false);
+      std::vector<float> inv(M);
+      for (std::size_t j = 0; j < M; ++j) inv[j] = 1.0f / std::sqrt(L.rvar[j] + cfg.bn_epsilon);
+      if (l + 1 < nl) {
+        float* out = buf[l + 1].data();
+        const float lo = low();
+        for (std::size_t b = 0; b < n; ++b)
+          for (std::size_t j = 0; j < M; ++j)
+            out[b * M + j] = bn_fires(s[b * M + j], L.gamma[j], L.beta[j], L.rmean[j], inv[j]) ? 1.0f : lo;
+      } else {
+        std::vector<float> scale(M), bias(M);
+        for (std::size_t j = 0; j < M; ++j) {
+          scale[j] = L.gamma[j] * inv[j];
+          bias[j] = L.beta[j] - L.rmean[j] * scale[j];
+        }
+        for (std::size_t b = 0; b < n; ++b) {
+          unsigned arg = 0;
+          float best = last_logit(scale[0], s[b * M], bias[0]);
+          for (std::size_t j = 1; j < M; ++j) {
+            const float v = last_logit(scale[j], s[b * M + j], bias[j]);
+            if (v > best) {
+              best = v;
+              arg = static_cast<unsigned>(j);
+            }
+          }
+          pred[b] = arg;
+        }
+      }
+    }
+  }
+};
+
+BnnTrainer::BnnTrainer(const TrainerConfig& config) : impl_(std::make_unique<Impl>()) {
+  validate_trainer_config(config);
+  Impl& I = *impl_;
+  I.cfg = config;
+  I.rng.seed(config.seed);
+  const std::size_t nl = config.layers.size() - 1;
+  const std::size_t B = config.batch;
+  I.layers.resize(nl);
+  I.act.resize(nl);
+  I.dact.resize(nl);
+  for (std::size_t l = 0; l < nl; ++l) {
+    auto& L = I.layers[l];
+    L.K = config.layers[l];
+    L.M = config.layers[l + 1];
+    const std::size_t KM = std::size_t{L.K} * L.M;
+    const float a = config.init_scale > 0.0f ? config.init_scale
+                                             : static_cast<float>(std::sqrt(6.0 / (double(L.K) + double(L.M))));
+    L.w.resize(KM);
+    for (auto& x : L.w) x = static_cast<float>((2.0 * uniform01(I.rng) - 1.0) * a);
+    L.wbt.resize(KM);
+    L.wb.resize(KM);
+    L.dw.resize(KM);
+    L.mw.assign(KM, 0.0f);
+    L.vw.assign(KM, 0.0f);
+    L.gamma.assign(L.M, 1.0f);
+    L.beta.assign(L.M, 0.0f);
+    L.rmean.assign(L.M, 0.0f);
+    L.rvar.assign(L.M, 1.0f);
+    for (auto* v : {&L.mg, &L.vg, &L.mb, &L.vb, &L.mean, &L.invstd, &L.dgamma, &L.dbeta}) v->assign(L.M, 0.0f);
+    for (auto* v : {&L.s, &L.xhat, &L.y, &L.dy, &L.ds}) v->assign(B * L.M, 0.0f);
+    I.act[l].assign(B * L.K, 0.0f);
+    I.dact[l].assign(l > 0 ? B * L.K : 0, 0.0f);
+    I.binarize(L);
+  }
+}
+
+BnnTrainer::~BnnTrainer() = default;
+
+const TrainerConfig& BnnTrainer::config() const { return impl_->cfg; }
+unsigned BnnTrainer::epochs_done() const { return impl_->epochs; }
+
+EpochResult BnnTrainer::train_epoch(const Dataset& train) {
+  Impl& I = *impl_;
+  check_dataset(I.cfg, train);
+  if (train.size() < 2) throw std::invalid_argument("training set " + train.name + " needs at least 2 samples");
+  const auto t0 = std::chrono::steady_clock::now();
+  EpochResult r;
+  r.lr = learning_rate(I.cfg, I.epochs);
+  std::vector<std::uint32_t> order(train.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
+  for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[uniform_below(I.rng, i)]);
+  const std::size_t P = train.pixels();
+  std::vector<std::uint8_t> px(std::size_t{I.cfg.batch} * P), lab(I.cfg.batch);
+  double loss = 0.0;
+  std::size_t correct = 0, seen = 0;
+  for (std::size_t start = 0; start < order.size(); start += I.cfg.batch) {
+    std::size_t n = std::min<std::size_t>(I.cfg.batch, order.size() - start);
+    if (n < 2) break;  // batch norm needs two samples; at most one sample is left out
+    for (std::size_t b = 0; b < n; ++b) {
+      const std::uint8_t* src = train.image(order[start + b]);
+      std::uint8_t* dst = px.data() + b * P;
+      if (I.cfg.shift == 0) {
+        std::copy_n(src, P, dst);
+      } else {
+        const std::size_t span = 2 * std::size_t{I.cfg.shift} + 1;
+        const int dx = static_cast<int>(uniform_below(I.rng, span)) - static_cast<int>(I.cfg.shift);
+        const int dy = static_cast<int>(uniform_below(I.rng, span)) - static_cast<int>(I.cfg.shift);
+        translate_image(src, train.rows, train.cols, dx, dy, dst);
+      }
+      lab[b] = train.labels[order[start + b]];
+    }
+    encode_input(I.cfg, px.data(), n * P, I.act[0].data());
+    I.step(n, lab.data(), r.lr, loss, correct);
+    seen += n;
+  }
+  ++I.epochs;
+  r.epoch = I.epochs;
+  r.loss = loss / static_cast<double>(seen);
+  r.train_accuracy = static_cast<double>(correct) / static_cast<double>(seen);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+std::vector<unsigned> BnnTrainer::predict(const Dataset& data) const {
+  const Impl& I = *impl_;
+  check_dataset(I.cfg, data);
+  const std::size_t nl = I.layers.size();
+  constexpr std::size_t chunk = 256;
+  std::vector<std::vector<float>> buf(nl + 2);
+  for (std::size_t l = 0; l < nl; ++l) buf[l].resize(chunk * I.layers[l].K);
+  std::size_t widest = 0;
+  for (const auto& L : I.layers) widest = std::max<std::size_t>(widest, L.M);
+  buf[nl + 1].resize(chunk * widest);
+  std::vector<unsigned> pred(data.size());
+  for (std::size_t b = 0; b < data.size(); b += chunk)
+    I.infer(data, b, std::min(chunk, data.size() - b), buf, pred.data() + b);
+  return pred;
+}
+
+double BnnTrainer::evaluate(const Dataset& data) const {
+  if (data.size() == 0) return 0.0;
+  const auto pred = predict(data);
+  std::size_t ok = 0;
+  for (std::size_t i = 0; i < pred.size(); ++i) ok += pred[i] == data.labels[i];
+  return static_cast<double>(ok) / static_cast<double>(pred.size());
+}
+
+BnnNetwork BnnTrainer::export_network(const std::string& description) const {
+  const Impl& I = *impl_;
+  BnnNetwork net;
+  net.mode = I.cfg.mode;
+  net.input = I.cfg.input;
+  net.input_bits = I.cfg.input_bits;
+  net.input_threshold = I.cfg.input_threshold;
+  net.description = description;
+  const std::size_t nl = I.layers.size();
+  for (std::size_t l = 0; l < nl; ++l) {
+    const auto& L = I.layers[l];
+    BnnLayer out;
+    out.inputs = L.K;
+    out.outputs = L.M;
+    out.weights.resize(std::size_t{L.M} * L.K);
+    for (std::size_t j = 0; j < L.M; ++j)
+      for (std::size_t k = 0; k < L.K; ++k) out.weights[j * L.K + k] = L.w[k * L.M + j] >= 0.0f ? 1 : -1;
+    for (std::size_t j = 0; j < L.M; ++j) {
+      const float inv = 1.0f / std::sqrt(L.rvar[j] + I.cfg.bn_epsilon);
+      if (l + 1 < nl) {
+        const auto f = fold_batch_norm(L.gamma[j], L.beta[j], L.rmean[j], inv, max_abs_sum(I.cfg, l, L.K));
+        out.threshold.push_back(f.threshold);
+        out.flip.push_back(f.flip ? 1 : 0);
+      } else {
+        const float scale = L.gamma[j] * inv;
+        out.scale.push_back(scale);
+        out.bias.push_back(L.beta[j] - L.rmean[j] * scale);
+      }
+    }
+    net.layers.push_back(std::move(out));
+  }
+  return net;
+}
+
+void BnnTrainer::set_batch_norm(std::size_t layer, const std::vector<float>& gamma, const std::vector<float>& beta,
+                                const std::vector<float>& mean, const std::vector<float>& var) {
+  Impl& I = *impl_;
+  if (layer >= I.layers.size()) throw std::invalid_argument("set_batch_norm: no layer " + std::to_string(layer));
+  auto& L = I.layers[layer];
+  for (const auto* v : {&gamma, &beta, &mean, &var})
+    if (v->size() != L.M)
+      throw std::invalid_argument("set_batch_norm: layer " + std::to_string(layer) + " needs " +
+                                  std::to_string(L.M) + " values per parameter");
+  L.gamma = gamma;
+  L.beta = beta;
+  L.rmean = mean;
+  L.rvar = var;
+}
+
+void train_network(BnnTrainer& trainer, const Dataset& train, const Dataset& test,
+                   const std::function<void(const EpochResult&, double)>& on_epoch) {
+  while (trainer.epochs_done() < trainer.config().epochs) {
+    const EpochResult r = trainer.train_epoch(train);
+    const double acc = test.size() ? trainer.evaluate(test) : -1.0;
+    if (on_epoch) on_epoch(r, acc);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+std::vector<unsigned> integer_predict(const BnnNetwork& net, const Dataset& data) {
+  validate_network(net, "integer_predict");
+  if (data.pixels() != net.layers.front().inputs)
+    throw std::invalid_argument("integer_predict: images have " + std::to_string(data.pixels()) +
+                                " pixels, the network expects " + std::to_string(net.layers.front().inputs));
+  const bool xnor = net.mode == CellMode::xnor_8t;
+  std::vector<std::vector<std::int16_t>> w16(net.layers.size());
+  std::size_t widest = net.layers.front().inputs;
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    w16[l].assign(net.layers[l].weights.begin(), net.layers[l].weights.end());
+    widest = std::max<std::size_t>(widest, net.layers[l].outputs);
+  }
+  std::vector<std::int16_t> x(widest);
+  std::vector<std::int32_t> s(widest);
+  std::vector<unsigned> pred(data.size());
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const std::uint8_t* px = data.image(i);
+    for (std::size_t k = 0; k < data.pixels(); ++k)
+      x[k] = net.input == InputEncoding::bit_serial
+                 ? static_cast<std::int16_t>(px[k] >> (8 - net.input_bits))
+                 : static_cast<std::int16_t>(px[k] >= net.input_threshold ? 1 : (xnor ? -1 : 0));
+    for (std::size_t l = 0; l < net.layers.size(); ++l) {
+      const BnnLayer& L = net.layers[l];
+      for (std::size_t j = 0; j < L.outputs; ++j) {
+        const std::int16_t* w = w16[l].data() + j * L.inputs;
+        std::int32_t acc = 0;
+        for (std::size_t k = 0; k < L.inputs; ++k) acc += std::int32_t{w[k]} * std::int32_t{x[k]};
+        s[j] = acc;
+      }
+      if (l + 1 < net.layers.size()) {
+        for (std::size_t j = 0; j < L.outputs; ++j) {
+          const bool fire = L.flip[j] ? s[j] <= L.threshold[j] : s[j] >= L.threshold[j];
+          x[j] = fire ? 1 : (xnor ? -1 : 0);
+        }
+      } else {
+        unsigned arg = 0;
+        float best = last_logit(L.scale[0], static_cast<float>(s[0]), L.bias[0]);
+        for (std::size_t j = 1; j < L.outputs; ++j) {
+          const float v = last_logit(L.scale[j], static_cast<float>(s[j]), L.bias[j]);
+          if (v > best) {
+            best = v;
+            arg = static_cast<unsigned>(j);
+          }
+        }
+        pred[i] = arg;
+      }
+    }
+  }
+  return pred;
+}
+
+double integer_accuracy(const BnnNetwork& net, const Dataset& data) {
+  if (data.size() == 0) return 0.0;
+  const auto pred = integer_predict(net, data);
+  std::size_t ok = 0;
+  for (std::size_t i = 0; i < pred.size(); ++i) ok += pred[i] == data.labels[i];
+  return static_cast<double>(ok) / static_cast<double>(pred.size());
+}
+
+}  // namespace cimvp

@@ -1,0 +1,208 @@
+// cimvp-train: trains a binary MLP on Fashion-MNIST or MNIST and writes a .bnn file.
+// See `cimvp-train --help` and docs/workloads.md.
+#include "cimvp/workloads/dataset.h"
+#include "cimvp/workloads/idx.h"
+#include "cimvp/workloads/network_io.h"
+#include "cimvp/workloads/trainer.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+const char* kUsage = R"(usage: cimvp-train [options]
+Trains a BinaryNet-style MLP (sign activations, straight-through estimator, batch norm,
+Adam, latent weights clipped to [-1, 1]) and writes its binarized weights and folded
+batch norm as a .bnn file (docs/workloads.md).
+
+  --dataset NAME        fashion-mnist (default) or mnist
+  --mode MODE           xnor (default; weights and activations +-1) or hbnn (activations 0/1)
+  --layers W-W-...      layer widths, input first (default 784-512-512-10)
+  --input ENC           binarized (default) or bit-serial
+  --input-bits N        bit-serial: pixel MSBs used, 1..8 (default 8)
+  --input-threshold T   binarized: pixel >= T is 1 (default 128)
+  --epochs N            training epochs (default 10)
+  --batch N             mini-batch size (default 100)
+  --lr X                Adam step size of the first epoch (default 0.003)
+  --lr-final X          Adam step size of the last epoch, geometric decay (default 0.0003)
+  --init-scale A        latent weights start U(-A, A); 0 = Glorot (default 0)
+  --shift N             augmentation: random translation by up to +-N pixels (default 0)
+  --seed N              seed of initialization, shuffling and augmentation (default 1)
+  --limit N             use only the first N training and N test images (quick runs)
+  --out FILE            write the network here (default: no file)
+  --help                this text
+Exit status: 0 success, 1 exported network disagrees with the trainer, 2 bad arguments
+or data / file errors.
+)";
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+unsigned long long parse_uint(const std::string& opt, const std::string& v) {
+  std::size_t pos = 0;
+  unsigned long long x = 0;
+  try {
+    if (v.empty() || v[0] == '-') throw std::invalid_argument(v);
+    x = std::stoull(v, &pos);
+  } catch (const std::exception&) {
+    pos = 0;
+  }
+  if (pos != v.size() || v.empty()) throw UsageError(opt + ": expected a non-negative integer, got '" + v + "'");
+  return x;
+}
+
+float parse_float(const std::string& opt, const std::string& v) {
+  std::size_t pos = 0;
+  float x = 0;
+  try {
+    x = std::stof(v, &pos);
+  } catch (const std::exception&) {
+    pos = 0;
+  }
+  if (pos != v.size() || v.empty()) throw UsageError(opt + ": expected a number, got '" + v + "'");
+  return x;
+}
+
+std::vector<unsigned> parse_layers(const std::string& v) {
+  std::vector<unsigned> out;
+  std::stringstream ss(v);
+  std::string part;
+  while (std::getline(ss, part, '-')) out.push_back(static_cast<unsigned>(parse_uint("--layers", part)));
+  if (out.size() < 2) throw UsageError("--layers: expected widths like 784-512-512-10, got '" + v + "'");
+  return out;
+}
+
+std::string percent(double x) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.2f %%", 100.0 * x);
+  return b;
+}
+
+int run(int argc, char** argv) {
+  cimvp::TrainerConfig cfg;
+  std::string dataset = "fashion-mnist", out;
+  std::size_t limit = 0;
+  std::string cmdline = "cimvp-train";
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (a.rfind("--", 0) != 0) throw UsageError("unexpected argument '" + a + "' (see --help)");
+    if (i + 1 >= argc) throw UsageError(a + ": missing value (see --help)");
+    const std::string v = argv[++i];
+    if (a != "--out") cmdline += " " + a + " " + v;
+    if (a == "--dataset") {
+      if (v != "fashion-mnist" && v != "fmnist" && v != "mnist")
+        throw UsageError("--dataset: '" + v + "' unknown (allowed: fashion-mnist, mnist)");
+      dataset = v == "fmnist" ? "fashion-mnist" : v;
+    } else if (a == "--mode") {
+      if (v == "xnor") cfg.mode = cimvp::CellMode::xnor_8t;
+      else if (v == "hbnn") cfg.mode = cimvp::CellMode::hbnn_6t;
+      else throw UsageError("--mode: '" + v + "' unknown (allowed: xnor, hbnn)");
+    } else if (a == "--input") {
+      if (v == "binarized") cfg.input = cimvp::InputEncoding::binarized;
+      else if (v == "bit-serial") cfg.input = cimvp::InputEncoding::bit_serial;
+      else throw UsageError("--input: '" + v + "' unknown (allowed: binarized, bit-serial)");
+    } else if (a == "--layers") {
+      cfg.layers = parse_layers(v);
+    } else if (a == "--input-bits") {
+      cfg.input_bits = static_cast<unsigned>(parse_uint(a, v));
+    } else if (a == "--input-threshold") {
+      cfg.input_threshold = static_cast<unsigned>(parse_uint(a, v));
+    } else if (a == "--epochs") {
+      cfg.epochs = static_cast<unsigned>(parse_uint(a, v));
+    } else if (a == "--batch") {
+      cfg.batch = static_cast<unsigned>(parse_uint(a, v));
+    } else if (a == "--lr") {
+      cfg.lr = parse_float(a, v);
+    } else if (a == "--lr-final") {
+      cfg.lr_final = parse_float(a, v);
+    } else if (a == "--init-scale") {
+      cfg.init_scale = parse_float(a, v);
+    } else if (a == "--shift") {
+      cfg.shift = static_cast<unsigned>(parse_uint(a, v));
+    } else if (a == "--seed") {
+      cfg.seed = parse_uint(a, v);
+    } else if (a == "--limit") {
+      limit = static_cast<std::size_t>(parse_uint(a, v));
+    } else if (a == "--out") {
+      out = v;
+    } else {
+      throw UsageError("unknown option '" + a + "' (see --help)");
+    }
+  }
+  try {
+    cimvp::validate_trainer_config(cfg);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+
+  const cimvp::Dataset train = cimvp::load_dataset(dataset, cimvp::DatasetSplit::train).head(limit);
+  const cimvp::Dataset test = cimvp::load_dataset(dataset, cimvp::DatasetSplit::test).head(limit);
+  std::cout << "cimvp-train: " << cmdline << "\n  train " << train.name << " " << train.size() << " images, test "
+            << test.name << " " << test.size() << " images\n"
+            << std::flush;
+
+  cimvp::BnnTrainer trainer(cfg);
+  double last_test = 0.0, total_s = 0.0;
+  cimvp::train_network(trainer, train, test, [&](const cimvp::EpochResult& r, double acc) {
+    last_test = acc;
+    total_s += r.seconds;
+    char line[200];
+    std::snprintf(line, sizeof line, "epoch %3u/%u  lr %.2e  loss %.4f  train %6.2f %%  test %6.2f %%  %.1f s\n",
+                  r.epoch, cfg.epochs, static_cast<double>(r.lr), r.loss, 100.0 * r.train_accuracy, 100.0 * acc,
+                  r.seconds);
+    std::cout << line << std::flush;
+  });
+
+  // Export, then check it with an exact integer inference independent of the float code.
+  const auto float_pred = trainer.predict(test);
+  cimvp::BnnNetwork net = trainer.export_network("");
+  const auto int_pred = cimvp::integer_predict(net, test);
+  std::size_t same = 0, ok = 0;
+  for (std::size_t i = 0; i < test.size(); ++i) {
+    same += float_pred[i] == int_pred[i];
+    ok += int_pred[i] == test.labels[i];
+  }
+  const double int_acc = test.size() ? static_cast<double>(ok) / static_cast<double>(test.size()) : 0.0;
+  std::cout << "trainer (float) test accuracy:                 " << percent(last_test) << "\n"
+            << "exported network, exact integer test accuracy: " << percent(int_acc) << "  (" << same << "/"
+            << test.size() << " predictions identical)\n"
+            << "training time " << total_s << " s (" << total_s / cfg.epochs << " s/epoch)\n";
+  net.description = cmdline + " ; data " + train.name + " (" + std::to_string(train.size()) + ") / " + test.name +
+                    " (" + std::to_string(test.size()) + ") ; exact integer test accuracy " + percent(int_acc);
+  if (!out.empty()) {
+    cimvp::save_network(out, net);
+    const auto back = cimvp::load_network(out);  // the file must load back (checksum etc.)
+    std::cout << "wrote " << out << " (" << cimvp::serialize_network(back).size() << " bytes)\n";
+  }
+  if (same != test.size()) {
+    std::cerr << "cimvp-train: error: the exported network disagrees with the trainer on " << test.size() - same
+              << " test images\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const UsageError& e) {
+    std::cerr << "cimvp-train: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "cimvp-train: error: " << e.what() << "\n";
+    return 2;
+  }
+}
