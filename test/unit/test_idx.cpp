@@ -53,7 +53,7 @@ cimvp::IdxArray parse(const std::vector<std::uint8_t>& b) { return cimvp::parse_
 
 }  // namespace
 
-TEST_CASE("IDX reader parses the hand-written image fixture, plain and gzip", "[idx]") {
+TEST_CASE("IDX reader parses the hand-written image fixture plain and gzip", "[idx]") {
   for (const std::string name : {"images-2x2x3-idx3-ubyte", "images-2x2x3-idx3-ubyte.gz"}) {
     INFO(name);
     const auto a = cimvp::read_idx(kFixtures + name);
@@ -64,7 +64,7 @@ TEST_CASE("IDX reader parses the hand-written image fixture, plain and gzip", "[
   }
 }
 
-TEST_CASE("IDX reader parses the hand-written label fixture, plain and gzip", "[idx]") {
+TEST_CASE("IDX reader parses the hand-written label fixture plain and gzip", "[idx]") {
   for (const std::string name : {"labels-2-idx1-ubyte", "labels-2-idx1-ubyte.gz"}) {
     INFO(name);
     const auto a = cimvp::read_idx(kFixtures + name);
@@ -145,7 +145,7 @@ TEST_CASE("IDX parse errors name the file and what was expected vs found", "[idx
   CHECK_THROWS_WITH(parse(huge), Contains("exceed"));
 }
 
-TEST_CASE("IDX file errors: missing file, truncated and corrupt gzip", "[idx]") {
+TEST_CASE("IDX file errors: missing file and truncated or corrupt gzip", "[idx]") {
   CHECK_THROWS_WITH(cimvp::read_idx(kFixtures + "no-such-file"), Contains("no-such-file") && Contains("cannot open"));
 
   const auto gz = slurp(kFixtures + "images-2x2x3-idx3-ubyte.gz");

@@ -182,7 +182,7 @@ TEST_CASE("integer_predict follows bnn.h on a hand-computed network", "[trainer]
   CHECK_THROWS_WITH(cimvp::integer_predict(n, d), Contains("4 pixels") && Contains("expects 3"));
 }
 
-TEST_CASE("a tiny BNN learns a separable task; the export matches it exactly", "[trainer]") {
+TEST_CASE("a tiny BNN learns a separable task and the export matches it exactly", "[trainer]") {
   const auto train = separable(2000, 11), test = separable(500, 12);
   for (auto mode : {CellMode::xnor_8t, CellMode::hbnn_6t})
     for (auto input : {InputEncoding::binarized, InputEncoding::bit_serial}) {
@@ -201,7 +201,7 @@ TEST_CASE("a tiny BNN learns a separable task; the export matches it exactly", "
     }
 }
 
-TEST_CASE("the same seed gives an identical exported file, another seed does not", "[trainer]") {
+TEST_CASE("the same seed gives an identical exported file and another seed does not", "[trainer]") {
   const auto train = separable(600, 5);
   auto run = [&](std::uint64_t seed) {
     auto c = tiny_config(CellMode::xnor_8t, InputEncoding::bit_serial);

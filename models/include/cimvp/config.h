@@ -5,6 +5,8 @@
 // its name (…_ns, …_bytes) and its default is the documented default (docs/configuration.md).
 #pragma once
 
+#include "cimvp/cim_types.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -62,6 +64,7 @@ struct PlatformConfig {
   HostDmaConfig dma;
   HostConfig host;
   RouterConfig router;
+  CimMacroConfig cim;  ///< CIM macro (cim_types.h); instantiated when the address map has target "cim"
 };
 
 }  // namespace cimvp

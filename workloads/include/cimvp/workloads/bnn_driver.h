@@ -1,0 +1,116 @@
+// Firmware-like driver of the CIM macro (docs/cim-macro.md, "Driver"), written against
+// cimvp::Hal only (read32, write32, wait_irq, write_block, read_block), plus the toolchain
+// step that lays a trained network out in memory the way the macro reads it.
+#pragma once
+
+#include "cimvp/cim_types.h"
+#include "cimvp/hal.h"
+#include "cimvp/workloads/bnn.h"
+#include "cimvp/workloads/golden.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace cimvp {
+
+/// The macro reported an error, or it cannot run the network (text says which and why).
+class CimDriverError : public std::runtime_error {
+ public:
+  CimDriverError(const std::string& what, std::uint32_t code = cim_err::NONE)
+      : std::runtime_error(what), code_(code) {}
+  /// ERROR_CODE read from the macro (cim_err::NONE for driver-side checks).
+  std::uint32_t code() const { return code_; }
+
+ private:
+  std::uint32_t code_;
+};
+
+/// The network as the macro reads it from memory: header + descriptors at `base`, then
+/// per layer the packed weights, thresholds, flips and MLSA reference table.
+struct CimNetworkImage {
+  std::uint64_t base = 0;           ///< bus address of bytes[0] (= DESC)
+  std::vector<std::uint8_t> bytes;  ///< the whole image
+  CellMode mode = CellMode::xnor_8t;
+  std::uint32_t layers = 0;
+  std::uint32_t inputs = 0;         ///< K of the first layer
+  std::uint32_t outputs = 0;        ///< M of the last layer
+  InputFormat input_format = InputFormat::pixels_binarized;
+  std::uint64_t input_bytes = 0;    ///< bytes of one input vector in memory
+  /// MLSA tables present: the image only fits a macro with exactly this geometry.
+  bool has_tables = false;
+  SubArrayConfig array;             ///< geometry of the tables (valid when has_tables)
+  MlsaConfig mlsa;                  ///< bits / quantization of the tables (valid when has_tables)
+};
+
+/// Toolchain: lays `net` out at bus address `base` (8-byte aligned).  When `quantizers` is
+/// given (a QuantizedNetwork of the same network, calibrated if its MLSAs are nonlinear),
+/// every layer gets an MLSA reference table holding exactly its transfer functions
+/// (MappedLayer::quantizers, per row block, plane and segment), so the macro senses
+/// exactly like the golden reference; row_by_row access has no tables.  Without it the
+/// macro uses its built-in linear / ideal references.  Throws std::invalid_argument for a
+/// bad network, an unaligned base or an uncalibrated QuantizedNetwork.
+CimNetworkImage build_cim_image(const BnnNetwork& net, std::uint64_t base,
+                                const QuantizedNetwork* quantizers = nullptr);
+
+struct BnnDriverConfig {
+  std::uint64_t macro_base = 0x50000000;  ///< MMIO window of the macro
+  unsigned irq_line = 1;                  ///< host interrupt line of the macro
+  std::uint64_t buffer_base = 0;          ///< memory for the input / output double buffers
+  std::uint64_t buffer_bytes = 0;         ///< size of that area
+  unsigned batch = 1000;                  ///< input vectors per START (>= 1)
+};
+
+struct BnnRunResult {
+  std::vector<std::uint32_t> predictions;  ///< arg-max class of every input
+  std::vector<std::int32_t> sums_half;     ///< N × M last-layer sums (half units), when kept
+  std::uint64_t batches = 0;
+};
+
+class BnnDriver {
+ public:
+  /// Called after every batch with (vectors done, total).
+  using Progress = std::function<void(std::size_t, std::size_t)>;
+
+  /// Throws std::invalid_argument for batch 0.
+  BnnDriver(Hal& hal, const BnnDriverConfig& config);
+
+  /// Reads ID, VERSION and the CAP_* registers and checks that the macro can run `image`
+  /// (cell mode; with tables, also rows, cols, access, group rows, MLSA bits, quantization).
+  /// Throws CimDriverError.
+  void probe(const CimNetworkImage& image);
+  /// Copies the image to memory (write_block), writes DESC, enables the interrupts, issues
+  /// CTRL.LOAD and waits for the interrupt.  Throws CimDriverError when the macro fails.
+  void load(const CimNetworkImage& image);
+
+  /// Streams n input vectors (image.input_bytes each, host memory) through the loaded
+  /// network in batches: each batch is copied into one of two input buffers while the
+  /// macro computes the previous one; the last layer's sums are read back and the class is
+  /// argmax_j scale_j · (0.5·h_j) + bias_j (circuit::argmax_affine).
+  BnnRunResult infer(const std::uint8_t* vectors, std::size_t n, const float* scale, const float* bias,
+                     bool keep_sums = false, const Progress& progress = nullptr);
+  /// The same for vectors already in memory at bus address `vectors_addr` (no copy).
+  BnnRunResult infer_in_memory(std::uint64_t vectors_addr, std::size_t n, const float* scale, const float* bias,
+                               bool keep_sums = false, const Progress& progress = nullptr);
+
+  const BnnDriverConfig& config() const { return config_; }
+
+ private:
+  BnnRunResult stream(const std::uint8_t* host, std::uint64_t addr, std::size_t n, const float* scale,
+                      const float* bias, bool keep_sums, const Progress& progress);
+  std::uint32_t reg(std::uint32_t offset);
+  void set_reg(std::uint32_t offset, std::uint32_t value);
+  void set_reg64(std::uint32_t lo, std::uint64_t value);
+  /// Waits for the interrupt, checks STATUS (throws on ERROR) and acknowledges it.
+  void wait_done(const char* what);
+
+  Hal& hal_;
+  BnnDriverConfig config_;
+  bool loaded_ = false;
+  CimNetworkImage image_;  // layout facts of the loaded image (bytes dropped)
+};
+
+}  // namespace cimvp

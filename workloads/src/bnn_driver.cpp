@@ -1,0 +1,293 @@
+#include "cimvp/workloads/bnn_driver.h"
+
+#include "cimvp/circuit/activation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace cimvp {
+
+namespace {
+
+std::string hex(std::uint64_t v) {
+  std::ostringstream os;
+  os << "0x" << std::hex << v;
+  return os.str();
+}
+
+std::uint64_t align_up(std::uint64_t v, std::uint64_t a) { return (v + a - 1) / a * a; }
+
+void put32(std::vector<std::uint8_t>& b, std::size_t at, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) b[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+void put64(std::vector<std::uint8_t>& b, std::size_t at, std::uint64_t v) {
+  put32(b, at, static_cast<std::uint32_t>(v));
+  put32(b, at + 4, static_cast<std::uint32_t>(v >> 32));
+}
+void append32(std::vector<std::uint8_t>& b, std::uint32_t v) {
+  b.resize(b.size() + 4);
+  put32(b, b.size() - 4, v);
+}
+
+// One MLSA table: every (row block, plane, segment) transfer function of a mapped layer.
+std::vector<std::uint8_t> mlsa_table(const MappedLayer& ml, std::size_t layer) {
+  std::vector<std::uint8_t> t;
+  for (unsigned rb = 0; rb < ml.row_blocks(); ++rb)
+    for (unsigned p = 0; p < ml.planes(); ++p)
+      for (const Quantizer& q : ml.quantizers(rb, p)) {
+        append32(t, q.levels());
+        for (double r : q.references()) {
+          const double h = 2.0 * r;
+          if (h != std::nearbyint(h) || std::fabs(h) > 2e9)
+            throw std::invalid_argument("build_cim_image: layer " + std::to_string(layer) +
+                                        " has a reference that is not a multiple of 1/2");
+          append32(t, static_cast<std::uint32_t>(static_cast<std::int32_t>(h)));
+        }
+        for (std::int32_t v : q.values_half()) append32(t, static_cast<std::uint32_t>(v));
+      }
+  return t;
+}
+
+}  // namespace
+
+CimNetworkImage build_cim_image(const BnnNetwork& net, std::uint64_t base, const QuantizedNetwork* quantizers) {
+  validate_network(net, net.layers.empty() ? 0 : net.layers[0].inputs);
+  if (base % 8 != 0) throw std::invalid_argument("build_cim_image: base " + hex(base) + " is not 8-byte aligned");
+  const std::size_t L = net.layers.size();
+  if (quantizers != nullptr) {
+    if (quantizers->layers() != L)
+      throw std::invalid_argument("build_cim_image: the QuantizedNetwork has " + std::to_string(quantizers->layers()) +
+                                  " layers, the network " + std::to_string(L));
+    if (quantizers->needs_calibration())
+      throw std::invalid_argument("build_cim_image: the QuantizedNetwork has nonlinear MLSAs and is not calibrated");
+  }
+  CimNetworkImage img;
+  img.base = base;
+  img.mode = net.mode;
+  img.layers = static_cast<std::uint32_t>(L);
+  img.inputs = net.layers.front().inputs;
+  img.outputs = net.layers.back().outputs;
+  img.input_format =
+      net.input == InputEncoding::bit_serial ? InputFormat::pixels_bit_serial : InputFormat::pixels_binarized;
+  img.input_bytes = cim_input_bytes(img.input_format, img.inputs);
+  const bool tables =
+      quantizers != nullptr && quantizers->layer(0).config().array.access != AccessMode::row_by_row;
+  img.has_tables = tables;
+  if (quantizers != nullptr) {
+    img.array = quantizers->layer(0).config().array;
+    img.mlsa = quantizers->layer(0).config().mlsa;
+    if (img.array.mode != net.mode)
+      throw std::invalid_argument("build_cim_image: QuantizedNetwork cell mode differs from the network's");
+  }
+
+  auto& b = img.bytes;
+  b.assign(cim_desc::kHeaderBytes + L * cim_desc::kLayerBytes, 0);
+  put32(b, 0, cim_desc::kMagic);
+  put32(b, 4, cim_desc::kVersion);
+  put32(b, 8, static_cast<std::uint32_t>(L));
+  for (std::size_t l = 0; l < L; ++l) {
+    const BnnLayer& layer = net.layers[l];
+    const bool last = l + 1 == L;
+    const std::size_t d = cim_desc::kHeaderBytes + l * cim_desc::kLayerBytes;
+    put32(b, d + cim_desc::K, layer.inputs);
+    put32(b, d + cim_desc::M, layer.outputs);
+    if (l == 0) {
+      b[d + cim_desc::KIND] = static_cast<std::uint8_t>(first_layer_input_kind(net));
+      b[d + cim_desc::PLANES] = static_cast<std::uint8_t>(first_layer_planes(net));
+      b[d + cim_desc::FORMAT] = static_cast<std::uint8_t>(img.input_format);
+      b[d + cim_desc::PIXEL_THRESHOLD] = static_cast<std::uint8_t>(net.input_threshold);
+      b[d + cim_desc::FIRST_BIT] =
+          net.input == InputEncoding::bit_serial ? static_cast<std::uint8_t>(8 - net.input_bits) : 0;
+    } else {
+      b[d + cim_desc::KIND] = static_cast<std::uint8_t>(native_input(net.mode));
+      b[d + cim_desc::PLANES] = 1;
+      b[d + cim_desc::FORMAT] = static_cast<std::uint8_t>(InputFormat::on_chip);
+    }
+    b[d + cim_desc::FLAGS] = last ? cim_desc::kFlagLast : 0;
+
+    // Weights: M rows of ⌈K/64⌉ little-endian words, bit k = (W[j][k] == +1).
+    const std::size_t row_bytes = words_for_bits(layer.inputs) * 8;
+    std::size_t at = align_up(b.size(), 8);
+    put64(b, d + cim_desc::WEIGHTS, base + at);
+    b.resize(at + layer.outputs * row_bytes, 0);
+    for (std::size_t j = 0; j < layer.outputs; ++j) {
+      const std::int8_t* w = layer.weights.data() + j * layer.inputs;
+      std::uint8_t* row = b.data() + at + j * row_bytes;
+      for (std::size_t k = 0; k < layer.inputs; ++k)
+        if (w[k] == 1) row[k / 8] |= static_cast<std::uint8_t>(1u << (k % 8));
+    }
+    if (!last) {
+      at = align_up(b.size(), 4);
+      put64(b, d + cim_desc::THRESHOLDS, base + at);
+      b.resize(at + layer.outputs * 4, 0);
+      for (std::size_t j = 0; j < layer.outputs; ++j)
+        put32(b, at + j * 4, static_cast<std::uint32_t>(layer.threshold[j]));
+      at = b.size();
+      put64(b, d + cim_desc::FLIPS, base + at);
+      b.insert(b.end(), layer.flip.begin(), layer.flip.end());
+    }
+    if (tables) {
+      const std::vector<std::uint8_t> t = mlsa_table(quantizers->layer(l), l);
+      at = align_up(b.size(), 4);
+      put64(b, d + cim_desc::MLSA_TABLE, base + at);
+      put32(b, d + cim_desc::MLSA_BYTES, static_cast<std::uint32_t>(t.size()));
+      b.resize(at, 0);
+      b.insert(b.end(), t.begin(), t.end());
+    }
+  }
+  b.resize(align_up(b.size(), 8), 0);
+  return img;
+}
+
+// ---------------------------------------------------------------- driver
+
+BnnDriver::BnnDriver(Hal& hal, const BnnDriverConfig& config) : hal_(hal), config_(config) {
+  if (config_.batch == 0) throw std::invalid_argument("BnnDriver: batch must be >= 1");
+}
+
+std::uint32_t BnnDriver::reg(std::uint32_t offset) { return hal_.read32(config_.macro_base + offset); }
+void BnnDriver::set_reg(std::uint32_t offset, std::uint32_t value) { hal_.write32(config_.macro_base + offset, value); }
+void BnnDriver::set_reg64(std::uint32_t lo, std::uint64_t value) {
+  set_reg(lo, static_cast<std::uint32_t>(value));
+  set_reg(lo + 4, static_cast<std::uint32_t>(value >> 32));
+}
+
+void BnnDriver::probe(const CimNetworkImage& image) {
+  using namespace cim_reg;
+  const std::uint32_t id = reg(ID);
+  if (id != cim_id)
+    throw CimDriverError("no CIM macro at " + hex(config_.macro_base) + ": ID reads " + hex(id) + ", expected " +
+                         hex(cim_id));
+  const std::uint32_t version = reg(VERSION);
+  if (version >> 16 != cim_version >> 16)
+    throw CimDriverError("CIM macro version " + hex(version) + " is not supported (expected " + hex(cim_version) + ")");
+  const std::uint32_t cap_array = reg(CAP_ARRAY), cap_mode = reg(CAP_MODE), cap_mlsa = reg(CAP_MLSA);
+  const auto mode = static_cast<CellMode>(cap_mode & 3u);
+  if (mode != image.mode)
+    throw CimDriverError(std::string("the network is for ") + to_string(image.mode) + " cells, the macro has " +
+                         to_string(mode));
+  if (!image.has_tables) return;
+  const unsigned rows = cap_array & 0xFFFFu, cols = cap_array >> 16;
+  const auto access = static_cast<AccessMode>((cap_mode >> 2) & 3u);
+  const unsigned group = cap_mode >> 16, bits = cap_mlsa & 0xFu;
+  const auto quant = static_cast<Quantization>((cap_mlsa >> 4) & 3u);
+  std::ostringstream diff;
+  if (rows != image.array.rows || cols != image.array.cols)
+    diff << " sub-arrays " << rows << "x" << cols << " (image " << image.array.rows << "x" << image.array.cols << ")";
+  if (access != image.array.access) diff << " access " << to_string(access) << " (image " << to_string(image.array.access) << ")";
+  if (access == AccessMode::group && group != image.array.group_rows)
+    diff << " group rows " << group << " (image " << image.array.group_rows << ")";
+  if (bits != image.mlsa.bits) diff << " MLSA bits " << bits << " (image " << image.mlsa.bits << ")";
+  if (quant != image.mlsa.quantization)
+    diff << " quantization " << to_string(quant) << " (image " << to_string(image.mlsa.quantization) << ")";
+  if (!diff.str().empty())
+    throw CimDriverError("the MLSA tables of the image were made for another macro:" + diff.str());
+}
+
+void BnnDriver::wait_done(const char* what) {
+  using namespace cim_reg;
+  using namespace cim_bit;
+  hal_.wait_irq(config_.irq_line);
+  const std::uint32_t status = reg(STATUS);
+  if (status & STATUS_ERROR) {
+    const std::uint32_t code = reg(ERROR_CODE), info = reg(ERROR_INFO);
+    const std::uint64_t addr = static_cast<std::uint64_t>(reg(ERR_ADDR_HI)) << 32 | reg(ERR_ADDR_LO);
+    set_reg(STATUS, STATUS_DONE | STATUS_ERROR);
+    set_reg(IRQ_STATUS, IRQ_DONE | IRQ_ERROR);
+    std::ostringstream os;
+    os << "CIM macro " << what << " failed: " << cim_error_name(code);
+    if (info != 0xFFFFFFFFu) os << " in layer " << info;
+    if (addr != 0) os << " at " << hex(addr);
+    throw CimDriverError(os.str(), code);
+  }
+  if (!(status & STATUS_DONE))
+    throw CimDriverError(std::string("CIM macro ") + what + ": interrupt without DONE (STATUS " + hex(status) + ")");
+  set_reg(STATUS, STATUS_DONE);
+  set_reg(IRQ_STATUS, IRQ_DONE | IRQ_ERROR);
+}
+
+void BnnDriver::load(const CimNetworkImage& image) {
+  using namespace cim_reg;
+  using namespace cim_bit;
+  probe(image);
+  hal_.write_block(image.base, image.bytes.data(), image.bytes.size());
+  set_reg(IRQ_STATUS, IRQ_DONE | IRQ_ERROR);  // drop anything stale
+  set_reg(STATUS, STATUS_DONE | STATUS_ERROR);
+  set_reg(IRQ_ENABLE, IRQ_DONE | IRQ_ERROR);
+  set_reg64(DESC_LO, image.base);
+  set_reg(CTRL, CTRL_LOAD);
+  wait_done("load");
+  image_ = image;
+  image_.bytes.clear();
+  image_.bytes.shrink_to_fit();
+  loaded_ = true;
+}
+
+BnnRunResult BnnDriver::infer(const std::uint8_t* vectors, std::size_t n, const float* scale, const float* bias,
+                              bool keep_sums, const Progress& progress) {
+  return stream(vectors, 0, n, scale, bias, keep_sums, progress);
+}
+
+BnnRunResult BnnDriver::infer_in_memory(std::uint64_t vectors_addr, std::size_t n, const float* scale,
+                                        const float* bias, bool keep_sums, const Progress& progress) {
+  return stream(nullptr, vectors_addr, n, scale, bias, keep_sums, progress);
+}
+
+BnnRunResult BnnDriver::stream(const std::uint8_t* host, std::uint64_t addr, std::size_t n, const float* scale,
+                               const float* bias, bool keep_sums, const Progress& progress) {
+  using namespace cim_reg;
+  using namespace cim_bit;
+  if (!loaded_) throw CimDriverError("BnnDriver: no network loaded");
+  BnnRunResult res;
+  res.predictions.reserve(n);
+  if (n == 0) return res;
+  const std::size_t B = config_.batch, M = image_.outputs, vb = image_.input_bytes;
+  // Buffers: two output areas, and two input areas when the driver copies the inputs.
+  const std::uint64_t out_bytes = align_up(B * M * 4, 64), in_bytes = host ? align_up(B * vb, 64) : 0;
+  const std::uint64_t base = align_up(config_.buffer_base, 64);
+  const std::uint64_t need = base - config_.buffer_base + 2 * out_bytes + 2 * in_bytes;
+  if (need > config_.buffer_bytes)
+    throw CimDriverError("BnnDriver: batch " + std::to_string(B) + " needs " + std::to_string(need) +
+                         " buffer bytes, " + std::to_string(config_.buffer_bytes) + " available");
+  const std::uint64_t out_buf[2] = {base, base + out_bytes};
+  const std::uint64_t in_buf[2] = {base + 2 * out_bytes, base + 2 * out_bytes + in_bytes};
+
+  const std::size_t nb = (n + B - 1) / B;
+  auto count = [&](std::size_t b) { return std::min(B, n - b * B); };
+  std::vector<std::uint8_t> raw;
+  std::vector<std::int32_t> sums;
+  std::vector<std::uint32_t> cls;
+  auto collect = [&](std::size_t b) {  // read back batch b's sums, classify
+    const std::size_t c = count(b);
+    raw.resize(c * M * 4);
+    hal_.read_block(out_buf[b % 2], raw.data(), raw.size());
+    sums.resize(c * M);
+    for (std::size_t i = 0; i < sums.size(); ++i)
+      sums[i] = static_cast<std::int32_t>(static_cast<std::uint32_t>(raw[4 * i]) |
+                                          static_cast<std::uint32_t>(raw[4 * i + 1]) << 8 |
+                                          static_cast<std::uint32_t>(raw[4 * i + 2]) << 16 |
+                                          static_cast<std::uint32_t>(raw[4 * i + 3]) << 24);
+    argmax_affine(sums.data(), c, M, scale, bias, cls);
+    res.predictions.insert(res.predictions.end(), cls.begin(), cls.end());
+    if (keep_sums) res.sums_half.insert(res.sums_half.end(), sums.begin(), sums.end());
+    if (progress) progress(b * B + c, n);
+  };
+
+  if (host) hal_.write_block(in_buf[0], host, count(0) * vb);
+  for (std::size_t b = 0; b < nb; ++b) {
+    set_reg64(INPUT_LO, host ? in_buf[b % 2] : addr + b * B * vb);
+    set_reg64(OUTPUT_LO, out_buf[b % 2]);
+    set_reg(BATCH, static_cast<std::uint32_t>(count(b)));
+    set_reg(CTRL, CTRL_START);
+    // While the macro computes batch b: copy batch b + 1, classify batch b − 1.
+    if (host && b + 1 < nb) hal_.write_block(in_buf[(b + 1) % 2], host + (b + 1) * B * vb, count(b + 1) * vb);
+    if (b > 0) collect(b - 1);
+    wait_done("batch");
+    ++res.batches;
+  }
+  collect(nb - 1);
+  return res;
+}
+
+}  // namespace cimvp
