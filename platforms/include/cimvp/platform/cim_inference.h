@@ -1,0 +1,92 @@
+// The main job: BNN inference of a data set on the CIM macro (docs/cim-macro.md), reported
+// side by side with the ideal (exact) BNN and the golden quantized reference.
+//
+// Before the simulation (constructor): the network and the data set are loaded and checked
+// against the platform, the golden reference (workloads/golden.h) is built with the macro's
+// own MappingConfig and calibrated on `calibration_samples` training images, both references
+// are run, and the memory image (descriptors, weights, MLSA tables) is laid out.  In the
+// simulation (run): the firmware-like BnnDriver loads the image through the Hal and streams
+// the images in batches; the job then compares the hardware's predictions with the golden
+// ones (they must agree on every image for the job to pass).
+#pragma once
+
+#include "cimvp/config.h"
+#include "cimvp/platform/job.h"
+#include "cimvp/workloads/bnn.h"
+#include "cimvp/workloads/bnn_driver.h"
+#include "cimvp/workloads/dataset.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cimvp {
+
+struct CimInferenceConfig {
+  std::string weights = "fmnist-xnor.bnn";  ///< .bnn path, or the name of a shipped weight file
+  std::string dataset = "fashion-mnist";    ///< fashion-mnist | mnist (test split)
+  std::uint64_t images = 0;                 ///< test images to run (0 = all)
+  unsigned batch = 1000;                    ///< images per START
+  unsigned calibration_samples = 1000;      ///< training images for the nonlinear MLSA references
+  /// true: the test images are placed in DRAM before the simulation (as a boot loader would
+  /// load a file) and the driver streams them from there; false: the driver copies every
+  /// batch with write_block (simulated CPU copy, double-buffered).
+  bool preload = true;
+  bool progress = true;                     ///< progress bar on stderr when it is a terminal
+};
+
+class CimInference : public Job {
+ public:
+  /// Throws ConfigError (exit 2) for a bad or missing weight file, a missing data set, an
+  /// image size the network does not take, a cell mode other than the platform's, or a
+  /// platform without a "cim" target.
+  CimInference(const CimInferenceConfig& config, const PlatformConfig& platform);
+
+  std::string name() const override { return "cim_inference"; }
+  /// Places the test images in DRAM when `preload` is set: `memory` is the backing store of
+  /// the platform's Memory (bus address of byte 0 = the "memory" range base), `size` its bytes.
+  void preload_images(std::uint8_t* memory, std::uint64_t size);
+  void run(Hal& hal) override;
+  /// The driver finished and hardware == golden on every image.
+  bool passed() const override;
+  std::string summary() const override;
+  nlohmann::ordered_json results() const override;
+
+  double ideal_accuracy() const { return acc_ideal_; }
+  double golden_accuracy() const { return acc_golden_; }
+  double hardware_accuracy() const { return acc_hw_; }
+  std::size_t agreements() const { return agree_; }
+  std::size_t images() const { return data_.size(); }
+  const Dataset& dataset() const { return data_; }
+  const std::vector<std::uint32_t>& hardware_predictions() const { return hw_; }
+  const std::vector<std::uint32_t>& golden_predictions() const { return golden_; }
+  const std::vector<std::uint32_t>& ideal_predictions() const { return ideal_; }
+  const BnnNetwork& network() const { return net_; }
+  /// Binary multiply-accumulates of one inference (Σ_l planes_l · K_l · M_l).
+  std::uint64_t binary_macs_per_image() const;
+  /// Wall-clock seconds of the host program (load + streaming) and of the streaming alone.
+  double wall_seconds() const { return wall_s_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  CimInferenceConfig config_;
+  std::string weights_path_;
+  BnnNetwork net_;
+  Dataset data_;
+  std::uint64_t macro_base_ = 0;
+  unsigned irq_line_ = 1;
+  CimNetworkImage image_;
+  std::uint64_t buffer_base_ = 0, buffer_bytes_ = 0;
+  std::uint64_t memory_base_ = 0;   // bus address of the memory window
+  std::uint64_t images_addr_ = 0;   // bus address of the preloaded images
+  bool preloaded_ = false;
+  std::vector<std::uint32_t> ideal_, golden_, hw_;
+  double acc_ideal_ = 0, acc_golden_ = 0, acc_hw_ = 0;
+  std::size_t agree_ = 0;
+  double load_ns_ = 0, infer_ns_ = 0, wall_s_ = 0, infer_wall_s_ = 0;
+  std::uint64_t batches_ = 0;
+  bool ran_ = false;
+  std::string error_;
+};
+
+}  // namespace cimvp

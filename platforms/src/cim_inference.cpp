@@ -1,0 +1,249 @@
+#include "cimvp/platform/cim_inference.h"
+
+#include "cimvp/platform/cim_config.h"
+#include "cimvp/platform/config_schema.h"
+#include "cimvp/workloads/golden.h"
+#include "cimvp/workloads/network_io.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+namespace cimvp {
+
+namespace {
+
+std::string pct(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.2f %%", 100.0 * v);
+  return b;
+}
+
+std::string time_text(double ns) {
+  char b[32];
+  if (ns >= 1e6)
+    std::snprintf(b, sizeof b, "%.3f ms", ns / 1e6);
+  else if (ns >= 1e3)
+    std::snprintf(b, sizeof b, "%.3f us", ns / 1e3);
+  else
+    std::snprintf(b, sizeof b, "%.1f ns", ns);
+  return b;
+}
+
+std::string shape(const BnnNetwork& net) {
+  std::string s = std::to_string(net.layers.front().inputs);
+  for (const auto& l : net.layers) s += "-" + std::to_string(l.outputs);
+  return s;
+}
+
+std::string input_text(const BnnNetwork& net) {
+  return net.input == InputEncoding::bit_serial ? "bit-serial " + std::to_string(net.input_bits) + " bits"
+                                                : "binarized >= " + std::to_string(net.input_threshold);
+}
+
+/// A weight file given as a plain name that is not a file here is a shipped one.
+std::string resolve_weights(const std::string& spec) {
+  std::error_code ec;
+  if (std::filesystem::exists(spec, ec) || spec.find('/') != std::string::npos) return spec;
+  return shipped_weights_path(spec);
+}
+
+/// "\r[=====>    ]  4000/10000 images" on stderr.
+void draw_progress(std::size_t done, std::size_t total) {
+  constexpr int kWidth = 40;
+  const int filled = total ? static_cast<int>(kWidth * done / total) : kWidth;
+  std::string bar(kWidth, ' ');
+  for (int i = 0; i < filled; ++i) bar[i] = '=';
+  if (filled < kWidth) bar[filled] = '>';
+  std::fprintf(stderr, "\rcimvp: inference [%s] %zu/%zu images", bar.c_str(), done, total);
+  if (done >= total) std::fprintf(stderr, "\r\033[K");
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfig& platform) : config_(config) {
+  if (!has_cim(platform))
+    throw ConfigError("", "address_map", "job cim_inference needs a 'cim' target in the address map");
+  if (config_.batch == 0) throw ConfigError("", "cim_inference.batch", "must be at least 1");
+  macro_base_ = cim_base(platform);
+  const AddressRange* mem = nullptr;
+  for (const auto& r : platform.router.map)
+    if (r.target == "memory") mem = &r;
+  if (mem == nullptr) throw ConfigError("", "address_map", "job cim_inference needs a 'memory' target");
+
+  weights_path_ = resolve_weights(config_.weights);
+  try {
+    net_ = load_network(weights_path_);
+  } catch (const std::exception& e) {
+    throw ConfigError("", "cim_inference.weights", e.what());
+  }
+  try {
+    data_ = load_dataset(config_.dataset, DatasetSplit::test);
+    if (config_.images > 0) data_ = data_.head(config_.images);
+  } catch (const std::exception& e) {
+    throw ConfigError("", "cim_inference.dataset", e.what());
+  }
+  if (net_.layers.front().inputs != data_.pixels())
+    throw ConfigError("", "cim_inference.weights",
+                      weights_path_ + ": the network takes " + std::to_string(net_.layers.front().inputs) +
+                          " inputs but " + data_.name + " images have " + std::to_string(data_.pixels()) +
+                          " pixels");
+  if (net_.mode != platform.cim.array.mode)
+    throw ConfigError("", "cim.mode",
+                      weights_path_ + " was trained for " + to_string(net_.mode) + " cells but the platform's macro has " +
+                          to_string(platform.cim.array.mode) + " (set cim.mode)");
+  if (data_.size() == 0) throw ConfigError("", "cim_inference.images", "the data set is empty");
+
+  // References: the golden quantized network uses the macro's own mapping; its nonlinear
+  // MLSAs are calibrated on training images, and the same transfer functions go to the
+  // macro through the MLSA tables of the memory image.
+  const std::size_t P = data_.pixels();
+  QuantizedNetwork qn(net_, platform.cim.mapping());
+  if (qn.needs_calibration()) {
+    if (config_.calibration_samples == 0)
+      throw ConfigError("", "cim_inference.calibration_samples",
+                        "nonlinear MLSAs need calibration samples (at least 1)");
+    Dataset train;
+    try {
+      train = load_dataset(config_.dataset, DatasetSplit::train).head(config_.calibration_samples);
+    } catch (const std::exception& e) {
+      throw ConfigError("", "cim_inference.dataset", e.what());
+    }
+    qn.calibrate(train.images.data(), train.size(), P);
+  }
+  golden_ = qn.run(data_.images.data(), data_.size(), P).predictions;
+  ideal_ = exact_inference(net_, data_.images.data(), data_.size(), P).predictions;
+  acc_ideal_ = accuracy(ideal_, data_.labels);
+  acc_golden_ = accuracy(golden_, data_.labels);
+
+  // Memory: the image at the start of the memory window, the driver's buffers after it.
+  const std::uint64_t window = std::min(mem->size, platform.memory.size_bytes);
+  try {
+    image_ = build_cim_image(net_, mem->base, &qn);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError("", "cim_inference.weights", e.what());
+  }
+  // Layout: image | driver buffers (2 input + 2 output batches) | preloaded images.
+  auto align = [](std::uint64_t v) { return (v + 0xFFFF) / 0x10000 * 0x10000; };
+  const std::uint64_t used = align(image_.bytes.size());
+  const std::uint64_t buffers = align(2 * (std::uint64_t{config_.batch} * (image_.input_bytes + 4 * image_.outputs) + 128));
+  const std::uint64_t images = config_.preload ? align(data_.images.size()) : 0;
+  const std::uint64_t need = used + buffers + images;
+  if (need > window)
+    throw ConfigError("", config_.preload ? "cim_inference.preload" : "cim_inference.batch",
+                      "image, buffers of batch " + std::to_string(config_.batch) +
+                          (config_.preload ? " and the preloaded test images" : "") + " need " +
+                          std::to_string(need) + " bytes of memory, the memory window has " + std::to_string(window));
+  memory_base_ = mem->base;
+  buffer_base_ = mem->base + used;
+  buffer_bytes_ = buffers;
+  images_addr_ = mem->base + used + buffers;
+  irq_line_ = 1;
+}
+
+std::uint64_t CimInference::binary_macs_per_image() const {
+  std::uint64_t n = 0;
+  for (std::size_t l = 0; l < net_.layers.size(); ++l)
+    n += std::uint64_t{l == 0 ? first_layer_planes(net_) : 1u} * net_.layers[l].inputs * net_.layers[l].outputs;
+  return n;
+}
+
+void CimInference::preload_images(std::uint8_t* memory, std::uint64_t size) {
+  if (!config_.preload) return;
+  const std::uint64_t off = images_addr_ - memory_base_;
+  if (memory == nullptr || off + data_.images.size() > size)
+    throw std::invalid_argument("cim_inference: the test images do not fit in the memory");
+  std::copy(data_.images.begin(), data_.images.end(), memory + off);
+  preloaded_ = true;
+}
+
+void CimInference::run(Hal& hal) {
+  const auto w0 = std::chrono::steady_clock::now();
+  try {
+    BnnDriverConfig dc;
+    dc.macro_base = macro_base_;
+    dc.irq_line = irq_line_;
+    dc.buffer_base = buffer_base_;
+    dc.buffer_bytes = buffer_bytes_;
+    dc.batch = config_.batch;
+    BnnDriver driver(hal, dc);
+    const sc_core::sc_time t0 = hal.now();
+    driver.load(image_);
+    const sc_core::sc_time t1 = hal.now();
+    const bool bar = config_.progress && ::isatty(STDERR_FILENO);
+    const auto w1 = std::chrono::steady_clock::now();
+    const BnnLayer& last = net_.layers.back();
+    const BnnDriver::Progress progress = bar ? BnnDriver::Progress(draw_progress) : BnnDriver::Progress();
+    BnnRunResult r = preloaded_ ? driver.infer_in_memory(images_addr_, data_.size(), last.scale.data(),
+                                                         last.bias.data(), false, progress)
+                                : driver.infer(data_.images.data(), data_.size(), last.scale.data(), last.bias.data(),
+                                               false, progress);
+    const sc_core::sc_time t2 = hal.now();
+    const auto w2 = std::chrono::steady_clock::now();
+    hw_ = std::move(r.predictions);
+    batches_ = r.batches;
+    load_ns_ = (t1 - t0).to_seconds() * 1e9;
+    infer_ns_ = (t2 - t1).to_seconds() * 1e9;
+    infer_wall_s_ = std::chrono::duration<double>(w2 - w1).count();
+    acc_hw_ = accuracy(hw_, data_.labels);
+    agree_ = 0;
+    for (std::size_t i = 0; i < hw_.size(); ++i) agree_ += hw_[i] == golden_[i] ? 1 : 0;
+    ran_ = true;
+  } catch (const std::exception& e) {
+    error_ = e.what();
+  }
+  wall_s_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
+}
+
+bool CimInference::passed() const { return ran_ && error_.empty() && agree_ == data_.size(); }
+
+std::string CimInference::summary() const {
+  std::ostringstream os;
+  os << data_.name << ", " << data_.size() << " images, " << std::filesystem::path(weights_path_).filename().string()
+     << " (" << shape(net_) << " " << to_string(net_.mode) << ", " << input_text(net_) << ")";
+  if (!error_.empty()) {
+    os << ": " << error_;
+    return os.str();
+  }
+  if (!ran_) return os.str() + ": did not run";
+  char wall[64];
+  std::snprintf(wall, sizeof wall, "%.3f s wall, %.0f images/s", infer_wall_s_,
+                infer_wall_s_ > 0 ? data_.size() / infer_wall_s_ : 0.0);
+  os << "\n  accuracy   ideal BNN " << pct(acc_ideal_) << "   golden " << pct(acc_golden_) << "   hardware "
+     << pct(acc_hw_) << "\n  hardware == golden on " << agree_ << "/" << data_.size() << " images ("
+     << pct(data_.size() ? double(agree_) / data_.size() : 0.0) << ")"
+     << "\n  inference  " << batches_ << " batches of " << config_.batch
+     << (preloaded_ ? " (images preloaded in DRAM): " : " (images copied by the driver): ")
+     << time_text(infer_ns_) << " simulated after a " << time_text(load_ns_) << " load, " << wall;
+  return os.str();
+}
+
+nlohmann::ordered_json CimInference::results() const {
+  nlohmann::ordered_json j;
+  j["weights"] = weights_path_;
+  j["network"] = {{"shape", shape(net_)}, {"mode", to_string(net_.mode)}, {"input", input_text(net_)}};
+  j["dataset"] = data_.name;
+  j["images"] = data_.size();
+  j["batch"] = config_.batch;
+  j["batches"] = batches_;
+  j["calibration_samples"] = config_.calibration_samples;
+  j["images_preloaded"] = preloaded_;
+  j["accuracy"] = {{"ideal_bnn", acc_ideal_}, {"golden", acc_golden_}, {"hardware", acc_hw_}};
+  j["hardware_equals_golden"] = {{"images", agree_}, {"fraction", data_.size() ? double(agree_) / data_.size() : 0.0}};
+  j["load_ns"] = load_ns_;
+  j["inference_ns"] = infer_ns_;
+  j["inference_wall_s"] = infer_wall_s_;
+  j["images_per_second_wall"] = infer_wall_s_ > 0 ? data_.size() / infer_wall_s_ : 0.0;
+  j["images_per_second_simulated"] = infer_ns_ > 0 ? data_.size() / (infer_ns_ * 1e-9) : 0.0;
+  j["binary_macs_per_image"] = binary_macs_per_image();
+  j["error"] = error_;
+  return j;
+}
+
+}  // namespace cimvp
