@@ -227,20 +227,22 @@ void CimMacro::run() {
     qk_.reset();
     started_at_ = sc_core::sc_time_stamp();
     qk_.inc(clock_ * static_cast<double>(config_.timing.start_cycles));
+    // complete() waits (quantum sync): never from inside a catch handler, where another
+    // coroutine's exceptions would corrupt the one being handled.
+    Fault fault{cim_err::NONE, kNoLayer, 0, ""};
     try {
       if (want_load_ || !loaded_) load_network();
       if (want_run_) run_batch();
-      complete(nullptr);
     } catch (const Fault& f) {
-      complete(&f);
+      fault = f;
     } catch (const sc_core::sc_unwind_exception&) {
       throw;
     } catch (const sc_core::sc_report&) {
       throw;
     } catch (const std::exception& e) {
-      const Fault f{cim_err::INTERNAL, kNoLayer, 0, e.what()};
-      complete(&f);
+      fault = Fault{cim_err::INTERNAL, kNoLayer, 0, e.what()};
     }
+    complete(fault.code == cim_err::NONE ? nullptr : &fault);
   }
 }
 

@@ -1,5 +1,7 @@
 #include "cimvp/host.h"
 
+#include "cimvp/circuit/ppa_energy.h"
+
 #include "cimvp/trace_util.h"
 
 #include <algorithm>
@@ -156,5 +158,12 @@ void Host::wait_irq(unsigned line) {
 }
 
 sc_core::sc_time Host::now() { return qk_.get_current_time(); }
+
+void Host::price(const TechParams& tech, PpaLedger& ledger) const {
+  const std::uint64_t loaded = counters_.values()[c_bytes_read_].second * 8;
+  const std::uint64_t stored = counters_.values()[c_bytes_written_].second * 8;
+  ledger.add_event("register_write", loaded, storage_write_energy_pj(tech.reg, loaded));
+  ledger.add_event("register_read", stored, storage_read_energy_pj(tech.reg, stored));
+}
 
 }  // namespace cimvp

@@ -1,5 +1,7 @@
 #include "cimvp/host_dma.h"
 
+#include "cimvp/circuit/ppa_energy.h"
+
 #include "cimvp/hal.h"
 #include "cimvp/trace_util.h"
 
@@ -74,6 +76,9 @@ HostDma::HostDma(sc_core::sc_module_name name, const HostDmaConfig& config)
   c_irqs_ = counters_.declare("irqs");
   c_mmio_reads_ = counters_.declare("mmio_reads");
   c_mmio_writes_ = counters_.declare("mmio_writes");
+  c_dmi_bytes_read_ = counters_.declare("dmi_bytes_read");
+  c_dmi_bytes_written_ = counters_.declare("dmi_bytes_written");
+  c_beats_ = counters_.declare("beats");
 
   SC_HAS_PROCESS(HostDma);
   SC_THREAD(run);
@@ -162,6 +167,7 @@ void HostDma::run() {
         const unsigned beats = (n + config_.bus_width_bytes - 1) / config_.bus_width_bytes;
         qk_.inc(clock_ * static_cast<double>(beats));
         counters_.add(c_bursts_);
+        counters_.add(c_beats_, beats);
         off += n;
         if (qk_.need_sync()) qk_.sync();
       }
@@ -240,11 +246,13 @@ bool HostDma::move(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* buf,
         qk_.inc(d->get_read_latency());
         counters_.add(c_dmi_reads_);
         counters_.add(c_bytes_read_, n);
+        counters_.add(c_dmi_bytes_read_, n);
       } else {
         std::memcpy(p, buf, n);
         qk_.inc(d->get_write_latency());
         counters_.add(c_dmi_writes_);
         counters_.add(c_bytes_written_, n);
+        counters_.add(c_dmi_bytes_written_, n);
       }
       return true;
     }
@@ -278,6 +286,25 @@ void HostDma::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) 
   dmi_denied_.erase(std::remove_if(dmi_denied_.begin(), dmi_denied_.end(),
                                    [&](const Denied& d) { return overlaps(d.start, d.end); }),
                     dmi_denied_.end());
+}
+
+void HostDma::price(const TechParams& tech, PpaLedger& ledger) const {
+  const auto n = [this](std::size_t c) { return counters_.values()[c].second; };
+  const std::uint64_t moved = n(c_bytes_written_);
+  const std::uint64_t dmi_accesses = n(c_dmi_reads_) + n(c_dmi_writes_);
+  const std::uint64_t dmi_bytes = n(c_dmi_bytes_read_) + n(c_dmi_bytes_written_);
+  constexpr std::uint64_t kRegBits = 32;
+  ledger.add_event("dma_byte", moved, dma_energy_pj(tech, moved));
+  ledger.add_event("dram_access_dmi", dmi_accesses, dram_energy_pj(tech, dmi_accesses, 0));
+  ledger.add_event("dram_byte_dmi", dmi_bytes, dram_energy_pj(tech, 0, dmi_bytes));
+  ledger.add_event("register_read", n(c_mmio_reads_),
+                   static_cast<double>(n(c_mmio_reads_)) * storage_read_energy_pj(tech.reg, kRegBits));
+  ledger.add_event("register_write", n(c_mmio_writes_),
+                   static_cast<double>(n(c_mmio_writes_)) * storage_write_energy_pj(tech.reg, kRegBits));
+  const std::uint64_t cycles = n(c_beats_) + n(c_mmio_reads_) + n(c_mmio_writes_);
+  ledger.add_event("clock", cycles, clock_energy_pj(tech, cycles));
+  ledger.add_area("dma_engine", 1, tech.dma_byte.area_um2);
+  ledger.add_area("register_bits", regs_.registers().size() * kRegBits, tech.reg.area_um2_per_bit);
 }
 
 }  // namespace cimvp

@@ -1,5 +1,7 @@
 #include "cimvp/memory.h"
 
+#include "cimvp/circuit/ppa_energy.h"
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -113,6 +115,14 @@ bool Memory::get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& d
   dmi.set_write_latency(write_latency_);
   counters_.add(c_dmi_grants_);
   return true;
+}
+
+void Memory::price(const TechParams& tech, PpaLedger& ledger) const {
+  const std::uint64_t accesses = counters_.values()[c_reads_].second + counters_.values()[c_writes_].second;
+  const std::uint64_t bytes =
+      counters_.values()[c_bytes_read_].second + counters_.values()[c_bytes_written_].second;
+  ledger.add_event("dram_access", accesses, dram_energy_pj(tech, accesses, 0));
+  ledger.add_event("dram_byte", bytes, dram_energy_pj(tech, 0, bytes));
 }
 
 }  // namespace cimvp

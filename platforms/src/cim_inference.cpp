@@ -2,6 +2,7 @@
 
 #include "cimvp/platform/cim_config.h"
 #include "cimvp/platform/config_schema.h"
+#include "cimvp/platform/platform.h"
 #include "cimvp/workloads/golden.h"
 #include "cimvp/workloads/network_io.h"
 
@@ -99,6 +100,14 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
                       weights_path_ + " was trained for " + to_string(net_.mode) + " cells but the platform's macro has " +
                           to_string(platform.cim.array.mode) + " (set cim.mode)");
   if (data_.size() == 0) throw ConfigError("", "cim_inference.images", "the data set is empty");
+  std::uint64_t subarrays = 0;
+  const unsigned R = platform.cim.array.rows, C = platform.cim.array.cols;
+  for (const auto& l : net_.layers) subarrays += std::uint64_t{(l.inputs + R - 1) / R} * ((l.outputs + C - 1) / C);
+  if (subarrays > platform.cim.capacity_subarrays)
+    throw ConfigError("", "cim.capacity_subarrays",
+                      weights_path_ + " (" + shape(net_) + ") needs " + std::to_string(subarrays) + " sub-arrays of " +
+                          std::to_string(R) + "x" + std::to_string(C) + ", the macro has " +
+                          std::to_string(platform.cim.capacity_subarrays));
 
   // References: the golden quantized network uses the macro's own mapping; its nonlinear
   // MLSAs are calibrated on training images, and the same transfer functions go to the
@@ -153,6 +162,8 @@ std::uint64_t CimInference::binary_macs_per_image() const {
     n += std::uint64_t{l == 0 ? first_layer_planes(net_) : 1u} * net_.layers[l].inputs * net_.layers[l].outputs;
   return n;
 }
+
+void CimInference::attach(Platform& platform) { preload_images(platform.memory.data(), platform.memory.size()); }
 
 void CimInference::preload_images(std::uint8_t* memory, std::uint64_t size) {
   if (!config_.preload) return;
@@ -226,6 +237,8 @@ std::string CimInference::summary() const {
 
 nlohmann::ordered_json CimInference::results() const {
   nlohmann::ordered_json j;
+  j["name"] = name();
+  j["passed"] = passed();
   j["weights"] = weights_path_;
   j["network"] = {{"shape", shape(net_)}, {"mode", to_string(net_.mode)}, {"input", input_text(net_)}};
   j["dataset"] = data_.name;

@@ -4,6 +4,7 @@
 #include "cimvp/platform/builtin_platforms.h"
 #include "cimvp/platform/platform.h"
 #include "cimvp/platform/platform_config.h"
+#include "cimvp/platform/ppa.h"
 #include "cimvp/platform/report.h"
 #include "cimvp/platform/units.h"
 #include "cimvp/platform/workload.h"
@@ -42,6 +43,8 @@ po::options_description make_options() {
        "(repeatable, applied in order)")
       ("vcd", po::value<std::string>()->value_name("FILE"), "write a VCD waveform of every module's signals")
       ("report", po::value<std::string>()->value_name("FILE.json"), "write the JSON run report")
+      ("report-csv", po::value<std::string>()->value_name("FILE.csv"),
+       "write the per-layer and per-module energy/area rows as CSV")
       ("quantum", po::value<std::string>()->value_name("TIME"),
        "global TLM quantum, e.g. 1us, \"500 ns\", 2ms (overrides quantum_ns)")
       ("log-level", po::value<std::string>()->value_name("LEVEL")->default_value("warning"),
@@ -72,7 +75,8 @@ std::string suggest_option(const po::options_description& d, std::string name) {
 
 void print_help(const po::options_description& d) {
   std::cout << "Usage: cimvp [--platform FILE] [--workload FILE] [--set KEY=VALUE]... [--vcd FILE]\n"
-               "             [--report FILE.json] [--quantum TIME] [--log-level LEVEL]\n"
+               "             [--report FILE.json] [--report-csv FILE.csv] [--quantum TIME]\n"
+               "             [--log-level LEVEL]\n"
                "             [--list-platforms] [--list-keys] [--help] [--version]\n\n"
                "Elaborates a cimvp SystemC/TLM-2.0 platform from YAML and runs a job on it.\n\n"
             << d
@@ -177,6 +181,7 @@ int run_cli(int argc, char* argv[]) {
 
   // configuration: platform → --set → --quantum; then the job
   PlatformConfig config;
+  TechParams tech;
   std::unique_ptr<Job> job;
   const ConfigSchema schema = platform_schema();
   try {
@@ -191,6 +196,7 @@ int run_cli(int argc, char* argv[]) {
       overrides.push_back("quantum_ns=" + format_number(*ns));
     }
     config = schema.load(src.text, src.source, overrides);
+    tech = load_tech(config.tech);
     WorkloadConfig workload;
     if (vm.count("workload")) {
       const std::string path = vm["workload"].as<std::string>();
@@ -203,6 +209,8 @@ int run_cli(int argc, char* argv[]) {
   }
   if (vm.count("report") && !check_writable("report", vm["report"].as<std::string>())) return exit_bad_input;
   if (vm.count("vcd") && !check_writable("vcd", vm["vcd"].as<std::string>())) return exit_bad_input;
+  if (vm.count("report-csv") && !check_writable("report-csv", vm["report-csv"].as<std::string>()))
+    return exit_bad_input;
 
   configure_reports(level);
   RunReport report;
@@ -229,6 +237,8 @@ int run_cli(int argc, char* argv[]) {
     report.job_name = job->name();
     report.job_summary = job->summary();
     report.job = job->results();
+    report.ppa = make_ppa_report(tech, config.tech, collect_ledgers(tech), report.simulated_time_ns,
+                                 work_from_job(report.job));
     ran_ok = top.host.finished() && !top.host.failed() && job->passed() &&
              sc_core::sc_report_handler::get_count(sc_core::SC_ERROR) == 0 &&
              sc_core::sc_report_handler::get_count(sc_core::SC_FATAL) == 0;
@@ -249,6 +259,14 @@ int run_cli(int argc, char* argv[]) {
   if (vm.count("report")) {
     try {
       write_report(vm["report"].as<std::string>(), report);
+    } catch (const std::exception& e) {
+      error(e.what());
+      return exit_simulation_failed;
+    }
+  }
+  if (vm.count("report-csv")) {
+    try {
+      write_ppa_csv(vm["report-csv"].as<std::string>(), *report.ppa);
     } catch (const std::exception& e) {
       error(e.what());
       return exit_simulation_failed;

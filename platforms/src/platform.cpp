@@ -16,17 +16,23 @@ Platform::Platform(sc_core::sc_module_name name, const PlatformConfig& config)
       memory("memory", config.memory),
       dma("dma", config.dma),
       dma_irq("dma_irq"),
+      cim_irq("cim_irq"),
       irq_tie("irq_tie", config.host.irq_lines > 0 ? config.host.irq_lines - 1 : 0),
       config_(config) {
   tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(config_.quantum_ns, sc_core::SC_NS));
 
+  for (const auto& range : config_.router.map)
+    if (range.target == "cim") cim = std::make_unique<CimMacro>("cim", config_.cim);
+
   // initiators
   host.socket.bind(router.target_socket);
   dma.initiator_socket.bind(router.target_socket);
+  if (cim) cim->initiator_socket.bind(router.target_socket);
   // targets, in address-map order: router.initiator_socket[i] serves map[i]
   const std::map<std::string, std::function<void()>> bind_target = {
       {"memory", [this] { router.initiator_socket.bind(memory.socket); }},
       {"dma", [this] { router.initiator_socket.bind(dma.target_socket); }},
+      {"cim", [this] { router.initiator_socket.bind(cim->target_socket); }},
   };
   for (const auto& range : config_.router.map) {
     const auto it = bind_target.find(range.target);
@@ -38,10 +44,16 @@ Platform::Platform(sc_core::sc_module_name name, const PlatformConfig& config)
   dma.irq.bind(dma_irq);
   if (config_.host.irq_lines == 0) throw std::invalid_argument("Platform: host.irq_lines must be at least 1");
   host.irq[0].bind(dma_irq);
-  for (unsigned i = 1; i < config_.host.irq_lines; ++i) host.irq[i].bind(irq_tie[i - 1]);
+  if (cim) {
+    if (config_.host.irq_lines < 2)
+      throw std::invalid_argument("Platform: the cim interrupt needs host.irq_lines >= 2");
+    cim->irq.bind(cim_irq);
+  }
+  for (unsigned i = 1; i < config_.host.irq_lines; ++i) host.irq[i].bind(i == 1 && cim ? cim_irq : irq_tie[i - 1]);
 }
 
 void Platform::run_job(Job& job) {
+  job.attach(*this);
   host.set_program([&job](Hal& hal) { job.run(hal); });
 }
 
@@ -52,6 +64,10 @@ void Platform::trace(sc_core::sc_trace_file* tf) const {
   memory.trace(tf);
   dma.trace(tf);
   sc_core::sc_trace(tf, dma_irq, dma_irq.name());
+  if (cim) {
+    cim->trace(tf);
+    sc_core::sc_trace(tf, cim_irq, cim_irq.name());
+  }
 }
 
 VcdFile::VcdFile(std::string path) : path_(std::move(path)) {

@@ -2,6 +2,8 @@
 
 #include "cimvp/host_dma.h"
 #include "cimvp/platform/builtin_platforms.h"
+#include "cimvp/platform/cim_config.h"
+#include "cimvp/platform/ppa.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -159,7 +161,8 @@ void add_core_keys(ConfigSchema& s) {
 ConfigSchema platform_schema() {
   ConfigSchema s(default_platform_config());
   add_core_keys(s);
-  // later blocks: add_cim_keys(s); ...
+  add_cim_keys(s);
+  add_tech_keys(s);
   return s;
 }
 

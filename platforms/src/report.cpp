@@ -45,6 +45,7 @@ nlohmann::ordered_json report_json(const RunReport& r) {
     modules[m.module] = std::move(counters);
   }
   j["modules"] = std::move(modules);
+  if (r.ppa) j["ppa"] = ppa_json(*r.ppa);
   j["job"] = r.job.is_null() ? nlohmann::ordered_json::object() : r.job;
   return j;
 }
@@ -90,6 +91,7 @@ std::string console_summary(const RunReport& r) {
       if (first) row(m.module, "(none)", "");
     }
   }
+  if (r.ppa) os << '\n' << ppa_console(*r.ppa);
   os << '\n' << "job " << r.job_name << ": " << (r.passed ? "PASS" : "FAIL") << " - " << r.job_summary << '\n';
   return os.str();
 }

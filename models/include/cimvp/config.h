@@ -60,6 +60,7 @@ struct PlatformConfig {
   double clock_period_ns = 1.0;  ///< system clock
   double quantum_ns = 1000.0;    ///< global TLM quantum (only the platform sets it)
   std::uint64_t seed = 1;        ///< master seed for every seeded non-ideality
+  std::string tech = "sram65";   ///< technology for PPA: built-in name (sram65, sram28, rram) or a file
   MemoryConfig memory;
   HostDmaConfig dma;
   HostConfig host;

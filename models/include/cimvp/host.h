@@ -4,6 +4,7 @@
 
 #include "cimvp/config.h"
 #include "cimvp/counters.h"
+#include "cimvp/priced.h"
 #include "cimvp/hal.h"
 
 #include <systemc>
@@ -26,7 +27,7 @@ namespace cimvp {
 /// A TLM error response throws cimvp::BusError into the program; an exception that leaves
 /// the program is reported as SC_REPORT_ERROR "cimvp/host" and sets failed().  When the
 /// program returns, the thread synchronizes, sets finished() and ends.
-class Host : public sc_core::sc_module, public Hal, public Counted {
+class Host : public sc_core::sc_module, public Hal, public Counted, public Priced {
  public:
   tlm_utils::simple_initiator_socket<Host> socket;
   sc_core::sc_vector<sc_core::sc_in<bool>> irq;  ///< HostConfig::irq_lines interrupt inputs
@@ -56,6 +57,10 @@ class Host : public sc_core::sc_module, public Hal, public Counted {
   void trace(sc_core::sc_trace_file* tf) const;
   /// reads, writes, bytes_read, bytes_written, irq_waits, errors.
   const CounterSet& counters() const override { return counters_; }
+  /// The CPU core is not modelled (no area, no core energy); priced is the register
+  /// traffic of its loads and stores: `register_write` per bit loaded (bytes_read · 8),
+  /// `register_read` per bit stored (bytes_written · 8).  docs/ppa.md.
+  void price(const TechParams& tech, PpaLedger& ledger) const override;
 
  private:
   void run();

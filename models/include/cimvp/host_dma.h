@@ -4,6 +4,7 @@
 
 #include "cimvp/config.h"
 #include "cimvp/counters.h"
+#include "cimvp/priced.h"
 #include "cimvp/register_file.h"
 
 #include <systemc>
@@ -65,7 +66,7 @@ constexpr std::uint32_t dma_version = 0x00010000;  ///< 1.0
 /// targets (TLM) or the DMI read/write latencies (one access per burst).  The DMA thread
 /// keeps its own quantum keeper and synchronizes before it sets DONE/ERROR, so irq rises
 /// at exactly that time.  Every MMIO access adds one clock_period_ns.
-class HostDma : public sc_core::sc_module, public Counted {
+class HostDma : public sc_core::sc_module, public Counted, public Priced {
  public:
   tlm_utils::simple_target_socket<HostDma> target_socket;        ///< MMIO registers
   tlm_utils::simple_initiator_socket<HostDma> initiator_socket;  ///< data moves
@@ -82,8 +83,14 @@ class HostDma : public sc_core::sc_module, public Counted {
   /// Traces busy and irq.
   void trace(sc_core::sc_trace_file* tf) const;
   /// transfers, bursts, reads, writes, dmi_reads, dmi_writes, bytes_read, bytes_written,
-  /// dmi_grants, errors, irqs, mmio_reads, mmio_writes (see docs/modules.md).
+  /// dmi_grants, errors, irqs, mmio_reads, mmio_writes, dmi_bytes_read, dmi_bytes_written,
+  /// beats (see docs/modules.md).
   const CounterSet& counters() const override { return counters_; }
+  /// `dma_byte` per byte moved (bytes_written), `dram_access_dmi` / `dram_byte_dmi` for the
+  /// DRAM traffic it did over DMI (the Memory cannot see it), `register_read` /
+  /// `register_write` per 32-bit MMIO access, `clock` per active cycle (beats + MMIO
+  /// accesses); area: one DMA engine + its registers (32 bits each).  docs/ppa.md.
+  void price(const TechParams& tech, PpaLedger& ledger) const override;
 
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
@@ -117,7 +124,8 @@ class HostDma : public sc_core::sc_module, public Counted {
   bool irq_level_ = false;
   CounterSet counters_;
   std::size_t c_transfers_, c_bursts_, c_reads_, c_writes_, c_dmi_reads_, c_dmi_writes_, c_bytes_read_,
-      c_bytes_written_, c_dmi_grants_, c_errors_, c_irqs_, c_mmio_reads_, c_mmio_writes_;
+      c_bytes_written_, c_dmi_grants_, c_errors_, c_irqs_, c_mmio_reads_, c_mmio_writes_, c_dmi_bytes_read_,
+      c_dmi_bytes_written_, c_beats_;
 };
 
 }  // namespace cimvp

@@ -3,6 +3,7 @@
 
 #include "cimvp/config.h"
 #include "cimvp/counters.h"
+#include "cimvp/priced.h"
 
 #include <systemc>
 #include <tlm>
@@ -23,7 +24,7 @@ namespace cimvp {
 ///  DMI (MemoryConfig::dmi): whole memory, read+write, start 0, end size-1, latencies
 ///    read/write_latency_ns per access.
 ///  transport_dbg: no delay, no counters; copies the part inside the memory, returns its length.
-class Memory : public sc_core::sc_module, public Counted {
+class Memory : public sc_core::sc_module, public Counted, public Priced {
  public:
   tlm_utils::simple_target_socket<Memory> socket;
 
@@ -40,6 +41,10 @@ class Memory : public sc_core::sc_module, public Counted {
   void trace(sc_core::sc_trace_file* tf) const;
   /// reads, writes, bytes_read, bytes_written, dmi_grants, errors.
   const CounterSet& counters() const override { return counters_; }
+  /// DRAM energy of the TLM transactions served: `dram_access` per read or write
+  /// transaction, `dram_byte` per byte (ppa dram_energy_pj).  No area (off chip).  DMI
+  /// accesses bypass the model: the initiators that use DMI price them.
+  void price(const TechParams& tech, PpaLedger& ledger) const override;
 
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);

@@ -43,6 +43,8 @@ class CimInference : public Job {
   CimInference(const CimInferenceConfig& config, const PlatformConfig& platform);
 
   std::string name() const override { return "cim_inference"; }
+  /// Preloads the test images into the platform's memory (when `preload` is set).
+  void attach(Platform& platform) override;
   /// Places the test images in DRAM when `preload` is set: `memory` is the backing store of
   /// the platform's Memory (bus address of byte 0 = the "memory" range base), `size` its bytes.
   void preload_images(std::uint8_t* memory, std::uint64_t size);

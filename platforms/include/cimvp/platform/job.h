@@ -10,9 +10,14 @@
 
 namespace cimvp {
 
+class Platform;
+
 class Job {
  public:
   virtual ~Job() = default;
+  /// Called by Platform::run_job before the simulation, e.g. to place data in memory
+  /// (Platform::memory.data()) as a boot loader would.  Default: nothing.
+  virtual void attach(Platform& platform) { (void)platform; }
   /// Job kind as written in a workload file ("dma_selftest").
   virtual std::string name() const = 0;
   /// The driver program; runs in the Host's thread.

@@ -2,12 +2,15 @@
 //
 //   host.socket ──► router ──► address_map[i] target (memory.socket, dma.target_socket)
 //   dma.initiator_socket ──► router
-//   dma.irq ──► dma_irq ──► host.irq[0];  host.irq[1..] tied low
+//   cim.initiator_socket ──► router (when the address map has a "cim" target)
+//   dma.irq ──► dma_irq ──► host.irq[0];  cim.irq ──► cim_irq ──► host.irq[1];
+//   the other host.irq lines tied low
 //
 // The constructor sets the global TLM quantum (PlatformConfig::quantum_ns); no other
 // cimvp code does.  The Host's program is set with run_job() / host.set_program().
 #pragma once
 
+#include "cimvp/cim_macro.h"
 #include "cimvp/config.h"
 #include "cimvp/host.h"
 #include "cimvp/host_dma.h"
@@ -17,6 +20,7 @@
 
 #include <systemc>
 
+#include <memory>
 #include <string>
 
 namespace cimvp {
@@ -28,16 +32,20 @@ class Platform : public sc_core::sc_module {
   Memory memory;
   HostDma dma;
   sc_core::sc_signal<bool> dma_irq;                 ///< HostDma.irq → Host.irq[0]
-  sc_core::sc_vector<sc_core::sc_signal<bool>> irq_tie;  ///< low level for Host.irq[1..]
+  sc_core::sc_signal<bool> cim_irq;                 ///< CimMacro.irq → Host.irq[1]
+  sc_core::sc_vector<sc_core::sc_signal<bool>> irq_tie;  ///< low level for Host.irq[1..] not driven
+  /// The CIM macro ("top.cim"), present when the address map has a "cim" target.
+  std::unique_ptr<CimMacro> cim;
 
   /// Builds and binds every module.  `config` must have passed the schema's checks;
   /// std::invalid_argument for an address-map target it does not know.
   Platform(sc_core::sc_module_name name, const PlatformConfig& config);
 
-  /// Makes `job` the Host's program (before sc_start; the job must outlive the run).
+  /// Makes `job` the Host's program (before sc_start; the job must outlive the run), after
+  /// calling job.attach(*this).
   void run_job(Job& job);
 
-  /// Traces every module's signals (irq, busy, waiting_irq) and dma_irq.
+  /// Traces every module's signals (irq, busy, state, waiting_irq, ...), dma_irq and cim_irq.
   void trace(sc_core::sc_trace_file* tf) const;
 
   const PlatformConfig& config() const { return config_; }

@@ -1,15 +1,19 @@
 // Run reports: the JSON file of `cimvp --report` and the console summary.
 //
-// JSON layout (keys in this order; only wall_time_s differs between identical runs):
+// JSON layout (keys in this order; only wall_time_s and a job's own wall-clock fields differ
+// between identical runs):
 //   { "cimvp": version, "platform": name, "config": {every key, as the schema echoes it},
 //     "seed": n, "simulated_time_ns": t, "wall_time_s": w, "status": "pass"|"fail",
 //     "modules": { "<hierarchical name>": { "<counter>": value, ... }, ... },
-//     "job": { ...Job::results()... } }
+//     "ppa": { ...ppa_json()... } (when priced), "job": { ...Job::results()... } }
 #pragma once
+
+#include "cimvp/platform/ppa.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,6 +42,7 @@ struct RunReport {
   std::string job_name;               ///< Job::name()
   std::string job_summary;            ///< Job::summary()
   nlohmann::ordered_json job;         ///< Job::results()
+  std::optional<PpaReport> ppa;       ///< energy, area and metrics (docs/ppa.md)
 };
 
 nlohmann::ordered_json report_json(const RunReport& r);
@@ -45,8 +50,8 @@ nlohmann::ordered_json report_json(const RunReport& r);
 /// Writes report_json(r) (indented) to `path`; std::runtime_error when it cannot.
 void write_report(const std::string& path, const RunReport& r);
 
-/// Readable summary: header lines, an aligned module/counter/value table, and the line
-/// "job <name>: PASS|FAIL - <summary>".
+/// Readable summary: header lines, an aligned module/counter/value table, the power and
+/// area block (ppa_console) when priced, and the line "job <name>: PASS|FAIL - <summary>".
 std::string console_summary(const RunReport& r);
 
 }  // namespace cimvp

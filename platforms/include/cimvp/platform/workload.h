@@ -1,8 +1,10 @@
 // Workload files (`cimvp --workload FILE`): which job the host runs, and its settings.
-// Without a workload file the job is the DMA/memory self-test with default settings.
+// Without a workload file the job is `auto`: BNN inference on the CIM macro (cim_inference)
+// when the platform maps a "cim" target, else the DMA/memory self-test, with default settings.
 #pragma once
 
 #include "cimvp/config.h"
+#include "cimvp/platform/cim_inference.h"
 #include "cimvp/platform/config_schema.h"
 #include "cimvp/platform/dma_selftest.h"
 #include "cimvp/platform/job.h"
@@ -13,8 +15,9 @@
 namespace cimvp {
 
 struct WorkloadConfig {
-  std::string job = "dma_selftest";
+  std::string job = "auto";  ///< auto | cim_inference | dma_selftest
   DmaSelfTestConfig dma_selftest;
+  CimInferenceConfig cim_inference;
 };
 
 /// Keys of workload files (docs/configuration.md, "Workload keys").  A new job kind adds

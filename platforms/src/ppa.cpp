@@ -1,0 +1,413 @@
+#include "cimvp/platform/ppa.h"
+
+#include "cimvp/circuit/ppa_energy.h"
+#include "cimvp/platform/tech_file.h"
+#include "cimvp/platform/units.h"
+
+#include "cimvp_embedded_tech.h"  // generated from platforms/tech/*.yaml
+
+#include <systemc>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace cimvp {
+
+// ---- technology selection ----------------------------------------------------------
+
+std::vector<BuiltinPlatform> builtin_techs() {
+  std::vector<BuiltinPlatform> v;
+  for (const auto& p : generated::tech_yaml) v.push_back(p);
+  std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return v;
+}
+
+namespace {
+
+const BuiltinPlatform* find_builtin_tech(std::string_view name) {
+  constexpr std::string_view ext = ".yaml";
+  if (name.size() > ext.size() && name.substr(name.size() - ext.size()) == ext) name.remove_suffix(ext.size());
+  for (const auto& p : generated::tech_yaml)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+bool is_file(const std::string& spec) {
+  std::error_code ec;
+  return std::filesystem::exists(spec, ec) && !std::filesystem::is_directory(spec, ec);
+}
+
+/// "" when `spec` resolves, else why not.
+std::string tech_problem(const std::string& spec) {
+  if (is_file(spec) || find_builtin_tech(spec) != nullptr) return {};
+  std::error_code ec;
+  if (std::filesystem::is_directory(spec, ec)) return "technology file '" + spec + "' is a directory";
+  std::string names, hint;
+  std::size_t best = std::string::npos;
+  for (const auto& b : builtin_techs()) {
+    names += (names.empty() ? "" : ", ") + std::string(b.name);
+    const std::size_t d = edit_distance(spec, b.name);
+    if (d < best) {
+      best = d;
+      hint = std::string(b.name);
+    }
+  }
+  std::string msg = "no technology file '" + spec + "' and no built-in technology of that name (built-in: " +
+                    names + ")";
+  if (best <= 2) msg += " (did you mean '" + hint + "'?)";
+  return msg;
+}
+
+}  // namespace
+
+TechSource resolve_tech(const std::string& spec) {
+  if (is_file(spec)) return {spec, read_text_file(spec, "technology file"), false};
+  if (const BuiltinPlatform* b = find_builtin_tech(spec))
+    return {std::string(b->name) + ".yaml", std::string(b->text), true};
+  throw ConfigError("", "tech", tech_problem(spec));
+}
+
+TechParams load_tech(const std::string& spec) {
+  const TechSource src = resolve_tech(spec);
+  return parse_tech_file(src.text, src.source);
+}
+
+void add_tech_keys(ConfigSchema& s) {
+  s.add("tech", &PlatformConfig::tech)
+      .describe("Technology for power and area (docs/ppa.md): a built-in technology file (sram65, sram28, "
+                "rram) or the path of a technology YAML file.");
+  s.add_check([](const PlatformConfig& c, const CheckContext& ctx) {
+    const std::string problem = tech_problem(c.tech);
+    if (!problem.empty()) ctx.fail("tech", problem);
+  });
+}
+
+// ---- report --------------------------------------------------------------------------
+
+std::optional<PpaWork> work_from_job(const nlohmann::ordered_json& job) {
+  if (!job.is_object()) return std::nullopt;
+  const auto number = [&](const char* key) -> std::optional<double> {
+    const auto it = job.find(key);
+    if (it == job.end() || !it->is_number()) return std::nullopt;
+    return it->get<double>();
+  };
+  const auto images = number("images");
+  if (const auto total = number("binary_macs")) return PpaWork{*total, images.value_or(0.0)};
+  const auto per_image = number("binary_macs_per_image");
+  if (per_image && images) return PpaWork{*per_image * *images, *images};
+  return std::nullopt;
+}
+
+namespace {
+void walk(const sc_core::sc_object* obj, const TechParams& tech, std::vector<std::pair<std::string, PpaLedger>>& out) {
+  if (const auto* p = dynamic_cast<const Priced*>(obj)) {
+    PpaLedger ledger;
+    p->price(tech, ledger);
+    out.emplace_back(obj->name(), std::move(ledger));
+  }
+  for (const sc_core::sc_object* child : obj->get_child_objects()) walk(child, tech, out);
+}
+}  // namespace
+
+std::vector<std::pair<std::string, PpaLedger>> collect_ledgers(const TechParams& tech) {
+  std::vector<std::pair<std::string, PpaLedger>> out;
+  for (const sc_core::sc_object* top : sc_core::sc_get_top_level_objects()) walk(top, tech, out);
+  return out;
+}
+
+PpaReport make_ppa_report(const TechParams& tech, const std::string& tech_spec,
+                          std::vector<std::pair<std::string, PpaLedger>> ledgers, double simulated_time_ns,
+                          const std::optional<PpaWork>& work) {
+  PpaReport r;
+  r.tech = tech_spec;
+  r.node = tech.node;
+  r.description = tech.description;
+  r.simulated_time_ns = simulated_time_ns;
+  r.work = work;
+  bool has_macro = false;
+  double macro_active = 0.0;
+  for (auto& [name, ledger] : ledgers) {
+    PpaModuleReport m;
+    m.module = name;
+    m.ledger = std::move(ledger);
+    m.leakage_pj = leakage_energy_pj(tech, m.area_um2(), simulated_time_ns);
+    for (const auto& row : m.ledger.layers()) {
+      auto it = std::find_if(r.layers.begin(), r.layers.end(), [&](const PpaLayerRow& l) { return l.layer == row.layer; });
+      if (it == r.layers.end())
+        r.layers.push_back(row);
+      else
+        it->merge(row);
+    }
+    const auto add = [&](PpaTotals& t) {
+      t.dynamic_pj += m.dynamic_pj();
+      t.leakage_pj += m.leakage_pj;
+      t.area_um2 += m.area_um2();
+    };
+    add(r.platform);
+    if (m.ledger.scope() == PpaScope::macro) {
+      add(r.macro);
+      has_macro = true;
+      macro_active = std::max(macro_active, m.ledger.active_ns());
+    }
+    r.modules.push_back(std::move(m));
+  }
+  std::sort(r.layers.begin(), r.layers.end(), [](const auto& a, const auto& b) { return a.layer < b.layer; });
+  if (!r.layers.empty()) {
+    double sum = 0.0;
+    for (const auto& l : r.layers) sum += l.latency_ns;
+    if (sum > 0) macro_active = sum;
+  }
+  r.macro_active_ns = has_macro ? macro_active : 0.0;
+
+  if (work && work->ops() > 0) {
+    if (simulated_time_ns > 0) {
+      PpaMetrics p;
+      p.ops = work->ops();
+      p.images = work->images;
+      p.time_ns = simulated_time_ns;
+      p.energy_pj = r.platform.energy_pj();
+      p.area_um2 = r.platform.area_um2;
+      r.platform_metrics = p;
+    }
+    if (has_macro && r.macro_active_ns > 0) {
+      PpaMetrics m;
+      m.ops = work->ops();
+      m.images = work->images;
+      m.time_ns = r.macro_active_ns;
+      m.energy_pj = r.macro.dynamic_pj + leakage_energy_pj(tech, r.macro.area_um2, r.macro_active_ns);
+      m.area_um2 = r.macro.area_um2;
+      r.macro_metrics = m;
+    }
+  }
+  return r;
+}
+
+// ---- rendering -----------------------------------------------------------------------
+
+namespace {
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+std::string sig3(double v) {
+  if (v == 0.0) return "0";
+  return fmt("%.3g", v);
+}
+
+nlohmann::ordered_json totals_json(const PpaTotals& t) {
+  nlohmann::ordered_json j;
+  j["dynamic_pj"] = t.dynamic_pj;
+  j["leakage_pj"] = t.leakage_pj;
+  j["energy_pj"] = t.energy_pj();
+  j["area_um2"] = t.area_um2;
+  return j;
+}
+
+nlohmann::ordered_json metrics_json(const std::optional<PpaMetrics>& m) {
+  if (!m) return nullptr;
+  nlohmann::ordered_json j;
+  j["ops"] = m->ops;
+  j["images"] = m->images;
+  j["time_ns"] = m->time_ns;
+  j["energy_pj"] = m->energy_pj;
+  j["area_um2"] = m->area_um2;
+  j["tops"] = m->tops();
+  j["tops_per_w"] = m->tops_per_w();
+  j["tops_per_mm2"] = m->tops_per_mm2();
+  j["energy_per_image_uj"] = m->energy_per_image_uj();
+  j["fps"] = m->fps();
+  return j;
+}
+
+nlohmann::ordered_json layer_json(const PpaLayerRow& l) {
+  nlohmann::ordered_json j;
+  j["layer"] = l.layer;
+  j["inputs"] = l.inputs;
+  j["outputs"] = l.outputs;
+  j["subarrays"] = l.subarrays;
+  j["reads"] = l.reads;
+  j["conversions"] = l.conversions;
+  j["energy_pj"] = l.energy_pj;
+  j["latency_ns"] = l.latency_ns;
+  j["utilisation"] = l.utilisation;
+  j["critical_path"] = l.critical_path;
+  return j;
+}
+
+}  // namespace
+
+std::string format_energy_pj(double pj) {
+  static const char* const units[] = {"pJ", "nJ", "uJ", "mJ", "J"};
+  double v = pj;
+  int u = 0;
+  while (std::fabs(v) >= 1000.0 && u < 4) {
+    v /= 1000.0;
+    ++u;
+  }
+  return sig3(v) + " " + units[u];
+}
+
+std::string format_area_um2(double um2) {
+  if (std::fabs(um2) >= 1e4) return sig3(um2 * 1e-6) + " mm2";
+  return fmt("%.4g", um2) + " um2";
+}
+
+nlohmann::ordered_json ppa_json(const PpaReport& r) {
+  nlohmann::ordered_json j;
+  j["tech"] = r.tech;
+  j["node"] = r.node;
+  j["description"] = r.description;
+  j["simulated_time_ns"] = r.simulated_time_ns;
+  nlohmann::ordered_json modules = nlohmann::ordered_json::object();
+  for (const auto& m : r.modules) {
+    nlohmann::ordered_json jm;
+    jm["scope"] = to_string(m.ledger.scope());
+    nlohmann::ordered_json events = nlohmann::ordered_json::object();
+    for (const auto& e : m.ledger.events()) events[e.event] = {{"count", e.count}, {"energy_pj", e.energy_pj}};
+    jm["events"] = std::move(events);
+    jm["dynamic_pj"] = m.dynamic_pj();
+    jm["leakage_pj"] = m.leakage_pj;
+    jm["energy_pj"] = m.energy_pj();
+    nlohmann::ordered_json area = nlohmann::ordered_json::array();
+    for (const auto& a : m.ledger.areas())
+      area.push_back({{"what", a.what}, {"count", a.count}, {"unit_um2", a.unit_um2}, {"area_um2", a.area_um2()}});
+    jm["area"] = std::move(area);
+    jm["area_um2"] = m.area_um2();
+    jm["active_ns"] = m.ledger.active_ns();
+    modules[m.module] = std::move(jm);
+  }
+  j["modules"] = std::move(modules);
+  nlohmann::ordered_json layers = nlohmann::ordered_json::array();
+  for (const auto& l : r.layers) layers.push_back(layer_json(l));
+  j["layers"] = std::move(layers);
+  j["totals"] = {{"macro", totals_json(r.macro)}, {"platform", totals_json(r.platform)}};
+  j["macro_active_ns"] = r.macro_active_ns;
+  nlohmann::ordered_json metrics;
+  if (r.work) {
+    metrics["binary_macs"] = r.work->binary_macs;
+    metrics["ops"] = r.work->ops();
+    metrics["images"] = r.work->images;
+  } else {
+    metrics["binary_macs"] = nullptr;
+    metrics["ops"] = nullptr;
+    metrics["images"] = nullptr;
+  }
+  metrics["macro"] = metrics_json(r.macro_metrics);
+  metrics["platform"] = metrics_json(r.platform_metrics);
+  j["metrics"] = std::move(metrics);
+  return j;
+}
+
+std::string ppa_console(const PpaReport& r) {
+  std::ostringstream os;
+  os << "power and area (tech " << r.tech;
+  if (r.node != r.tech) os << ", node " << r.node;
+  os << ")\n";
+  // module / event / count / energy table; rows with count 0 are left out
+  struct Row {
+    std::string a, b, c, d;
+  };
+  std::vector<Row> rows;
+  for (const auto& m : r.modules) {
+    bool first = true;
+    auto add = [&](std::string b, std::string c, std::string d) {
+      rows.push_back({first ? m.module : "", std::move(b), std::move(c), std::move(d)});
+      first = false;
+    };
+    for (const auto& e : m.ledger.events())
+      if (e.count != 0) add(e.event, std::to_string(e.count), format_energy_pj(e.energy_pj));
+    if (m.area_um2() > 0) add("leakage", "", format_energy_pj(m.leakage_pj));
+    add("total", "", format_energy_pj(m.energy_pj()));
+    if (m.area_um2() > 0) add("area", "", format_area_um2(m.area_um2()));
+  }
+  std::size_t w[4] = {6, 5, 5, 6};
+  for (const auto& row : rows) {
+    w[0] = std::max(w[0], row.a.size());
+    w[1] = std::max(w[1], row.b.size());
+    w[2] = std::max(w[2], row.c.size());
+    w[3] = std::max(w[3], row.d.size());
+  }
+  auto line = [&](const std::string& a, const std::string& b, const std::string& c, const std::string& d) {
+    std::string s = a + std::string(w[0] - a.size() + 2, ' ') + b + std::string(w[1] - b.size() + 2, ' ') +
+                    std::string(w[2] - c.size(), ' ') + c + "  " + std::string(w[3] - d.size(), ' ') + d;
+    s.erase(s.find_last_not_of(' ') + 1);
+    os << s << '\n';
+  };
+  line("module", "event", "count", "energy");
+  line(std::string(w[0], '-'), std::string(w[1], '-'), std::string(w[2], '-'), std::string(w[3], '-'));
+  for (const auto& row : rows) line(row.a, row.b, row.c, row.d);
+
+  auto totals = [&](const char* what, const PpaTotals& t) {
+    os << what << format_energy_pj(t.energy_pj()) << " (dynamic " << format_energy_pj(t.dynamic_pj) << ", leakage "
+       << format_energy_pj(t.leakage_pj) << "), area " << format_area_um2(t.area_um2) << '\n';
+  };
+  os << '\n';
+  totals("platform  ", r.platform);
+  if (r.macro.area_um2 > 0 || r.macro.dynamic_pj > 0) totals("macro     ", r.macro);
+
+  if (r.platform_metrics || r.macro_metrics) {
+    os << '\n';
+    const char* names[] = {"TOPS", "TOPS/W", "TOPS/mm2", "energy/image", "FPS"};
+    auto values = [](const std::optional<PpaMetrics>& m) -> std::vector<std::string> {
+      if (!m) return {"-", "-", "-", "-", "-"};
+      return {sig3(m->tops()), sig3(m->tops_per_w()), sig3(m->tops_per_mm2()),
+              format_energy_pj(m->energy_per_image_uj() * 1e6), sig3(m->fps())};
+    };
+    const auto mv = values(r.macro_metrics), pv = values(r.platform_metrics);
+    std::size_t w1 = 5, w2 = 8;
+    for (const auto& v : mv) w1 = std::max(w1, v.size());
+    for (const auto& v : pv) w2 = std::max(w2, v.size());
+    auto mline = [&](const std::string& a, const std::string& b, const std::string& c) {
+      os << a << std::string(14 - a.size(), ' ') << std::string(w1 - b.size(), ' ') << b << "  "
+         << std::string(w2 - c.size(), ' ') << c << '\n';
+    };
+    mline("metric", "macro", "platform");
+    mline("------------", std::string(w1, '-'), std::string(w2, '-'));
+    for (int i = 0; i < 5; ++i) mline(names[i], mv[i], pv[i]);
+    os << "(ops = 2 x " << sig3(r.work ? r.work->binary_macs : 0.0) << " binary MACs, "
+       << sig3(r.work ? r.work->images : 0.0) << " images)\n";
+  }
+  return os.str();
+}
+
+std::string ppa_csv(const PpaReport& r) {
+  std::ostringstream os;
+  os << "kind,name,scope,K,M,subarrays,reads,conversions,energy_pj,dynamic_pj,leakage_pj,area_um2,latency_ns,"
+        "utilisation,critical_path\n";
+  const auto num = [](double v) { return format_number(v); };
+  for (const auto& l : r.layers)
+    os << "layer," << l.layer << ",macro," << l.inputs << ',' << l.outputs << ',' << l.subarrays << ',' << l.reads
+       << ',' << l.conversions << ',' << num(l.energy_pj) << ',' << num(l.energy_pj) << ",,," << num(l.latency_ns)
+       << ',' << num(l.utilisation) << ',' << l.critical_path << '\n';
+  for (const auto& m : r.modules)
+    os << "module," << m.module << ',' << to_string(m.ledger.scope()) << ",,,,,," << num(m.energy_pj()) << ','
+       << num(m.dynamic_pj()) << ',' << num(m.leakage_pj) << ',' << num(m.area_um2()) << ','
+       << num(m.ledger.active_ns()) << ",,\n";
+  const auto total = [&](const char* name, const PpaTotals& t, double time_ns) {
+    os << "total," << name << ',' << name << ",,,,,," << num(t.energy_pj()) << ',' << num(t.dynamic_pj) << ','
+       << num(t.leakage_pj) << ',' << num(t.area_um2) << ',' << num(time_ns) << ",,\n";
+  };
+  total("macro", r.macro, r.macro_active_ns);
+  total("platform", r.platform, r.simulated_time_ns);
+  return os.str();
+}
+
+void write_ppa_csv(const std::string& path, const PpaReport& r) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw std::runtime_error("cannot write CSV report '" + path + "': " + std::strerror(errno));
+  out << ppa_csv(r);
+  out.close();
+  if (!out) throw std::runtime_error("cannot write CSV report '" + path + "'");
+}
+
+}  // namespace cimvp

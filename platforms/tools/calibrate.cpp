@@ -1,0 +1,523 @@
+// cimvp-calibrate: each published number beside cimvp's value for the same configuration
+// (docs/calibration.md, written by scripts/calibrate; the rows are
+// platforms/calibration/rows.yaml, their format is described at the top of that file).
+//
+//   cimvp-calibrate [--rows FILE] [--output FILE.md] [--cimvp EXE] [--check]
+//
+// Exit codes: 0 ok; 1 --check and a computed row is off without a note explaining it, or a
+// cimvp run failed; 2 bad input (options, rows file).
+#include "cimvp/circuit/ppa_energy.h"
+#include "cimvp/platform/config_schema.h"
+#include "cimvp/platform/ppa.h"
+#include "cimvp/platform/tech_file.h"
+#include "cimvp/platform/units.h"
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace cimvp;
+
+/// A bad rows file: "file:line:col: path: message".
+struct RowsError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Row {
+  std::string id, work, what, unit, relation = "approx", note, pending, published_text;
+  std::optional<double> published;
+  double tolerance = 0.25;
+  double expect_above = 0.0;
+  YAML::Node compute;
+  bool has_compute = false;
+  // results
+  std::optional<double> value;
+  std::string detail;  ///< extra explanation computed with the value (breakdowns)
+};
+
+class Rows {
+ public:
+  explicit Rows(std::string file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const YAML::Node& n, const std::string& path, const std::string& msg) const {
+    std::string where = file_;
+    if (n.IsDefined() && n.Mark().line >= 0)
+      where += ":" + std::to_string(n.Mark().line + 1) + ":" + std::to_string(n.Mark().column + 1);
+    throw RowsError(where + ": " + path + ": " + msg);
+  }
+
+  std::string str(const YAML::Node& n, const std::string& path, const char* key, bool required = true) const {
+    const YAML::Node v = n[key];
+    if (!v) {
+      if (required) fail(n, path, std::string("missing required key '") + key + "'");
+      return {};
+    }
+    if (!v.IsScalar()) fail(v, path + "." + key, "expected a text");
+    return v.Scalar();
+  }
+  std::optional<double> num(const YAML::Node& n, const std::string& path, const char* key, bool required) const {
+    const YAML::Node v = n[key];
+    if (!v) {
+      if (required) fail(n, path, std::string("missing required key '") + key + "'");
+      return std::nullopt;
+    }
+    if (!v.IsScalar()) fail(v, path + "." + key, "expected a number");
+    const auto d = parse_number(v.Scalar());
+    if (!d) fail(v, path + "." + key, "expected a number, got \"" + v.Scalar() + "\"");
+    return d;
+  }
+  void keys(const YAML::Node& n, const std::string& path, const std::set<std::string>& allowed) const {
+    if (!n.IsMap()) fail(n, path, "expected a map");
+    for (const auto& kv : n) {
+      const std::string k = kv.first.Scalar();
+      if (!allowed.count(k)) {
+        std::string best;
+        std::size_t bd = std::string::npos;
+        for (const auto& a : allowed) {
+          const std::size_t d = edit_distance(k, a);
+          if (d < bd) {
+            bd = d;
+            best = a;
+          }
+        }
+        fail(kv.first, path, "unknown key '" + k + "'" + (bd <= 2 ? " (did you mean '" + best + "'?)" : ""));
+      }
+    }
+  }
+
+  std::vector<Row> load(const std::string& text) const {
+    YAML::Node doc;
+    try {
+      doc = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+      throw RowsError(file_ + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                      ": invalid YAML: " + e.msg);
+    }
+    keys(doc, "(top)", {"rows"});
+    const YAML::Node list = doc["rows"];
+    if (!list || !list.IsSequence()) fail(doc, "rows", "expected a list of rows");
+    std::vector<Row> out;
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const YAML::Node n = list[i];
+      const std::string path = "rows[" + std::to_string(i) + "]";
+      keys(n, path, {"id", "work", "what", "published", "published_text", "unit", "relation", "tolerance",
+                     "expect_above", "compute", "pending", "note"});
+      Row r;
+      r.id = str(n, path, "id");
+      if (!ids.insert(r.id).second) fail(n["id"], path + ".id", "duplicate id '" + r.id + "'");
+      r.work = str(n, path, "work");
+      r.what = str(n, path, "what");
+      r.unit = str(n, path, "unit");
+      r.relation = n["relation"] ? str(n, path, "relation") : "approx";
+      if (r.relation != "approx" && r.relation != "lower_bound" && r.relation != "qualitative")
+        fail(n["relation"], path + ".relation", "expected one of: approx, lower_bound, qualitative, got \"" +
+                                                    r.relation + "\"");
+      r.published = num(n, path, "published", r.relation != "qualitative");
+      r.published_text = str(n, path, "published_text", r.relation == "qualitative");
+      if (auto t = num(n, path, "tolerance", false)) r.tolerance = *t;
+      if (auto e = num(n, path, "expect_above", false)) r.expect_above = *e;
+      r.note = str(n, path, "note", false);
+      r.pending = str(n, path, "pending", false);
+      if (n["compute"]) {
+        r.compute = n["compute"];
+        r.has_compute = true;
+      }
+      if (r.pending.empty() != r.has_compute) fail(n, path, "give exactly one of 'compute' and 'pending'");
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+};
+
+std::string fmt(double v, int digits = 4) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+  return buf;
+}
+
+// ---- compute kinds ---------------------------------------------------------------------
+
+MacroReadSpec macro_spec(const Rows& rows, const YAML::Node& c, const std::string& path, const std::string& access) {
+  MacroReadSpec s;
+  const std::string mode = rows.str(c, path, "mode");
+  if (mode == "xnor_8t")
+    s.mode = CellMode::xnor_8t;
+  else if (mode == "hbnn_6t")
+    s.mode = CellMode::hbnn_6t;
+  else
+    rows.fail(c["mode"], path + ".mode", "expected one of: xnor_8t, hbnn_6t, got \"" + mode + "\"");
+  const auto u = [&](const char* key, unsigned def) {
+    const auto v = rows.num(c, path, key, false);
+    if (!v) return def;
+    if (*v < 0 || *v != std::floor(*v)) rows.fail(c[key], path + "." + key, "expected a whole number >= 0");
+    return static_cast<unsigned>(*v);
+  };
+  s.rows = u("rows", 64);
+  s.cols = u("cols", 64);
+  s.mlsa_bits = u("mlsa_bits", 3);
+  s.mux = u("mux", 1);
+  if (auto f = rows.num(c, path, "input_one_fraction", false)) s.input_one_fraction = *f;
+  if (access == "parallel")
+    s.rows_per_read = 0;
+  else if (access == "row_by_row")
+    s.rows_per_read = 1;
+  else if (access == "group")
+    s.rows_per_read = u("group_rows", 8);
+  else
+    rows.fail(c, path, "access: expected one of: parallel, row_by_row, group, got \"" + access + "\"");
+  return s;
+}
+
+double macro_metric(const Rows& rows, const YAML::Node& c, const std::string& path, const MacroReadEstimate& e) {
+  const std::string m = rows.str(c, path, "metric");
+  if (m == "tops_per_w") return e.tops_per_w();
+  if (m == "tops") return e.tops();
+  if (m == "energy_pj") return e.energy_pj;
+  if (m == "latency_ns") return e.latency_ns;
+  if (m == "area_um2") return e.area_um2;
+  rows.fail(c["metric"], path + ".metric",
+            "expected one of: tops_per_w, tops, energy_pj, latency_ns, area_um2, got \"" + m + "\"");
+}
+
+std::string breakdown(const MacroReadEstimate& e) {
+  std::ostringstream os;
+  os << "word lines " << fmt(e.e_wl_pj) << " pJ, cells " << fmt(e.e_cells_pj) << " pJ, precharge "
+     << fmt(e.e_precharge_pj) << " pJ, sensing " << fmt(e.e_sense_pj) << " pJ, accumulate " << fmt(e.e_accumulate_pj)
+     << " pJ, clock " << fmt(e.e_clock_pj) << " pJ, leakage " << fmt(e.e_leakage_pj) << " pJ = " << fmt(e.energy_pj)
+     << " pJ for " << fmt(e.ops) << " ops in " << fmt(e.latency_ns) << " ns, " << fmt(e.area_um2) << " um2";
+  return os.str();
+}
+
+TechParams tech_of(const Rows& rows, const YAML::Node& c, const std::string& path) {
+  const std::string spec = rows.str(c, path, "tech");
+  try {
+    // a relative path is relative to the rows file
+    const std::filesystem::path rel = std::filesystem::path(rows.file()).parent_path() / spec;
+    std::error_code ec;
+    return load_tech(std::filesystem::exists(rel, ec) && !std::filesystem::is_directory(rel, ec) ? rel.string()
+                                                                                                  : spec);
+  } catch (const ConfigError& e) {
+    rows.fail(c["tech"], path + ".tech", e.what());
+  }
+}
+
+double tech_value(const Rows& rows, const YAML::Node& c, const std::string& path) {
+  const TechParams t = tech_of(rows, c, path);
+  const std::string item = rows.str(c, path, "item");
+  const auto bits = [&]() {
+    const auto b = rows.num(c, path, "bits", true);
+    if (*b < 1 || *b > 4096 || *b != std::floor(*b)) rows.fail(c["bits"], path + ".bits", "expected 1..4096");
+    return static_cast<unsigned>(*b);
+  };
+  EventCost cost;
+  if (item == "bitcell") {
+    const std::string cell = rows.str(c, path, "cell");
+    const auto k = parse_cell_kind(cell);
+    if (!k || !t.has(*k)) rows.fail(c["cell"], path + ".cell", "technology '" + t.node + "' has no cell '" + cell + "'");
+    cost = t.bitcell(*k).read;
+  } else if (item == "dac") {
+    cost = dac_cost(t, bits());
+  } else if (item == "adc") {
+    cost = adc_cost(t, bits());
+  } else if (item == "mlsa_comparator") {
+    cost = t.mlsa_comparator;
+  } else if (item == "adder") {
+    cost = adder_cost(t, bits());
+  } else if (item == "line_buffer") {
+    const unsigned b = bits();
+    cost.energy_pj = storage_read_energy_pj(t.line_buffer, b);
+    cost.area_um2 = storage_area_um2(t.line_buffer, b);
+  } else {
+    rows.fail(c["item"], path + ".item",
+              "expected one of: bitcell, dac, adc, mlsa_comparator, adder, line_buffer, got \"" + item + "\"");
+  }
+  const std::string q = rows.str(c, path, "quantity");
+  if (q == "energy_pj") return cost.energy_pj;
+  if (q == "area_um2") return cost.area_um2;
+  if (q == "area_f2") {
+    const double f_um = t.feature_size_nm * 1e-3;
+    return cost.area_um2 / (f_um * f_um);
+  }
+  if (q == "area_transistors") {
+    if (!(t.transistor_area_um2 > 0)) rows.fail(c["quantity"], path + ".quantity", "the technology has no transistor_area_um2");
+    return cost.area_um2 / t.transistor_area_um2;
+  }
+  if (q == "power_mw") {
+    if (!(t.power_period_ns > 0)) rows.fail(c["quantity"], path + ".quantity", "the technology has no power_period_ns");
+    return cost.energy_pj / t.power_period_ns;  // pJ / ns = mW
+  }
+  rows.fail(c["quantity"], path + ".quantity",
+            "expected one of: energy_pj, area_um2, area_f2, area_transistors, power_mw, got \"" + q + "\"");
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char ch : s) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+  return out + "'";
+}
+
+double cimvp_run(const Rows& rows, const YAML::Node& c, const std::string& path, const std::string& exe,
+                 const std::string& id, std::string& detail) {
+  if (exe.empty()) throw std::runtime_error("row " + id + " runs cimvp: give --cimvp EXE");
+  const YAML::Node args = c["args"];
+  if (!args || !args.IsSequence()) rows.fail(c, path, "args: expected a list of command-line arguments");
+  const std::string metric = rows.str(c, path, "metric");
+  const double scale = rows.num(c, path, "scale", false).value_or(1.0);
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("cimvp-calibrate-" + id);
+  std::filesystem::create_directories(dir);
+  const std::string report = (dir / "report.json").string(), log = (dir / "run.log").string();
+  std::string cmd = shell_quote(exe);
+  std::string shown = "cimvp";
+  for (const auto& a : args) {
+    cmd += " " + shell_quote(a.Scalar());
+    shown += " " + a.Scalar();
+  }
+  cmd += " --report " + shell_quote(report) + " > " + shell_quote(log) + " 2>&1";
+  std::cerr << "cimvp-calibrate: " << id << ": " << shown << '\n';
+  const int rc = std::system(cmd.c_str());
+  if (rc != 0) throw std::runtime_error("row " + id + ": '" + shown + "' failed (exit " + std::to_string(rc) + "), see " + log);
+  std::ifstream in(report);
+  const nlohmann::json j = nlohmann::json::parse(in);
+  const nlohmann::json v = j.at(nlohmann::json::json_pointer(metric));
+  if (!v.is_number()) throw std::runtime_error("row " + id + ": " + metric + " is not a number in the report");
+  detail = "`" + shown + "`, report " + metric;
+  return v.get<double>() * scale;
+}
+
+void compute(const Rows& rows, Row& r, std::size_t index, const std::string& exe) {
+  const std::string path = "rows[" + std::to_string(index) + "].compute";
+  const YAML::Node& c = r.compute;
+  const std::string kind = rows.str(c, path, "kind");
+  try {
+    if (kind == "macro_read") {
+      rows.keys(c, path, {"kind", "tech", "mode", "rows", "cols", "mlsa_bits", "access", "group_rows", "mux",
+                          "input_one_fraction", "metric"});
+      const TechParams t = tech_of(rows, c, path);
+      const MacroReadEstimate e = estimate_macro_read(t, macro_spec(rows, c, path, rows.str(c, path, "access")));
+      r.value = macro_metric(rows, c, path, e);
+      r.detail = "Closed form (" + t.node + "): " + breakdown(e) + ".";
+    } else if (kind == "macro_ratio") {
+      rows.keys(c, path, {"kind", "tech", "mode", "rows", "cols", "mlsa_bits", "group_rows", "mux",
+                          "input_one_fraction", "metric", "numerator", "denominator"});
+      const TechParams t = tech_of(rows, c, path);
+      const MacroReadEstimate a = estimate_macro_read(t, macro_spec(rows, c, path, rows.str(c, path, "numerator")));
+      const MacroReadEstimate b = estimate_macro_read(t, macro_spec(rows, c, path, rows.str(c, path, "denominator")));
+      const double den = macro_metric(rows, c, path, b);
+      if (den == 0) rows.fail(c, path, "the denominator is 0");
+      r.value = macro_metric(rows, c, path, a) / den;
+      r.detail = rows.str(c, path, "numerator") + ": " + breakdown(a) + "; " + rows.str(c, path, "denominator") +
+                 ": " + breakdown(b) + ".";
+    } else if (kind == "tech") {
+      rows.keys(c, path, {"kind", "tech", "item", "cell", "bits", "quantity"});
+      r.value = tech_value(rows, c, path);
+    } else if (kind == "cimvp_run") {
+      rows.keys(c, path, {"kind", "args", "metric", "scale"});
+      r.value = cimvp_run(rows, c, path, exe, r.id, r.detail);
+    } else {
+      rows.fail(c["kind"], path + ".kind",
+                "expected one of: macro_read, macro_ratio, tech, cimvp_run, got \"" + kind + "\"");
+    }
+  } catch (const std::invalid_argument& e) {
+    rows.fail(c, path, e.what());
+  }
+}
+
+// ---- verdicts and the document ---------------------------------------------------------
+
+struct Verdict {
+  std::string error;   ///< relative error text
+  std::string status;  ///< ok, met, consistent, gap (see note), OFF, pending
+  bool off = false;    ///< outside the tolerance/bound
+};
+
+Verdict judge(const Row& r) {
+  Verdict v;
+  if (!r.pending.empty()) {
+    v.error = "";
+    v.status = "pending";
+    return v;
+  }
+  const double x = *r.value;
+  bool good = true;
+  if (r.relation == "qualitative") {
+    good = x > r.expect_above;
+    v.error = "";
+    v.status = good ? "consistent" : "contradicts";
+  } else {
+    const double p = *r.published;
+    const double rel = p != 0 ? (x - p) / p : 0.0;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%+.1f %%", rel * 100.0);
+    v.error = buf;
+    if (r.relation == "lower_bound") {
+      good = x >= p;
+      v.status = good ? "met" : "below";
+    } else {
+      good = std::fabs(rel) <= r.tolerance;
+      v.status = good ? "ok" : "off";
+    }
+  }
+  v.off = !good;
+  if (!good) v.status += r.note.empty() ? " (unexplained)" : " (see note)";
+  return v;
+}
+
+std::string cell(std::string s) {
+  for (auto& ch : s)
+    if (ch == '|') ch = '/';
+  return s;
+}
+
+std::string document(const std::vector<Row>& rows, const std::string& rows_file) {
+  std::ostringstream os;
+  os << "# Calibration\n\n"
+     << "<!-- Generated by scripts/calibrate (build/cimvp-calibrate on " << rows_file
+     << "): do not edit by hand; change the rows file and rerun. -->\n\n"
+     << "Each published number beside cimvp's value for the same configuration. The rows live in\n"
+     << "`platforms/calibration/rows.yaml` (published value, unit, how cimvp computes its value);\n"
+     << "`scripts/calibrate` recomputes every row and rewrites this file. How energies, areas and\n"
+     << "latencies are modelled: docs/ppa.md.\n\n"
+     << "Status: **ok** within the row's tolerance (25 % unless stated), **met** the paper states a\n"
+     << "lower bound (\"> x\") and cimvp is above it, **consistent** the paper makes a qualitative claim\n"
+     << "and cimvp agrees, **pending** the block that would compute it does not exist yet. A row outside\n"
+     << "its tolerance says so and points to its note.\n\n"
+     << "| # | work | quantity | published | cimvp | unit | error | status |\n"
+     << "|---|---|---|---|---|---|---|---|\n";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const Row& r = rows[i];
+    const Verdict v = judge(r);
+    const std::string pub = !r.published_text.empty() ? r.published_text : fmt(*r.published, 6);
+    os << "| " << i + 1 << " | " << cell(r.work) << " | " << cell(r.what) << " | " << cell(pub) << " | "
+       << (r.value ? fmt(*r.value) : std::string("–")) << " | " << cell(r.unit) << " | "
+       << (v.error.empty() ? "–" : v.error) << " | " << v.status << " |\n";
+  }
+  os << "\n## Notes\n\n";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const Row& r = rows[i];
+    if (r.note.empty() && r.detail.empty()) continue;
+    os << "**" << i + 1 << ". " << r.id << ".** ";
+    std::string note = r.note;
+    while (!note.empty() && (note.back() == '\n' || note.back() == ' ')) note.pop_back();
+    if (!note.empty()) os << note << (r.detail.empty() ? "" : " ");
+    if (!r.detail.empty()) os << r.detail;
+    os << "\n\n";
+  }
+  os << "## Pending rows\n\n";
+  bool any = false;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (!rows[i].pending.empty()) {
+      os << "- " << i + 1 << ". " << rows[i].what << " (" << rows[i].work << "): waits for " << rows[i].pending
+         << ".\n";
+      any = true;
+    }
+  if (!any) os << "None.\n";
+  return os.str();
+}
+
+int usage(std::ostream& os, int code) {
+  os << "Usage: cimvp-calibrate [--rows FILE] [--output FILE.md] [--cimvp EXE] [--check]\n"
+        "Computes every row of the calibration rows file (default "
+        "platforms/calibration/rows.yaml) and writes the markdown table (default: stdout).\n"
+        "  --cimvp EXE  the cimvp executable, for rows that run the platform\n"
+        "  --check      exit 1 when a computed row is off without a note\n";
+  return code;
+}
+
+int calibrate_main(int argc, char* argv[]) {
+  std::string rows_file = std::string(CIMVP_SOURCE_DIR) + "/platforms/calibration/rows.yaml";
+  std::string output, exe;
+  bool check = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
+      return argv[++i];
+    };
+    try {
+      if (a == "--rows")
+        rows_file = value();
+      else if (a == "--output")
+        output = value();
+      else if (a == "--cimvp")
+        exe = value();
+      else if (a == "--check")
+        check = true;
+      else if (a == "--help" || a == "-h")
+        return usage(std::cout, 0);
+      else
+        throw std::invalid_argument("unknown option '" + a + "'");
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "cimvp-calibrate: error: " << e.what() << '\n';
+      return usage(std::cerr, 2);
+    }
+  }
+  std::vector<Row> rows;
+  std::string shown = rows_file;
+  try {
+    const std::string root = CIMVP_SOURCE_DIR;
+    if (shown.rfind(root + "/", 0) == 0) shown = shown.substr(root.size() + 1);
+    const Rows parser(rows_file);
+    rows = parser.load(read_text_file(rows_file, "rows file"));
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      if (rows[i].pending.empty()) compute(parser, rows[i], i, exe);
+  } catch (const RowsError& e) {
+    std::cerr << "cimvp-calibrate: error: " << e.what() << '\n';
+    return 2;
+  } catch (const ConfigError& e) {
+    std::cerr << "cimvp-calibrate: error: " << e.what() << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "cimvp-calibrate: error: " << e.what() << '\n';
+    return 1;
+  }
+  const std::string doc = document(rows, shown);
+  if (output.empty()) {
+    std::cout << doc;
+  } else {
+    std::ofstream out(output, std::ios::binary | std::ios::trunc);
+    out << doc;
+    out.close();
+    if (!out) {
+      std::cerr << "cimvp-calibrate: error: cannot write '" << output << "'\n";
+      return 1;
+    }
+  }
+  int off = 0;
+  for (const auto& r : rows) {
+    const Verdict v = judge(r);
+    if (v.off) {
+      std::cerr << "cimvp-calibrate: " << r.id << ": " << v.status << '\n';
+      if (r.note.empty()) ++off;
+    }
+  }
+  return check && off > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+// The platform library links SystemC, whose library defines main() calling sc_main(): this
+// tool has its own main() and never starts the kernel; sc_main only satisfies the linker.
+extern "C" int sc_main(int argc, char* argv[]) { return calibrate_main(argc, argv); }
+
+int main(int argc, char* argv[]) { return calibrate_main(argc, argv); }

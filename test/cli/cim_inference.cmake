@@ -1,0 +1,56 @@
+# The cim_inference job from a workload file: a short run passes and reports its results
+# in JSON; bad weights, a missing data set and a network the macro cannot take are bad
+# input (exit 2) and nothing is simulated.
+include(${CMAKE_CURRENT_LIST_DIR}/support/cli_helpers.cmake)
+
+file(WRITE "${WORK}/short.yaml"
+     "job: cim_inference\ncim_inference:\n  images: 300\n  batch: 128\n  calibration_samples: 200\n")
+cimvp_run(s --workload short.yaml --report s.json)
+expect_rc(s 0)
+expect_contains("short run" "${s_out}" "job cim_inference: PASS - fashion-mnist/test, 300 images"
+                "hardware == golden on 300/300 images" "3 batches of 128")
+file(READ "${WORK}/s.json" json)
+string(JSON images GET "${json}" job images)
+string(JSON agree GET "${json}" job hardware_equals_golden images)
+string(JSON passed GET "${json}" job passed)
+string(JSON hw GET "${json}" job accuracy hardware)
+string(JSON vectors GET "${json}" modules top.cim vectors)
+string(JSON macs GET "${json}" modules top.cim.array binary_macs)
+string(JSON per_image GET "${json}" job binary_macs_per_image)
+math(EXPR expected_macs "300 * ${per_image}")
+if(NOT images EQUAL 300 OR NOT agree EQUAL 300 OR NOT passed STREQUAL "ON" OR NOT vectors EQUAL 300
+   OR NOT macs EQUAL expected_macs OR hw LESS 0.5)
+  message(FATAL_ERROR "unexpected report contents:\n${json}")
+endif()
+
+# images copied by the driver instead of preloaded: same predictions
+file(WRITE "${WORK}/copy.yaml"
+     "job: cim_inference\ncim_inference:\n  images: 100\n  batch: 64\n  calibration_samples: 200\n  preload: false\n")
+cimvp_run(c --workload copy.yaml)
+expect_rc(c 0)
+expect_contains("copy run" "${c_out}" "hardware == golden on 100/100 images" "(images copied by the driver)")
+
+file(WRITE "${WORK}/missing.yaml" "job: cim_inference\ncim_inference:\n  weights: no-such.bnn\n")
+cimvp_run(m --workload missing.yaml)
+expect_bad_input(m "cim_inference.weights: " "no-such.bnn")
+expect_not_contains("stdout of a bad run" "${m_out}" "job ")
+
+file(WRITE "${WORK}/garbage.bnn" "this is not a network")
+file(WRITE "${WORK}/garbage.yaml" "job: cim_inference\ncim_inference:\n  weights: ./garbage.bnn\n")
+cimvp_run(g --workload garbage.yaml)
+expect_bad_input(g "cim_inference.weights: " "garbage.bnn")
+
+# an XNOR network on a macro built with 6T HBNN cells
+file(WRITE "${WORK}/short1.yaml" "job: cim_inference\ncim_inference:\n  images: 10\n")
+cimvp_run(h --workload short1.yaml --set cim.mode=hbnn_6t)
+expect_bad_input(h "cim.mode: " "xnor_8t")
+
+# a network larger than the macro (784-512-512-10 needs 176 sub-arrays of 64x64)
+cimvp_run(k --workload short1.yaml --set cim.capacity_subarrays=100)
+expect_bad_input(k "cim.capacity_subarrays: " "needs 176 sub-arrays")
+
+# a data set that is not installed
+set(ENV{CIMVP_MNIST_DIR} "${WORK}/no-mnist-here")
+file(WRITE "${WORK}/mnist.yaml" "job: cim_inference\ncim_inference:\n  weights: mnist-xnor.bnn\n  dataset: mnist\n")
+cimvp_run(d --workload mnist.yaml)
+expect_bad_input(d "cim_inference.dataset: " "no-mnist-here")

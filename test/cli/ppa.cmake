@@ -1,0 +1,46 @@
+# Power and area in the CLI: the `tech` key (built-in names, files, errors), the "ppa"
+# object of --report, the --report-csv file, the console block (docs/cli.md, docs/ppa.md).
+include(${CMAKE_CURRENT_LIST_DIR}/support/cli_helpers.cmake)
+
+file(WRITE "${WORK}/selftest.yaml" "job: dma_selftest\n")
+
+# default technology; JSON, CSV and console agree on the shape
+cimvp_run(r --workload selftest.yaml --report r.json --report-csv r.csv)
+expect_rc(r 0)
+expect_contains("stdout" "${r_out}" "power and area (tech sram65)" "dma_byte" "platform  ")
+file(READ "${WORK}/r.json" json)
+string(JSON tech GET "${json}" ppa tech)
+string(JSON moved GET "${json}" ppa modules top.dma events dma_byte count)
+string(JSON copied GET "${json}" job bytes_verified)
+string(JSON area GET "${json}" ppa totals platform area_um2)
+string(JSON metrics TYPE "${json}" ppa metrics platform)
+string(JSON cfg_tech GET "${json}" config tech)
+if(NOT tech STREQUAL "sram65" OR NOT cfg_tech STREQUAL "sram65" OR NOT moved EQUAL copied OR NOT area GREATER 0
+   OR NOT metrics STREQUAL "NULL")
+  message(FATAL_ERROR "unexpected ppa report: tech=${tech} moved=${moved} copied=${copied} area=${area} "
+                      "metrics=${metrics}\n${json}")
+endif()
+file(STRINGS "${WORK}/r.csv" csv)
+list(GET csv 0 header)
+if(NOT header STREQUAL
+   "kind,name,scope,K,M,subarrays,reads,conversions,energy_pj,dynamic_pj,leakage_pj,area_um2,latency_ns,utilisation,critical_path")
+  message(FATAL_ERROR "CSV header: ${header}")
+endif()
+expect_contains("r.csv" "${csv}" "module,top.dma,platform," "module,top.memory,platform," "total,platform,platform,")
+
+# a built-in technology by name, and a technology file by path
+cimvp_run(rram --workload selftest.yaml --set tech=rram --report rram.json)
+expect_rc(rram 0)
+expect_contains("stdout" "${rram_out}" "power and area (tech rram, node rram45)")
+cimvp_run(file --workload selftest.yaml --set "tech=${SRC}/platforms/tech/sram28.yaml")
+expect_rc(file 0)
+expect_contains("stdout" "${file_out}" "node sram28")
+
+# errors: bad input, nothing simulated
+cimvp_run(bad --workload selftest.yaml --set tech=sram56)
+expect_bad_input(bad "tech: no technology file 'sram56'" "(did you mean 'sram65'?)")
+file(WRITE "${WORK}/broken.yaml" "node: broken\n")
+cimvp_run(broken --workload selftest.yaml --set tech=broken.yaml)
+expect_bad_input(broken "broken.yaml:1:1: missing required key")
+cimvp_run(csv --workload selftest.yaml --report-csv "${WORK}/no/such/dir/r.csv")
+expect_bad_input(csv "--report-csv: cannot write")
