@@ -2,6 +2,9 @@
 
 #include "cimvp/trace_util.h"
 
+#include "cimvp/circuit/ppa_area.h"
+#include "cimvp/circuit/ppa_energy.h"
+
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -16,11 +19,12 @@ unsigned ceil_log2(unsigned v) {
 }
 }  // namespace
 
-Accumulator::Accumulator(sc_core::sc_module_name name, unsigned cols, const CimTimingConfig& timing)
+Accumulator::Accumulator(sc_core::sc_module_name name, const SubArrayConfig& array, const CimTimingConfig& timing)
     : sc_core::sc_module(name),
       target_export("target_export"),
       accumulations("accumulations", 0),
-      cols_(cols),
+      array_(array),
+      cols_(array.cols),
       t_acc_(timing.accumulate_ns, sc_core::SC_NS),
       t_act_(timing.activation_ns, sc_core::SC_NS) {
   if (cols_ == 0) throw std::invalid_argument(std::string(this->name()) + ": cols must be >= 1");
@@ -38,15 +42,17 @@ void Accumulator::clear() {
   n_ = 0;
 }
 
-void Accumulator::program_layer(unsigned layer, unsigned outputs, unsigned row_blocks, unsigned planes, bool last,
-                                const std::int32_t* thresholds, const std::uint8_t* flips) {
-  if (outputs == 0 || row_blocks == 0 || planes == 0)
+void Accumulator::program_layer(unsigned layer, unsigned inputs, unsigned outputs, unsigned row_blocks,
+                                unsigned planes, bool last, const std::int32_t* thresholds,
+                                const std::uint8_t* flips) {
+  if (inputs == 0 || outputs == 0 || row_blocks == 0 || planes == 0)
     throw std::invalid_argument(std::string(name()) + ": layer " + std::to_string(layer) + " has an empty shape");
   if (!last && (thresholds == nullptr || flips == nullptr))
     throw std::invalid_argument(std::string(name()) + ": hidden layer " + std::to_string(layer) +
                                 " needs thresholds and flips");
   if (layers_.size() <= layer) layers_.resize(layer + 1);
   Layer& L = layers_[layer];
+  L.inputs = inputs;
   L.outputs = outputs;
   L.row_blocks = row_blocks;
   L.planes = planes;
@@ -68,6 +74,7 @@ void Accumulator::begin(unsigned layer, std::size_t n) {
   if (layer >= layers_.size() || layers_[layer].outputs == 0)
     throw std::logic_error(std::string(name()) + ": layer " + std::to_string(layer) + " is not programmed");
   cur_ = &layers_[layer];
+  cur_index_ = layer;
   n_ = n;
   const std::size_t M = cur_->outputs;
   if (sums_.size() < n * M) sums_.resize(n * M);
@@ -85,6 +92,14 @@ AccumulatorTarget Accumulator::target(unsigned col_block, unsigned plane) {
 
 void Accumulator::accumulated(const ArrayActivity& activity) {
   counters_.add(c_accumulations_, activity.accumulations);
+  if (cur_ != nullptr && activity.array_reads > 0) {
+    if (stats_.size() <= cur_index_) stats_.resize(cur_index_ + 1);
+    // one read of one sub-array for n vectors: accumulations = n · S · C, reads = n · S
+    // (S sensing segments); the sums get n · C adds, the per-column accumulators the rest
+    const std::uint64_t tree = activity.accumulations * n_ / activity.array_reads;
+    stats_[cur_index_].tree_adds += tree;
+    if (tree != activity.accumulations) stats_[cur_index_].column_adds += activity.accumulations;
+  }
   if (shift_plane_ > 0) counters_.add(c_shift_adds_, activity.accumulations);
 }
 
@@ -92,12 +107,17 @@ void Accumulator::finish(Word* out, std::size_t out_stride, unsigned next_rows, 
   if (cur_ == nullptr) throw std::logic_error(std::string(name()) + ": finish() outside a layer");
   const Layer& L = *cur_;
   const std::size_t n = n_;
-  delay += t_acc_ * static_cast<double>((1 + ceil_log2(L.row_blocks)) * n);
+  // Pipelined behind the reads: one vector per stage time, then the pipeline drains.
+  const sc_core::sc_time stage = L.last ? t_acc_ : std::max(t_acc_, t_act_);
+  delay = std::max(delay, stage * static_cast<double>(n));
+  delay += t_acc_ * static_cast<double>(1 + ceil_log2(L.row_blocks));
   counters_.add(c_vectors_, n);
   counters_.add(c_layer_passes_);
   if (L.last) return;
-  delay += t_act_ * static_cast<double>(n);
+  delay += t_act_;
   counters_.add(c_activations_, n * L.outputs);
+  if (stats_.size() <= cur_index_) stats_.resize(cur_index_ + 1);
+  stats_[cur_index_].activations += n * L.outputs;
 
   const unsigned M = L.outputs;
   if (next_rows == 0) throw std::invalid_argument(std::string(name()) + ": next_rows must be >= 1");
@@ -133,6 +153,58 @@ void Accumulator::finish(Word* out, std::size_t out_stride, unsigned next_rows, 
         }
       }
     }
+  }
+}
+
+unsigned Accumulator::sum_bits(unsigned layer) const {
+  if (layer >= layers_.size() || layers_[layer].outputs == 0) return 0;
+  const Layer& L = layers_[layer];
+  return signed_bits_for(2 * std::uint64_t{L.inputs} * ((std::uint64_t{1} << L.planes) - 1));
+}
+
+void Accumulator::price(const TechParams& tech, PpaLedger& ledger) const {
+  ledger.set_scope(PpaScope::macro);
+  LayerStats total;
+  double e_tree = 0, e_col = 0, e_act = 0;
+  const double col_add = adder_cost(tech, signed_bits_for(array_.rows)).energy_pj;
+  for (std::size_t l = 0; l < stats_.size(); ++l) {
+    const unsigned w = sum_bits(static_cast<unsigned>(l));
+    const double tree = static_cast<double>(stats_[l].tree_adds) * adder_cost(tech, w).energy_pj;
+    const double col = static_cast<double>(stats_[l].column_adds) * col_add;
+    const double act = static_cast<double>(stats_[l].activations) * activation_cost(tech, w).energy_pj;
+    total.tree_adds += stats_[l].tree_adds;
+    total.column_adds += stats_[l].column_adds;
+    total.activations += stats_[l].activations;
+    e_tree += tree;
+    e_col += col;
+    e_act += act;
+    PpaLayerRow row;
+    row.layer = static_cast<unsigned>(l);
+    row.energy_pj = tree + col + act;
+    ledger.add_layer(row);
+  }
+  ledger.add_event("accumulate", total.tree_adds, e_tree);
+  ledger.add_event("column_accumulate", total.column_adds, e_col);
+  ledger.add_event("activation", total.activations, e_act);
+  for (const Layer& L : layers_) {
+    if (L.outputs == 0) continue;
+    MacroLayerSpec spec;
+    spec.inputs = L.inputs;
+    spec.outputs = L.outputs;
+    spec.rows = array_.rows;
+    spec.cols = array_.cols;
+    spec.mlsa_bits = 1;
+    spec.rows_per_read = array_.access == AccessMode::parallel ? 0
+                         : array_.access == AccessMode::row_by_row ? 1
+                                                                   : array_.group_rows;
+    spec.activation = !L.last;
+    // counts from count_macro_resources; the adder tree and threshold units are as wide as
+    // the layer's sums (sum_bits), like their energy
+    const MacroResources r = count_macro_resources(spec, 1);
+    const unsigned w = sum_bits(static_cast<unsigned>(&L - layers_.data()));
+    ledger.add_area("accumulator_bits", r.accumulators * r.accumulator_bits, tech.adder_bit.area_um2);
+    ledger.add_area("adder_bits", r.adders * w, tech.adder_bit.area_um2);
+    ledger.add_area("activation_bits", r.activations * w, tech.activation_bit.area_um2);
   }
 }
 

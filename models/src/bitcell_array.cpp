@@ -2,16 +2,19 @@
 
 #include "cimvp/trace_util.h"
 
+#include "cimvp/circuit/ppa_area.h"
+#include "cimvp/circuit/ppa_energy.h"
 #include "cimvp/circuit/random.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
 namespace cimvp {
 
 BitcellArray::BitcellArray(sc_core::sc_module_name name, const SubArrayConfig& array,
-                           const CellVariationConfig& cells, const CimTimingConfig& timing)
+                           const CellVariationConfig& cells, const CimTimingConfig& timing, unsigned sense_mux)
     : sc_core::sc_module(name),
       target_export("target_export"),
       mlsa_port("mlsa_port"),
@@ -28,6 +31,15 @@ BitcellArray::BitcellArray(sc_core::sc_module_name name, const SubArrayConfig& a
   c_macs_ = counters_.declare("binary_macs");
   c_cells_ = counters_.declare("cells_programmed");
   c_row_writes_ = counters_.declare("row_writes");
+  c_cell_reads_ = counters_.declare("cell_reads");
+  c_precharges_ = counters_.declare("precharges");
+  if (sense_mux < 1 || sense_mux > array_.cols)
+    throw std::invalid_argument(std::string(this->name()) + ": sense_mux " + std::to_string(sense_mux) +
+                                ", expected 1.." + std::to_string(array_.cols));
+  if (timing.clock_period_ns > 0) {
+    const double cycle = (timing.array_read_ns + sense_mux * timing.mlsa_ns) / timing.clock_period_ns;
+    cycles_per_read_ = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(cycle - 1e-9)));
+  }
 }
 
 std::uint64_t BitcellArray::subarrays_for(std::uint64_t inputs, std::uint64_t outputs) const {
@@ -107,6 +119,7 @@ void BitcellArray::read(const ArrayRead& r, sc_core::sc_time& delay) {
     throw std::out_of_range(std::string(name()) + ": row block " + std::to_string(r.row_block) + " of layer " +
                             std::to_string(r.layer) + " does not exist");
   ArrayActivity a;
+  std::uint64_t cell_reads = 0, precharges = 0;
   sc_core::sc_time worst = sc_core::SC_ZERO_TIME;
   for (unsigned cb = 0; cb < L.col_blocks; ++cb) {
     const SubArray& s = L.arrays[std::size_t{r.row_block} * L.col_blocks + cb];
@@ -121,13 +134,77 @@ void BitcellArray::read(const ArrayRead& r, sc_core::sc_time& delay) {
     b.x_stride = r.x_stride;
     b.n = r.n;
     sc_core::sc_time d = t_read_ * static_cast<double>(r.n * s.segments().size());
+    const std::uint64_t wl0 = a.wordline_activations, rd0 = a.array_reads;
     mlsa_port->convert(b, a, d);  // column blocks are read at the same time
     worst = std::max(worst, d);
+    // every programmed column of the sub-array: its cells on driven word lines conduct,
+    // and it is precharged once per read
+    cell_reads += (a.wordline_activations - wl0) * s.active_cols();
+    precharges += (a.array_reads - rd0) * s.active_cols();
   }
   delay += worst;
   counters_.add(c_reads_, a.array_reads);
   counters_.add(c_wordlines_, a.wordline_activations);
   counters_.add(c_macs_, a.binary_macs);
+  counters_.add(c_cell_reads_, cell_reads);
+  counters_.add(c_precharges_, precharges);
+  if (stats_.size() <= r.layer) stats_.resize(r.layer + 1);
+  LayerStats& st = stats_[r.layer];
+  st.reads += a.array_reads;
+  st.wordlines += a.wordline_activations;
+  st.cell_reads += cell_reads;
+  st.precharges += precharges;
+}
+
+void BitcellArray::price(const TechParams& tech, PpaLedger& ledger) const {
+  ledger.set_scope(PpaScope::macro);
+  const CellKind kind = cell_kind_for(array_.mode);
+  if (!tech.has(kind))
+    throw std::invalid_argument(std::string(name()) + ": technology '" + tech.node + "' has no " + to_string(kind) +
+                                " cell for " + to_string(array_.mode) + " arrays");
+  const BitcellTech& cell = tech.bitcell(kind);
+  LayerStats total;
+  for (std::size_t l = 0; l < stats_.size(); ++l) {
+    const LayerStats& st = stats_[l];
+    total.reads += st.reads;
+    total.wordlines += st.wordlines;
+    total.cell_reads += st.cell_reads;
+    total.precharges += st.precharges;
+    PpaLayerRow row;
+    row.layer = static_cast<unsigned>(l);
+    row.reads = st.reads;
+    row.energy_pj = wl_driver_energy_pj(tech, kind, st.wordlines) + bitcell_read_energy_pj(tech, kind, st.cell_reads) +
+                    precharge_energy_pj(tech, kind, st.precharges) + clock_energy_pj(tech, st.reads * cycles_per_read_);
+    if (l < layers_.size() && !layers_[l].arrays.empty()) {
+      const Layer& L = layers_[l];
+      row.inputs = L.inputs;
+      row.outputs = L.outputs;
+      row.subarrays = L.arrays.size();
+      row.utilisation = static_cast<double>(L.inputs) * L.outputs /
+                        (static_cast<double>(row.subarrays) * array_.rows * array_.cols);
+    }
+    ledger.add_layer(row);
+  }
+  ledger.add_event("wordline", total.wordlines, wl_driver_energy_pj(tech, kind, total.wordlines));
+  ledger.add_event("cell_read", total.cell_reads, bitcell_read_energy_pj(tech, kind, total.cell_reads));
+  ledger.add_event("precharge", total.precharges, precharge_energy_pj(tech, kind, total.precharges));
+  const std::uint64_t cycles = total.reads * cycles_per_read_;
+  ledger.add_event("clock", cycles, clock_energy_pj(tech, cycles));
+  // Area of the sub-arrays the loaded network occupies (ppa_area.h, count_macro_resources).
+  for (const Layer& L : layers_) {
+    if (L.arrays.empty()) continue;
+    MacroLayerSpec spec;
+    spec.cell = kind;
+    spec.inputs = L.inputs;
+    spec.outputs = L.outputs;
+    spec.rows = array_.rows;
+    spec.cols = array_.cols;
+    spec.mlsa_bits = 1;  // sensing is the Mlsa's
+    const MacroResources res = count_macro_resources(spec, cell.wordlines_per_row);
+    ledger.add_area("bitcells", res.cells, cell.read.area_um2);
+    ledger.add_area("wl_drivers", res.wl_drivers, cell.wl_driver.area_um2);
+    ledger.add_area("precharge", res.precharge_columns, cell.precharge.area_um2);
+  }
 }
 
 void BitcellArray::publish() {

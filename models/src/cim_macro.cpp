@@ -3,6 +3,8 @@
 #include "cimvp/hal.h"
 #include "cimvp/trace_util.h"
 
+#include "cimvp/circuit/ppa_energy.h"
+
 #include <algorithm>
 #include <cstring>
 #include <sstream>
@@ -44,9 +46,9 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
       array_port("array_port"),
       mlsa_port("mlsa_port"),
       acc_port("acc_port"),
-      array("array", validated(config).array, config.cells, config.timing),
-      mlsa("mlsa", config.array, config.mlsa, config.timing),
-      accumulator("accumulator", config.array.cols, config.timing),
+      array("array", validated(config).array, config.cells, config.timing, config.sense_mux),
+      mlsa("mlsa", config.array, config.mlsa, config.timing, config.sense_mux),
+      accumulator("accumulator", config.array, config.timing),
       config_(config),
       start_ev_("start_ev"),
       update_ev_("update_ev") {
@@ -134,6 +136,10 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
   c_mmio_reads_ = counters_.declare("mmio_reads");
   c_mmio_writes_ = counters_.declare("mmio_writes");
   c_busy_cycles_ = counters_.declare("busy_cycles");
+  c_dmi_bytes_read_ = counters_.declare("dmi_bytes_read");
+  c_dmi_bytes_written_ = counters_.declare("dmi_bytes_written");
+  c_buf_read_ = counters_.declare("buffer_bits_read");
+  c_buf_written_ = counters_.declare("buffer_bits_written");
 
   SC_HAS_PROCESS(CimMacro);
   SC_THREAD(run);
@@ -455,9 +461,9 @@ void CimMacro::program_layer(unsigned l, LayerInfo& L) {
         throw Fault{cim_err::BAD_DESCRIPTOR, l, L.flips + j, "flip " + std::to_string(j) + " is " +
                                                                  std::to_string(flips[j]) + ", expected 0|1"};
     }
-    acc_port->program_layer(l, M, L.row_blocks, L.planes, false, t.data(), flips.data());
+    acc_port->program_layer(l, K, M, L.row_blocks, L.planes, false, t.data(), flips.data());
   } else {
-    acc_port->program_layer(l, M, L.row_blocks, L.planes, true, nullptr, nullptr);
+    acc_port->program_layer(l, K, M, L.row_blocks, L.planes, true, nullptr, nullptr);
   }
   // Programming writes every sub-array row once, one row per clock.
   qk_.inc(clock_ * static_cast<double>(std::uint64_t{K} * L.col_blocks));
@@ -535,29 +541,47 @@ void CimMacro::run_batch() {
     throw Fault{cim_err::BAD_BATCH, kNoLayer, 0, std::to_string(N) + " vectors wrap the address space"};
   regs_.set(DONE_COUNT, 0);
   counters_.add(c_batches_);
-  const std::size_t T = config_.tile_vectors;
-  for (std::uint64_t t0 = 0; t0 < N; t0 += T) {
-    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(T, N - t0));
-    enter(CimState::input);
-    staging_.resize(n * vb);
-    bus_read(in + t0 * vb, staging_.data(), staging_.size(), 0);
+  const std::uint64_t T = config_.tile_vectors;
+  const std::uint64_t tiles = (N + T - 1) / T;
+  const auto tile_n = [&](std::uint64_t i) { return static_cast<std::size_t>(std::min<std::uint64_t>(T, N - i * T)); };
+  const auto fetch = [&](std::uint64_t i) {
+    staging_.resize(tile_n(i) * vb);
+    bus_read(in + i * T * vb, staging_.data(), staging_.size(), 0);
     counters_.add(c_input_bytes_, staging_.size());
-    encode_input(first, n);
+  };
+  const auto write_back = [&](std::uint64_t i) {  // out_bytes_ holds tile i's sums
+    bus_write(out + i * T * out_vb, out_bytes_.data(), out_bytes_.size());
+    counters_.add(c_output_bytes_, out_bytes_.size());
+    counters_.add(c_buf_read_, out_bytes_.size() * 8);
+    counters_.add(c_tiles_);
+    counters_.add(c_vectors_, tile_n(i));
+    regs_.set(DONE_COUNT, static_cast<std::uint32_t>(i * T + tile_n(i)));
+  };
+  // Double-buffered input and output buffers: while tile i computes, the master writes back
+  // tile i-1's sums and fetches tile i+1; the bus and the compute run at the same time.
+  enter(CimState::input);
+  fetch(0);
+  encode_input(first, tile_n(0));
+  for (std::uint64_t i = 0; i < tiles; ++i) {
     enter(CimState::compute);
-    compute_tile(n);
-    enter(CimState::output);
+    const sc_core::sc_time t0 = qk_.get_local_time();
+    if (i > 0) write_back(i - 1);
+    if (i + 1 < tiles) fetch(i + 1);
+    const sc_core::sc_time bus = qk_.get_local_time() - t0;
+    const std::size_t n = tile_n(i);
+    const sc_core::sc_time compute = compute_tile(n);
+    qk_.set(t0 + std::max(bus, compute));
     const std::int32_t* sums = acc_port->sums();
     out_bytes_.resize(n * out_vb);
-    for (std::size_t i = 0; i < n * M; ++i) {
-      const auto v = static_cast<std::uint32_t>(sums[i]);
-      for (int b = 0; b < 4; ++b) out_bytes_[i * 4 + b] = static_cast<std::uint8_t>(v >> (8 * b));
+    for (std::size_t k = 0; k < n * M; ++k) {
+      const auto v = static_cast<std::uint32_t>(sums[k]);
+      for (int b = 0; b < 4; ++b) out_bytes_[k * 4 + b] = static_cast<std::uint8_t>(v >> (8 * b));
     }
-    bus_write(out + t0 * out_vb, out_bytes_.data(), out_bytes_.size());
-    counters_.add(c_output_bytes_, out_bytes_.size());
-    counters_.add(c_tiles_);
-    counters_.add(c_vectors_, n);
-    regs_.set(DONE_COUNT, static_cast<std::uint32_t>(t0 + n));
+    counters_.add(c_buf_written_, out_bytes_.size() * 8);
+    if (i + 1 < tiles) encode_input(first, tile_n(i + 1));
   }
+  enter(CimState::output);
+  write_back(tiles - 1);
 }
 
 void CimMacro::encode_input(const LayerInfo& L, std::size_t n) {
@@ -565,6 +589,7 @@ void CimMacro::encode_input(const LayerInfo& L, std::size_t n) {
   const std::size_t W = L.in_words, wpb = words_for_bits(R);
   const std::uint32_t K = L.inputs;
   const bool aligned = R % kWordBits == 0;  // blocked layout == plain packing
+  counters_.add(c_buf_written_, std::uint64_t{n} * K * L.planes);  // input bit planes
   for (unsigned p = 0; p < L.planes; ++p) std::fill_n(planes_[p].begin(), n * W, Word{0});
   if (L.format == InputFormat::packed_bits) {
     const std::size_t src_words = words_for_bits(K);
@@ -613,15 +638,20 @@ void CimMacro::encode_input(const LayerInfo& L, std::size_t n) {
   }
 }
 
-void CimMacro::compute_tile(std::size_t n) {
+sc_core::sc_time CimMacro::compute_tile(std::size_t n) {
   const unsigned R = config_.array.rows;
   const std::size_t wpb = words_for_bits(R);
   const Word* in = nullptr;
   Word* out = act_a_.data();
   Word* spare = act_b_.data();
+  sc_core::sc_time total = sc_core::SC_ZERO_TIME;
+  if (layer_stats_.size() < layers_.size()) layer_stats_.resize(layers_.size());
   for (unsigned l = 0; l < layers_.size(); ++l) {
     const LayerInfo& L = layers_[l];
     sc_core::sc_time d_layer = sc_core::SC_ZERO_TIME;
+    // buffers: the layer's input bits are read once per plane; its outputs are written
+    counters_.add(c_buf_read_, std::uint64_t{n} * L.inputs * L.planes);
+    if (!L.last) counters_.add(c_buf_written_, std::uint64_t{n} * L.outputs);
     acc_port->begin(l, n);
     for (unsigned p = 0; p < L.planes; ++p) {
       const Word* x = l == 0 ? planes_[p].data() : in;
@@ -633,6 +663,7 @@ void CimMacro::compute_tile(std::size_t n) {
       }
       d_layer += d_plane;  // bit planes one after the other
     }
+    const sc_core::sc_time d_read = d_layer;
     if (L.last) {
       acc_port->finish(nullptr, 0, R, d_layer);
     } else {
@@ -640,8 +671,11 @@ void CimMacro::compute_tile(std::size_t n) {
       in = out;
       std::swap(out, spare);
     }
-    qk_.inc(d_layer);
+    layer_stats_[l].compute += d_layer;
+    layer_stats_[l].read += d_read;
+    total += d_layer;
   }
+  return total;
 }
 
 // ---- master --------------------------------------------------------------------------
@@ -679,6 +713,7 @@ void CimMacro::transfer(tlm::tlm_command cmd, std::uint64_t addr, unsigned char*
       const sc_core::sc_time lat = read ? d->get_read_latency() : d->get_write_latency();
       qk_.inc(lat * static_cast<double>(bursts) + clock_ * (beats(burst) * full + beats(rest)));
       counters_.add(read ? c_dmi_reads_ : c_dmi_writes_, bursts);
+      counters_.add(read ? c_dmi_bytes_read_ : c_dmi_bytes_written_, len);
       count_bytes(cmd, len);
       return;
     }
@@ -753,6 +788,47 @@ void CimMacro::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end)
   dmi_denied_.erase(std::remove_if(dmi_denied_.begin(), dmi_denied_.end(),
                                    [&](const Denied& d) { return overlaps(d.start, d.end); }),
                     dmi_denied_.end());
+}
+
+// ---- pricing ---------------------------------------------------------------------------
+
+void CimMacro::price(const TechParams& tech, PpaLedger& ledger) const {
+  const auto n = [this](std::size_t c) { return counters_.values()[c].second; };
+  constexpr std::uint64_t kRegBits = 32;
+  const std::uint64_t moved = n(c_bytes_read_) + n(c_bytes_written_);
+  const std::uint64_t dmi_accesses = n(c_dmi_reads_) + n(c_dmi_writes_);
+  const std::uint64_t dmi_bytes = n(c_dmi_bytes_read_) + n(c_dmi_bytes_written_);
+  ledger.add_event("bus_byte", moved, dma_energy_pj(tech, moved));
+  ledger.add_event("dram_access_dmi", dmi_accesses, dram_energy_pj(tech, dmi_accesses, 0));
+  ledger.add_event("dram_byte_dmi", dmi_bytes, dram_energy_pj(tech, 0, dmi_bytes));
+  ledger.add_event("register_read", n(c_mmio_reads_),
+                   static_cast<double>(n(c_mmio_reads_)) * storage_read_energy_pj(tech.reg, kRegBits));
+  ledger.add_event("register_write", n(c_mmio_writes_),
+                   static_cast<double>(n(c_mmio_writes_)) * storage_write_energy_pj(tech.reg, kRegBits));
+  ledger.add_event("buffer_read", n(c_buf_read_), storage_read_energy_pj(tech.line_buffer, n(c_buf_read_)));
+  ledger.add_event("buffer_write", n(c_buf_written_), storage_write_energy_pj(tech.line_buffer, n(c_buf_written_)));
+  ledger.add_event("clock", n(c_busy_cycles_), clock_energy_pj(tech, n(c_busy_cycles_)));
+
+  ledger.add_area("bus_master", 1, tech.dma_byte.area_um2);
+  ledger.add_area("register_bits", regs_.registers().size() * kRegBits, tech.reg.area_um2_per_bit);
+  if (!layers_.empty()) {
+    // tile buffers of the loaded network, double-buffered: input bit planes, activations, sums
+    const std::uint64_t T = config_.tile_vectors;
+    const LayerInfo& first = layers_.front();
+    std::uint64_t act = 0;
+    for (std::size_t l = 1; l < layers_.size(); ++l) act = std::max<std::uint64_t>(act, layers_[l].inputs);
+    const std::uint64_t bits = 2 * T * (std::uint64_t{first.inputs} * first.planes + act + 32ull * layers_.back().outputs);
+    ledger.add_area("buffer_bits", bits, tech.line_buffer.area_um2_per_bit);
+  }
+  const bool digital = config_.array.access == AccessMode::row_by_row;
+  for (std::size_t l = 0; l < layer_stats_.size(); ++l) {
+    const LayerStats& st = layer_stats_[l];
+    PpaLayerRow row;
+    row.layer = static_cast<unsigned>(l);
+    row.latency_ns = st.compute / sc_core::sc_time(1, sc_core::SC_NS);
+    row.critical_path = st.compute - st.read > st.read ? "accumulate" : digital ? "array+sa" : "array+mlsa";
+    ledger.add_layer(row);
+  }
 }
 
 }  // namespace cimvp

@@ -25,6 +25,8 @@ void CimMacroConfig::validate() const {
   array.validate();
   mlsa.validate();
   cells.validate();
+  if (sense_mux < 1 || sense_mux > array.cols)
+    bad("sense_mux", std::to_string(sense_mux), "1..cols (" + std::to_string(array.cols) + ")");
   if (capacity_subarrays < 1) bad("capacity_subarrays", std::to_string(capacity_subarrays), ">= 1");
   if (max_layers < 1 || max_layers > 255) bad("max_layers", std::to_string(max_layers), "1..255");
   if (max_width < 1 || max_width > (1u << 20)) bad("max_width", std::to_string(max_width), "1..1048576");

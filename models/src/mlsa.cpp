@@ -2,6 +2,7 @@
 
 #include "cimvp/trace_util.h"
 
+#include "cimvp/circuit/ppa_energy.h"
 #include "cimvp/circuit/random.h"
 
 #include <algorithm>
@@ -11,16 +12,20 @@
 namespace cimvp {
 
 Mlsa::Mlsa(sc_core::sc_module_name name, const SubArrayConfig& array, const MlsaConfig& mlsa,
-           const CimTimingConfig& timing)
+           const CimTimingConfig& timing, unsigned sense_mux)
     : sc_core::sc_module(name),
       target_export("target_export"),
       acc_port("acc_port"),
       conversions("conversions", 0),
       array_(array),
       mlsa_(mlsa),
-      t_sense_(timing.mlsa_ns, sc_core::SC_NS) {
+      t_sense_(timing.mlsa_ns, sc_core::SC_NS),
+      mux_(sense_mux) {
   array_.validate();
   mlsa_.validate();
+  if (mux_ < 1 || mux_ > array_.cols)
+    throw std::invalid_argument(std::string(this->name()) + ": sense_mux " + std::to_string(mux_) + ", expected 1.." +
+                                std::to_string(array_.cols));
   target_export.bind(*this);
   c_conversions_ = counters_.declare("conversions");
   c_sa_reads_ = counters_.declare("sa_reads");
@@ -141,9 +146,47 @@ void Mlsa::convert(const ColumnBatch& b, ArrayActivity& activity, sc_core::sc_ti
   b.array->accumulate(b.x, b.x_stride, b.n, b.kind, table, t.shift, t.sums, t.stride, &a);
   counters_.add(c_conversions_, a.mlsa_conversions);
   counters_.add(c_sa_reads_, a.sa_reads);
-  delay += t_sense_ * static_cast<double>(b.n * b.array->segments().size());
+  if (stats_.size() <= b.layer) stats_.resize(b.layer + 1);
+  stats_[b.layer].conversions += a.mlsa_conversions;
+  stats_[b.layer].sa_reads += a.sa_reads;
+  // the columns sharing a sense amplifier are converted one after the other
+  delay += t_sense_ * static_cast<double>(b.n * b.array->segments().size() * mux_);
   acc_port->accumulated(a);
   activity += a;
+}
+
+unsigned Mlsa::priced_bits() const {
+  if (mlsa_.quantization != Quantization::ideal) return mlsa_.bits;
+  const unsigned rows = array_.access == AccessMode::group ? array_.group_rows : array_.rows;
+  unsigned b = 1;
+  while (((1u << b) - 1) < rows && b < 16) ++b;  // 2^b − 1 comparators resolve rows + 1 levels
+  return b;
+}
+
+void Mlsa::price(const TechParams& tech, PpaLedger& ledger) const {
+  ledger.set_scope(PpaScope::macro);
+  const bool digital = array_.access == AccessMode::row_by_row;
+  const unsigned bits = digital ? 1 : priced_bits();
+  const double e_conv = mlsa_conversion_energy_pj(tech, bits), e_sa = mlsa_conversion_energy_pj(tech, 1);
+  LayerStats total;
+  for (std::size_t l = 0; l < stats_.size(); ++l) {
+    total.conversions += stats_[l].conversions;
+    total.sa_reads += stats_[l].sa_reads;
+    PpaLayerRow row;
+    row.layer = static_cast<unsigned>(l);
+    row.conversions = stats_[l].conversions + stats_[l].sa_reads;
+    row.energy_pj = static_cast<double>(stats_[l].conversions) * e_conv + static_cast<double>(stats_[l].sa_reads) * e_sa;
+    ledger.add_layer(row);
+  }
+  ledger.add_event("mlsa_conversion", total.conversions, static_cast<double>(total.conversions) * e_conv);
+  ledger.add_event("sa_read", total.sa_reads, static_cast<double>(total.sa_reads) * e_sa);
+  // ⌈C/mux⌉ sense amplifiers per sub-array of the loaded network (ppa_area.h)
+  const std::uint64_t amps_per_subarray = (array_.cols + mux_ - 1) / mux_;
+  for (const Layer& L : layers_) {
+    if (L.row_blocks == 0) continue;
+    const std::uint64_t amps = std::uint64_t{L.row_blocks} * L.col_blocks * amps_per_subarray;
+    ledger.add_area("comparators", amps * mlsa_comparators(bits), tech.mlsa_comparator.area_um2);
+  }
 }
 
 void Mlsa::publish() { conversions.write(counters_.get("conversions") + counters_.get("sa_reads")); }

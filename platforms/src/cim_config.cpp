@@ -14,6 +14,9 @@ void check_cim(const PlatformConfig& c, const CheckContext& ctx) {
   if (m.array.access == AccessMode::group && m.array.group_rows > m.array.rows)
     ctx.fail("cim.group_rows", "group of " + std::to_string(m.array.group_rows) + " rows is larger than cim.rows (" +
                                    std::to_string(m.array.rows) + ")");
+  if (m.sense_mux > m.array.cols)
+    ctx.fail("cim.mlsa.mux", std::to_string(m.sense_mux) + " columns per sense amplifier is more than cim.cols (" +
+                                 std::to_string(m.array.cols) + ")");
   if (!is_power_of_two(m.bus_width_bytes))
     ctx.fail("cim.bus_width_bytes", "expected a power of two, got " + std::to_string(m.bus_width_bytes));
   if (m.burst_bytes % m.bus_width_bytes != 0)
@@ -69,6 +72,10 @@ void add_cim_keys(ConfigSchema& s) {
                                                                {"ideal", Quantization::ideal}})
       .describe("MLSA references: nonlinear (calibrated on sample images, programmed from a table), linear, "
                 "or ideal (one level per partial sum: exact).");
+  s.add("cim.mlsa.mux", [](auto& c) -> auto& { return c.cim.sense_mux; })
+      .range(1u, kMaxSubArrayCols)
+      .describe("Columns sharing one sense amplifier (<= cim.cols): their conversions are serialized and a "
+                "sub-array has ceil(cols/mux) of them (timing and area only).");
   s.add("cim.mlsa.offset_sigma", [](auto& c) -> auto& { return c.cim.mlsa.offset_sigma; })
       .with_unit("PS units").min(0.0)
       .describe("Sigma of each MLSA reference's random offset, in partial-sum units (0 = ideal comparators).");

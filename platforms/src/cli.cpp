@@ -197,6 +197,7 @@ int run_cli(int argc, char* argv[]) {
     }
     config = schema.load(src.text, src.source, overrides);
     tech = load_tech(config.tech);
+    check_tech_for(config, tech);
     WorkloadConfig workload;
     if (vm.count("workload")) {
       const std::string path = vm["workload"].as<std::string>();

@@ -1,6 +1,7 @@
 #include "cimvp/platform/ppa.h"
 
 #include "cimvp/circuit/ppa_energy.h"
+#include "cimvp/platform/cim_config.h"
 #include "cimvp/platform/tech_file.h"
 #include "cimvp/platform/units.h"
 
@@ -87,6 +88,17 @@ void add_tech_keys(ConfigSchema& s) {
     const std::string problem = tech_problem(c.tech);
     if (!problem.empty()) ctx.fail("tech", problem);
   });
+}
+
+void check_tech_for(const PlatformConfig& config, const TechParams& tech) {
+  if (!has_cim(config)) return;
+  const CellKind k = cell_kind_for(config.cim.array.mode);
+  if (tech.has(k)) return;
+  std::string cells;
+  for (std::size_t i = 0; i < kCellKindCount; ++i)
+    if (tech.has(static_cast<CellKind>(i))) cells += (cells.empty() ? "" : ", ") + std::string(to_string(static_cast<CellKind>(i)));
+  throw ConfigError("", "tech", "technology '" + tech.node + "' has no " + to_string(k) + " cell for cim.mode " +
+                                    to_string(config.cim.array.mode) + " (it has: " + cells + ")");
 }
 
 // ---- report --------------------------------------------------------------------------

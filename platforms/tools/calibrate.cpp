@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -48,6 +49,26 @@ struct Row {
   // results
   std::optional<double> value;
   std::string detail;  ///< extra explanation computed with the value (breakdowns)
+};
+
+/// A side-by-side table of several cimvp runs (e.g. access schemes).
+struct Comparison {
+  struct Metric {
+    std::string name, unit;
+    std::vector<std::string> pointers;  ///< multiplied together
+    double scale = 1.0;
+    unsigned per_image = 0;  ///< divide by images^per_image
+  };
+  std::string id, title, note;
+  std::vector<std::string> run_names;
+  std::vector<YAML::Node> run_args;
+  std::vector<Metric> metrics;
+  bool breakdown = false;
+  std::size_t index = 0;
+  // results
+  std::vector<std::string> commands;
+  std::vector<std::vector<double>> values;  ///< [metric][run]
+  std::vector<std::pair<std::string, std::vector<double>>> events;  ///< macro energy per image, nJ
 };
 
 class Rows {
@@ -100,7 +121,7 @@ class Rows {
     }
   }
 
-  std::vector<Row> load(const std::string& text) const {
+  std::vector<Row> load(const std::string& text, std::vector<Comparison>* comparisons = nullptr) const {
     YAML::Node doc;
     try {
       doc = YAML::Load(text);
@@ -108,7 +129,50 @@ class Rows {
       throw RowsError(file_ + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
                       ": invalid YAML: " + e.msg);
     }
-    keys(doc, "(top)", {"rows"});
+    keys(doc, "(top)", {"rows", "comparisons"});
+    if (comparisons != nullptr && doc["comparisons"]) {
+      const YAML::Node cl = doc["comparisons"];
+      if (!cl.IsSequence()) fail(cl, "comparisons", "expected a list");
+      for (std::size_t i = 0; i < cl.size(); ++i) {
+        const YAML::Node n = cl[i];
+        const std::string path = "comparisons[" + std::to_string(i) + "]";
+        keys(n, path, {"id", "title", "runs", "metrics", "breakdown", "note"});
+        Comparison c;
+        c.index = i;
+        c.id = str(n, path, "id");
+        c.title = str(n, path, "title");
+        c.note = str(n, path, "note", false);
+        if (n["breakdown"]) c.breakdown = str(n, path, "breakdown") == "true";
+        const YAML::Node runs = n["runs"];
+        if (!runs || !runs.IsSequence() || runs.size() < 1) fail(n, path + ".runs", "expected a list of runs");
+        for (std::size_t r = 0; r < runs.size(); ++r) {
+          const std::string rp = path + ".runs[" + std::to_string(r) + "]";
+          keys(runs[r], rp, {"name", "args"});
+          c.run_names.push_back(str(runs[r], rp, "name"));
+          c.run_args.push_back(runs[r]["args"]);
+        }
+        const YAML::Node ms = n["metrics"];
+        if (!ms || !ms.IsSequence()) fail(n, path + ".metrics", "expected a list of metrics");
+        for (std::size_t m = 0; m < ms.size(); ++m) {
+          const std::string mp = path + ".metrics[" + std::to_string(m) + "]";
+          keys(ms[m], mp, {"name", "unit", "pointer", "product", "scale", "per_image"});
+          Comparison::Metric x;
+          x.name = str(ms[m], mp, "name");
+          x.unit = str(ms[m], mp, "unit");
+          if (ms[m]["pointer"]) x.pointers.push_back(str(ms[m], mp, "pointer"));
+          if (ms[m]["product"]) {
+            const YAML::Node pr = ms[m]["product"];
+            if (!pr.IsSequence()) fail(pr, mp + ".product", "expected a list of JSON pointers");
+            for (const auto& q : pr) x.pointers.push_back(q.Scalar());
+          }
+          if (x.pointers.empty()) fail(ms[m], mp, "give 'pointer' or 'product'");
+          x.scale = num(ms[m], mp, "scale", false).value_or(1.0);
+          x.per_image = static_cast<unsigned>(num(ms[m], mp, "per_image", false).value_or(0.0));
+          c.metrics.push_back(std::move(x));
+        }
+        comparisons->push_back(std::move(c));
+      }
+    }
     const YAML::Node list = doc["rows"];
     if (!list || !list.IsSequence()) fail(doc, "rows", "expected a list of rows");
     std::vector<Row> out;
@@ -277,35 +341,68 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
-double cimvp_run(const Rows& rows, const YAML::Node& c, const std::string& path, const std::string& exe,
-                 const std::string& id, std::string& detail) {
-  if (exe.empty()) throw std::runtime_error("row " + id + " runs cimvp: give --cimvp EXE");
-  const YAML::Node args = c["args"];
-  if (!args || !args.IsSequence()) rows.fail(c, path, "args: expected a list of command-line arguments");
-  const std::string metric = rows.str(c, path, "metric");
-  const double scale = rows.num(c, path, "scale", false).value_or(1.0);
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("cimvp-calibrate-" + id);
-  std::filesystem::create_directories(dir);
-  const std::string report = (dir / "report.json").string(), log = (dir / "run.log").string();
-  std::string cmd = shell_quote(exe);
-  std::string shown = "cimvp";
-  for (const auto& a : args) {
-    cmd += " " + shell_quote(a.Scalar());
-    shown += " " + a.Scalar();
-  }
-  cmd += " --report " + shell_quote(report) + " > " + shell_quote(log) + " 2>&1";
-  std::cerr << "cimvp-calibrate: " << id << ": " << shown << '\n';
-  const int rc = std::system(cmd.c_str());
-  if (rc != 0) throw std::runtime_error("row " + id + ": '" + shown + "' failed (exit " + std::to_string(rc) + "), see " + log);
-  std::ifstream in(report);
-  const nlohmann::json j = nlohmann::json::parse(in);
-  const nlohmann::json v = j.at(nlohmann::json::json_pointer(metric));
-  if (!v.is_number()) throw std::runtime_error("row " + id + ": " + metric + " is not a number in the report");
-  detail = "`" + shown + "`, report " + metric;
-  return v.get<double>() * scale;
-}
+/// Runs the cimvp executable and keeps each report: identical argument lists run once.
+class Runner {
+ public:
+  Runner(std::string exe, std::string rows_dir) : exe_(std::move(exe)), dir_(std::move(rows_dir)) {}
 
-void compute(const Rows& rows, Row& r, std::size_t index, const std::string& exe) {
+  /// The arguments of `args` (a YAML list), "{dir}" replaced by the rows file's directory.
+  std::vector<std::string> arguments(const Rows& rows, const YAML::Node& args, const std::string& path) const {
+    if (!args || !args.IsSequence()) rows.fail(args, path, "expected a list of command-line arguments");
+    std::vector<std::string> out;
+    for (const auto& a : args) {
+      if (!a.IsScalar()) rows.fail(a, path, "expected text arguments");
+      std::string v = a.Scalar();
+      for (std::size_t at; (at = v.find("{dir}")) != std::string::npos;) v.replace(at, 5, dir_);
+      out.push_back(v);
+    }
+    return out;
+  }
+  /// "cimvp a b c" with {dir} shown as platforms/calibration.
+  static std::string shown(const std::vector<std::string>& args, const std::string& dir) {
+    std::string s = "cimvp";
+    for (std::string a : args) {
+      for (std::size_t at; (at = a.find(dir)) != std::string::npos;) a.replace(at, dir.size(), "platforms/calibration");
+      s += " " + a;
+    }
+    return s;
+  }
+  const std::string& dir() const { return dir_; }
+
+  /// The JSON report of `cimvp args... --report FILE` (runs it the first time).
+  const nlohmann::json& report(const std::vector<std::string>& args) {
+    std::string key;
+    for (const auto& a : args) key += a + '\n';
+    const auto it = cache_.find(key);
+    if (it != cache_.end()) return it->second;
+    if (exe_.empty()) throw std::runtime_error("'" + shown(args, dir_) + "': give the cimvp executable with --cimvp EXE");
+    const std::filesystem::path tmp =
+        std::filesystem::temp_directory_path() / ("cimvp-calibrate-" + std::to_string(cache_.size()));
+    std::filesystem::create_directories(tmp);
+    const std::string report = (tmp / "report.json").string(), log = (tmp / "run.log").string();
+    std::string cmd = shell_quote(exe_);
+    for (const auto& a : args) cmd += " " + shell_quote(a);
+    cmd += " --report " + shell_quote(report) + " > " + shell_quote(log) + " 2>&1";
+    std::cerr << "cimvp-calibrate: " << shown(args, dir_) << '\n';
+    const int rc = std::system(cmd.c_str());
+    if (rc != 0)
+      throw std::runtime_error("'" + shown(args, dir_) + "' failed (status " + std::to_string(rc) + "), see " + log);
+    std::ifstream in(report);
+    return cache_.emplace(key, nlohmann::json::parse(in)).first->second;
+  }
+  /// The number at JSON pointer `pointer` of a report.
+  static double number(const nlohmann::json& j, const std::string& pointer) {
+    const nlohmann::json& v = j.at(nlohmann::json::json_pointer(pointer));
+    if (!v.is_number()) throw std::runtime_error(pointer + " is not a number in the report");
+    return v.get<double>();
+  }
+
+ private:
+  std::string exe_, dir_;
+  std::map<std::string, nlohmann::json> cache_;
+};
+
+void compute(const Rows& rows, Row& r, std::size_t index, Runner& runner) {
   const std::string path = "rows[" + std::to_string(index) + "].compute";
   const YAML::Node& c = r.compute;
   const std::string kind = rows.str(c, path, "kind");
@@ -333,14 +430,74 @@ void compute(const Rows& rows, Row& r, std::size_t index, const std::string& exe
       r.value = tech_value(rows, c, path);
     } else if (kind == "cimvp_run") {
       rows.keys(c, path, {"kind", "args", "metric", "scale"});
-      r.value = cimvp_run(rows, c, path, exe, r.id, r.detail);
+      const auto args = runner.arguments(rows, c["args"], path + ".args");
+      const std::string metric = rows.str(c, path, "metric");
+      r.value = Runner::number(runner.report(args), metric) * rows.num(c, path, "scale", false).value_or(1.0);
+      r.detail = "From `" + Runner::shown(args, runner.dir()) + "`, report `" + metric + "`.";
+    } else if (kind == "cimvp_ratio") {
+      rows.keys(c, path, {"kind", "numerator", "denominator", "metric"});
+      const auto num = runner.arguments(rows, c["numerator"], path + ".numerator");
+      const auto den = runner.arguments(rows, c["denominator"], path + ".denominator");
+      const std::string metric = rows.str(c, path, "metric");
+      const double d = Runner::number(runner.report(den), metric);
+      if (d == 0) rows.fail(c, path, "the denominator is 0");
+      r.value = Runner::number(runner.report(num), metric) / d;
+      r.detail = "Report `" + metric + "` of `" + Runner::shown(num, runner.dir()) + "` over `" +
+                 Runner::shown(den, runner.dir()) + "`.";
     } else {
       rows.fail(c["kind"], path + ".kind",
-                "expected one of: macro_read, macro_ratio, tech, cimvp_run, got \"" + kind + "\"");
+                "expected one of: macro_read, macro_ratio, tech, cimvp_run, cimvp_ratio, got \"" + kind + "\"");
     }
   } catch (const std::invalid_argument& e) {
     rows.fail(c, path, e.what());
   }
+}
+
+void run_comparison(const Rows& rows, Comparison& c, Runner& runner) {
+  const std::string path = "comparisons[" + std::to_string(c.index) + "]";
+  std::vector<const nlohmann::json*> reports;
+  for (std::size_t r = 0; r < c.run_args.size(); ++r) {
+    const auto args = runner.arguments(rows, c.run_args[r], path + ".runs[" + std::to_string(r) + "].args");
+    c.commands.push_back(Runner::shown(args, runner.dir()));
+    reports.push_back(&runner.report(args));
+  }
+  for (const auto& m : c.metrics) {
+    std::vector<double> row;
+    for (const nlohmann::json* j : reports) {
+      double v = m.scale;
+      for (const auto& p : m.pointers) v *= Runner::number(*j, p);
+      const double images = Runner::number(*j, "/ppa/metrics/images");
+      for (unsigned k = 0; k < m.per_image; ++k) v /= images;
+      row.push_back(v);
+    }
+    c.values.push_back(std::move(row));
+  }
+  if (!c.breakdown) return;
+  // energy of every event of the macro modules, per image, in nJ; then the macro's leakage
+  const auto slot = [&](const std::string& key) -> std::vector<double>& {
+    auto it = std::find_if(c.events.begin(), c.events.end(), [&](const auto& x) { return x.first == key; });
+    if (it == c.events.end()) it = c.events.insert(c.events.end(), {key, std::vector<double>(reports.size(), 0.0)});
+    return it->second;
+  };
+  for (std::size_t r = 0; r < reports.size(); ++r) {
+    const nlohmann::json& j = *reports[r];
+    const double images = Runner::number(j, "/ppa/metrics/images");
+    for (const auto& [module, m] : j.at("ppa").at("modules").items()) {
+      if (m.at("scope") != "macro") continue;
+      const std::string shortname = module.substr(module.rfind('.') + 1);
+      for (const auto& [event, e] : m.at("events").items())
+        slot(shortname + " " + event)[r] = e.at("energy_pj").get<double>() / images * 1e-3;
+    }
+    const double leak =
+        Runner::number(j, "/ppa/metrics/macro/energy_pj") - Runner::number(j, "/ppa/totals/macro/dynamic_pj");
+    slot("leakage (macro active time)")[r] = leak / images * 1e-3;
+  }
+  // events that cost nothing in every run are left out
+  c.events.erase(std::remove_if(c.events.begin(), c.events.end(),
+                                [](const auto& x) {
+                                  return std::all_of(x.second.begin(), x.second.end(), [](double v) { return v == 0; });
+                                }),
+                 c.events.end());
 }
 
 // ---- verdicts and the document ---------------------------------------------------------
@@ -389,7 +546,47 @@ std::string cell(std::string s) {
   return s;
 }
 
-std::string document(const std::vector<Row>& rows, const std::string& rows_file) {
+std::string comparison_text(const Comparison& c) {
+  std::ostringstream os;
+  os << "## " << c.title << "\n\n";
+  const std::size_t n = c.run_names.size();
+  os << "| metric | unit |";
+  for (const auto& r : c.run_names) os << ' ' << cell(r) << " |";
+  for (std::size_t r = 1; r < n; ++r) os << ' ' << cell(c.run_names[r]) << " / " << cell(c.run_names[0]) << " |";
+  os << "\n|---|---|";
+  for (std::size_t r = 0; r + 1 < 2 * n; ++r) os << "---|";
+  os << '\n';
+  const auto ratio = [](double a, double b) { return b != 0 ? fmt(a / b) : std::string("–"); };
+  for (std::size_t m = 0; m < c.metrics.size(); ++m) {
+    os << "| " << cell(c.metrics[m].name) << " | " << cell(c.metrics[m].unit) << " |";
+    for (double v : c.values[m]) os << ' ' << fmt(v) << " |";
+    for (std::size_t r = 1; r < n; ++r) os << ' ' << ratio(c.values[m][r], c.values[m][0]) << " |";
+    os << '\n';
+  }
+  os << "\nRuns: ";
+  for (std::size_t r = 0; r < n; ++r) os << (r ? "; " : "") << cell(c.run_names[r]) << " = `" << c.commands[r] << "`";
+  os << ".\n\n";
+  if (!c.events.empty()) {
+    os << "Energy of the macro per image, by event (nJ):\n\n| event |";
+    for (const auto& r : c.run_names) os << ' ' << cell(r) << " |";
+    os << "\n|---|";
+    for (std::size_t r = 0; r < n; ++r) os << "---|";
+    os << '\n';
+    for (const auto& [event, v] : c.events) {
+      os << "| " << event << " |";
+      for (double x : v) os << ' ' << fmt(x) << " |";
+      os << '\n';
+    }
+    os << '\n';
+  }
+  std::string note = c.note;
+  while (!note.empty() && (note.back() == '\n' || note.back() == ' ')) note.pop_back();
+  if (!note.empty()) os << note << "\n\n";
+  return os.str();
+}
+
+std::string document(const std::vector<Row>& rows, const std::vector<Comparison>& comparisons,
+                     const std::string& rows_file) {
   std::ostringstream os;
   os << "# Calibration\n\n"
      << "<!-- Generated by scripts/calibrate (build/cimvp-calibrate on " << rows_file
@@ -423,6 +620,7 @@ std::string document(const std::vector<Row>& rows, const std::string& rows_file)
     if (!r.detail.empty()) os << r.detail;
     os << "\n\n";
   }
+  for (const auto& c : comparisons) os << comparison_text(c);
   os << "## Pending rows\n\n";
   bool any = false;
   for (std::size_t i = 0; i < rows.size(); ++i)
@@ -473,14 +671,19 @@ int calibrate_main(int argc, char* argv[]) {
     }
   }
   std::vector<Row> rows;
+  std::vector<Comparison> comparisons;
   std::string shown = rows_file;
   try {
     const std::string root = CIMVP_SOURCE_DIR;
     if (shown.rfind(root + "/", 0) == 0) shown = shown.substr(root.size() + 1);
     const Rows parser(rows_file);
-    rows = parser.load(read_text_file(rows_file, "rows file"));
+    rows = parser.load(read_text_file(rows_file, "rows file"), &comparisons);
+    std::string dir = std::filesystem::path(rows_file).parent_path().string();
+    if (dir.empty()) dir = ".";
+    Runner runner(exe, dir);
     for (std::size_t i = 0; i < rows.size(); ++i)
-      if (rows[i].pending.empty()) compute(parser, rows[i], i, exe);
+      if (rows[i].pending.empty()) compute(parser, rows[i], i, runner);
+    for (auto& c : comparisons) run_comparison(parser, c, runner);
   } catch (const RowsError& e) {
     std::cerr << "cimvp-calibrate: error: " << e.what() << '\n';
     return 2;
@@ -491,7 +694,7 @@ int calibrate_main(int argc, char* argv[]) {
     std::cerr << "cimvp-calibrate: error: " << e.what() << '\n';
     return 1;
   }
-  const std::string doc = document(rows, shown);
+  const std::string doc = document(rows, comparisons, shown);
   if (output.empty()) {
     std::cout << doc;
   } else {

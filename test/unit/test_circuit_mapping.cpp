@@ -141,6 +141,23 @@ TEST_CASE("mapped 100x37 layer == exact BNN when the MLSA resolves every partial
   }
 }
 
+TEST_CASE("row blocks reaching past the stored input words stay exact", "[circuit][mapping]") {
+  // K = 130 on R = 128: two row blocks of two words each, but an input row holds only
+  // three words; the second block's padding rows must neither be read nor count.
+  for (CellMode mode : {CellMode::hbnn_6t, CellMode::xnor_8t}) {
+    const InputKind kind = native_input(mode);
+    const Problem p = random_problem(130, 37, 9, 1, 77 + static_cast<unsigned>(mode));
+    const V want = naive_exact(p, kind);
+    for (AccessMode access : {AccessMode::parallel, AccessMode::group, AccessMode::row_by_row}) {
+      INFO("mode " << to_string(mode) << " access " << to_string(access));
+      MappedLayer layer(130, 37, p.w, kind, 1, config(128, 64, mode, access, Quantization::ideal, 3, 8));
+      V got;
+      layer.evaluate(p.planes[0], got);
+      REQUIRE(got == want);
+    }
+  }
+}
+
 TEST_CASE("row-by-row and parallel access give identical results with ideal sensing", "[circuit][mapping]") {
   const Problem p = random_problem(300, 70, 40, 1, 99);
   for (CellMode mode : {CellMode::hbnn_6t, CellMode::xnor_8t}) {

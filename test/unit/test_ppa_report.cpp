@@ -6,6 +6,7 @@
 #include "cimvp/platform/ppa.h"
 #include "cimvp/platform/tech_file.h"
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -285,4 +286,22 @@ TEST_CASE("tech key: built-in names, files, and errors", "[ppa][tech][config]") 
   CHECK_THAT(error_of([] { load_tech("nothing"); }), Catch::Contains("no technology file 'nothing'"));
   CHECK_THAT(error_of([&] { s.load("tech: " + std::string(CIMVP_SOURCE_DIR) + "/platforms\n", "p.yaml"); }),
              Catch::Contains("is a directory"));
+}
+
+TEST_CASE("tech key: the CIM macro's cell must exist in the technology", "[ppa][tech][config]") {
+  const ConfigSchema s = platform_schema();
+  const PlatformSource def = resolve_platform("default");  // maps a cim macro (xnor_8t)
+  const PlatformConfig xnor = s.load(def.text, def.source);
+  CHECK_NOTHROW(check_tech_for(xnor, load_tech("sram65")));
+  CHECK_NOTHROW(check_tech_for(xnor, load_tech("sram28")));
+  CHECK(error_of([&] { check_tech_for(xnor, load_tech("rram")); }) ==
+        "tech: technology 'rram45' has no sram_8t cell for cim.mode xnor_8t (it has: rram_1t1r, rram_0t1r)");
+  const PlatformConfig hbnn = s.load(def.text, def.source, {"cim.mode=hbnn_6t"});
+  CHECK_THAT(error_of([&] { check_tech_for(hbnn, load_tech("rram")); }), Catch::Contains("has no sram_6t cell"));
+  // without a macro any technology prices the platform
+  PlatformConfig plain = xnor;
+  plain.router.map.erase(std::remove_if(plain.router.map.begin(), plain.router.map.end(),
+                                        [](const AddressRange& r) { return r.target == "cim"; }),
+                         plain.router.map.end());
+  CHECK_NOTHROW(check_tech_for(plain, load_tech("rram")));
 }

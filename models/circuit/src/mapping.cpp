@@ -143,10 +143,13 @@ template <typename F>
 void MappedLayer::for_blocks(const Planes& planes, std::size_t n0, std::size_t n,
                              std::vector<Word>& buf, F&& f) const {
   const unsigned R = cfg_.array.rows;
-  const bool aligned = R % kWordBits == 0;
   for (unsigned p = 0; p < planes_; ++p) {
     const BitMatrix& x = *planes[p];
-    if (aligned) {  // row blocks start on word boundaries: use the input in place
+    // Row blocks that start on word boundaries and end inside the stored row can read the
+    // input in place; otherwise (R not a multiple of 64, or the last row block reaching
+    // past the row's words, e.g. R = 128 and K = 130) re-block into a padded buffer.
+    const bool in_place = R % kWordBits == 0 && std::size_t{nrb_} * wpb_ <= x.words();
+    if (in_place) {  // row blocks start on word boundaries: use the input in place
       for (unsigned rb = 0; rb < nrb_; ++rb) f(rb, p, x.row(n0) + rb * wpb_, x.words(), n);
     } else {        // re-block: each row block's bits copied to its own words
       const std::size_t stride = std::size_t{nrb_} * wpb_;

@@ -4,6 +4,7 @@
 
 #include "cimvp/cim_types.h"
 #include "cimvp/counters.h"
+#include "cimvp/priced.h"
 
 #include "cimvp/circuit/bitpack.h"
 #include "cimvp/circuit/sub_array.h"
@@ -29,10 +30,10 @@ class cim_accumulate_if : public virtual sc_core::sc_interface {
  public:
   /// Forgets every programmed layer.
   virtual void clear() = 0;
-  /// Programs layer `layer`: M outputs, ⌈K/R⌉ row blocks, `planes` bit planes; a hidden
-  /// layer gets M thresholds and M flips (0/1), the last layer none (nullptr).
-  virtual void program_layer(unsigned layer, unsigned outputs, unsigned row_blocks, unsigned planes, bool last,
-                             const std::int32_t* thresholds, const std::uint8_t* flips) = 0;
+  /// Programs layer `layer`: K inputs, M outputs, ⌈K/R⌉ row blocks, `planes` bit planes; a
+  /// hidden layer gets M thresholds and M flips (0/1), the last layer none (nullptr).
+  virtual void program_layer(unsigned layer, unsigned inputs, unsigned outputs, unsigned row_blocks, unsigned planes,
+                             bool last, const std::int32_t* thresholds, const std::uint8_t* flips) = 0;
   /// Starts layer `layer` for n vectors: its sums are cleared.
   virtual void begin(unsigned layer, std::size_t n) = 0;
   /// Destination of the levels of column block cb (of C columns), bit plane `plane`.
@@ -51,20 +52,24 @@ class cim_accumulate_if : public virtual sc_core::sc_interface {
 /// bit planes, batch-norm threshold activation into packed outputs; the last layer keeps its
 /// sums for the host.  Semantics exactly those of circuit::threshold_pack:
 ///   fire_j = flip_j ? (h_j <= 2·threshold_j) : (h_j >= 2·threshold_j),  h = sums_half.
-/// Latency per vector and layer (annotated by finish()):
-///   accumulate_ns · (1 + ⌈log2 row_blocks⌉)  (+ activation_ns for a hidden layer).
-class Accumulator : public sc_core::sc_module, public cim_accumulate_if, public Counted {
+/// Timing (annotated by finish()): the adder tree (1 + ⌈log2 row_blocks⌉ stages of
+/// accumulate_ns) and the threshold unit (activation_ns, hidden layers) are pipelined behind
+/// the array reads, one vector per stage time.  With T = the layer's read time so far (the
+/// `delay` handed to finish) and n vectors, the layer ends at
+///   max(T, n · max(accumulate_ns, activation_ns)) + (1 + ⌈log2 row_blocks⌉) · accumulate_ns
+///   + activation_ns  (the last term for hidden layers only).
+class Accumulator : public sc_core::sc_module, public cim_accumulate_if, public Counted, public Priced {
  public:
   sc_core::sc_export<cim_accumulate_if> target_export;
   /// Cumulative accumulations, updated by publish() (for VCD).
   sc_core::sc_signal<std::uint64_t> accumulations;
 
-  /// `cols` = C of the sub-arrays; the timing fields come from `timing`.
-  Accumulator(sc_core::sc_module_name name, unsigned cols, const CimTimingConfig& timing);
+  /// `array` = the sub-array geometry and access mode; the timing fields come from `timing`.
+  Accumulator(sc_core::sc_module_name name, const SubArrayConfig& array, const CimTimingConfig& timing);
 
   // cim_accumulate_if
   void clear() override;
-  void program_layer(unsigned layer, unsigned outputs, unsigned row_blocks, unsigned planes, bool last,
+  void program_layer(unsigned layer, unsigned inputs, unsigned outputs, unsigned row_blocks, unsigned planes, bool last,
                      const std::int32_t* thresholds, const std::uint8_t* flips) override;
   void begin(unsigned layer, std::size_t n) override;
   AccumulatorTarget target(unsigned col_block, unsigned plane) override;
@@ -77,18 +82,37 @@ class Accumulator : public sc_core::sc_module, public cim_accumulate_if, public 
   void trace(sc_core::sc_trace_file* tf) const;
   /// accumulations, shift_adds, activations (threshold compares), vectors, layer_passes.
   const CounterSet& counters() const override { return counters_; }
+  /// Width of layer `layer`'s sums: signed_bits_for(2 · K · (2^planes − 1)) (half PS units).
+  unsigned sum_bits(unsigned layer) const;
+  /// Scope macro: `accumulate` (adds of sum_bits into the layer's sums: one per column,
+  /// sub-array read set and vector; shift_adds are a subset, the shift is wiring),
+  /// `column_accumulate` (group / row_by_row only: every sensed value is first added into
+  /// its column's signed_bits_for(R)-bit accumulator), `activation` (threshold compare of
+  /// sum_bits); area items
+  /// from the counts of count_macro_resources per layer: `accumulator_bits` (group /
+  /// row_by_row per-column accumulators of signed_bits_for(R) bits), `adder_bits`
+  /// (row-block adder tree) and `activation_bits` (threshold units), both sum_bits wide;
+  /// layer rows (energy).  docs/ppa.md.
+  void price(const TechParams& tech, PpaLedger& ledger) const override;
 
  private:
   struct Layer {
-    unsigned outputs = 0, row_blocks = 0, planes = 1;
+    unsigned inputs = 0, outputs = 0, row_blocks = 0, planes = 1;
     bool last = false;
     std::vector<std::int64_t> threshold2;  ///< 2·threshold
     std::vector<std::uint8_t> flip;
   };
+  /// Events of one layer index over the run (kept across clear()).
+  struct LayerStats {
+    std::uint64_t tree_adds = 0, column_adds = 0, activations = 0;
+  };
+  const SubArrayConfig array_;
   const unsigned cols_;
   sc_core::sc_time t_acc_, t_act_;
   std::vector<Layer> layers_;
+  std::vector<LayerStats> stats_;
   const Layer* cur_ = nullptr;
+  unsigned cur_index_ = 0;
   std::size_t n_ = 0;
   unsigned shift_plane_ = 0;  // plane of the last target()
   std::vector<std::int32_t> sums_;

@@ -5,6 +5,7 @@
 #include "cimvp/cim_types.h"
 #include "cimvp/counters.h"
 #include "cimvp/mlsa.h"
+#include "cimvp/priced.h"
 
 #include "cimvp/circuit/sub_array.h"
 
@@ -47,7 +48,10 @@ class cim_array_if : public virtual sc_core::sc_interface {
 /// variation (σ = CellVariationConfig::sigma) is drawn per sub-array from
 /// std::mt19937_64(derive_seed(cells.seed, {2, l, rb, cb})).
 /// Latency of a read: n × segments × array_read_ns (row_by_row: one read per active row).
-class BitcellArray : public sc_core::sc_module, public cim_array_if, public Counted {
+/// Priced (docs/ppa.md): word-line activations, cells conducting (active word line ×
+/// programmed column), precharged columns, one clock per read cycle of each sub-array; area
+/// of the sub-arrays the loaded network occupies (cells, WL drivers, precharge).
+class BitcellArray : public sc_core::sc_module, public cim_array_if, public Counted, public Priced {
  public:
   sc_core::sc_export<cim_array_if> target_export;
   sc_core::sc_port<cim_sense_if> mlsa_port;
@@ -55,9 +59,10 @@ class BitcellArray : public sc_core::sc_module, public cim_array_if, public Coun
   sc_core::sc_signal<std::uint64_t> wordline_activations;
   sc_core::sc_signal<std::uint64_t> array_reads;
 
-  /// Throws std::invalid_argument for an invalid configuration.
+  /// Throws std::invalid_argument for an invalid configuration.  `sense_mux` columns share
+  /// one sense amplifier (CimMacroConfig::sense_mux): it sets the clock cycles of a read.
   BitcellArray(sc_core::sc_module_name name, const SubArrayConfig& array, const CellVariationConfig& cells,
-               const CimTimingConfig& timing);
+               const CimTimingConfig& timing, unsigned sense_mux = 1);
 
   // cim_array_if
   void clear() override;
@@ -76,8 +81,16 @@ class BitcellArray : public sc_core::sc_module, public cim_array_if, public Coun
 
   void publish();
   void trace(sc_core::sc_trace_file* tf) const;
-  /// array_reads, wordline_activations, binary_macs, cells_programmed, row_writes.
+  /// array_reads, wordline_activations, binary_macs, cells_programmed, row_writes,
+  /// cell_reads (active word line × programmed column), precharges (columns × reads).
   const CounterSet& counters() const override { return counters_; }
+  /// Scope macro: `wordline`, `cell_read`, `precharge`, `clock` (read cycles); area items
+  /// `bitcells`, `wl_drivers`, `precharge`; one layer row per layer (K, M, sub-arrays,
+  /// reads, energy, utilisation = K·M / built cells).  Throws std::invalid_argument when
+  /// `tech` has no cell for the configured mode.
+  void price(const TechParams& tech, PpaLedger& ledger) const override;
+  /// Clock cycles of one sub-array read: ⌈(array_read_ns + sense_mux · mlsa_ns) / clock⌉ (>= 1).
+  std::uint64_t cycles_per_read() const { return cycles_per_read_; }
 
  private:
   struct Layer {
@@ -85,14 +98,20 @@ class BitcellArray : public sc_core::sc_module, public cim_array_if, public Coun
     InputKind kind = InputKind::bipolar;
     std::vector<SubArray> arrays;  ///< [rb·ncb + cb]
   };
+  /// Events of one layer index over the run (kept across clear(): a reloaded network adds).
+  struct LayerStats {
+    std::uint64_t reads = 0, wordlines = 0, cell_reads = 0, precharges = 0;
+  };
   const Layer& layer_at(unsigned layer) const;
 
   const SubArrayConfig array_;
+  std::uint64_t cycles_per_read_ = 1;
+  std::vector<LayerStats> stats_;
   const CellVariationConfig cells_;
   sc_core::sc_time t_read_;
   std::vector<Layer> layers_;
   CounterSet counters_;
-  std::size_t c_reads_, c_wordlines_, c_macs_, c_cells_, c_row_writes_;
+  std::size_t c_reads_, c_wordlines_, c_macs_, c_cells_, c_row_writes_, c_cell_reads_, c_precharges_;
 };
 
 }  // namespace cimvp

@@ -8,6 +8,7 @@
 #include "cimvp/cim_types.h"
 #include "cimvp/counters.h"
 #include "cimvp/mlsa.h"
+#include "cimvp/priced.h"
 #include "cimvp/register_file.h"
 
 #include <systemc>
@@ -35,9 +36,12 @@ namespace cimvp {
 /// ERROR_CODE (cim_err), ERROR_INFO and ERR_ADDR, plus SC_REPORT_WARNING "cimvp/cim_macro";
 /// nothing aborts.  Timing: loosely timed with the macro's own quantum keeper; memory
 /// traffic costs the targets' annotated (or DMI) latency per burst plus one clock per bus
-/// beat; compute costs what the blocks annotate (docs/cim-macro.md, "Timing").  The thread
-/// synchronises at every state change, so `state`, `busy` and `irq` change at exact times.
-class CimMacro : public sc_core::sc_module, public Counted {
+/// beat; compute costs what the blocks annotate (docs/cim-macro.md, "Timing").  Input and
+/// output buffers are double-buffered: while a tile computes, the master writes back the
+/// previous tile's sums and fetches the next tile (one bus: those two serialize), so a tile
+/// costs max(bus, compute).  The thread synchronises at every state change, so `state`,
+/// `busy` and `irq` change at exact times.
+class CimMacro : public sc_core::sc_module, public Counted, public Priced {
  public:
   tlm_utils::simple_target_socket<CimMacro> target_socket;        ///< MMIO registers
   tlm_utils::simple_initiator_socket<CimMacro> initiator_socket;  ///< descriptors, weights, inputs, outputs
@@ -64,8 +68,21 @@ class CimMacro : public sc_core::sc_module, public Counted {
   /// commands, loads, batches, tiles, vectors, layers_loaded, descriptor_bytes,
   /// weight_bytes, table_bytes, input_bytes, output_bytes, bytes_read, bytes_written,
   /// tlm_reads, tlm_writes, dmi_reads, dmi_writes, dmi_grants, errors, irqs, mmio_reads,
-  /// mmio_writes, busy_cycles.
+  /// mmio_writes, busy_cycles, dmi_bytes_read, dmi_bytes_written, buffer_bits_read,
+  /// buffer_bits_written.
   const CounterSet& counters() const override { return counters_; }
+  /// Scope platform (the controller, buffers and bus master; the array, MLSAs and
+  /// accumulators price themselves): `bus_byte` per byte its master moves (dma.byte),
+  /// `dram_access_dmi` / `dram_byte_dmi` for its DMI traffic, `register_read` /
+  /// `register_write` per MMIO access, `buffer_read` / `buffer_write` per on-chip buffer
+  /// bit, `clock` per busy cycle; area `bus_master`, `register_bits`, `buffer_bits` (input
+  /// planes, activations and sums of a tile, double-buffered); layer rows with the compute
+  /// latency of each layer and its critical path.  docs/ppa.md.
+  void price(const TechParams& tech, PpaLedger& ledger) const override;
+  /// Compute time of layer `l` over the run (Σ over tiles), 0 for an unknown layer.
+  double layer_latency_ns(unsigned l) const {
+    return l < layer_stats_.size() ? layer_stats_[l].compute / sc_core::sc_time(1, sc_core::SC_NS) : 0.0;
+  }
 
  private:
   /// A failure of the running command: reported through ERROR_CODE / ERROR_INFO / ERR_ADDR.
@@ -108,7 +125,8 @@ class CimMacro : public sc_core::sc_module, public Counted {
   void program_mlsa_table(unsigned l, const LayerInfo& info);
   void run_batch();
   void encode_input(const LayerInfo& info, std::size_t n);
-  void compute_tile(std::size_t n);
+  /// Computes a tile through every layer; returns its compute time (not yet on the clock).
+  sc_core::sc_time compute_tile(std::size_t n);
   void enter(CimState s);
   void complete(const Fault* fault);
 
@@ -139,6 +157,12 @@ class CimMacro : public sc_core::sc_module, public Counted {
   std::vector<Word> act_a_, act_b_;             // on-chip activations, tile × max words
   std::vector<std::uint8_t> out_bytes_;         // little-endian sums for OUTPUT
 
+  /// Compute time of one layer index over the run: all of it, and its array reads + sensing.
+  struct LayerStats {
+    sc_core::sc_time compute = sc_core::SC_ZERO_TIME, read = sc_core::SC_ZERO_TIME;
+  };
+  std::vector<LayerStats> layer_stats_;
+
   std::vector<tlm::tlm_dmi> dmi_granted_;
   struct Denied {
     std::uint64_t start, end;
@@ -149,7 +173,8 @@ class CimMacro : public sc_core::sc_module, public Counted {
   CounterSet counters_;
   std::size_t c_commands_, c_loads_, c_batches_, c_tiles_, c_vectors_, c_layers_, c_desc_bytes_, c_weight_bytes_,
       c_table_bytes_, c_input_bytes_, c_output_bytes_, c_bytes_read_, c_bytes_written_, c_tlm_reads_, c_tlm_writes_,
-      c_dmi_reads_, c_dmi_writes_, c_dmi_grants_, c_errors_, c_irqs_, c_mmio_reads_, c_mmio_writes_, c_busy_cycles_;
+      c_dmi_reads_, c_dmi_writes_, c_dmi_grants_, c_errors_, c_irqs_, c_mmio_reads_, c_mmio_writes_, c_busy_cycles_,
+      c_dmi_bytes_read_, c_dmi_bytes_written_, c_buf_read_, c_buf_written_;
 };
 
 }  // namespace cimvp

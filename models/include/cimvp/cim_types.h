@@ -27,6 +27,10 @@ struct CimMacroConfig {
   SubArrayConfig array;         ///< rows, cols, cell mode, access mode, group rows
   MlsaConfig mlsa;              ///< bits, quantization, reference offset σ and seed
   CellVariationConfig cells;    ///< per-cell current variation σ and seed
+  /// Columns sharing one sense amplifier (MLSA, or the 1-bit SA of row_by_row access):
+  /// their conversions are serialized (mux × mlsa_ns per read) and a sub-array has
+  /// ⌈C / mux⌉ of them.  1..cols.  Timing and area only: results do not depend on it.
+  unsigned sense_mux = 1;
   unsigned capacity_subarrays = 512;  ///< physical sub-arrays (sum over layers of ⌈K/R⌉·⌈M/C⌉)
   unsigned max_layers = 16;           ///< descriptors per network
   unsigned max_width = 8192;          ///< largest K or M (on-chip activation buffer width)

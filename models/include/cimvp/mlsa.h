@@ -4,6 +4,7 @@
 #include "cimvp/accumulator.h"
 #include "cimvp/cim_types.h"
 #include "cimvp/counters.h"
+#include "cimvp/priced.h"
 
 #include "cimvp/circuit/quantizer.h"
 #include "cimvp/circuit/sub_array.h"
@@ -57,16 +58,18 @@ class cim_sense_if : public virtual sc_core::sc_interface {
 /// shared by every bit plane.  row_by_row access has no MLSA: its 1-bit sense amplifiers
 /// are counted as sa_reads and the products are added exactly.
 /// Latency of a read: n × segments × mlsa_ns (row_by_row: one SA decision per row read).
-class Mlsa : public sc_core::sc_module, public cim_sense_if, public Counted {
+class Mlsa : public sc_core::sc_module, public cim_sense_if, public Counted, public Priced {
  public:
   sc_core::sc_export<cim_sense_if> target_export;
   sc_core::sc_port<cim_accumulate_if> acc_port;
   /// Cumulative conversions (MLSA + SA), updated by publish() (for VCD).
   sc_core::sc_signal<std::uint64_t> conversions;
 
-  /// Throws std::invalid_argument for an invalid configuration.
+  /// Throws std::invalid_argument for an invalid configuration.  `sense_mux` columns share
+  /// one sense amplifier (CimMacroConfig::sense_mux): a read's conversions take
+  /// sense_mux × mlsa_ns.
   Mlsa(sc_core::sc_module_name name, const SubArrayConfig& array, const MlsaConfig& mlsa,
-       const CimTimingConfig& timing);
+       const CimTimingConfig& timing, unsigned sense_mux = 1);
 
   // cim_sense_if
   void clear() override;
@@ -85,6 +88,14 @@ class Mlsa : public sc_core::sc_module, public cim_sense_if, public Counted {
   void trace(sc_core::sc_trace_file* tf) const;
   /// conversions (MLSA), sa_reads (row_by_row), references_programmed, tables_programmed.
   const CounterSet& counters() const override { return counters_; }
+  /// Resolution the hardware needs: MlsaConfig::bits, or for `ideal` quantization the bits
+  /// of one level per partial sum of the longest segment (⌈log2(rows + 1)⌉).
+  unsigned priced_bits() const;
+  /// Scope macro: `mlsa_conversion` ((2^b − 1) comparator decisions each, b = priced_bits),
+  /// `sa_read` (row_by_row: one comparator); area item `comparators` (sub-arrays ·
+  /// ⌈C/mux⌉ sense amplifiers of 2^b − 1, or 1, comparators); layer rows (conversions,
+  /// energy).  docs/ppa.md.
+  void price(const TechParams& tech, PpaLedger& ledger) const override;
 
  private:
   struct Layer {
@@ -96,13 +107,19 @@ class Mlsa : public sc_core::sc_module, public cim_sense_if, public Counted {
     std::vector<MlsaOffsets> offsets;                 ///< [rb·ncb + cb]
     std::vector<SenseTable> tables;                   ///< [(rb·ncb + cb)·planes + p]
   };
+  /// Conversions of one layer index over the run (kept across clear()).
+  struct LayerStats {
+    std::uint64_t conversions = 0, sa_reads = 0;
+  };
   const Layer& layer_at(unsigned layer) const;
   void build_tables(Layer& L, unsigned rb, unsigned p);
 
   const SubArrayConfig array_;
   const MlsaConfig mlsa_;
   sc_core::sc_time t_sense_;
+  unsigned mux_ = 1;
   std::vector<Layer> layers_;
+  std::vector<LayerStats> stats_;
   const SenseTable none_;
   CounterSet counters_;
   std::size_t c_conversions_, c_sa_reads_, c_refs_, c_tables_;

@@ -46,6 +46,10 @@ TechParams load_tech(const std::string& spec);
 /// Registers the top-level `tech` key (default sram65) and a check that it resolves.
 void add_tech_keys(ConfigSchema& schema);
 
+/// ConfigError (key `tech`) when the platform's modules cannot be priced with `tech`: a CIM
+/// macro whose cell (cim.mode) the technology does not define.
+void check_tech_for(const PlatformConfig& config, const TechParams& tech);
+
 // ---- report --------------------------------------------------------------------------
 
 /// The ledger of one Priced module plus its leakage over the run.
