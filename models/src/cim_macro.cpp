@@ -808,6 +808,7 @@ void CimMacro::price(const TechParams& tech, PpaLedger& ledger) const {
   ledger.add_event("buffer_read", n(c_buf_read_), storage_read_energy_pj(tech.line_buffer, n(c_buf_read_)));
   ledger.add_event("buffer_write", n(c_buf_written_), storage_write_energy_pj(tech.line_buffer, n(c_buf_written_)));
   ledger.add_event("clock", n(c_busy_cycles_), clock_energy_pj(tech, n(c_busy_cycles_)));
+  ledger.set_active_ns(static_cast<double>(n(c_busy_cycles_)) * config_.timing.clock_period_ns);
 
   ledger.add_area("bus_master", 1, tech.dma_byte.area_um2);
   ledger.add_area("register_bits", regs_.registers().size() * kRegBits, tech.reg.area_um2_per_bit);

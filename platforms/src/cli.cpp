@@ -198,6 +198,7 @@ int run_cli(int argc, char* argv[]) {
     config = schema.load(src.text, src.source, overrides);
     tech = load_tech(config.tech);
     check_tech_for(config, tech);
+    apply_tech_timing(config, tech);
     WorkloadConfig workload;
     if (vm.count("workload")) {
       const std::string path = vm["workload"].as<std::string>();

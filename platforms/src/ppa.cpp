@@ -84,6 +84,9 @@ void add_tech_keys(ConfigSchema& s) {
   s.add("tech", &PlatformConfig::tech)
       .describe("Technology for power and area (docs/ppa.md): a built-in technology file (sram65, sram28, "
                 "rram) or the path of a technology YAML file.");
+  s.add("tech_timing", &PlatformConfig::tech_timing)
+      .describe("Take the CIM macro's clock, array read and MLSA times from the technology file (overrides "
+                "cim.timing.clock_period_ns, array_read_ns and mlsa_ns).");
   s.add_check([](const PlatformConfig& c, const CheckContext& ctx) {
     const std::string problem = tech_problem(c.tech);
     if (!problem.empty()) ctx.fail("tech", problem);
@@ -99,6 +102,16 @@ void check_tech_for(const PlatformConfig& config, const TechParams& tech) {
     if (tech.has(static_cast<CellKind>(i))) cells += (cells.empty() ? "" : ", ") + std::string(to_string(static_cast<CellKind>(i)));
   throw ConfigError("", "tech", "technology '" + tech.node + "' has no " + to_string(k) + " cell for cim.mode " +
                                     to_string(config.cim.array.mode) + " (it has: " + cells + ")");
+}
+
+void apply_tech_timing(PlatformConfig& config, const TechParams& tech) {
+  if (!config.tech_timing) return;
+  const CellKind k = cell_kind_for(config.cim.array.mode);
+  if (!tech.has(k)) return;  // check_tech_for reports it
+  CimTimingConfig& t = config.cim.timing;
+  t.clock_period_ns = tech.clock_period_ns;
+  t.array_read_ns = array_read_latency_ns(tech, k);
+  t.mlsa_ns = mlsa_conversion_latency_ns(tech, config.cim.mlsa.bits);
 }
 
 // ---- report --------------------------------------------------------------------------

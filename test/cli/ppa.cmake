@@ -40,6 +40,16 @@ cimvp_run(file --workload selftest.yaml --set "tech=${SRC}/platforms/tech/sram28
 expect_rc(file 0)
 expect_contains("stdout" "${file_out}" "node sram28")
 
+# tech_timing: the macro's timing follows the technology (shown in the report's config echo)
+cimvp_run(timing --workload selftest.yaml --set tech=sram28 --set tech_timing=true --report timing.json)
+expect_rc(timing 0)
+file(READ "${WORK}/timing.json" tjson)
+string(JSON clk GET "${tjson}" config cim timing clock_period_ns)
+string(JSON rd GET "${tjson}" config cim timing array_read_ns)
+if(NOT clk EQUAL 2.5 OR NOT rd EQUAL 2)
+  message(FATAL_ERROR "tech_timing: clock ${clk} ns, array read ${rd} ns (expected 2.5 and 2 from sram28.yaml)")
+endif()
+
 # errors: bad input, nothing simulated
 cimvp_run(bad --workload selftest.yaml --set tech=sram56)
 expect_bad_input(bad "tech: no technology file 'sram56'" "(did you mean 'sram65'?)")

@@ -305,3 +305,27 @@ TEST_CASE("tech key: the CIM macro's cell must exist in the technology", "[ppa][
                          plain.router.map.end());
   CHECK_NOTHROW(check_tech_for(plain, load_tech("rram")));
 }
+
+TEST_CASE("tech_timing: the macro's clock, read and MLSA times come from the technology", "[ppa][tech][config]") {
+  const ConfigSchema s = platform_schema();
+  const PlatformSource def = resolve_platform("default");
+  // sram28.yaml: 400 MHz; precharge 0.5 ns + word lines 1.5 ns; comparator 0.5 ns
+  PlatformConfig on = s.load(def.text, def.source, {"tech=sram28", "tech_timing=true", "cim.timing.accumulate_ns=0.7"});
+  apply_tech_timing(on, load_tech(on.tech));
+  CHECK(on.cim.timing.clock_period_ns == Approx(2.5));
+  CHECK(on.cim.timing.array_read_ns == Approx(2.0));
+  CHECK(on.cim.timing.mlsa_ns == Approx(0.5));
+  CHECK(on.cim.timing.accumulate_ns == Approx(0.7));  // digital stages stay as configured
+  // sram65 gives the default timing back: 5 ns clock, 1 + 3 ns read, 1 ns MLSA
+  PlatformConfig def65 = s.load(def.text, def.source, {"tech_timing=true", "cim.timing.clock_period_ns=9"});
+  apply_tech_timing(def65, load_tech("sram65"));
+  CHECK(def65.cim.timing.clock_period_ns == Approx(5.0));
+  CHECK(def65.cim.timing.array_read_ns == Approx(4.0));
+  CHECK(def65.cim.timing.mlsa_ns == Approx(1.0));
+  // off (the default): nothing changes
+  PlatformConfig off = s.load(def.text, def.source, {"tech=sram28"});
+  const CimTimingConfig before = off.cim.timing;
+  apply_tech_timing(off, load_tech("sram28"));
+  CHECK(off.cim.timing.clock_period_ns == before.clock_period_ns);
+  CHECK(off.cim.timing.array_read_ns == before.array_read_ns);
+}

@@ -77,7 +77,7 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   /// `register_write` per MMIO access, `buffer_read` / `buffer_write` per on-chip buffer
   /// bit, `clock` per busy cycle; area `bus_master`, `register_bits`, `buffer_bits` (input
   /// planes, activations and sums of a tile, double-buffered); layer rows with the compute
-  /// latency of each layer and its critical path.  docs/ppa.md.
+  /// latency of each layer and its critical path; active time = busy cycles.  docs/ppa.md.
   void price(const TechParams& tech, PpaLedger& ledger) const override;
   /// Compute time of layer `l` over the run (Σ over tiles), 0 for an unknown layer.
   double layer_latency_ns(unsigned l) const {

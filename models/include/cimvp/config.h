@@ -61,6 +61,7 @@ struct PlatformConfig {
   double quantum_ns = 1000.0;    ///< global TLM quantum (only the platform sets it)
   std::uint64_t seed = 1;        ///< master seed for every seeded non-ideality
   std::string tech = "sram65";   ///< technology for PPA: built-in name (sram65, sram28, rram) or a file
+  bool tech_timing = false;      ///< take the CIM macro's clock, read and MLSA times from `tech`
   MemoryConfig memory;
   HostDmaConfig dma;
   HostConfig host;

@@ -50,6 +50,12 @@ void add_tech_keys(ConfigSchema& schema);
 /// macro whose cell (cim.mode) the technology does not define.
 void check_tech_for(const PlatformConfig& config, const TechParams& tech);
 
+/// With `tech_timing` set: the CIM macro's cim.timing.clock_period_ns = the technology's
+/// clock, array_read_ns = array_read_latency_ns (precharge + word line + cell read) of the
+/// cell of cim.mode, mlsa_ns = one comparator decision (mlsa_conversion_latency_ns).  The
+/// digital stage times (accumulate_ns, activation_ns) stay as configured.  No-op otherwise.
+void apply_tech_timing(PlatformConfig& config, const TechParams& tech);
+
 // ---- report --------------------------------------------------------------------------
 
 /// The ledger of one Priced module plus its leakage over the run.
