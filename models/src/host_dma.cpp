@@ -203,36 +203,10 @@ void HostDma::finish(std::uint32_t cause, std::uint64_t addr, tlm::tlm_response_
 }
 
 const tlm::tlm_dmi* HostDma::dmi_for(tlm::tlm_command cmd, std::uint64_t addr) {
-  const auto allowed = [cmd](const tlm::tlm_dmi& d) {
-    return cmd == tlm::TLM_READ_COMMAND ? d.is_read_allowed() : d.is_write_allowed();
-  };
-  for (const auto& d : dmi_granted_)
-    if (d.get_start_address() <= addr && addr <= d.get_end_address() && allowed(d)) return &d;
-  for (const auto& d : dmi_denied_)
-    if (d.cmd == cmd && d.start <= addr && addr <= d.end) return nullptr;
-  // Not known yet: ask the target once for this address.
-  trans_.set_command(cmd);
-  trans_.set_address(addr);
-  trans_.set_data_ptr(buffer_.data());
-  trans_.set_data_length(0);
-  trans_.set_streaming_width(0);
-  trans_.set_byte_enable_ptr(nullptr);
-  trans_.set_byte_enable_length(0);
-  trans_.set_dmi_allowed(false);
-  trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  tlm::tlm_dmi dmi;
-  if (initiator_socket->get_direct_mem_ptr(trans_, dmi) && allowed(dmi) && dmi.get_dmi_ptr() != nullptr) {
-    counters_.add(c_dmi_grants_);
-    dmi_granted_.push_back(dmi);
-    return &dmi_granted_.back();
-  }
-  // Remember the denial for the range the target named (just this address if that
-  // range does not even contain it), so the target is not asked again for every burst.
-  if (dmi.get_start_address() <= addr && addr <= dmi.get_end_address())
-    dmi_denied_.push_back({dmi.get_start_address(), dmi.get_end_address(), cmd});
-  else
-    dmi_denied_.push_back({addr, addr, cmd});
-  return nullptr;
+  bool new_grant = false;
+  const tlm::tlm_dmi* d = dmi_.lookup(*initiator_socket.operator->(), cmd, addr, &new_grant);
+  if (new_grant) counters_.add(c_dmi_grants_);
+  return d;
 }
 
 bool HostDma::move(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* buf, unsigned n) {
@@ -277,15 +251,7 @@ bool HostDma::move(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* buf,
 }
 
 void HostDma::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
-  const auto overlaps = [start, end](std::uint64_t s, std::uint64_t e) { return s <= end && start <= e; };
-  dmi_granted_.erase(std::remove_if(dmi_granted_.begin(), dmi_granted_.end(),
-                                    [&](const tlm::tlm_dmi& d) {
-                                      return overlaps(d.get_start_address(), d.get_end_address());
-                                    }),
-                     dmi_granted_.end());
-  dmi_denied_.erase(std::remove_if(dmi_denied_.begin(), dmi_denied_.end(),
-                                   [&](const Denied& d) { return overlaps(d.start, d.end); }),
-                    dmi_denied_.end());
+  dmi_.invalidate(start, end);
 }
 
 void HostDma::price(const TechParams& tech, PpaLedger& ledger) const {

@@ -7,6 +7,7 @@
 #include "cimvp/bitcell_array.h"
 #include "cimvp/cim_types.h"
 #include "cimvp/counters.h"
+#include "cimvp/dmi_cache.h"
 #include "cimvp/mlsa.h"
 #include "cimvp/priced.h"
 #include "cimvp/register_file.h"
@@ -163,12 +164,7 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   };
   std::vector<LayerStats> layer_stats_;
 
-  std::vector<tlm::tlm_dmi> dmi_granted_;
-  struct Denied {
-    std::uint64_t start, end;
-    tlm::tlm_command cmd;
-  };
-  std::vector<Denied> dmi_denied_;
+  DmiCache dmi_;
 
   CounterSet counters_;
   std::size_t c_commands_, c_loads_, c_batches_, c_tiles_, c_vectors_, c_layers_, c_desc_bytes_, c_weight_bytes_,

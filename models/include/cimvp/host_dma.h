@@ -4,6 +4,7 @@
 
 #include "cimvp/config.h"
 #include "cimvp/counters.h"
+#include "cimvp/dmi_cache.h"
 #include "cimvp/priced.h"
 #include "cimvp/register_file.h"
 
@@ -115,12 +116,7 @@ class HostDma : public sc_core::sc_module, public Counted, public Priced {
   tlm_utils::tlm_quantumkeeper qk_;
   tlm::tlm_generic_payload trans_;
   std::vector<unsigned char> buffer_;
-  struct Denied {
-    std::uint64_t start, end;
-    tlm::tlm_command cmd;
-  };
-  std::vector<tlm::tlm_dmi> dmi_granted_;
-  std::vector<Denied> dmi_denied_;
+  DmiCache dmi_;
   bool irq_level_ = false;
   CounterSet counters_;
   std::size_t c_transfers_, c_bursts_, c_reads_, c_writes_, c_dmi_reads_, c_dmi_writes_, c_bytes_read_,
