@@ -2,6 +2,8 @@
 
 #include "cimvp/platform/units.h"
 
+#include "cimvp/platform/yaml_load.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -490,15 +492,7 @@ class SchemaWalker {
 
 void SchemaBase::apply_yaml(void* cfg, std::string_view text, const std::string& source,
                             ConfigOrigin& origin) const {
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    const std::string loc = e.mark.line >= 0 ? source + ":" + std::to_string(e.mark.line + 1) + ":" +
-                                                   std::to_string(e.mark.column + 1)
-                                             : source;
-    throw ConfigError(loc, "", "invalid YAML: " + e.msg);
-  }
+  const YAML::Node root = load_yaml_document(text, source);
   SchemaWalker w(*this, cfg, source, true, origin);
   if (!root.IsNull() && !root.IsMap())
     throw ConfigError(w.where(root.Mark()), "", "expected a map of keys at the top level, got " +

@@ -2,6 +2,8 @@
 
 #include "cimvp/platform/units.h"
 
+#include "cimvp/platform/yaml_load.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
@@ -312,15 +314,7 @@ class TechReader {
 }  // namespace
 
 TechParams parse_tech_file(std::string_view yaml_text, const std::string& source) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml_text));
-  } catch (const YAML::Exception& e) {
-    const std::string loc = e.mark.line >= 0 ? source + ":" + std::to_string(e.mark.line + 1) + ":" +
-                                                   std::to_string(e.mark.column + 1)
-                                             : source;
-    throw ConfigError(loc, "", "invalid YAML: " + e.msg);
-  }
+  const YAML::Node root = load_yaml_document(yaml_text, source);
   TechReader r(source);
   if (!root.IsMap())
     throw ConfigError(r.where(root.Mark()), "", "expected a map of keys at the top level, got " + describe(root));
