@@ -181,7 +181,9 @@ TEST_CASE("tlm_checker flags initiator violations before forwarding", "[tlm_chec
        true},
       {"DMI-allowed hint set on entry", [](Payload& p) { p.t.set_dmi_allowed(true); }, true},
       {"command is not READ, WRITE or IGNORE",
-       [](Payload& p) { p.t.set_command(static_cast<tlm::tlm_command>(7)); }, false},
+       // 3 is the one value tlm_command can hold (its enumerators 0..2 span two bits)
+       // without being a command; a larger cast would be undefined behaviour.
+       [](Payload& p) { p.t.set_command(static_cast<tlm::tlm_command>(3)); }, false},
   };
   for (const auto& c : cases) {
     INFO(c.expect);
