@@ -1,4 +1,5 @@
 #include "cimvp/cim_macro.h"
+#include "cimvp/payload.h"
 
 #include "cimvp/hal.h"
 #include "cimvp/trace_util.h"
@@ -720,16 +721,7 @@ void CimMacro::transfer(tlm::tlm_command cmd, std::uint64_t addr, unsigned char*
   }
   for (std::size_t off = 0; off < len;) {
     const std::size_t n = std::min(burst, len - off);
-    trans_.set_command(cmd);
-    trans_.set_address(addr + off);
-    trans_.set_data_ptr(data + off);
-    trans_.set_data_length(static_cast<unsigned>(n));
-    trans_.set_streaming_width(static_cast<unsigned>(n));
-    trans_.set_byte_enable_ptr(nullptr);
-    trans_.set_byte_enable_length(0);
-    trans_.set_dmi_allowed(false);
-    trans_.set_gp_option(tlm::TLM_MIN_PAYLOAD);
-    trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    prepare_payload(trans_, cmd, addr + off, data + off, static_cast<unsigned>(n));
     sc_core::sc_time delay = qk_.get_local_time();
     initiator_socket->b_transport(trans_, delay);
     qk_.set(delay);

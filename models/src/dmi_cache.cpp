@@ -1,4 +1,5 @@
 #include "cimvp/dmi_cache.h"
+#include "cimvp/payload.h"
 
 #include <algorithm>
 
@@ -18,16 +19,7 @@ const tlm::tlm_dmi* DmiCache::lookup(tlm::tlm_fw_transport_if<>& fw, tlm::tlm_co
   for (const auto& d : denied_)
     if (d.cmd == cmd && d.start <= addr && addr <= d.end) return nullptr;
   // Not known yet: ask the target once for this address.
-  trans_.set_command(cmd);
-  trans_.set_address(addr);
-  trans_.set_data_ptr(&dummy_);
-  trans_.set_data_length(0);
-  trans_.set_streaming_width(0);
-  trans_.set_byte_enable_ptr(nullptr);
-  trans_.set_byte_enable_length(0);
-  trans_.set_dmi_allowed(false);
-  trans_.set_gp_option(tlm::TLM_MIN_PAYLOAD);
-  trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  prepare_payload(trans_, cmd, addr, &dummy_, 0);
   tlm::tlm_dmi dmi;
   if (fw.get_direct_mem_ptr(trans_, dmi) && allows(dmi, cmd) && dmi.get_dmi_ptr() != nullptr) {
     if (new_grant) *new_grant = true;

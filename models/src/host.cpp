@@ -1,4 +1,5 @@
 #include "cimvp/host.h"
+#include "cimvp/payload.h"
 
 #include "cimvp/circuit/ppa_energy.h"
 
@@ -72,16 +73,7 @@ void Host::check_context(const char* what) const {
 void Host::transport(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, unsigned len,
                      bool sync_first) {
   if (sync_first) qk_.sync();
-  trans_.set_command(cmd);
-  trans_.set_address(addr);
-  trans_.set_data_ptr(data);
-  trans_.set_data_length(len);
-  trans_.set_streaming_width(len);
-  trans_.set_byte_enable_ptr(nullptr);
-  trans_.set_byte_enable_length(0);
-  trans_.set_dmi_allowed(false);
-  trans_.set_gp_option(tlm::TLM_MIN_PAYLOAD);
-  trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  prepare_payload(trans_, cmd, addr, data, len);
   sc_core::sc_time delay = qk_.get_local_time();
   socket->b_transport(trans_, delay);
   qk_.set(delay);

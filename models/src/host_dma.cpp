@@ -1,4 +1,5 @@
 #include "cimvp/host_dma.h"
+#include "cimvp/payload.h"
 
 #include "cimvp/circuit/ppa_energy.h"
 
@@ -231,16 +232,7 @@ bool HostDma::move(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* buf,
       return true;
     }
   }
-  trans_.set_command(cmd);
-  trans_.set_address(addr);
-  trans_.set_data_ptr(buf);
-  trans_.set_data_length(n);
-  trans_.set_streaming_width(n);
-  trans_.set_byte_enable_ptr(nullptr);
-  trans_.set_byte_enable_length(0);
-  trans_.set_dmi_allowed(false);
-  trans_.set_gp_option(tlm::TLM_MIN_PAYLOAD);
-  trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  prepare_payload(trans_, cmd, addr, buf, n);
   sc_core::sc_time delay = qk_.get_local_time();
   initiator_socket->b_transport(trans_, delay);
   qk_.set(delay);
