@@ -309,15 +309,7 @@ std::string parent_of(const std::string& p) {
 std::string SchemaBase::suggest(const std::string& unknown) const {
   const auto paths = all_paths();
   // 1. a close spelling among all paths
-  std::string best;
-  std::size_t best_d = std::string::npos;
-  for (const auto& p : paths) {
-    const std::size_t d = edit_distance(unknown, p);
-    if (d < best_d) {
-      best_d = d;
-      best = p;
-    }
-  }
+  auto [best, best_d] = nearest(unknown, paths);
   if (best_d <= hint_threshold(last_component(unknown).size())) return best;
   // 2. the right name in the wrong section ("read_latency_ns" → "memory.read_latency_ns")
   const std::string leaf = last_component(unknown);
@@ -359,16 +351,8 @@ std::string unknown_key_message(const std::string& what, const std::string& hint
 }
 
 std::string closest(const std::string& name, const std::vector<std::string>& candidates) {
-  std::string best;
-  std::size_t best_d = std::string::npos;
-  for (const auto& c : candidates) {
-    const std::size_t d = edit_distance(name, c);
-    if (d < best_d) {
-      best_d = d;
-      best = c;
-    }
-  }
-  return best_d <= hint_threshold(name.size()) ? best : std::string();
+  const auto [best, d] = nearest(name, candidates);
+  return d <= hint_threshold(name.size()) ? best : std::string();
 }
 }  // namespace
 

@@ -292,15 +292,7 @@ class TechReader {
 
  private:
   static std::string closest(const std::string& name, const Keys& candidates) {
-    std::string best;
-    std::size_t best_d = std::string::npos;
-    for (const auto& c : candidates) {
-      const std::size_t d = edit_distance(name, c);
-      if (d < best_d) {
-        best_d = d;
-        best = c;
-      }
-    }
+    const auto [best, best_d] = nearest(name, candidates);
     const std::size_t limit = name.size() <= 4 ? 1 : name.size() <= 8 ? 2 : 3;
     return best_d <= limit ? best : std::string();
   }

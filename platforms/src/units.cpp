@@ -188,4 +188,13 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return at(n, m);
 }
 
+std::pair<std::string, std::size_t> nearest(std::string_view name, const std::vector<std::string>& candidates) {
+  std::pair<std::string, std::size_t> best{std::string(), std::string::npos};
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(name, c);
+    if (d < best.second) best = {c, d};
+  }
+  return best;
+}
+
 }  // namespace cimvp

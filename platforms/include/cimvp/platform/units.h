@@ -4,6 +4,10 @@
 // std::nullopt: no partial parses, no locale, no silent wrap-around.
 #pragma once
 
+#include <vector>
+
+#include <utility>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,5 +41,9 @@ std::string format_number(double v);
 
 /// Optimal-string-alignment edit distance (insert, delete, substitute, swap adjacent).
 std::size_t edit_distance(std::string_view a, std::string_view b);
+
+/// The candidate closest to `name` by edit_distance (first one on ties) and its distance;
+/// {"", npos} when there are no candidates.  Callers apply their own "close enough" limit.
+std::pair<std::string, std::size_t> nearest(std::string_view name, const std::vector<std::string>& candidates);
 
 }  // namespace cimvp
