@@ -1,6 +1,6 @@
 #include "cimvp/platform/dma_selftest.h"
 
-#include "cimvp/host_dma.h"
+#include "cimvp/soc/dma/host_dma.h"
 
 #include <systemc>
 

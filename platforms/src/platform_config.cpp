@@ -1,6 +1,6 @@
 #include "cimvp/platform/platform_config.h"
 
-#include "cimvp/host_dma.h"
+#include "cimvp/soc/dma/host_dma.h"
 #include "cimvp/platform/builtin_platforms.h"
 #include "cimvp/platform/cim_config.h"
 #include "cimvp/platform/ppa.h"

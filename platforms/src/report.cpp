@@ -1,7 +1,7 @@
 #include "cimvp/platform/report.h"
 
 #include "cimvp/circuit/version.h"
-#include "cimvp/counters.h"
+#include "cimvp/core/counters.h"
 #include "cimvp/platform/units.h"
 
 #include <systemc>

@@ -9,11 +9,11 @@
 // elaborated side by side (distinct name prefixes) and run by one sc_start().
 #pragma once
 
-#include "cimvp/cim_macro.h"
-#include "cimvp/host.h"
-#include "cimvp/memory.h"
-#include "cimvp/router.h"
-#include "cimvp/tlm_checker.h"
+#include "cimvp/cim/controller/cim_macro.h"
+#include "cimvp/soc/host/host.h"
+#include "cimvp/soc/memory/memory.h"
+#include "cimvp/soc/router/router.h"
+#include "cimvp/core/tlm_checker.h"
 #include "cimvp/workloads/bnn.h"
 #include "cimvp/workloads/bnn_driver.h"
 #include "cimvp/workloads/golden.h"

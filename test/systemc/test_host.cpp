@@ -10,11 +10,11 @@
 
 #include "sc_test.h"
 
-#include "cimvp/host.h"
-#include "cimvp/host_dma.h"
-#include "cimvp/memory.h"
-#include "cimvp/router.h"
-#include "cimvp/tlm_checker.h"
+#include "cimvp/soc/host/host.h"
+#include "cimvp/soc/dma/host_dma.h"
+#include "cimvp/soc/memory/memory.h"
+#include "cimvp/soc/router/router.h"
+#include "cimvp/core/tlm_checker.h"
 
 #include <cstring>
 #include <vector>

@@ -6,8 +6,8 @@
 
 #include "sc_test.h"
 
-#include "cimvp/memory.h"
-#include "cimvp/tlm_checker.h"
+#include "cimvp/soc/memory/memory.h"
+#include "cimvp/core/tlm_checker.h"
 
 #include <tlm_utils/simple_initiator_socket.h>
 

@@ -13,7 +13,7 @@
 
 #include "sc_test.h"
 
-#include "cimvp/host_dma.h"
+#include "cimvp/soc/dma/host_dma.h"
 #include "cimvp/platform/platform.h"
 #include "cimvp/platform/platform_config.h"
 #include "cimvp/platform/ppa.h"

@@ -6,9 +6,9 @@
 
 #include "sc_test.h"
 
-#include "cimvp/memory.h"
-#include "cimvp/router.h"
-#include "cimvp/tlm_checker.h"
+#include "cimvp/soc/memory/memory.h"
+#include "cimvp/soc/router/router.h"
+#include "cimvp/core/tlm_checker.h"
 
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>

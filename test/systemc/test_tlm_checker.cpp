@@ -5,7 +5,7 @@
 
 #include "sc_test.h"
 
-#include "cimvp/tlm_checker.h"
+#include "cimvp/core/tlm_checker.h"
 
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "cimvp/counters.h"
+#include "cimvp/core/counters.h"
 
 TEST_CASE("CounterSet keeps declaration order and adds", "[counters]") {
   cimvp::CounterSet c;

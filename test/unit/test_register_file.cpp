@@ -2,7 +2,7 @@
 // expected values worked out by hand from the masks (comments show the arithmetic).
 #include <catch2/catch.hpp>
 
-#include "cimvp/register_file.h"
+#include "cimvp/core/register_file.h"
 
 #include <array>
 #include <stdexcept>

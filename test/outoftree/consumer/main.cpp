@@ -1,7 +1,7 @@
 // An outside SoC model that uses the installed cimvp package: its own CPU stub programs
 // a cimvp::HostDma that copies inside a cimvp::Memory, then checks the copy.
-#include <cimvp/host_dma.h>
-#include <cimvp/memory.h>
+#include <cimvp/soc/dma/host_dma.h>
+#include <cimvp/soc/memory/memory.h>
 
 #include <systemc>
 #include <tlm>

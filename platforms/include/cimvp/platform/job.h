@@ -2,7 +2,7 @@
 // against cimvp::Hal, plus its verdict and results for the console and the JSON report.
 #pragma once
 
-#include "cimvp/hal.h"
+#include "cimvp/core/hal.h"
 
 #include <nlohmann/json.hpp>
 

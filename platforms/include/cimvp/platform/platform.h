@@ -10,13 +10,13 @@
 // cimvp code does.  The Host's program is set with run_job() / host.set_program().
 #pragma once
 
-#include "cimvp/cim_macro.h"
+#include "cimvp/cim/controller/cim_macro.h"
 #include "cimvp/config.h"
-#include "cimvp/host.h"
-#include "cimvp/host_dma.h"
-#include "cimvp/memory.h"
+#include "cimvp/soc/host/host.h"
+#include "cimvp/soc/dma/host_dma.h"
+#include "cimvp/soc/memory/memory.h"
 #include "cimvp/platform/job.h"
-#include "cimvp/router.h"
+#include "cimvp/soc/router/router.h"
 
 #include <systemc>
 

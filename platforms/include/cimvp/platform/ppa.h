@@ -13,7 +13,7 @@
 #include "cimvp/circuit/ppa_tech.h"
 #include "cimvp/platform/builtin_platforms.h"
 #include "cimvp/platform/platform_config.h"
-#include "cimvp/priced.h"
+#include "cimvp/core/priced.h"
 
 #include <nlohmann/json.hpp>
 

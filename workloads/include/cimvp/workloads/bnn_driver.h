@@ -3,8 +3,8 @@
 // step that lays a trained network out in memory the way the macro reads it.
 #pragma once
 
-#include "cimvp/cim_types.h"
-#include "cimvp/hal.h"
+#include "cimvp/cim/controller/cim_types.h"
+#include "cimvp/core/hal.h"
 #include "cimvp/workloads/bnn.h"
 #include "cimvp/workloads/golden.h"
 

@@ -1,4 +1,4 @@
-#include "cimvp/priced.h"
+#include "cimvp/core/priced.h"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
-#include "cimvp/dmi_cache.h"
-#include "cimvp/payload.h"
+#include "cimvp/core/dmi_cache.h"
+#include "cimvp/core/payload.h"
 
 #include <algorithm>
 

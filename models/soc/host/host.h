@@ -3,9 +3,9 @@
 #pragma once
 
 #include "cimvp/config.h"
-#include "cimvp/counters.h"
-#include "cimvp/priced.h"
-#include "cimvp/hal.h"
+#include "cimvp/core/counters.h"
+#include "cimvp/core/priced.h"
+#include "cimvp/core/hal.h"
 
 #include <systemc>
 #include <tlm>

@@ -1,10 +1,10 @@
-#include "cimvp/host_dma.h"
-#include "cimvp/payload.h"
+#include "cimvp/soc/dma/host_dma.h"
+#include "cimvp/core/payload.h"
 
 #include "cimvp/circuit/ppa_energy.h"
 
-#include "cimvp/hal.h"
-#include "cimvp/trace_util.h"
+#include "cimvp/core/hal.h"
+#include "cimvp/core/trace_util.h"
 
 #include <algorithm>
 #include <cstring>

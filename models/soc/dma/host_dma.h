@@ -3,10 +3,10 @@
 #pragma once
 
 #include "cimvp/config.h"
-#include "cimvp/counters.h"
-#include "cimvp/dmi_cache.h"
-#include "cimvp/priced.h"
-#include "cimvp/register_file.h"
+#include "cimvp/core/counters.h"
+#include "cimvp/core/dmi_cache.h"
+#include "cimvp/core/priced.h"
+#include "cimvp/core/register_file.h"
 
 #include <systemc>
 #include <tlm>

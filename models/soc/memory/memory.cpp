@@ -1,4 +1,4 @@
-#include "cimvp/memory.h"
+#include "cimvp/soc/memory/memory.h"
 
 #include "cimvp/circuit/ppa_energy.h"
 

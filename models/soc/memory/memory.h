@@ -2,8 +2,8 @@
 #pragma once
 
 #include "cimvp/config.h"
-#include "cimvp/counters.h"
-#include "cimvp/priced.h"
+#include "cimvp/core/counters.h"
+#include "cimvp/core/priced.h"
 
 #include <systemc>
 #include <tlm>

@@ -1,4 +1,4 @@
-#include "cimvp/cim_types.h"
+#include "cimvp/cim/controller/cim_types.h"
 
 #include <cmath>
 #include <sstream>

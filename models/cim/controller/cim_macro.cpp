@@ -1,8 +1,8 @@
-#include "cimvp/cim_macro.h"
-#include "cimvp/payload.h"
+#include "cimvp/cim/controller/cim_macro.h"
+#include "cimvp/core/payload.h"
 
-#include "cimvp/hal.h"
-#include "cimvp/trace_util.h"
+#include "cimvp/core/hal.h"
+#include "cimvp/core/trace_util.h"
 
 #include "cimvp/circuit/ppa_energy.h"
 

@@ -1,4 +1,4 @@
-#include "cimvp/router.h"
+#include "cimvp/soc/router/router.h"
 
 #include <algorithm>
 #include <limits>

@@ -1,6 +1,6 @@
-#include "cimvp/accumulator.h"
+#include "cimvp/cim/accumulate/accumulator.h"
 
-#include "cimvp/trace_util.h"
+#include "cimvp/core/trace_util.h"
 
 #include "cimvp/circuit/ppa_area.h"
 #include "cimvp/circuit/ppa_energy.h"

@@ -1,4 +1,4 @@
-#include "cimvp/counters.h"
+#include "cimvp/core/counters.h"
 
 namespace cimvp {
 

@@ -1,6 +1,6 @@
-#include "cimvp/bitcell_array.h"
+#include "cimvp/cim/array/sram/bitcell_array.h"
 
-#include "cimvp/trace_util.h"
+#include "cimvp/core/trace_util.h"
 
 #include "cimvp/circuit/ppa_area.h"
 #include "cimvp/circuit/ppa_energy.h"

@@ -3,7 +3,7 @@
 // subset the project uses (b_transport, transport_dbg, DMI).
 #pragma once
 
-#include "cimvp/counters.h"
+#include "cimvp/core/counters.h"
 
 #include <systemc>
 #include <tlm>

@@ -5,7 +5,7 @@
 // its name (…_ns, …_bytes) and its default is the documented default (docs/configuration.md).
 #pragma once
 
-#include "cimvp/cim_types.h"
+#include "cimvp/cim/controller/cim_types.h"
 
 #include <cstdint>
 #include <string>

@@ -2,10 +2,10 @@
 // (docs/cim-macro.md, "BitcellArray").
 #pragma once
 
-#include "cimvp/cim_types.h"
-#include "cimvp/counters.h"
-#include "cimvp/mlsa.h"
-#include "cimvp/priced.h"
+#include "cimvp/cim/controller/cim_types.h"
+#include "cimvp/core/counters.h"
+#include "cimvp/cim/sense/mlsa/mlsa.h"
+#include "cimvp/core/priced.h"
 
 #include "cimvp/circuit/sub_array.h"
 

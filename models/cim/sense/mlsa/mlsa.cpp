@@ -1,6 +1,6 @@
-#include "cimvp/mlsa.h"
+#include "cimvp/cim/sense/mlsa/mlsa.h"
 
-#include "cimvp/trace_util.h"
+#include "cimvp/core/trace_util.h"
 
 #include "cimvp/circuit/ppa_energy.h"
 #include "cimvp/circuit/random.h"

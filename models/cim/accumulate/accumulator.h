@@ -2,9 +2,9 @@
 // activation (docs/cim-macro.md, "Accumulator").
 #pragma once
 
-#include "cimvp/cim_types.h"
-#include "cimvp/counters.h"
-#include "cimvp/priced.h"
+#include "cimvp/cim/controller/cim_types.h"
+#include "cimvp/core/counters.h"
+#include "cimvp/core/priced.h"
 
 #include "cimvp/circuit/bitpack.h"
 #include "cimvp/circuit/sub_array.h"

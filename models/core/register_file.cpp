@@ -1,4 +1,4 @@
-#include "cimvp/register_file.h"
+#include "cimvp/core/register_file.h"
 
 #include <algorithm>
 #include <sstream>

@@ -1,9 +1,9 @@
-#include "cimvp/host.h"
-#include "cimvp/payload.h"
+#include "cimvp/soc/host/host.h"
+#include "cimvp/core/payload.h"
 
 #include "cimvp/circuit/ppa_energy.h"
 
-#include "cimvp/trace_util.h"
+#include "cimvp/core/trace_util.h"
 
 #include <algorithm>
 #include <stdexcept>

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "cimvp/config.h"
-#include "cimvp/counters.h"
+#include "cimvp/core/counters.h"
 
 #include <systemc>
 #include <tlm>

@@ -3,14 +3,14 @@
 // MLSAs and accumulators, and an interrupt (docs/cim-macro.md, registers in docs/registers.md).
 #pragma once
 
-#include "cimvp/accumulator.h"
-#include "cimvp/bitcell_array.h"
-#include "cimvp/cim_types.h"
-#include "cimvp/counters.h"
-#include "cimvp/dmi_cache.h"
-#include "cimvp/mlsa.h"
-#include "cimvp/priced.h"
-#include "cimvp/register_file.h"
+#include "cimvp/cim/accumulate/accumulator.h"
+#include "cimvp/cim/array/sram/bitcell_array.h"
+#include "cimvp/cim/controller/cim_types.h"
+#include "cimvp/core/counters.h"
+#include "cimvp/core/dmi_cache.h"
+#include "cimvp/cim/sense/mlsa/mlsa.h"
+#include "cimvp/core/priced.h"
+#include "cimvp/core/register_file.h"
 
 #include <systemc>
 #include <tlm>

@@ -1,10 +1,10 @@
 // Multi-level sense amplifiers of the CIM macro (docs/cim-macro.md, "Mlsa").
 #pragma once
 
-#include "cimvp/accumulator.h"
-#include "cimvp/cim_types.h"
-#include "cimvp/counters.h"
-#include "cimvp/priced.h"
+#include "cimvp/cim/accumulate/accumulator.h"
+#include "cimvp/cim/controller/cim_types.h"
+#include "cimvp/core/counters.h"
+#include "cimvp/core/priced.h"
 
 #include "cimvp/circuit/quantizer.h"
 #include "cimvp/circuit/sub_array.h"

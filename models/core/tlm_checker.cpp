@@ -1,6 +1,6 @@
-#include "cimvp/tlm_checker.h"
+#include "cimvp/core/tlm_checker.h"
 
-#include "cimvp/hal.h"
+#include "cimvp/core/hal.h"
 
 #include <sstream>
 
