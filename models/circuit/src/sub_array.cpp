@@ -86,6 +86,19 @@ MlsaOffsets::MlsaOffsets(unsigned cols, unsigned refs, double sigma, std::uint64
   for (double& o : v_) o = sigma * gauss(rng);
 }
 
+MlsaOffsets MlsaOffsets::from_values(unsigned cols, unsigned refs, std::vector<double> values) {
+  if (values.size() != std::size_t{cols} * refs)
+    throw std::invalid_argument("MlsaOffsets: " + std::to_string(values.size()) + " values for " +
+                                std::to_string(cols) + " columns x " + std::to_string(refs) + " references");
+  for (double v : values)
+    if (!std::isfinite(v)) throw std::invalid_argument("MlsaOffsets: offsets must be finite");
+  MlsaOffsets o;
+  o.cols_ = cols;
+  o.refs_ = refs;
+  o.v_ = std::move(values);
+  return o;
+}
+
 SenseTable::SenseTable(std::vector<Quantizer> per_segment, unsigned cols, const MlsaOffsets& offsets)
     : q_(std::move(per_segment)), cols_(cols) {
   const bool shifted = !offsets.empty();

@@ -79,6 +79,10 @@ class MlsaOffsets {
  public:
   MlsaOffsets() = default;
   MlsaOffsets(unsigned cols, unsigned refs, double sigma, std::uint64_t seed);
+  /// Given offsets: values[c·refs + k] shifts reference k of column c (PS units), e.g. one
+  /// input-referred offset per column ADC repeated over its references (adc_offsets()).
+  /// Throws std::invalid_argument unless values.size() == cols·refs and all are finite.
+  static MlsaOffsets from_values(unsigned cols, unsigned refs, std::vector<double> values);
   bool empty() const { return v_.empty(); }
   unsigned cols() const { return cols_; }
   unsigned refs() const { return refs_; }
