@@ -12,16 +12,24 @@ bool is_power_of_two(std::uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
 void check_cim(const PlatformConfig& c, const CheckContext& ctx) {
   const CimMacroConfig& m = c.cim;
   if (m.array.access == AccessMode::group && m.array.group_rows > m.array.rows)
-    ctx.fail("cim.group_rows", "group of " + std::to_string(m.array.group_rows) + " rows is larger than cim.rows (" +
-                                   std::to_string(m.array.rows) + ")");
-  if (m.sense_mux > m.array.cols)
-    ctx.fail("cim.mlsa.mux", std::to_string(m.sense_mux) + " columns per sense amplifier is more than cim.cols (" +
-                                 std::to_string(m.array.cols) + ")");
+    ctx.fail("cim.array.group_rows", "group of " + std::to_string(m.array.group_rows) +
+                                         " rows is larger than cim.array.rows (" + std::to_string(m.array.rows) + ")");
+  if (m.sense.mux > m.array.cols)
+    ctx.fail("cim.sense.mux", std::to_string(m.sense.mux) + " columns per converter is more than cim.array.cols (" +
+                                  std::to_string(m.array.cols) + ")");
+  if (m.sense.kind == SenseKind::mlsa && m.sense.bits > 8)
+    ctx.fail("cim.sense.bits", std::to_string(m.sense.bits) + " bits: an mlsa has 1..8 (2^bits - 1 comparators); "
+                               "use cim.sense.kind=adc for more");
+  if (m.sense.kind == SenseKind::mlsa && m.sense.noise_sigma != 0.0)
+    ctx.fail("cim.sense.noise_sigma", "conversion noise is modelled for cim.sense.kind=adc only (expected 0)");
+  if (m.sense.kind == SenseKind::adc && m.sense.coverage <= 0.5)
+    ctx.fail("cim.sense.coverage", "expected a value in (0.5, 1]");
   if (!is_power_of_two(m.bus_width_bytes))
-    ctx.fail("cim.bus_width_bytes", "expected a power of two, got " + std::to_string(m.bus_width_bytes));
+    ctx.fail("cim.master.bus_width_bytes", "expected a power of two, got " + std::to_string(m.bus_width_bytes));
   if (m.burst_bytes % m.bus_width_bytes != 0)
-    ctx.fail("cim.burst_bytes", std::to_string(m.burst_bytes) + " is not a multiple of cim.bus_width_bytes (" +
-                                    std::to_string(m.bus_width_bytes) + ")");
+    ctx.fail("cim.master.burst_bytes", std::to_string(m.burst_bytes) +
+                                           " is not a multiple of cim.master.bus_width_bytes (" +
+                                           std::to_string(m.bus_width_bytes) + ")");
   const auto& map = c.router.map;
   for (std::size_t i = 0; i < map.size(); ++i) {
     if (map[i].target != "cim") continue;
@@ -43,94 +51,154 @@ void check_cim(const PlatformConfig& c, const CheckContext& ctx) {
 void add_cim_keys(ConfigSchema& s) {
   if (KeySpec* target = s.find("address_map[].target")) target->choices.push_back("cim");
 
-  // geometry and sensing (models/circuit structs)
-  s.add("cim.rows", [](auto& c) -> auto& { return c.cim.array.rows; })
-      .range(1u, kMaxSubArrayRows)
-      .describe("Sub-array rows R (word lines); a layer's K inputs split into ceil(K/R) row blocks.");
-  s.add("cim.cols", [](auto& c) -> auto& { return c.cim.array.cols; })
-      .range(1u, kMaxSubArrayCols)
-      .describe("Sub-array columns C (bit lines, one MLSA each); M outputs split into ceil(M/C) column blocks.");
-  s.add_enum("cim.mode", [](auto& c) -> auto& { return c.cim.array.mode; },
+  // array stage (models/circuit SubArrayConfig, CellVariationConfig)
+  s.add_enum("cim.array.cell", [](auto& c) -> auto& { return c.cim.array.mode; },
              std::vector<std::pair<std::string, CellMode>>{{"xnor_8t", CellMode::xnor_8t},
                                                            {"hbnn_6t", CellMode::hbnn_6t}})
       .describe("Bitcell: xnor_8t (weights and activations +-1) or hbnn_6t (weights +-1, activations 0/1).");
-  s.add_enum("cim.access", [](auto& c) -> auto& { return c.cim.array.access; },
+  s.add("cim.array.rows", [](auto& c) -> auto& { return c.cim.array.rows; })
+      .range(1u, kMaxSubArrayRows)
+      .describe("Sub-array rows R (word lines); a layer's K inputs split into ceil(K/R) row blocks.");
+  s.add("cim.array.cols", [](auto& c) -> auto& { return c.cim.array.cols; })
+      .range(1u, kMaxSubArrayCols)
+      .describe("Sub-array columns C (bit lines); M outputs split into ceil(M/C) column blocks.");
+  s.add_enum("cim.array.access", [](auto& c) -> auto& { return c.cim.array.access; },
              std::vector<std::pair<std::string, AccessMode>>{{"parallel", AccessMode::parallel},
                                                              {"group", AccessMode::group},
                                                              {"row_by_row", AccessMode::row_by_row}})
-      .describe("Word-line activation: all rows at once, groups of cim.group_rows, or the conventional "
+      .describe("Word-line activation: all rows at once, groups of cim.array.group_rows, or the conventional "
                 "row-by-row read.");
-  s.add("cim.group_rows", [](auto& c) -> auto& { return c.cim.array.group_rows; })
+  s.add("cim.array.group_rows", [](auto& c) -> auto& { return c.cim.array.group_rows; })
       .range(1u, kMaxSubArrayRows)
-      .describe("Rows activated together in `group` access (<= cim.rows).");
-  s.add("cim.mlsa.bits", [](auto& c) -> auto& { return c.cim.mlsa.bits; })
-      .range(1u, 8u)
-      .describe("MLSA resolution: 2^bits levels, 2^bits - 1 reference comparators per column.");
-  s.add_enum("cim.mlsa.quantization", [](auto& c) -> auto& { return c.cim.mlsa.quantization; },
+      .describe("Rows activated together in `group` access (<= cim.array.rows).");
+  s.add("cim.array.variation.sigma", [](auto& c) -> auto& { return c.cim.cells.sigma; })
+      .min(0.0)
+      .describe("Relative sigma of each bitcell's read current, factor 1 + N(0, sigma) (0 = ideal cells).");
+  s.add("cim.array.variation.seed", [](auto& c) -> auto& { return c.cim.cells.seed; })
+      .inherit("seed")
+      .describe("Seed of the cell variation.");
+  s.add("cim.array.read_ns", [](auto& c) -> auto& { return c.cim.timing.array_read_ns; })
+      .as_time().min(0)
+      .describe("One sub-array read (precharge + word lines on), per sensing segment and vector.");
+
+  // sense stage (models/circuit SenseConfig)
+  s.add_enum("cim.sense.kind", [](auto& c) -> auto& { return c.cim.sense.kind; },
+             std::vector<std::pair<std::string, SenseKind>>{{"mlsa", SenseKind::mlsa}, {"adc", SenseKind::adc}})
+      .describe("Column sensing: mlsa (multi-level sense amplifier, programmable references) or adc (uniform "
+                "column ADC, SAR or flash; docs/column-adc.md).");
+  s.add("cim.sense.bits", [](auto& c) -> auto& { return c.cim.sense.bits; })
+      .range(1u, 16u)
+      .describe("Converter resolution: 2^bits levels (mlsa 1..8: 2^bits - 1 reference comparators; adc 1..16).");
+  s.add_enum("cim.sense.quantization", [](auto& c) -> auto& { return c.cim.sense.quantization; },
              std::vector<std::pair<std::string, Quantization>>{{"nonlinear", Quantization::nonlinear},
                                                                {"linear", Quantization::linear},
                                                                {"ideal", Quantization::ideal}})
-      .describe("MLSA references: nonlinear (calibrated on sample images, programmed from a table), linear, "
+      .describe("mlsa references: nonlinear (calibrated on sample images, programmed from a table), linear, "
                 "or ideal (one level per partial sum: exact).");
-  s.add("cim.mlsa.mux", [](auto& c) -> auto& { return c.cim.sense_mux; })
-      .range(1u, kMaxSubArrayCols)
-      .describe("Columns sharing one sense amplifier (<= cim.cols): their conversions are serialized and a "
-                "sub-array has ceil(cols/mux) of them (timing and area only).");
-  s.add("cim.mlsa.offset_sigma", [](auto& c) -> auto& { return c.cim.mlsa.offset_sigma; })
+  s.add_enum("cim.sense.converter", [](auto& c) -> auto& { return c.cim.sense.converter; },
+             std::vector<std::pair<std::string, AdcKind>>{{"sar", AdcKind::sar}, {"flash", AdcKind::flash}})
+      .describe("adc architecture: sar (one comparator, bits decisions per conversion) or flash (2^bits - 1 "
+                "comparators, one decision).");
+  s.add_enum("cim.sense.full_scale", [](auto& c) -> auto& { return c.cim.sense.full_scale; },
+             std::vector<std::pair<std::string, AdcRange>>{{"reachable", AdcRange::reachable},
+                                                           {"calibrated", AdcRange::calibrated}})
+      .describe("adc full scale: every reachable partial sum, or the central window of the calibration "
+                "histogram holding cim.sense.coverage of it (values outside saturate).");
+  s.add("cim.sense.coverage", [](auto& c) -> auto& { return c.cim.sense.coverage; })
+      .range(0.5, 1.0)
+      .describe("adc, full_scale calibrated: fraction of the calibration partial sums inside the full scale "
+                "(> 0.5).");
+  s.add("cim.sense.offset_sigma", [](auto& c) -> auto& { return c.cim.sense.offset_sigma; })
       .with_unit("PS units").min(0.0)
-      .describe("Sigma of each MLSA reference's random offset, in partial-sum units (0 = ideal comparators).");
-  s.add("cim.mlsa.seed", [](auto& c) -> auto& { return c.cim.mlsa.seed; })
+      .describe("Sigma of the static converter offsets in partial-sum units: mlsa per reference, adc per "
+                "column (0 = ideal).");
+  s.add("cim.sense.noise_sigma", [](auto& c) -> auto& { return c.cim.sense.noise_sigma; })
+      .with_unit("PS units").min(0.0)
+      .describe("adc: sigma of the noise of every conversion, keyed by layer, sub-array, plane, column and "
+                "vector (0 = none; must be 0 for mlsa).");
+  s.add("cim.sense.seed", [](auto& c) -> auto& { return c.cim.sense.seed; })
       .inherit("seed")
-      .describe("Seed of the MLSA offsets.");
-  s.add("cim.cells.sigma", [](auto& c) -> auto& { return c.cim.cells.sigma; })
-      .min(0.0)
-      .describe("Relative sigma of each bitcell's read current, factor 1 + N(0, sigma) (0 = ideal cells).");
-  s.add("cim.cells.seed", [](auto& c) -> auto& { return c.cim.cells.seed; })
-      .inherit("seed")
-      .describe("Seed of the cell variation.");
-
-  // capacity and master
-  s.add("cim.capacity_subarrays", [](auto& c) -> auto& { return c.cim.capacity_subarrays; })
-      .min(1u)
-      .describe("Physical sub-arrays; a network needs sum over layers of ceil(K/R)*ceil(M/C).");
-  s.add("cim.max_layers", [](auto& c) -> auto& { return c.cim.max_layers; })
-      .range(1u, 255u)
-      .describe("Layer descriptors per network.");
-  s.add("cim.max_width", [](auto& c) -> auto& { return c.cim.max_width; })
-      .range(1u, 1u << 20)
-      .describe("Largest K or M (on-chip activation buffer width).");
-  s.add("cim.tile_vectors", [](auto& c) -> auto& { return c.cim.tile_vectors; })
-      .range(1u, 65536u)
-      .describe("Input vectors processed together through all layers (activation buffer depth).");
-  s.add("cim.bus_width_bytes", [](auto& c) -> auto& { return c.cim.bus_width_bytes; })
-      .with_unit("bytes").range(1u, 4096u)
-      .describe("Master data bus width (power of two): one beat per clock.");
-  s.add("cim.burst_bytes", [](auto& c) -> auto& { return c.cim.burst_bytes; })
-      .with_unit("bytes").min(1u)
-      .describe("Largest master transaction; a multiple of cim.bus_width_bytes.");
-  s.add("cim.use_dmi", [](auto& c) -> auto& { return c.cim.use_dmi; })
-      .describe("Use DMI to memory when granted.");
-
-  // timing
-  s.add("cim.timing.clock_period_ns", [](auto& c) -> auto& { return c.cim.timing.clock_period_ns; })
-      .as_time().above(0)
-      .describe("Macro clock: controller, digital periphery, bus beats, MMIO accesses.");
-  s.add("cim.timing.array_read_ns", [](auto& c) -> auto& { return c.cim.timing.array_read_ns; })
+      .describe("Seed of the converter offsets and noise.");
+  s.add("cim.sense.mux", [](auto& c) -> auto& { return c.cim.sense.mux; })
+      .range(1u, kMaxSubArrayCols)
+      .describe("Columns sharing one converter (<= cim.array.cols): their conversions are serialized and a "
+                "sub-array has ceil(cols/mux) of them (timing and area only).");
+  s.add("cim.sense.decision_ns", [](auto& c) -> auto& { return c.cim.timing.sense_ns; })
       .as_time().min(0)
-      .describe("One sub-array read (precharge + word lines on), per sensing segment and vector.");
-  s.add("cim.timing.mlsa_ns", [](auto& c) -> auto& { return c.cim.timing.mlsa_ns; })
-      .as_time().min(0)
-      .describe("One sensing decision (MLSA; the 1-bit SA in row_by_row access).");
-  s.add("cim.timing.accumulate_ns", [](auto& c) -> auto& { return c.cim.timing.accumulate_ns; })
+      .describe("One comparator decision: an mlsa or flash conversion, one SAR step, the 1-bit SA of "
+                "row_by_row access.");
+
+  // accumulate stage
+  s.add("cim.accumulate.add_ns", [](auto& c) -> auto& { return c.cim.timing.accumulate_ns; })
       .as_time().min(0)
       .describe("One adder stage: per vector and layer 1 + ceil(log2 row blocks) stages.");
-  s.add("cim.timing.activation_ns", [](auto& c) -> auto& { return c.cim.timing.activation_ns; })
+  s.add("cim.accumulate.activation_ns", [](auto& c) -> auto& { return c.cim.timing.activation_ns; })
       .as_time().min(0)
       .describe("Threshold activation of a hidden layer, per vector.");
-  s.add("cim.timing.start_cycles", [](auto& c) -> auto& { return c.cim.timing.start_cycles; })
+
+  // buffers, controller, bus master
+  s.add("cim.buffer.tile_vectors", [](auto& c) -> auto& { return c.cim.tile_vectors; })
+      .range(1u, 65536u)
+      .describe("Input vectors processed together through all layers (activation buffer depth).");
+  s.add("cim.clock_period_ns", [](auto& c) -> auto& { return c.cim.timing.clock_period_ns; })
+      .as_time().above(0)
+      .describe("Macro clock: controller, digital periphery, bus beats, MMIO accesses.");
+  s.add("cim.controller.capacity_subarrays", [](auto& c) -> auto& { return c.cim.capacity_subarrays; })
+      .min(1u)
+      .describe("Physical sub-arrays; a network needs sum over layers of ceil(K/R)*ceil(M/C).");
+  s.add("cim.controller.max_layers", [](auto& c) -> auto& { return c.cim.max_layers; })
+      .range(1u, 255u)
+      .describe("Layer descriptors per network.");
+  s.add("cim.controller.max_width", [](auto& c) -> auto& { return c.cim.max_width; })
+      .range(1u, 1u << 20)
+      .describe("Largest K or M (on-chip activation buffer width).");
+  s.add("cim.controller.start_cycles", [](auto& c) -> auto& { return c.cim.timing.start_cycles; })
       .describe("Controller cycles to accept a command.");
-  s.add("cim.timing.descriptor_cycles", [](auto& c) -> auto& { return c.cim.timing.descriptor_cycles; })
+  s.add("cim.controller.descriptor_cycles", [](auto& c) -> auto& { return c.cim.timing.descriptor_cycles; })
       .describe("Controller cycles to decode one layer descriptor.");
+  s.add("cim.master.bus_width_bytes", [](auto& c) -> auto& { return c.cim.bus_width_bytes; })
+      .with_unit("bytes").range(1u, 4096u)
+      .describe("Master data bus width (power of two): one beat per clock.");
+  s.add("cim.master.burst_bytes", [](auto& c) -> auto& { return c.cim.burst_bytes; })
+      .with_unit("bytes").min(1u)
+      .describe("Largest master transaction; a multiple of cim.master.bus_width_bytes.");
+  s.add("cim.master.use_dmi", [](auto& c) -> auto& { return c.cim.use_dmi; })
+      .describe("Use DMI to memory when granted.");
+
+  // keys of the flat layout before the stage sections: an error naming the new key
+  const std::pair<const char*, const char*> renamed[] = {
+      {"cim.rows", "cim.array.rows"},
+      {"cim.cols", "cim.array.cols"},
+      {"cim.mode", "cim.array.cell"},
+      {"cim.access", "cim.array.access"},
+      {"cim.group_rows", "cim.array.group_rows"},
+      {"cim.cells", "cim.array.variation"},
+      {"cim.cells.sigma", "cim.array.variation.sigma"},
+      {"cim.cells.seed", "cim.array.variation.seed"},
+      {"cim.mlsa", "cim.sense (with cim.sense.kind: mlsa)"},
+      {"cim.mlsa.bits", "cim.sense.bits"},
+      {"cim.mlsa.quantization", "cim.sense.quantization"},
+      {"cim.mlsa.mux", "cim.sense.mux"},
+      {"cim.mlsa.offset_sigma", "cim.sense.offset_sigma"},
+      {"cim.mlsa.seed", "cim.sense.seed"},
+      {"cim.timing", "cim.clock_period_ns, cim.array.read_ns, cim.sense.decision_ns, cim.accumulate.add_ns, "
+                     "cim.accumulate.activation_ns, cim.controller.start_cycles, cim.controller.descriptor_cycles"},
+      {"cim.timing.clock_period_ns", "cim.clock_period_ns"},
+      {"cim.timing.array_read_ns", "cim.array.read_ns"},
+      {"cim.timing.mlsa_ns", "cim.sense.decision_ns"},
+      {"cim.timing.accumulate_ns", "cim.accumulate.add_ns"},
+      {"cim.timing.activation_ns", "cim.accumulate.activation_ns"},
+      {"cim.timing.start_cycles", "cim.controller.start_cycles"},
+      {"cim.timing.descriptor_cycles", "cim.controller.descriptor_cycles"},
+      {"cim.capacity_subarrays", "cim.controller.capacity_subarrays"},
+      {"cim.max_layers", "cim.controller.max_layers"},
+      {"cim.max_width", "cim.controller.max_width"},
+      {"cim.tile_vectors", "cim.buffer.tile_vectors"},
+      {"cim.bus_width_bytes", "cim.master.bus_width_bytes"},
+      {"cim.burst_bytes", "cim.master.burst_bytes"},
+      {"cim.use_dmi", "cim.master.use_dmi"},
+  };
+  for (const auto& [from, to] : renamed) s.add_renamed(from, to);
 
   s.add_check(check_cim);
 }

@@ -96,15 +96,15 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
                           " inputs but " + data_.name + " images have " + std::to_string(data_.pixels()) +
                           " pixels");
   if (net_.mode != platform.cim.array.mode)
-    throw ConfigError("", "cim.mode",
+    throw ConfigError("", "cim.array.cell",
                       weights_path_ + " was trained for " + to_string(net_.mode) + " cells but the platform's macro has " +
-                          to_string(platform.cim.array.mode) + " (set cim.mode)");
+                          to_string(platform.cim.array.mode) + " (set cim.array.cell)");
   if (data_.size() == 0) throw ConfigError("", "cim_inference.images", "the data set is empty");
   std::uint64_t subarrays = 0;
   const unsigned R = platform.cim.array.rows, C = platform.cim.array.cols;
   for (const auto& l : net_.layers) subarrays += std::uint64_t{(l.inputs + R - 1) / R} * ((l.outputs + C - 1) / C);
   if (subarrays > platform.cim.capacity_subarrays)
-    throw ConfigError("", "cim.capacity_subarrays",
+    throw ConfigError("", "cim.controller.capacity_subarrays",
                       weights_path_ + " (" + shape(net_) + ") needs " + std::to_string(subarrays) + " sub-arrays of " +
                           std::to_string(R) + "x" + std::to_string(C) + ", the macro has " +
                           std::to_string(platform.cim.capacity_subarrays));

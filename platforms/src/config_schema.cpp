@@ -306,6 +306,25 @@ std::string parent_of(const std::string& p) {
 }
 }  // namespace
 
+namespace {
+std::string unknown_key_message(const std::string& what, const std::string& hint);
+}  // namespace
+
+void SchemaBase::add_renamed(std::string old_path, std::string replacement) {
+  renamed_.emplace_back(std::move(old_path), std::move(replacement));
+}
+
+const std::string* SchemaBase::renamed(const std::string& path) const {
+  for (const auto& [from, to] : renamed_)
+    if (from == path) return &to;
+  return nullptr;
+}
+
+std::string SchemaBase::unknown_key(const std::string& path) const {
+  if (const std::string* to = renamed(path)) return "'" + path + "' was renamed: use " + *to;
+  return unknown_key_message(path, suggest(path));
+}
+
 std::string SchemaBase::suggest(const std::string& unknown) const {
   const auto paths = all_paths();
   // 1. a close spelling among all paths
@@ -382,7 +401,7 @@ class SchemaWalker {
       apply_list(*l, node);
       return;
     }
-    throw ConfigError(where(key_mark), "", unknown_key_message(path, s_.suggest(path)));
+    throw ConfigError(where(key_mark), "", s_.unknown_key(path));
   }
 
   /// Where a value is: its own mark, or its key's for an empty value (yaml-cpp marks an
@@ -580,7 +599,7 @@ void SchemaBase::apply_set(void* cfg, std::string_view assignment, ConfigOrigin&
     w.apply(key, node, YAML::Mark::null_mark());
     return;
   }
-  throw ConfigError(where, "", unknown_key_message(key, suggest(key)));
+  throw ConfigError(where, "", unknown_key(key));
 }
 
 void SchemaBase::finish(void* cfg, const ConfigOrigin& origin) const {

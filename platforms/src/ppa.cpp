@@ -1,5 +1,7 @@
 #include "cimvp/platform/ppa.h"
 
+#include "cimvp/circuit/column_adc.h"
+
 #include "cimvp/circuit/ppa_energy.h"
 #include "cimvp/platform/cim_config.h"
 #include "cimvp/platform/tech_file.h"
@@ -86,7 +88,7 @@ void add_tech_keys(ConfigSchema& s) {
                 "rram) or the path of a technology YAML file.");
   s.add("tech_timing", &PlatformConfig::tech_timing)
       .describe("Take the CIM macro's clock, array read and MLSA times from the technology file (overrides "
-                "cim.timing.clock_period_ns, array_read_ns and mlsa_ns).");
+                "cim.clock_period_ns, array_read_ns and mlsa_ns).");
   s.add_check([](const PlatformConfig& c, const CheckContext& ctx) {
     const std::string problem = tech_problem(c.tech);
     if (!problem.empty()) ctx.fail("tech", problem);
@@ -100,7 +102,7 @@ void check_tech_for(const PlatformConfig& config, const TechParams& tech) {
   std::string cells;
   for (std::size_t i = 0; i < kCellKindCount; ++i)
     if (tech.has(static_cast<CellKind>(i))) cells += (cells.empty() ? "" : ", ") + std::string(to_string(static_cast<CellKind>(i)));
-  throw ConfigError("", "tech", "technology '" + tech.node + "' has no " + to_string(k) + " cell for cim.mode " +
+  throw ConfigError("", "tech", "technology '" + tech.node + "' has no " + to_string(k) + " cell for cim.array.cell " +
                                     to_string(config.cim.array.mode) + " (it has: " + cells + ")");
 }
 
@@ -111,7 +113,11 @@ void apply_tech_timing(PlatformConfig& config, const TechParams& tech) {
   CimTimingConfig& t = config.cim.timing;
   t.clock_period_ns = tech.clock_period_ns;
   t.array_read_ns = array_read_latency_ns(tech, k);
-  t.mlsa_ns = mlsa_conversion_latency_ns(tech, config.cim.mlsa.bits);
+  const SenseConfig& sense = config.cim.sense;
+  if (sense.kind == SenseKind::adc)  // one decision: a SAR step or the flash conversion
+    t.sense_ns = adc_conversion_cost(tech, sense.converter, sense.bits).latency_ns / adc_steps(sense.converter, sense.bits);
+  else
+    t.sense_ns = mlsa_conversion_latency_ns(tech, sense.bits);
 }
 
 // ---- report --------------------------------------------------------------------------

@@ -42,12 +42,12 @@ expect_bad_input(g "cim_inference.weights: " "garbage.bnn")
 
 # an XNOR network on a macro built with 6T HBNN cells
 file(WRITE "${WORK}/short1.yaml" "job: cim_inference\ncim_inference:\n  images: 10\n")
-cimvp_run(h --workload short1.yaml --set cim.mode=hbnn_6t)
-expect_bad_input(h "cim.mode: " "xnor_8t")
+cimvp_run(h --workload short1.yaml --set cim.array.cell=hbnn_6t)
+expect_bad_input(h "cim.array.cell: " "xnor_8t")
 
 # a network larger than the macro (784-512-512-10 needs 176 sub-arrays of 64x64)
-cimvp_run(k --workload short1.yaml --set cim.capacity_subarrays=100)
-expect_bad_input(k "cim.capacity_subarrays: " "needs 176 sub-arrays")
+cimvp_run(k --workload short1.yaml --set cim.controller.capacity_subarrays=100)
+expect_bad_input(k "cim.controller.capacity_subarrays: " "needs 176 sub-arrays")
 
 # a data set that is not installed
 set(ENV{CIMVP_MNIST_DIR} "${WORK}/no-mnist-here")

@@ -6,7 +6,7 @@ include(${CMAKE_CURRENT_LIST_DIR}/support/cli_helpers.cmake)
 cimvp_run(r)
 expect_rc(r 0)
 expect_contains("summary" "${r_out}" "platform default" "simulated time " "module" "counter" "value"
-                "top.cim" "top.cim.array" "top.cim.mlsa" "top.cim.accumulator" "top.memory" "top.host"
+                "top.cim" "top.cim.array" "top.cim.sense" "top.cim.accumulator" "top.memory" "top.host"
                 "top.router" "job cim_inference: PASS - fashion-mnist/test, 10000 images, fmnist-xnor.bnn"
                 "accuracy   ideal BNN " "hardware == golden on 10000/10000 images")
 if(NOT r_err STREQUAL "")

@@ -69,8 +69,8 @@ inline CimMacroConfig small_macro(unsigned rows, unsigned cols, CellMode mode, A
   c.array.mode = mode;
   c.array.access = access;
   c.array.group_rows = group_rows;
-  c.mlsa.bits = bits;
-  c.mlsa.quantization = q;
+  c.sense.bits = bits;
+  c.sense.quantization = q;
   c.tile_vectors = 16;
   return c;
 }

@@ -301,7 +301,7 @@ TEST_CASE("the driver turns macro errors and mismatched images into CimDriverErr
   });
   sc_core::sc_start();
   REQUIRE(errors.size() == 4);
-  CHECK_THAT(errors[0], Catch::Contains("MLSA bits 3 (image 2)"));
+  CHECK_THAT(errors[0], Catch::Contains("sense bits 3 (image 2)"));
   CHECK_THAT(errors[1], Catch::Contains("NOT_CALIBRATED"));
   CHECK_THAT(errors[2], Catch::Contains("hbnn_6t"));
   CHECK_THAT(errors[3], Catch::Contains("no CIM macro"));

@@ -151,10 +151,10 @@ TEST_CASE("row_by_row and parallel access give identical results with ideal sens
   CHECK(cases[1].bench->cim.array.counters().get("array_reads") == n * (100 * 2 + 37 * 1));
   // Sensing: parallel converts every column once per row block (Σ_l ⌈K/R⌉·M); row_by_row
   // reads one bit per cell (Σ_l K·M) with 1-bit sense amplifiers and no MLSA.
-  CHECK(cases[0].bench->cim.mlsa.counters().get("conversions") == n * (4 * 37 + 2 * 10));
-  CHECK(cases[0].bench->cim.mlsa.counters().get("sa_reads") == 0);
-  CHECK(cases[1].bench->cim.mlsa.counters().get("conversions") == 0);
-  CHECK(cases[1].bench->cim.mlsa.counters().get("sa_reads") == n * (100 * 37 + 37 * 10));
+  CHECK(cases[0].bench->cim.sense->counters().get("conversions") == n * (4 * 37 + 2 * 10));
+  CHECK(cases[0].bench->cim.sense->counters().get("sa_reads") == 0);
+  CHECK(cases[1].bench->cim.sense->counters().get("conversions") == 0);
+  CHECK(cases[1].bench->cim.sense->counters().get("sa_reads") == n * (100 * 37 + 37 * 10));
 }
 
 TEST_CASE("seeded MLSA offsets and cell variation are reproducible and match the golden reference",
@@ -166,9 +166,9 @@ TEST_CASE("seeded MLSA offsets and cell variation are reproducible and match the
     Case& c = cases[i];
     c.name = "var" + std::to_string(i);
     c.cfg = small_macro(40, 16, CellMode::xnor_8t, AccessMode::parallel, Quantization::nonlinear, 3);
-    c.cfg.mlsa.offset_sigma = 0.7;
+    c.cfg.sense.offset_sigma = 0.7;
     c.cfg.cells.sigma = 0.08;
-    c.cfg.mlsa.seed = i == 2 ? 8 : 7;
+    c.cfg.sense.seed = i == 2 ? 8 : 7;
     c.cfg.cells.seed = i == 2 ? 10 : 9;
     c.net = net;
     c.n = 24;

@@ -43,7 +43,7 @@ CimMacroConfig timing_macro(bool dmi) {
   CimMacroConfig c = small_macro(8, 8, CellMode::xnor_8t, AccessMode::parallel, Quantization::ideal, 3);
   c.timing.clock_period_ns = 2.0;
   c.timing.array_read_ns = 3.0;
-  c.timing.mlsa_ns = 1.0;
+  c.timing.sense_ns = 1.0;
   c.timing.accumulate_ns = 0.5;
   c.timing.activation_ns = 0.25;
   c.timing.start_cycles = 4;
@@ -158,7 +158,7 @@ void run_timing_case() {
   CHECK(dmi.cim.array.counters().get("wordline_activations") == 6 * 24);
   CHECK(dmi.cim.array.counters().get("binary_macs") == 6 * (128 + 32));
   CHECK(dmi.cim.array.counters().get("cells_programmed") == 128 + 32);
-  CHECK(dmi.cim.mlsa.counters().get("conversions") == 6 * 20);
+  CHECK(dmi.cim.sense->counters().get("conversions") == 6 * 20);
   CHECK(dmi.cim.accumulator.counters().get("accumulations") == 6 * 20);
   CHECK(dmi.cim.accumulator.counters().get("activations") == 6 * 8);
 }

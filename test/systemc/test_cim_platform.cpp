@@ -62,42 +62,45 @@ TEST_CASE("cim keys reach CimMacroConfig and bad values are configuration errors
   CHECK(d.cim.array.cols == 64);
   CHECK(d.cim.array.mode == CellMode::xnor_8t);
   CHECK(d.cim.array.access == AccessMode::parallel);
-  CHECK(d.cim.mlsa.bits == 3);
-  CHECK(d.cim.mlsa.quantization == Quantization::nonlinear);
+  CHECK(d.cim.sense.bits == 3);
+  CHECK(d.cim.sense.quantization == Quantization::nonlinear);
   CHECK(d.cim.timing.clock_period_ns == 5.0);
 
-  const PlatformConfig c = default_with({"cim.rows=128", "cim.cols=32", "cim.mode=hbnn_6t", "cim.access=group",
-                                         "cim.group_rows=16", "cim.mlsa.bits=2", "cim.mlsa.quantization=linear",
-                                         "cim.mlsa.offset_sigma=0.25", "cim.cells.sigma=0.1",
-                                         "cim.timing.array_read_ns=2 ns", "cim.timing.clock_period_ns=0.5 ns",
+  const PlatformConfig c = default_with({"cim.array.rows=128", "cim.array.cols=32", "cim.array.cell=hbnn_6t", "cim.array.access=group",
+                                         "cim.array.group_rows=16", "cim.sense.bits=2", "cim.sense.quantization=linear",
+                                         "cim.sense.offset_sigma=0.25", "cim.array.variation.sigma=0.1",
+                                         "cim.array.read_ns=2 ns", "cim.clock_period_ns=0.5 ns",
                                          "seed=7"});
   CHECK(c.cim.array.rows == 128);
   CHECK(c.cim.array.cols == 32);
   CHECK(c.cim.array.mode == CellMode::hbnn_6t);
   CHECK(c.cim.array.access == AccessMode::group);
   CHECK(c.cim.array.group_rows == 16);
-  CHECK(c.cim.mlsa.bits == 2);
-  CHECK(c.cim.mlsa.quantization == Quantization::linear);
-  CHECK(c.cim.mlsa.offset_sigma == 0.25);
+  CHECK(c.cim.sense.bits == 2);
+  CHECK(c.cim.sense.quantization == Quantization::linear);
+  CHECK(c.cim.sense.offset_sigma == 0.25);
   CHECK(c.cim.cells.sigma == 0.1);
   CHECK(c.cim.timing.array_read_ns == 2.0);
   CHECK(c.cim.timing.clock_period_ns == 0.5);
   // The seeds of the non-idealities follow the master seed unless set.
-  CHECK(c.cim.mlsa.seed == 7);
+  CHECK(c.cim.sense.seed == 7);
   CHECK(c.cim.cells.seed == 7);
-  CHECK(default_with({"seed=7", "cim.mlsa.seed=3"}).cim.mlsa.seed == 3);
+  CHECK(default_with({"seed=7", "cim.sense.seed=3"}).cim.sense.seed == 3);
 
-  CHECK_THAT(config_error({"cim.mlsa.bits=9"}), Catch::Contains("cim.mlsa.bits: expected an unsigned integer in 1 .. 8"));
-  CHECK_THAT(config_error({"cim.mode=sram"}), Catch::Contains("cim.mode: expected one of: xnor_8t, hbnn_6t"));
-  CHECK_THAT(config_error({"cim.access=group", "cim.group_rows=65"}),
-             Catch::Contains("cim.group_rows: group of 65 rows is larger than cim.rows (64)"));
-  CHECK_THAT(config_error({"cim.bus_width_bytes=12"}), Catch::Contains("cim.bus_width_bytes: expected a power of two"));
-  CHECK_THAT(config_error({"cim.burst_bytes=100"}), Catch::Contains("cim.burst_bytes: 100 is not a multiple"));
+  CHECK_THAT(config_error({"cim.sense.bits=17"}), Catch::Contains("cim.sense.bits: expected an unsigned integer in 1 .. 16"));
+  CHECK_THAT(config_error({"cim.sense.bits=9"}), Catch::Contains("cim.sense.bits: 9 bits: an mlsa has 1..8"));
+  CHECK(config_error({"cim.sense.kind=adc", "cim.sense.bits=9"}).empty());
+  CHECK_THAT(config_error({"cim.sense.noise_sigma=0.5"}), Catch::Contains("cim.sense.noise_sigma"));
+  CHECK_THAT(config_error({"cim.array.cell=sram"}), Catch::Contains("cim.array.cell: expected one of: xnor_8t, hbnn_6t"));
+  CHECK_THAT(config_error({"cim.array.access=group", "cim.array.group_rows=65"}),
+             Catch::Contains("cim.array.group_rows: group of 65 rows is larger than cim.array.rows (64)"));
+  CHECK_THAT(config_error({"cim.master.bus_width_bytes=12"}), Catch::Contains("cim.master.bus_width_bytes: expected a power of two"));
+  CHECK_THAT(config_error({"cim.master.burst_bytes=100"}), Catch::Contains("cim.master.burst_bytes: 100 is not a multiple"));
   CHECK_THAT(config_error({"address_map[2].size=16"}),
              Catch::Contains("the cim register window needs at least 256 bytes, got 16"));
   CHECK_THAT(config_error({"host.irq_lines=1"}), Catch::Contains("host.irq_lines: the cim interrupt is host line 1"));
-  CHECK_THAT(config_error({"cim.timing.clock_period_ns=0"}), Catch::Contains("cim.timing.clock_period_ns"));
-  CHECK_THAT(config_error({"cim.mlsa.offset_sigma=-1"}), Catch::Contains("cim.mlsa.offset_sigma"));
+  CHECK_THAT(config_error({"cim.clock_period_ns=0"}), Catch::Contains("cim.clock_period_ns"));
+  CHECK_THAT(config_error({"cim.sense.offset_sigma=-1"}), Catch::Contains("cim.sense.offset_sigma"));
 }
 
 TEST_CASE("the main job runs on the default platform and the hardware equals the golden reference",
@@ -158,17 +161,17 @@ TEST_CASE("the inference job rejects networks and data that do not fit the platf
                                           ": the network takes 100 inputs but fashion-mnist/test images have 784 pixels"));
 
   jc.weights = "fmnist-hbnn.bnn";
-  CHECK_THAT(job_error(jc, pc), Catch::Contains("cim.mode: ") && Catch::Contains("trained for hbnn_6t cells"));
+  CHECK_THAT(job_error(jc, pc), Catch::Contains("cim.array.cell: ") && Catch::Contains("trained for hbnn_6t cells"));
   jc.weights = "no-such-weights.bnn";
   CHECK_THAT(job_error(jc, pc), Catch::Contains("cim_inference.weights: ") && Catch::Contains("no-such-weights.bnn"));
   jc.weights = "fmnist-xnor.bnn";
-  CHECK_THAT(job_error(jc, default_with({"cim.capacity_subarrays=175"})),
-             Catch::Contains("cim.capacity_subarrays: ") && Catch::Contains("needs 176 sub-arrays of 64x64"));
-  CHECK_THAT(job_error(jc, default_with({"cim.rows=32", "cim.capacity_subarrays=300"})),
+  CHECK_THAT(job_error(jc, default_with({"cim.controller.capacity_subarrays=175"})),
+             Catch::Contains("cim.controller.capacity_subarrays: ") && Catch::Contains("needs 176 sub-arrays of 64x64"));
+  CHECK_THAT(job_error(jc, default_with({"cim.array.rows=32", "cim.controller.capacity_subarrays=300"})),
              Catch::Contains("needs 344 sub-arrays of 32x64"));  // 25 x 8 + 16 x 8 + 16 x 1
   jc.calibration_samples = 0;
   CHECK_THAT(job_error(jc, pc), Catch::Contains("cim_inference.calibration_samples: nonlinear MLSAs need"));
-  CHECK(job_error(jc, default_with({"cim.mlsa.quantization=linear"})).empty());  // linear needs none
+  CHECK(job_error(jc, default_with({"cim.sense.quantization=linear"})).empty());  // linear needs none
 
   PlatformConfig no_cim = pc;
   no_cim.router.map.pop_back();

@@ -12,6 +12,7 @@
 #include "sc_test.h"
 #include "test_cim_bench.h"
 
+#include "cimvp/cim/sense/mlsa/mlsa.h"
 #include "cimvp/platform/ppa.h"
 
 #include <functional>
@@ -27,7 +28,7 @@ CimMacroConfig macro(AccessMode access, unsigned tile, unsigned mux) {
   CimMacroConfig c = small_macro(8, 8, CellMode::xnor_8t, access, Quantization::ideal, 3);
   c.timing.clock_period_ns = 2.0;
   c.timing.array_read_ns = 3.0;
-  c.timing.mlsa_ns = 1.0;
+  c.timing.sense_ns = 1.0;
   c.timing.accumulate_ns = 0.5;
   c.timing.activation_ns = 0.25;
   c.timing.start_cycles = 4;
@@ -36,7 +37,7 @@ CimMacroConfig macro(AccessMode access, unsigned tile, unsigned mux) {
   c.burst_bytes = 64;
   c.use_dmi = true;
   c.tile_vectors = tile;
-  c.sense_mux = mux;
+  c.sense.mux = mux;
   return c;
 }
 
@@ -172,8 +173,8 @@ TEST_CASE("cim sense amplifiers shared by mux columns serialize the conversions"
   // area: 3 sub-arrays × ⌈8/4⌉ amplifiers × 15 comparators (ideal sensing of 8 rows needs
   // 2^4 − 1 >= 8) × 5 µm² = 450 µm² (mux 1: 3 × 8 × 15 × 5 = 1800)
   PpaLedger l;
-  b.cim.mlsa.price(round_tech(), l);
-  CHECK(b.cim.mlsa.priced_bits() == 4);
+  b.cim.sense->price(round_tech(), l);
+  CHECK(dynamic_cast<const Mlsa&>(*b.cim.sense).priced_bits() == 4);
   CHECK(area(l, "comparators") == Approx(450.0));
   // clock cycles of a read: ⌈(3 + 4·1) / 2⌉ = 4
   CHECK(b.cim.array.cycles_per_read() == 4);
@@ -192,7 +193,7 @@ TEST_CASE("cim row-by-row access reads each row of a sub-array in turn", "[cim][
   REQUIRE(r.ok);
   CHECK(r.duration == sc_time(258.75, SC_NS));
   CHECK(b.cim.array.counters().get("array_reads") == 3 * 8 * 3);  // 3 vectors, 8 rows, 3 sub-array reads each
-  CHECK(b.cim.mlsa.counters().get("sa_reads") == 3 * (2 * 8 * 8 + 8 * 4));
+  CHECK(b.cim.sense->counters().get("sa_reads") == 3 * (2 * 8 * 8 + 8 * 4));
 
   // Pricing (round_tech): every stored row is read, one at a time.
   //   array: 72 word lines (as parallel: XNOR drives every row), 480 cells, but 480
@@ -204,7 +205,7 @@ TEST_CASE("cim row-by-row access reads each row of a sub-array in turn", "[cim][
   const TechParams t = round_tech();
   PpaLedger arr, sense, acc;
   b.cim.array.price(t, arr);
-  b.cim.mlsa.price(t, sense);
+  b.cim.sense->price(t, sense);
   b.cim.accumulator.price(t, acc);
   CHECK(count(arr, "wordline") == 72);
   CHECK(count(arr, "cell_read") == 480);
@@ -254,7 +255,7 @@ TEST_CASE("cim blocks price their own events against hand-computed values", "[ci
 
   // Mlsa: 3·(2·8 + 4) = 60 conversions of 15 comparators (ideal, 8 rows) · 0.5 pJ = 450
   PpaLedger mlsa;
-  b.cim.mlsa.price(t, mlsa);
+  b.cim.sense->price(t, mlsa);
   CHECK(count(mlsa, "mlsa_conversion") == 60);
   CHECK(energy(mlsa, "mlsa_conversion") == Approx(450.0));
   CHECK(count(mlsa, "sa_read") == 0);
@@ -315,7 +316,7 @@ TEST_CASE("cim blocks price their own events against hand-computed values", "[ci
   CHECK(l0.energy_pj == Approx(1137.0));
   CHECK(l0.latency_ns == Approx(13.25));
   CHECK(l0.utilisation == Approx(1.0));
-  CHECK(l0.critical_path == "array+mlsa");
+  CHECK(l0.critical_path == "array+sense");
   const PpaLayerRow& l1 = rep.layers[1];
   CHECK(l1.energy_pj == Approx(72.0 + 96.0 + 24.0 + 24.0 + 90.0 + 18.0));
   CHECK(l1.latency_ns == Approx(12.5));

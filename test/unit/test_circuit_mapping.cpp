@@ -99,8 +99,8 @@ MappingConfig config(unsigned R, unsigned C, CellMode mode, AccessMode access, Q
   m.array.mode = mode;
   m.array.access = access;
   m.array.group_rows = group_rows;
-  m.mlsa.quantization = q;
-  m.mlsa.bits = bits;
+  m.sense.quantization = q;
+  m.sense.bits = bits;
   return m;
 }
 
@@ -276,8 +276,8 @@ TEST_CASE("MLSA offsets and cell variation are seeded and reproducible", "[circu
   const Problem p = random_problem(200, 50, 40, 1, 17);
   auto run = [&](double off, double cell, std::uint64_t seed, std::uint64_t layer_id = 0) {
     MappingConfig c = config(64, 32, CellMode::xnor_8t, AccessMode::parallel, Quantization::linear, 3);
-    c.mlsa.offset_sigma = off;
-    c.mlsa.seed = seed;
+    c.sense.offset_sigma = off;
+    c.sense.seed = seed;
     c.cells.sigma = cell;
     c.cells.seed = seed;
     MappedLayer l(200, 50, p.w, InputKind::bipolar, 1, c, layer_id);
@@ -322,7 +322,7 @@ TEST_CASE("mapped layer rejects bad shapes and use before calibration", "[circui
   CHECK_THROWS_WITH(MappedLayer(10, 3, p.w, InputKind::bipolar, 1, c), Catch::Contains("cannot take bipolar"));
   CHECK_THROWS_WITH(MappedLayer(10, 3, p.w, InputKind::unipolar, 9, c), Catch::Contains("planes = 9"));
   MappingConfig bad = c;
-  bad.mlsa.bits = 0;
+  bad.sense.bits = 0;
   CHECK_THROWS_WITH(MappedLayer(10, 3, p.w, InputKind::unipolar, 1, bad), "MlsaConfig.bits = 0: expected 1..8");
   MappedLayer l(10, 3, p.w, InputKind::unipolar, 1, c);
   V s;

@@ -79,8 +79,8 @@ MappingConfig mapping(CellMode mode, unsigned R, unsigned C, AccessMode access, 
   m.array.cols = C;
   m.array.access = access;
   m.array.group_rows = 7;
-  m.mlsa.quantization = q;
-  m.mlsa.bits = bits;
+  m.sense.quantization = q;
+  m.sense.bits = bits;
   return m;
 }
 

@@ -295,8 +295,8 @@ TEST_CASE("tech key: the CIM macro's cell must exist in the technology", "[ppa][
   CHECK_NOTHROW(check_tech_for(xnor, load_tech("sram65")));
   CHECK_NOTHROW(check_tech_for(xnor, load_tech("sram28")));
   CHECK(error_of([&] { check_tech_for(xnor, load_tech("rram")); }) ==
-        "tech: technology 'rram45' has no sram_8t cell for cim.mode xnor_8t (it has: rram_1t1r, rram_0t1r)");
-  const PlatformConfig hbnn = s.load(def.text, def.source, {"cim.mode=hbnn_6t"});
+        "tech: technology 'rram45' has no sram_8t cell for cim.array.cell xnor_8t (it has: rram_1t1r, rram_0t1r)");
+  const PlatformConfig hbnn = s.load(def.text, def.source, {"cim.array.cell=hbnn_6t"});
   CHECK_THAT(error_of([&] { check_tech_for(hbnn, load_tech("rram")); }), Catch::Contains("has no sram_6t cell"));
   // without a macro any technology prices the platform
   PlatformConfig plain = xnor;
@@ -310,18 +310,18 @@ TEST_CASE("tech_timing: the macro's clock, read and MLSA times come from the tec
   const ConfigSchema s = platform_schema();
   const PlatformSource def = resolve_platform("default");
   // sram28.yaml: 400 MHz; precharge 0.5 ns + word lines 1.5 ns; comparator 0.5 ns
-  PlatformConfig on = s.load(def.text, def.source, {"tech=sram28", "tech_timing=true", "cim.timing.accumulate_ns=0.7"});
+  PlatformConfig on = s.load(def.text, def.source, {"tech=sram28", "tech_timing=true", "cim.accumulate.add_ns=0.7"});
   apply_tech_timing(on, load_tech(on.tech));
   CHECK(on.cim.timing.clock_period_ns == Approx(2.5));
   CHECK(on.cim.timing.array_read_ns == Approx(2.0));
-  CHECK(on.cim.timing.mlsa_ns == Approx(0.5));
+  CHECK(on.cim.timing.sense_ns == Approx(0.5));
   CHECK(on.cim.timing.accumulate_ns == Approx(0.7));  // digital stages stay as configured
   // sram65 gives the default timing back: 5 ns clock, 1 + 3 ns read, 1 ns MLSA
-  PlatformConfig def65 = s.load(def.text, def.source, {"tech_timing=true", "cim.timing.clock_period_ns=9"});
+  PlatformConfig def65 = s.load(def.text, def.source, {"tech_timing=true", "cim.clock_period_ns=9"});
   apply_tech_timing(def65, load_tech("sram65"));
   CHECK(def65.cim.timing.clock_period_ns == Approx(5.0));
   CHECK(def65.cim.timing.array_read_ns == Approx(4.0));
-  CHECK(def65.cim.timing.mlsa_ns == Approx(1.0));
+  CHECK(def65.cim.timing.sense_ns == Approx(1.0));
   // off (the default): nothing changes
   PlatformConfig off = s.load(def.text, def.source, {"tech=sram28"});
   const CimTimingConfig before = off.cim.timing;

@@ -76,7 +76,7 @@ CimNetworkImage build_cim_image(const BnnNetwork& net, std::uint64_t base, const
   img.has_tables = tables;
   if (quantizers != nullptr) {
     img.array = quantizers->layer(0).config().array;
-    img.mlsa = quantizers->layer(0).config().mlsa;
+    img.sense = quantizers->layer(0).config().sense;
     if (img.array.mode != net.mode)
       throw std::invalid_argument("build_cim_image: QuantizedNetwork cell mode differs from the network's");
   }
@@ -162,7 +162,7 @@ void BnnDriver::probe(const CimNetworkImage& image) {
   const std::uint32_t version = reg(VERSION);
   if (version >> 16 != cim_version >> 16)
     throw CimDriverError("CIM macro version " + hex(version) + " is not supported (expected " + hex(cim_version) + ")");
-  const std::uint32_t cap_array = reg(CAP_ARRAY), cap_mode = reg(CAP_MODE), cap_mlsa = reg(CAP_MLSA);
+  const std::uint32_t cap_array = reg(CAP_ARRAY), cap_mode = reg(CAP_MODE), cap_sense = reg(CAP_SENSE);
   const auto mode = static_cast<CellMode>(cap_mode & 3u);
   if (mode != image.mode)
     throw CimDriverError(std::string("the network is for ") + to_string(image.mode) + " cells, the macro has " +
@@ -170,19 +170,25 @@ void BnnDriver::probe(const CimNetworkImage& image) {
   if (!image.has_tables) return;
   const unsigned rows = cap_array & 0xFFFFu, cols = cap_array >> 16;
   const auto access = static_cast<AccessMode>((cap_mode >> 2) & 3u);
-  const unsigned group = cap_mode >> 16, bits = cap_mlsa & 0xFu;
-  const auto quant = static_cast<Quantization>((cap_mlsa >> 4) & 3u);
+  const unsigned group = cap_mode >> 16, bits = cap_sense & 0x1Fu;
+  const auto quant = static_cast<Quantization>((cap_sense >> 5) & 3u);
+  const auto kind = static_cast<SenseKind>((cap_sense >> 8) & 1u);
+  const auto full_scale = static_cast<AdcRange>((cap_sense >> 10) & 1u);
   std::ostringstream diff;
   if (rows != image.array.rows || cols != image.array.cols)
     diff << " sub-arrays " << rows << "x" << cols << " (image " << image.array.rows << "x" << image.array.cols << ")";
   if (access != image.array.access) diff << " access " << to_string(access) << " (image " << to_string(image.array.access) << ")";
   if (access == AccessMode::group && group != image.array.group_rows)
     diff << " group rows " << group << " (image " << image.array.group_rows << ")";
-  if (bits != image.mlsa.bits) diff << " MLSA bits " << bits << " (image " << image.mlsa.bits << ")";
-  if (quant != image.mlsa.quantization)
-    diff << " quantization " << to_string(quant) << " (image " << to_string(image.mlsa.quantization) << ")";
+  const SenseConfig& want = image.sense;
+  if (kind != want.kind) diff << " sense kind " << to_string(kind) << " (image " << to_string(want.kind) << ")";
+  if (bits != want.bits) diff << " sense bits " << bits << " (image " << want.bits << ")";
+  if (kind == SenseKind::mlsa && want.kind == SenseKind::mlsa && quant != want.quantization)
+    diff << " quantization " << to_string(quant) << " (image " << to_string(want.quantization) << ")";
+  if (kind == SenseKind::adc && want.kind == SenseKind::adc && full_scale != want.full_scale)
+    diff << " full scale " << to_string(full_scale) << " (image " << to_string(want.full_scale) << ")";
   if (!diff.str().empty())
-    throw CimDriverError("the MLSA tables of the image were made for another macro:" + diff.str());
+    throw CimDriverError("the sense tables of the image were made for another macro:" + diff.str());
 }
 
 void BnnDriver::wait_done(const char* what) {

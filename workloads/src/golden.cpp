@@ -161,7 +161,7 @@ bool QuantizedNetwork::needs_calibration() const {
 
 void QuantizedNetwork::calibrate(const std::uint8_t* images, std::size_t n_images, std::size_t n_pixels) {
   validate_network(net_, n_pixels);
-  if (cfg_.mlsa.quantization != Quantization::nonlinear || cfg_.array.access == AccessMode::row_by_row) return;
+  if (!cfg_.sense.needs_calibration() || cfg_.array.access == AccessMode::row_by_row) return;
   std::vector<BitMatrix> x = encode_input(net_, images, n_images, n_pixels);
   std::vector<std::int32_t> sums;
   std::vector<BitMatrix> part;
@@ -189,7 +189,7 @@ void QuantizedNetwork::calibrate(const std::uint8_t* images, std::size_t n_image
 }
 
 GoldenResult QuantizedNetwork::run(const std::uint8_t* images, std::size_t n_images, std::size_t n_pixels,
-                                   bool keep_sums, ArrayActivity* activity) const {
+                                   bool keep_sums, ArrayActivity* activity, std::uint64_t first_vector) const {
   validate_network(net_, n_pixels);
   GoldenResult res;
   if (keep_sums) res.sums_half.resize(layers_.size());
@@ -202,7 +202,7 @@ GoldenResult QuantizedNetwork::run(const std::uint8_t* images, std::size_t n_ima
     std::vector<BitMatrix> x = encode_input(net_, images + n0 * n_pixels, n, n_pixels);
     for (std::size_t l = 0; l < layers_.size(); ++l) {
       const BnnLayer& L = net_.layers[l];
-      layers_[l].evaluate(x, sums, activity);
+      layers_[l].evaluate(x, sums, activity, first_vector + n0);
       if (keep_sums) res.sums_half[l].insert(res.sums_half[l].end(), sums.begin(), sums.end());
       if (l + 1 < layers_.size()) {
         BitMatrix next;

@@ -2,7 +2,9 @@
 // activation (docs/cim-macro.md, "Accumulator").
 #pragma once
 
+#include "cimvp/cim/accumulate/accumulate_if.h"
 #include "cimvp/cim/controller/cim_types.h"
+#include "cimvp/cim/stage.h"
 #include "cimvp/core/counters.h"
 #include "cimvp/core/priced.h"
 
@@ -17,37 +19,6 @@
 
 namespace cimvp {
 
-/// Where the sensed levels of one column block go: level values of vector i, column c are
-/// added, multiplied by 2^shift, to sums[i·stride + c] (half PS units).
-struct AccumulatorTarget {
-  std::int32_t* sums = nullptr;
-  std::size_t stride = 0;
-  unsigned shift = 0;
-};
-
-/// Interface of the accumulator / activation unit (exported by Accumulator).
-class cim_accumulate_if : public virtual sc_core::sc_interface {
- public:
-  /// Forgets every programmed layer.
-  virtual void clear() = 0;
-  /// Programs layer `layer`: K inputs, M outputs, ⌈K/R⌉ row blocks, `planes` bit planes; a
-  /// hidden layer gets M thresholds and M flips (0/1), the last layer none (nullptr).
-  virtual void program_layer(unsigned layer, unsigned inputs, unsigned outputs, unsigned row_blocks, unsigned planes,
-                             bool last, const std::int32_t* thresholds, const std::uint8_t* flips) = 0;
-  /// Starts layer `layer` for n vectors: its sums are cleared.
-  virtual void begin(unsigned layer, std::size_t n) = 0;
-  /// Destination of the levels of column block cb (of C columns), bit plane `plane`.
-  virtual AccumulatorTarget target(unsigned col_block, unsigned plane) = 0;
-  /// Counts the additions of one converted read (the adds overlap the sensing: no delay).
-  virtual void accumulated(const ArrayActivity& activity) = 0;
-  /// Ends the layer: adds its digital latency to `delay`; a hidden layer writes its
-  /// activations for the n vectors to `out` (stride words per vector, the row-block layout
-  /// of cim_blocked_words for row blocks of `next_rows` rows; the words are overwritten).
-  virtual void finish(Word* out, std::size_t out_stride, unsigned next_rows, sc_core::sc_time& delay) = 0;
-  /// The sums of the current layer: n × M, half PS units.
-  virtual const std::int32_t* sums() const = 0;
-};
-
 /// Accumulators (one per column of the widest layer, × the vectors of a tile), shift-add of
 /// bit planes, batch-norm threshold activation into packed outputs; the last layer keeps its
 /// sums for the host.  Semantics exactly those of circuit::threshold_pack:
@@ -58,7 +29,7 @@ class cim_accumulate_if : public virtual sc_core::sc_interface {
 /// `delay` handed to finish) and n vectors, the layer ends at
 ///   max(T, n · max(accumulate_ns, activation_ns)) + (1 + ⌈log2 row_blocks⌉) · accumulate_ns
 ///   + activation_ns  (the last term for hidden layers only).
-class Accumulator : public sc_core::sc_module, public cim_accumulate_if, public Counted, public Priced {
+class Accumulator : public sc_core::sc_module, public cim_accumulate_if, public CimStage {
  public:
   sc_core::sc_export<cim_accumulate_if> target_export;
   /// Cumulative accumulations, updated by publish() (for VCD).
@@ -77,9 +48,11 @@ class Accumulator : public sc_core::sc_module, public cim_accumulate_if, public 
   void finish(Word* out, std::size_t out_stride, unsigned next_rows, sc_core::sc_time& delay) override;
   const std::int32_t* sums() const override { return sums_.data(); }
 
+  // CimStage
+  void reset() override { clear(); }
   /// Writes the cumulative counters to the traced signals (call from one process only).
-  void publish();
-  void trace(sc_core::sc_trace_file* tf) const;
+  void publish() override;
+  void trace(sc_core::sc_trace_file* tf) const override;
   /// accumulations, shift_adds, activations (threshold compares), vectors, layer_passes.
   const CounterSet& counters() const override { return counters_; }
   /// Width of layer `layer`'s sums: signed_bits_for(2 · K · (2^planes − 1)) (half PS units).

@@ -1,4 +1,5 @@
 #include "cimvp/cim/controller/cim_macro.h"
+#include "cimvp/cim/sense/sense_factory.h"
 #include "cimvp/core/payload.h"
 
 #include "cimvp/core/hal.h"
@@ -45,22 +46,23 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
       busy("busy", false),
       state("state", 0),
       array_port("array_port"),
-      mlsa_port("mlsa_port"),
+      sense_port("sense_port"),
       acc_port("acc_port"),
-      array("array", validated(config).array, config.cells, config.timing, config.sense_mux),
-      mlsa("mlsa", config.array, config.mlsa, config.timing, config.sense_mux),
+      array("array", validated(config).array, config.cells, config.timing.array_read_ns, config.timing.clock_period_ns),
+      sense(make_sense_stage("sense", config.array, config.sense, config.timing.sense_ns)),
       accumulator("accumulator", config.array, config.timing),
       config_(config),
       start_ev_("start_ev"),
       update_ev_("update_ev") {
   using namespace cim_reg;
   using namespace cim_bit;
-  // Blocks: controller → array → MLSA → accumulator, through their interfaces.
+  // Stages: controller → array → sense → accumulator, through their interfaces.
   array_port.bind(array.target_export);
-  mlsa_port.bind(mlsa.target_export);
+  sense_port.bind(sense->target_export);
   acc_port.bind(accumulator.target_export);
-  array.mlsa_port.bind(mlsa.target_export);
-  mlsa.acc_port.bind(accumulator.target_export);
+  array.sense_port.bind(sense->target_export);
+  sense->acc_port.bind(accumulator.target_export);
+  stages_ = {&array, sense.get(), &accumulator};
 
   auto signals = [this](std::uint32_t, std::uint32_t) { update_ev_.notify(mmio_delay_); };
   auto desc_written = [this](std::uint32_t, std::uint32_t) {
@@ -69,7 +71,7 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
     regs_.clear_bits(STATUS, STATUS_LOADED);
   };
   const auto& a = config_.array;
-  const auto& m = config_.mlsa;
+  const auto& m = config_.sense;
   regs_.add({"ID", ID, cim_id, 0, 0, nullptr, nullptr});
   regs_.add({"VERSION", VERSION, cim_version, 0, 0, nullptr, nullptr});
   regs_.add({"CTRL", CTRL, 0, CTRL_START | CTRL_LOAD, 0, nullptr, [this](std::uint32_t, std::uint32_t now) {
@@ -100,8 +102,11 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
              static_cast<std::uint32_t>(a.mode) | static_cast<std::uint32_t>(a.access) << 2 |
                  (a.group_rows & 0xFFFFu) << 16,
              0, 0, nullptr, nullptr});
-  regs_.add({"CAP_MLSA", CAP_MLSA, (m.bits & 0xFu) | static_cast<std::uint32_t>(m.quantization) << 4, 0, 0, nullptr,
-             nullptr});
+  regs_.add({"CAP_SENSE", CAP_SENSE,
+             (m.bits & 0x1Fu) | static_cast<std::uint32_t>(m.quantization) << 5 |
+                 static_cast<std::uint32_t>(m.kind) << 8 | static_cast<std::uint32_t>(m.converter) << 9 |
+                 static_cast<std::uint32_t>(m.full_scale) << 10,
+             0, 0, nullptr, nullptr});
   regs_.add({"CAP_CAPACITY", CAP_CAPACITY, config_.capacity_subarrays, 0, 0, nullptr, nullptr});
   regs_.add({"CAP_LIMITS", CAP_LIMITS,
              (config_.max_layers & 0xFFu) | ((config_.max_width / 64) & 0xFFFFu) << 16, 0, 0, nullptr, nullptr});
@@ -152,9 +157,19 @@ void CimMacro::trace(sc_core::sc_trace_file* tf) const {
   trace_member(tf, irq, *this, "irq");
   trace_member(tf, busy, *this, "busy");
   trace_member(tf, state, *this, "state");
-  array.trace(tf);
-  mlsa.trace(tf);
-  accumulator.trace(tf);
+  for (const CimStage* st : stages_) st->trace(tf);
+}
+
+void CimMacro::reset() {
+  regs_.reset();
+  for (CimStage* st : stages_) st->reset();
+  want_load_ = want_run_ = loaded_ = false;
+  state_ = CimState::idle;
+  irq_level_ = false;
+  vectors_since_load_ = 0;
+  layers_.clear();
+  dmi_.invalidate(0, ~std::uint64_t{0});
+  update_ev_.notify(sc_core::SC_ZERO_TIME);
 }
 
 // ---- MMIO target -------------------------------------------------------------------
@@ -220,9 +235,7 @@ void CimMacro::enter(CimState s) {
   qk_.sync();
   state_ = s;
   regs_.set(cim_reg::STATE, static_cast<std::uint32_t>(s));
-  array.publish();
-  mlsa.publish();
-  accumulator.publish();
+  for (CimStage* st : stages_) st->publish();
   update_ev_.notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -272,9 +285,7 @@ void CimMacro::complete(const Fault* fault) {
   }
   state_ = CimState::idle;
   regs_.set(STATE, 0);
-  array.publish();
-  mlsa.publish();
-  accumulator.publish();
+  for (CimStage* st : stages_) st->publish();
   counters_.add(c_busy_cycles_,
                 static_cast<std::uint64_t>((sc_core::sc_time_stamp() - started_at_) / clock_));
   update_ev_.notify(sc_core::SC_ZERO_TIME);
@@ -299,8 +310,9 @@ void CimMacro::load_network() {
   regs_.set(SUBARRAYS, 0);
   layers_.clear();
   array_port->clear();
-  mlsa_port->clear();
+  sense_port->clear();
   acc_port->clear();
+  vectors_since_load_ = 0;
   counters_.add(c_loads_);
 
   const std::uint64_t desc = static_cast<std::uint64_t>(regs_.get(DESC_HI)) << 32 | regs_.get(DESC_LO);
@@ -444,10 +456,10 @@ void CimMacro::program_layer(unsigned l, LayerInfo& L) {
   const auto segs = array_port->segments(l);
   L.max_segments = 0;
   for (const auto& s : segs) L.max_segments = std::max<unsigned>(L.max_segments, static_cast<unsigned>(s.size()));
-  mlsa_port->program_layer(l, segs, L.col_blocks, L.planes, L.kind);
+  sense_port->program_layer(l, segs, L.col_blocks, L.planes, L.kind);
   if (config_.array.access != AccessMode::row_by_row) {
     if (L.table != 0) program_mlsa_table(l, L);
-    if (!mlsa_port->ready(l))
+    if (!sense_port->ready(l))
       throw Fault{cim_err::NOT_CALIBRATED, l, 0, "nonlinear MLSAs need a reference table (MLSA_TABLE is 0)"};
   }
   if (!L.last) {
@@ -514,7 +526,7 @@ void CimMacro::program_mlsa_table(unsigned l, const LayerInfo& L) {
         }
       }
       try {
-        mlsa_port->program(l, rb, plane, std::move(qs));
+        sense_port->program(l, rb, plane, std::move(qs));
       } catch (const std::invalid_argument& e) {
         throw bad("row block " + std::to_string(rb) + ", plane " + std::to_string(plane) + ": " + e.what());
       }
@@ -659,7 +671,7 @@ sc_core::sc_time CimMacro::compute_tile(std::size_t n) {
       sc_core::sc_time d_plane = sc_core::SC_ZERO_TIME;  // row blocks are read at the same time
       for (unsigned rb = 0; rb < L.row_blocks; ++rb) {
         sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-        array_port->read(ArrayRead{l, rb, p, x + rb * wpb, L.in_words, n}, d);
+        array_port->read(ArrayRead{l, rb, p, x + rb * wpb, L.in_words, n, vectors_since_load_}, d);
         d_plane = std::max(d_plane, d);
       }
       d_layer += d_plane;  // bit planes one after the other
@@ -676,6 +688,7 @@ sc_core::sc_time CimMacro::compute_tile(std::size_t n) {
     layer_stats_[l].read += d_read;
     total += d_layer;
   }
+  vectors_since_load_ += n;
   return total;
 }
 
@@ -786,7 +799,7 @@ void CimMacro::price(const TechParams& tech, PpaLedger& ledger) const {
     PpaLayerRow row;
     row.layer = static_cast<unsigned>(l);
     row.latency_ns = st.compute / sc_core::sc_time(1, sc_core::SC_NS);
-    row.critical_path = st.compute - st.read > st.read ? "accumulate" : digital ? "array+sa" : "array+mlsa";
+    row.critical_path = st.compute - st.read > st.read ? "accumulate" : digital ? "array+sa" : "array+sense";
     ledger.add_layer(row);
   }
 }

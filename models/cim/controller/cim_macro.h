@@ -5,10 +5,11 @@
 
 #include "cimvp/cim/accumulate/accumulator.h"
 #include "cimvp/cim/array/sram/bitcell_array.h"
+#include "cimvp/cim/sense/sense_stage.h"
+#include "cimvp/cim/stage.h"
 #include "cimvp/cim/controller/cim_types.h"
 #include "cimvp/core/counters.h"
 #include "cimvp/core/dmi_cache.h"
-#include "cimvp/cim/sense/mlsa/mlsa.h"
 #include "cimvp/core/priced.h"
 #include "cimvp/core/register_file.h"
 
@@ -19,15 +20,18 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace cimvp {
 
-/// Controller + register map + master of the macro; owns the BitcellArray, Mlsa and
-/// Accumulator children, bound port → export:
-///   controller.array_port → array.target_export;  array.mlsa_port → mlsa.target_export;
-///   mlsa.acc_port → accumulator.target_export;     controller.mlsa_port / acc_port likewise.
+/// Controller + register map + master of the macro; owns the datapath stages, bound
+/// port → export:
+///   controller.array_port → array.target_export;  array.sense_port → sense.target_export;
+///   sense.acc_port → accumulator.target_export;    controller.sense_port / acc_port likewise.
+/// The sense stage is built by make_sense_stage() from config.sense.kind (mlsa | adc); the
+/// controller publishes, traces, prices and resets its stages through CimStage only.
 /// Commands (CTRL): LOAD fetches the network at DESC (header, layer descriptors, weights,
 /// thresholds, flips, MLSA tables) and programs the blocks (weight-stationary, once per
 /// network); START runs BATCH input vectors from INPUT, tile_vectors at a time through every
@@ -51,11 +55,11 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   sc_core::sc_signal<std::uint32_t> state;                        ///< CimState
 
   sc_core::sc_port<cim_array_if> array_port;
-  sc_core::sc_port<cim_sense_if> mlsa_port;
+  sc_core::sc_port<cim_sense_if> sense_port;
   sc_core::sc_port<cim_accumulate_if> acc_port;
 
   BitcellArray array;
-  Mlsa mlsa;
+  std::unique_ptr<SenseStage> sense;  ///< kind config.sense.kind (sense_factory.h)
   Accumulator accumulator;
 
   /// Throws std::invalid_argument (CimMacroConfig::validate) for a bad configuration.
@@ -64,8 +68,14 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   const RegisterFile& registers() const { return regs_; }
   const CimMacroConfig& config() const { return config_; }
 
-  /// Traces irq, busy, state and the children's counter signals.
+  /// Traces irq, busy, state and every stage's signals.
   void trace(sc_core::sc_trace_file* tf) const;
+  /// The datapath stages (array, sense, accumulate), in datapath order.
+  const std::vector<CimStage*>& stages() const { return stages_; }
+  /// Back to the state after elaboration: registers at their reset values, network
+  /// unloaded, stages reset; counters kept.  Call only while the macro is idle (no command
+  /// running), e.g. between simulations or from the platform's reset.
+  void reset();
   /// commands, loads, batches, tiles, vectors, layers_loaded, descriptor_bytes,
   /// weight_bytes, table_bytes, input_bytes, output_bytes, bytes_read, bytes_written,
   /// tlm_reads, tlm_writes, dmi_reads, dmi_writes, dmi_grants, errors, irqs, mmio_reads,
@@ -152,6 +162,8 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   bool irq_level_ = false;
   sc_core::sc_time started_at_;
 
+  std::vector<CimStage*> stages_;
+  std::uint64_t vectors_since_load_ = 0;  // keys the ADC conversion noise (ColumnBatch::first_vector)
   std::vector<LayerInfo> layers_;
   std::vector<std::uint8_t> staging_;           // raw bytes from memory
   std::vector<std::vector<Word>> planes_;       // first-layer input planes, tile × in_words

@@ -23,10 +23,10 @@ void check_time(const std::string& field, double v, bool positive) {
 
 void CimMacroConfig::validate() const {
   array.validate();
-  mlsa.validate();
+  sense.validate();
   cells.validate();
-  if (sense_mux < 1 || sense_mux > array.cols)
-    bad("sense_mux", std::to_string(sense_mux), "1..cols (" + std::to_string(array.cols) + ")");
+  if (sense.mux < 1 || sense.mux > array.cols)
+    bad("sense.mux", std::to_string(sense.mux), "1..cols (" + std::to_string(array.cols) + ")");
   if (capacity_subarrays < 1) bad("capacity_subarrays", std::to_string(capacity_subarrays), ">= 1");
   if (max_layers < 1 || max_layers > 255) bad("max_layers", std::to_string(max_layers), "1..255");
   if (max_width < 1 || max_width > (1u << 20)) bad("max_width", std::to_string(max_width), "1..1048576");
@@ -35,7 +35,7 @@ void CimMacroConfig::validate() const {
   if (burst_bytes < 1) bad("burst_bytes", std::to_string(burst_bytes), ">= 1");
   check_time("timing.clock_period_ns", timing.clock_period_ns, true);
   check_time("timing.array_read_ns", timing.array_read_ns, false);
-  check_time("timing.mlsa_ns", timing.mlsa_ns, false);
+  check_time("timing.sense_ns", timing.sense_ns, false);
   check_time("timing.accumulate_ns", timing.accumulate_ns, false);
   check_time("timing.activation_ns", timing.activation_ns, false);
 }

@@ -14,7 +14,8 @@ namespace cimvp {
 struct CimTimingConfig {
   double clock_period_ns = 5.0;   ///< controller / digital periphery / bus clock (200 MHz)
   double array_read_ns = 4.0;     ///< one sub-array read: precharge + word lines on
-  double mlsa_ns = 1.0;           ///< one sensing decision (MLSA, or the 1-bit SA of row_by_row)
+  double sense_ns = 1.0;          ///< one comparator decision of the sense stage (an MLSA or flash
+                                  ///< conversion, one SAR step, the 1-bit SA of row_by_row)
   double accumulate_ns = 1.0;     ///< one adder stage (row-block adder tree, shift-add)
   double activation_ns = 1.0;     ///< threshold compare of a hidden layer (per vector)
   unsigned start_cycles = 4;      ///< controller cycles to accept a command
@@ -24,13 +25,13 @@ struct CimTimingConfig {
 /// Everything that shapes a CimMacro.  The mapping fields are the circuit structs
 /// (models/circuit): the same values must be given to the golden reference.
 struct CimMacroConfig {
-  SubArrayConfig array;         ///< rows, cols, cell mode, access mode, group rows
-  MlsaConfig mlsa;              ///< bits, quantization, reference offset σ and seed
-  CellVariationConfig cells;    ///< per-cell current variation σ and seed
-  /// Columns sharing one sense amplifier (MLSA, or the 1-bit SA of row_by_row access):
-  /// their conversions are serialized (mux × mlsa_ns per read) and a sub-array has
-  /// ⌈C / mux⌉ of them.  1..cols.  Timing and area only: results do not depend on it.
-  unsigned sense_mux = 1;
+  SubArrayConfig array;         ///< array stage: rows, cols, cell mode, access mode, group rows
+  /// Sense stage: kind (mlsa | adc), bits, quantization / converter / full scale, offsets,
+  /// noise, seed, and `mux`: columns sharing one converter (MLSA, ADC, or the 1-bit SA of
+  /// row_by_row access), whose conversions are serialized (mux × conversion time per read);
+  /// a sub-array has ⌈C / mux⌉ of them.  Timing and area only: results do not depend on mux.
+  SenseConfig sense;
+  CellVariationConfig cells;    ///< array stage: per-cell current variation σ and seed
   unsigned capacity_subarrays = 512;  ///< physical sub-arrays (sum over layers of ⌈K/R⌉·⌈M/C⌉)
   unsigned max_layers = 16;           ///< descriptors per network
   unsigned max_width = 8192;          ///< largest K or M (on-chip activation buffer width)
@@ -45,11 +46,12 @@ struct CimMacroConfig {
     array.cols = 64;
     array.mode = CellMode::xnor_8t;
     array.access = AccessMode::parallel;
-    mlsa.bits = 3;
-    mlsa.quantization = Quantization::nonlinear;
+    sense.kind = SenseKind::mlsa;
+    sense.bits = 3;
+    sense.quantization = Quantization::nonlinear;
   }
   /// The mapping the golden reference must use to match this macro bit for bit.
-  MappingConfig mapping() const { return MappingConfig{array, mlsa, cells}; }
+  MappingConfig mapping() const { return MappingConfig{array, sense, cells}; }
   /// Throws std::invalid_argument naming the field and the allowed range.
   void validate() const;
 };
@@ -80,7 +82,9 @@ constexpr std::uint32_t LAYERS = 0x48;      ///< ro, layers of the loaded networ
 constexpr std::uint32_t DONE_COUNT = 0x4C;  ///< ro, vectors finished in the current/last batch
 constexpr std::uint32_t CAP_ARRAY = 0x50;   ///< ro, rows [15:0], cols [31:16]
 constexpr std::uint32_t CAP_MODE = 0x54;    ///< ro, cell mode [1:0], access [3:2], group rows [31:16]
-constexpr std::uint32_t CAP_MLSA = 0x58;    ///< ro, bits [3:0], quantization [5:4]
+/// ro, sense stage: bits [4:0], MLSA quantization [6:5], kind [8] (0 mlsa, 1 adc),
+/// ADC converter [9] (0 sar, 1 flash), ADC full scale [10] (0 reachable, 1 calibrated)
+constexpr std::uint32_t CAP_SENSE = 0x58;
 constexpr std::uint32_t CAP_CAPACITY = 0x5C;///< ro, physical sub-arrays
 constexpr std::uint32_t CAP_LIMITS = 0x60;  ///< ro, max layers [7:0], max width / 64 [31:16]
 constexpr std::uint32_t SUBARRAYS = 0x64;   ///< ro, sub-arrays used by the loaded network
@@ -190,9 +194,5 @@ inline std::size_t cim_blocked_words(std::uint32_t k, unsigned rows) {
   return (std::size_t{k} + rows - 1) / rows * words_for_bits(rows);
 }
 
-/// Seed purposes of the random streams (docs/circuit.md, "Seeds"): the macro draws the same
-/// per-sub-array streams as circuit::MappedLayer, so the golden reference matches.
-constexpr std::uint64_t kSeedPurposeMlsaOffset = 1;
-constexpr std::uint64_t kSeedPurposeCellFactor = 2;
 
 }  // namespace cimvp

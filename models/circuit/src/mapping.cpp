@@ -10,15 +10,15 @@ namespace cimvp {
 
 namespace {
 constexpr std::size_t kChunk = 128;  // inputs evaluated together (keeps the sums in cache)
-// Purposes of the random streams (first id of derive_seed).
-constexpr std::uint64_t kStreamMlsaOffset = 1;
-constexpr std::uint64_t kStreamCellFactor = 2;
 }  // namespace
 
 void MappingConfig::validate() const {
   array.validate();
-  mlsa.validate();
+  sense.validate();
   cells.validate();
+  if (sense.mux > array.cols)
+    throw std::invalid_argument("SenseConfig.mux = " + std::to_string(sense.mux) + ": expected 1..cols (" +
+                                std::to_string(array.cols) + ")");
 }
 
 MappedLayer::MappedLayer(unsigned inputs, unsigned outputs, const std::vector<std::int8_t>& weights, InputKind kind,
@@ -31,92 +31,28 @@ MappedLayer::MappedLayer(unsigned inputs, unsigned outputs, const std::vector<st
                                 std::to_string(M_) + " x " + std::to_string(K_));
   if (planes_ < 1 || planes_ > 8)
     throw std::invalid_argument("MappedLayer: planes = " + std::to_string(planes_) + ", expected 1..8");
-  if (!supports(cfg_.array.mode, kind_))
-    throw std::invalid_argument(std::string("MappedLayer: a ") + to_string(cfg_.array.mode) + " array cannot take " +
-                                to_string(kind_) + " inputs");
-  const unsigned R = cfg_.array.rows, C = cfg_.array.cols;
-  nrb_ = (K_ + R - 1) / R;
-  ncb_ = (M_ + C - 1) / C;
-  wpb_ = words_for_bits(R);
-
-  // Column-major copy of one sub-array's weights: column c = neuron j over rows k.
-  std::vector<std::int8_t> block(std::size_t{R} * C);
-  arrays_.reserve(std::size_t{nrb_} * ncb_);
-  for (unsigned rb = 0; rb < nrb_; ++rb) {
-    const unsigned k0 = rb * R, nr = std::min(R, K_ - k0);
-    for (unsigned cb = 0; cb < ncb_; ++cb) {
-      const unsigned j0 = cb * C, nc = std::min(C, M_ - j0);
-      for (unsigned c = 0; c < nc; ++c)
-        std::copy_n(weights.data() + std::size_t{j0 + c} * K_ + k0, nr, block.data() + std::size_t{c} * R);
-      arrays_.emplace_back(cfg_.array);
-      arrays_.back().program(block.data(), nr, nc, R);
-      if (cfg_.cells.sigma > 0.0)
-        arrays_.back().set_cell_variation(cfg_.cells.sigma,
-                                          derive_seed(cfg_.cells.seed, {kStreamCellFactor, layer_id, rb, cb}));
-      const bool offset = cfg_.mlsa.offset_sigma > 0.0 && cfg_.mlsa.quantization != Quantization::ideal &&
-                          cfg_.array.access != AccessMode::row_by_row;
-      offsets_.push_back(offset ? MlsaOffsets(C, (1u << cfg_.mlsa.bits) - 1, cfg_.mlsa.offset_sigma,
-                                              derive_seed(cfg_.mlsa.seed, {kStreamMlsaOffset, layer_id, rb, cb}))
-                                : MlsaOffsets());
-    }
+  try {
+    arrays_ = ArrayBank(K_, M_, weights.data(), kind_, cfg_.array, cfg_.cells, layer_id);
+    sense_ = SenseBank(arrays_.segments(), arrays_.col_blocks(), planes_, kind_, cfg_.array.cols, cfg_.array.access,
+                       cfg_.sense, layer_id);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("MappedLayer: ") + e.what());
   }
-
-  // Nominal transfer functions: linear / ideal now, nonlinear after calibration
-  // (linear until then, but evaluate() refuses to run uncalibrated).
-  nominal_.resize(std::size_t{nrb_} * planes_);
+  nrb_ = arrays_.row_blocks();
+  ncb_ = arrays_.col_blocks();
+  wpb_ = words_for_bits(cfg_.array.rows);
   histograms_.resize(std::size_t{nrb_} * planes_);
-  for (unsigned rb = 0; rb < nrb_; ++rb) {
-    const auto& segs = sub_array(rb, 0).segments();
-    for (unsigned p = 0; p < planes_; ++p) {
-      auto& qs = nominal_[std::size_t{rb} * planes_ + p];
-      for (const auto& s : segs) {
-        const PsRange range = PsRange::of(s.rows, kind_);
-        qs.push_back(cfg_.mlsa.quantization == Quantization::ideal ? Quantizer::ideal(range)
-                                                                    : Quantizer::linear(range, cfg_.mlsa.bits));
-      }
-    }
-  }
-  build_tables();
-}
-
-void MappedLayer::build_tables() {
-  tables_.clear();
-  if (cfg_.array.access == AccessMode::row_by_row) return;  // digital: no MLSA
-  tables_.reserve(arrays_.size() * planes_);
-  for (unsigned rb = 0; rb < nrb_; ++rb)
-    for (unsigned cb = 0; cb < ncb_; ++cb)
-      for (unsigned p = 0; p < planes_; ++p)
-        tables_.emplace_back(quantizers(rb, p), cfg_.array.cols, offsets_[std::size_t{rb} * ncb_ + cb]);
-}
-
-const SenseTable& MappedLayer::sense_table(unsigned rb, unsigned cb, unsigned p) const {
-  if (tables_.empty()) throw std::logic_error("MappedLayer: row_by_row access has no MLSA sense tables");
-  return tables_.at((std::size_t{rb} * ncb_ + cb) * planes_ + p);
-}
-
-bool MappedLayer::needs_calibration() const {
-  return cfg_.mlsa.quantization == Quantization::nonlinear && cfg_.array.access != AccessMode::row_by_row &&
-         !calibrated_;
 }
 
 void MappedLayer::set_quantizers(unsigned rb, unsigned p, std::vector<Quantizer> per_segment) {
   if (rb >= nrb_ || p >= planes_)
     throw std::out_of_range("MappedLayer::set_quantizers: row block " + std::to_string(rb) + " / plane " +
                             std::to_string(p) + " out of range");
-  const auto& segs = sub_array(rb, 0).segments();
-  if (per_segment.size() != segs.size())
-    throw std::invalid_argument("MappedLayer::set_quantizers: " + std::to_string(per_segment.size()) +
-                                " transfer functions for " + std::to_string(segs.size()) + " sensing segments");
-  for (std::size_t s = 0; s < segs.size(); ++s)
-    if (!(per_segment[s].range() == PsRange::of(segs[s].rows, kind_)))
-      throw std::invalid_argument("MappedLayer::set_quantizers: segment " + std::to_string(s) +
-                                  " range does not match " + std::to_string(segs[s].rows) + " " + to_string(kind_) +
-                                  " rows");
-  nominal_[std::size_t{rb} * planes_ + p] = std::move(per_segment);
-  programmed_.resize(nominal_.size(), 0);
-  programmed_[std::size_t{rb} * planes_ + p] = 1;
-  if (std::all_of(programmed_.begin(), programmed_.end(), [](std::uint8_t v) { return v != 0; })) calibrated_ = true;
-  build_tables();
+  try {
+    sense_.program(rb, p, std::move(per_segment));
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("MappedLayer::set_quantizers: ") + e.what());
+  }
 }
 
 const PsHistogram& MappedLayer::histogram(unsigned rb, unsigned p, unsigned s) const {
@@ -164,7 +100,7 @@ void MappedLayer::for_blocks(const Planes& planes, std::size_t n0, std::size_t n
 
 void MappedLayer::calibrate(const std::vector<BitMatrix>& input) {
   const Planes planes = check_planes(input);
-  if (cfg_.mlsa.quantization != Quantization::nonlinear || cfg_.array.access == AccessMode::row_by_row) return;
+  if (!cfg_.sense.needs_calibration() || cfg_.array.access == AccessMode::row_by_row) return;
   const std::size_t N = planes[0]->rows();
   if (N == 0) throw std::invalid_argument("MappedLayer::calibrate: no sample inputs");
   for (unsigned rb = 0; rb < nrb_; ++rb) {
@@ -195,22 +131,20 @@ void MappedLayer::calibrate(const std::vector<BitMatrix>& input) {
       }
     });
   }
-  for (std::size_t i = 0; i < nominal_.size(); ++i)
-    for (std::size_t s = 0; s < nominal_[i].size(); ++s)
-      nominal_[i][s] = Quantizer::nonlinear(histograms_[i][s], cfg_.mlsa.bits);
-  calibrated_ = true;
-  build_tables();
+  for (unsigned rb = 0; rb < nrb_; ++rb)
+    for (unsigned p = 0; p < planes_; ++p) sense_.calibrate(rb, p, histograms_[std::size_t{rb} * planes_ + p]);
 }
 
 void MappedLayer::evaluate(const std::vector<BitMatrix>& planes, std::vector<std::int32_t>& sums_half,
-                           ArrayActivity* activity) const {
-  evaluate_planes(check_planes(planes), sums_half, activity);
+                           ArrayActivity* activity, std::uint64_t first_vector) const {
+  evaluate_planes(check_planes(planes), sums_half, activity, first_vector);
 }
 
 void MappedLayer::evaluate_planes(const Planes& planes, std::vector<std::int32_t>& sums_half,
-                                  ArrayActivity* activity) const {
+                                  ArrayActivity* activity, std::uint64_t first_vector) const {
   if (needs_calibration())
-    throw std::logic_error("MappedLayer: nonlinear MLSAs used before calibrate()");
+    throw std::logic_error(std::string("MappedLayer: ") + to_string(cfg_.sense.kind) +
+                           " transfer functions used before calibrate()");
   const std::size_t N = planes[0]->rows();
   sums_half.assign(N * M_, 0);
   const unsigned C = cfg_.array.cols;
@@ -222,20 +156,22 @@ void MappedLayer::evaluate_planes(const Planes& planes, std::vector<std::int32_t
     for_blocks(planes, n0, n, buf, [&](unsigned rb, unsigned p, const Word* x, std::size_t stride, std::size_t cnt) {
       for (unsigned cb = 0; cb < ncb_; ++cb) {
         const SenseTable& t = digital ? none : sense_table(rb, cb, p);
+        const ConversionNoise noise = sense_.noise(rb, cb, p, first_vector + n0);
         sub_array(rb, cb).accumulate(x, stride, cnt, kind_, t, p, sums_half.data() + n0 * M_ + std::size_t{cb} * C,
-                                     M_, activity);
+                                     M_, activity, &noise);
       }
     });
   }
 }
 
-void MappedLayer::evaluate(const BitMatrix& x, std::vector<std::int32_t>& sums_half, ArrayActivity* activity) const {
+void MappedLayer::evaluate(const BitMatrix& x, std::vector<std::int32_t>& sums_half, ArrayActivity* activity,
+                           std::uint64_t first_vector) const {
   if (planes_ != 1)
     throw std::invalid_argument("MappedLayer: one input plane given, expected " + std::to_string(planes_));
   if (x.bits() != K_)
     throw std::invalid_argument("MappedLayer: input vectors of " + std::to_string(x.bits()) + " bits, expected " +
                                 std::to_string(K_));
-  evaluate_planes(Planes{&x}, sums_half, activity);
+  evaluate_planes(Planes{&x}, sums_half, activity, first_vector);
 }
 
 }  // namespace cimvp

@@ -1,5 +1,6 @@
 #include "cimvp/circuit/sub_array.h"
 
+#include "cimvp/circuit/column_adc.h"
 #include "cimvp/circuit/random.h"
 
 #include <algorithm>
@@ -462,7 +463,7 @@ void SubArray::analog_partial_sums(const Word* x, std::size_t x_stride, std::siz
 
 void SubArray::accumulate(const Word* x, std::size_t x_stride, std::size_t n_inputs, InputKind kind,
                           const SenseTable& sense, unsigned shift, std::int32_t* acc, std::size_t acc_stride,
-                          ArrayActivity* activity) const {
+                          ArrayActivity* activity, const ConversionNoise* noise) const {
   check_kind(kind);
   if (shift > 23) throw std::invalid_argument("SubArray::accumulate: shift " + std::to_string(shift) + " > 23");
   const bool bip = kind == InputKind::bipolar;
@@ -488,14 +489,21 @@ void SubArray::accumulate(const Word* x, std::size_t x_stride, std::size_t n_inp
   }
   check_sense(kind, sense);
   const std::size_t S = segs_.size();
-  if (!factors_.empty()) {  // analog path: per-cell factors, MLSA on real values
+  const bool noisy = noise != nullptr && noise->sigma > 0.0;
+  if (!factors_.empty() || noisy) {  // analog path: per-cell factors and/or noise, sensing on real values
     std::vector<double> v;
     for (std::size_t n = 0; n < n_inputs; ++n) {
       analog_partial_sums(x + n * x_stride, x_stride, 1, kind, nullptr, v);
       std::int32_t* accn = acc + n * acc_stride;
       for (std::size_t s = 0; s < S; ++s)
-        for (unsigned c = 0; c < n_cols_; ++c)
-          accn[c] += sense.sense(static_cast<unsigned>(s), c, v[s * n_cols_ + c]) * mul;
+        for (unsigned c = 0; c < n_cols_; ++c) {
+          double value = v[s * n_cols_ + c];
+          if (noisy)
+            value += adc_noise(noise->sigma, noise->seed, noise->layer, noise->row_block, noise->col_block,
+                               noise->plane, static_cast<unsigned>(s) * kMaxSubArrayCols + c,
+                               noise->first_vector + n);
+          accn[c] += sense.sense(static_cast<unsigned>(s), c, value) * mul;
+        }
     }
     return;
   }

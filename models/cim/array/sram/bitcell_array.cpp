@@ -14,15 +14,16 @@
 namespace cimvp {
 
 BitcellArray::BitcellArray(sc_core::sc_module_name name, const SubArrayConfig& array,
-                           const CellVariationConfig& cells, const CimTimingConfig& timing, unsigned sense_mux)
+                           const CellVariationConfig& cells, double read_ns, double clock_ns)
     : sc_core::sc_module(name),
       target_export("target_export"),
-      mlsa_port("mlsa_port"),
+      sense_port("sense_port"),
       wordline_activations("wordline_activations", 0),
       array_reads("array_reads", 0),
       array_(array),
       cells_(cells),
-      t_read_(timing.array_read_ns, sc_core::SC_NS) {
+      t_read_(read_ns, sc_core::SC_NS),
+      clock_ns_(clock_ns) {
   array_.validate();
   cells_.validate();
   target_export.bind(*this);
@@ -33,13 +34,12 @@ BitcellArray::BitcellArray(sc_core::sc_module_name name, const SubArrayConfig& a
   c_row_writes_ = counters_.declare("row_writes");
   c_cell_reads_ = counters_.declare("cell_reads");
   c_precharges_ = counters_.declare("precharges");
-  if (sense_mux < 1 || sense_mux > array_.cols)
-    throw std::invalid_argument(std::string(this->name()) + ": sense_mux " + std::to_string(sense_mux) +
-                                ", expected 1.." + std::to_string(array_.cols));
-  if (timing.clock_period_ns > 0) {
-    const double cycle = (timing.array_read_ns + sense_mux * timing.mlsa_ns) / timing.clock_period_ns;
-    cycles_per_read_ = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(cycle - 1e-9)));
-  }
+}
+
+std::uint64_t BitcellArray::cycles_per_read() const {
+  if (!(clock_ns_ > 0)) return 1;
+  const double ns = (t_read_ + sense_port->conversion_time()) / sc_core::sc_time(1, sc_core::SC_NS);
+  return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(ns / clock_ns_ - 1e-9)));
 }
 
 std::uint64_t BitcellArray::subarrays_for(std::uint64_t inputs, std::uint64_t outputs) const {
@@ -48,84 +48,59 @@ std::uint64_t BitcellArray::subarrays_for(std::uint64_t inputs, std::uint64_t ou
 
 std::uint64_t BitcellArray::subarrays_used() const {
   std::uint64_t n = 0;
-  for (const Layer& L : layers_) n += L.arrays.size();
+  for (const ArrayBank& L : layers_) n += std::uint64_t{L.row_blocks()} * L.col_blocks();
   return n;
 }
 
 void BitcellArray::clear() { layers_.clear(); }
 
-const BitcellArray::Layer& BitcellArray::layer_at(unsigned layer) const {
-  if (layer >= layers_.size() || layers_[layer].arrays.empty())
+const ArrayBank& BitcellArray::layer_at(unsigned layer) const {
+  if (layer >= layers_.size() || layers_[layer].empty())
     throw std::logic_error(std::string(name()) + ": layer " + std::to_string(layer) + " is not programmed");
   return layers_[layer];
 }
 
 const SubArray& BitcellArray::sub_array(unsigned layer, unsigned row_block, unsigned col_block) const {
-  const Layer& L = layer_at(layer);
-  if (row_block >= L.row_blocks || col_block >= L.col_blocks)
+  const ArrayBank& L = layer_at(layer);
+  if (row_block >= L.row_blocks() || col_block >= L.col_blocks())
     throw std::out_of_range(std::string(name()) + ": sub-array out of range");
-  return L.arrays[std::size_t{row_block} * L.col_blocks + col_block];
+  return L.sub_array(row_block, col_block);
 }
 
 void BitcellArray::program_layer(unsigned layer, unsigned inputs, unsigned outputs, InputKind kind,
                                  const std::int8_t* weights) {
   if (inputs == 0 || outputs == 0)
     throw std::invalid_argument("layer " + std::to_string(layer) + ": shape must be at least 1x1");
-  if (!supports(array_.mode, kind))
-    throw std::invalid_argument(std::string("a ") + to_string(array_.mode) + " array cannot take " +
-                                to_string(kind) + " inputs");
-  const unsigned R = array_.rows, C = array_.cols;
-  Layer L;
-  L.inputs = inputs;
-  L.outputs = outputs;
-  L.kind = kind;
-  L.row_blocks = (inputs + R - 1) / R;
-  L.col_blocks = (outputs + C - 1) / C;
-  L.arrays.reserve(std::size_t{L.row_blocks} * L.col_blocks);
-  // Column-major copy of one sub-array's weights: column c = neuron j over rows k.
-  std::vector<std::int8_t> block(std::size_t{R} * C);
+  ArrayBank bank(inputs, outputs, weights, kind, array_, cells_, layer);
   std::uint64_t cells = 0, rows = 0;
-  for (unsigned rb = 0; rb < L.row_blocks; ++rb) {
-    const unsigned k0 = rb * R, nr = std::min(R, inputs - k0);
-    for (unsigned cb = 0; cb < L.col_blocks; ++cb) {
-      const unsigned j0 = cb * C, nc = std::min(C, outputs - j0);
-      for (unsigned c = 0; c < nc; ++c)
-        std::copy_n(weights + std::size_t{j0 + c} * inputs + k0, nr, block.data() + std::size_t{c} * R);
-      L.arrays.emplace_back(array_);
-      SubArray& s = L.arrays.back();
-      s.program(block.data(), nr, nc, R);
-      if (cells_.sigma > 0.0)
-        s.set_cell_variation(cells_.sigma, derive_seed(cells_.seed, {kSeedPurposeCellFactor, layer, rb, cb}));
-      cells += std::uint64_t{nr} * nc;
-      rows += nr;
+  for (unsigned rb = 0; rb < bank.row_blocks(); ++rb)
+    for (unsigned cb = 0; cb < bank.col_blocks(); ++cb) {
+      cells += std::uint64_t{bank.sub_array(rb, cb).active_rows()} * bank.sub_array(rb, cb).active_cols();
+      rows += bank.sub_array(rb, cb).active_rows();
     }
-  }
   if (layers_.size() <= layer) layers_.resize(layer + 1);
-  layers_[layer] = std::move(L);
+  layers_[layer] = std::move(bank);
   counters_.add(c_cells_, cells);
   counters_.add(c_row_writes_, rows);
 }
 
 std::vector<std::vector<Segment>> BitcellArray::segments(unsigned layer) const {
-  const Layer& L = layer_at(layer);
-  std::vector<std::vector<Segment>> out(L.row_blocks);
-  for (unsigned rb = 0; rb < L.row_blocks; ++rb) out[rb] = L.arrays[std::size_t{rb} * L.col_blocks].segments();
-  return out;
+  return layer_at(layer).segments();
 }
 
 void BitcellArray::read(const ArrayRead& r, sc_core::sc_time& delay) {
-  const Layer& L = layer_at(r.layer);
-  if (r.row_block >= L.row_blocks)
+  const ArrayBank& L = layer_at(r.layer);
+  if (r.row_block >= L.row_blocks())
     throw std::out_of_range(std::string(name()) + ": row block " + std::to_string(r.row_block) + " of layer " +
                             std::to_string(r.layer) + " does not exist");
   ArrayActivity a;
   std::uint64_t cell_reads = 0, precharges = 0;
   sc_core::sc_time worst = sc_core::SC_ZERO_TIME;
-  for (unsigned cb = 0; cb < L.col_blocks; ++cb) {
-    const SubArray& s = L.arrays[std::size_t{r.row_block} * L.col_blocks + cb];
+  for (unsigned cb = 0; cb < L.col_blocks(); ++cb) {
+    const SubArray& s = L.sub_array(r.row_block, cb);
     ColumnBatch b;
     b.array = &s;
-    b.kind = L.kind;
+    b.kind = L.kind();
     b.layer = r.layer;
     b.row_block = r.row_block;
     b.col_block = cb;
@@ -133,9 +108,10 @@ void BitcellArray::read(const ArrayRead& r, sc_core::sc_time& delay) {
     b.x = r.x;
     b.x_stride = r.x_stride;
     b.n = r.n;
+    b.first_vector = r.first_vector;
     sc_core::sc_time d = t_read_ * static_cast<double>(r.n * s.segments().size());
     const std::uint64_t wl0 = a.wordline_activations, rd0 = a.array_reads;
-    mlsa_port->convert(b, a, d);  // column blocks are read at the same time
+    sense_port->convert(b, a, d);  // column blocks are read at the same time
     worst = std::max(worst, d);
     // every programmed column of the sub-array: its cells on driven word lines conduct,
     // and it is precharged once per read
@@ -163,6 +139,7 @@ void BitcellArray::price(const TechParams& tech, PpaLedger& ledger) const {
     throw std::invalid_argument(std::string(name()) + ": technology '" + tech.node + "' has no " + to_string(kind) +
                                 " cell for " + to_string(array_.mode) + " arrays");
   const BitcellTech& cell = tech.bitcell(kind);
+  const std::uint64_t cycles_per_read = this->cycles_per_read();
   LayerStats total;
   for (std::size_t l = 0; l < stats_.size(); ++l) {
     const LayerStats& st = stats_[l];
@@ -174,13 +151,13 @@ void BitcellArray::price(const TechParams& tech, PpaLedger& ledger) const {
     row.layer = static_cast<unsigned>(l);
     row.reads = st.reads;
     row.energy_pj = wl_driver_energy_pj(tech, kind, st.wordlines) + bitcell_read_energy_pj(tech, kind, st.cell_reads) +
-                    precharge_energy_pj(tech, kind, st.precharges) + clock_energy_pj(tech, st.reads * cycles_per_read_);
-    if (l < layers_.size() && !layers_[l].arrays.empty()) {
-      const Layer& L = layers_[l];
-      row.inputs = L.inputs;
-      row.outputs = L.outputs;
-      row.subarrays = L.arrays.size();
-      row.utilisation = static_cast<double>(L.inputs) * L.outputs /
+                    precharge_energy_pj(tech, kind, st.precharges) + clock_energy_pj(tech, st.reads * cycles_per_read);
+    if (l < layers_.size() && !layers_[l].empty()) {
+      const ArrayBank& L = layers_[l];
+      row.inputs = L.inputs();
+      row.outputs = L.outputs();
+      row.subarrays = std::uint64_t{L.row_blocks()} * L.col_blocks();
+      row.utilisation = static_cast<double>(L.inputs()) * L.outputs() /
                         (static_cast<double>(row.subarrays) * array_.rows * array_.cols);
     }
     ledger.add_layer(row);
@@ -188,18 +165,18 @@ void BitcellArray::price(const TechParams& tech, PpaLedger& ledger) const {
   ledger.add_event("wordline", total.wordlines, wl_driver_energy_pj(tech, kind, total.wordlines));
   ledger.add_event("cell_read", total.cell_reads, bitcell_read_energy_pj(tech, kind, total.cell_reads));
   ledger.add_event("precharge", total.precharges, precharge_energy_pj(tech, kind, total.precharges));
-  const std::uint64_t cycles = total.reads * cycles_per_read_;
+  const std::uint64_t cycles = total.reads * cycles_per_read;
   ledger.add_event("clock", cycles, clock_energy_pj(tech, cycles));
   // Area of the sub-arrays the loaded network occupies (ppa_area.h, count_macro_resources).
-  for (const Layer& L : layers_) {
-    if (L.arrays.empty()) continue;
+  for (const ArrayBank& L : layers_) {
+    if (L.empty()) continue;
     MacroLayerSpec spec;
     spec.cell = kind;
-    spec.inputs = L.inputs;
-    spec.outputs = L.outputs;
+    spec.inputs = L.inputs();
+    spec.outputs = L.outputs();
     spec.rows = array_.rows;
     spec.cols = array_.cols;
-    spec.mlsa_bits = 1;  // sensing is the Mlsa's
+    spec.mlsa_bits = 1;  // sensing is the sense stage's
     const MacroResources res = count_macro_resources(spec, cell.wordlines_per_row);
     ledger.add_area("bitcells", res.cells, cell.read.area_um2);
     ledger.add_area("wl_drivers", res.wl_drivers, cell.wl_driver.area_um2);

@@ -180,6 +180,13 @@ class SchemaBase {
   std::vector<std::string> all_paths() const;
   /// "did you mean" hint for an unknown full path: best match or "".
   std::string suggest(const std::string& unknown_path) const;
+  /// Declares a key or section path that no longer exists: using it (in YAML or --set) is
+  /// an error naming `replacement` (e.g. "cim.rows" → "cim.array.rows").
+  void add_renamed(std::string old_path, std::string replacement);
+  /// The replacement of a renamed path, or nullptr.
+  const std::string* renamed(const std::string& path) const;
+  /// "unknown key 'X' (did you mean 'Y'?)", or "'X' was renamed: use Y" for a renamed path.
+  std::string unknown_key(const std::string& path) const;
 
  protected:
   KeySpec& new_key(std::string path);
@@ -201,6 +208,7 @@ class SchemaBase {
   std::deque<KeySpec> keys_;
   std::deque<ListSpec> lists_;
   std::vector<Entry> order_;
+  std::vector<std::pair<std::string, std::string>> renamed_;
   std::vector<std::function<void(const void*, const CheckContext&)>> checks_;
 };
 

@@ -47,12 +47,12 @@ TechParams load_tech(const std::string& spec);
 void add_tech_keys(ConfigSchema& schema);
 
 /// ConfigError (key `tech`) when the platform's modules cannot be priced with `tech`: a CIM
-/// macro whose cell (cim.mode) the technology does not define.
+/// macro whose cell (cim.array.cell) the technology does not define.
 void check_tech_for(const PlatformConfig& config, const TechParams& tech);
 
-/// With `tech_timing` set: the CIM macro's cim.timing.clock_period_ns = the technology's
+/// With `tech_timing` set: the CIM macro's cim.clock_period_ns = the technology's
 /// clock, array_read_ns = array_read_latency_ns (precharge + word line + cell read) of the
-/// cell of cim.mode, mlsa_ns = one comparator decision (mlsa_conversion_latency_ns).  The
+/// cell of cim.array.cell, mlsa_ns = one comparator decision (mlsa_conversion_latency_ns).  The
 /// digital stage times (accumulate_ns, activation_ns) stay as configured.  No-op otherwise.
 void apply_tech_timing(PlatformConfig& config, const TechParams& tech);
 

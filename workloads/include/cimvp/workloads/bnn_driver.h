@@ -40,10 +40,10 @@ struct CimNetworkImage {
   std::uint32_t outputs = 0;        ///< M of the last layer
   InputFormat input_format = InputFormat::pixels_binarized;
   std::uint64_t input_bytes = 0;    ///< bytes of one input vector in memory
-  /// MLSA tables present: the image only fits a macro with exactly this geometry.
+  /// Sense tables present: the image only fits a macro with exactly this geometry and sensing.
   bool has_tables = false;
   SubArrayConfig array;             ///< geometry of the tables (valid when has_tables)
-  MlsaConfig mlsa;                  ///< bits / quantization of the tables (valid when has_tables)
+  SenseConfig sense;                ///< kind / bits / quantization / full scale of the tables (valid when has_tables)
 };
 
 /// Toolchain: lays `net` out at bus address `base` (8-byte aligned).  When `quantizers` is

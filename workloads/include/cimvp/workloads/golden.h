@@ -58,9 +58,11 @@ class QuantizedNetwork {
   /// outputs of the already calibrated, quantized layers 0..l−1.  No-op otherwise.
   void calibrate(const std::uint8_t* images, std::size_t n_images, std::size_t n_pixels);
 
-  /// Quantized inference; events added to *activity when non-null.
+  /// Quantized inference; events added to *activity when non-null.  Image i is vector
+  /// first_vector + i of the run (keys the ADC conversion noise; the macro numbers the
+  /// vectors it processes since the network was loaded the same way).
   GoldenResult run(const std::uint8_t* images, std::size_t n_images, std::size_t n_pixels, bool keep_sums = false,
-                   ArrayActivity* activity = nullptr) const;
+                   ArrayActivity* activity = nullptr, std::uint64_t first_vector = 0) const;
 
  private:
   BnnNetwork net_;

@@ -13,7 +13,9 @@
 
 #include "cimvp/circuit/bitpack.h"
 #include "cimvp/circuit/cell_mode.h"
+#include "cimvp/circuit/layer_banks.h"
 #include "cimvp/circuit/quantizer.h"
+#include "cimvp/circuit/sense.h"
 #include "cimvp/circuit/sub_array.h"
 
 #include <cstdint>
@@ -24,11 +26,14 @@ namespace cimvp {
 /// Everything that shapes a mapped layer.
 struct MappingConfig {
   SubArrayConfig array;
-  MlsaConfig mlsa;
+  SenseConfig sense;
   CellVariationConfig cells;
   void validate() const;
 };
 
+/// An ArrayBank (cells) + a SenseBank (column sensing) + the calibration histograms: the
+/// golden reference's view of a layer, sharing tiling, seeding and quantization with the
+/// SystemC stages (layer_banks.h).
 class MappedLayer {
  public:
   /// weights: M×K row-major (neuron j, input k), each ±1.  kind: how the inputs drive
@@ -46,19 +51,23 @@ class MappedLayer {
   unsigned col_blocks() const { return ncb_; }
   const MappingConfig& config() const { return cfg_; }
 
-  const SubArray& sub_array(unsigned rb, unsigned cb) const { return arrays_.at(std::size_t{rb} * ncb_ + cb); }
-  /// The programmed MLSAs of sub-array (rb, cb) for plane p (empty in row_by_row mode).
-  const SenseTable& sense_table(unsigned rb, unsigned cb, unsigned p) const;
-  /// Nominal transfer functions (one per sensing segment) of row block rb, plane p.
-  const std::vector<Quantizer>& quantizers(unsigned rb, unsigned p) const { return nominal_.at(std::size_t{rb} * planes_ + p); }
+  const SubArray& sub_array(unsigned rb, unsigned cb) const { return arrays_.sub_array(rb, cb); }
+  const ArrayBank& arrays() const { return arrays_; }
+  const SenseBank& sensing() const { return sense_; }
+  /// The programmed converters of sub-array (rb, cb) for plane p (throws in row_by_row mode).
+  const SenseTable& sense_table(unsigned rb, unsigned cb, unsigned p) const { return sense_.table(rb, cb, p); }
+  /// Transfer functions (one per sensing segment) of row block rb, plane p.
+  const std::vector<Quantizer>& quantizers(unsigned rb, unsigned p) const { return sense_.quantizers(rb, p); }
 
-  /// True when the MLSAs are nonlinear and calibrate() has not run yet.
-  bool needs_calibration() const;
+  /// True when the sensing needs a calibration pass (nonlinear MLSA, calibrated ADC) that
+  /// has not run (and no set_quantizers() covered every row block and plane).
+  bool needs_calibration() const { return !sense_.ready(); }
 
-  /// Calibration pass for nonlinear MLSAs: the ideal partial sums of the sample inputs
-  /// are histogrammed per (row block, plane, sensing segment), pooled over all columns
-  /// of the row block, and Quantizer::nonlinear() places the references.  No-op for
-  /// linear / ideal MLSAs and row_by_row access.  planes[p] holds samples × K bits.
+  /// Calibration pass (SenseConfig::needs_calibration()): the ideal partial sums of the
+  /// sample inputs are histogrammed per (row block, plane, sensing segment), pooled over all
+  /// columns of the row block, and SenseConfig::calibrated() places the references (MLSA)
+  /// or the full scale (ADC).  No-op otherwise and for row_by_row access.  planes[p] holds
+  /// samples × K bits.
   void calibrate(const std::vector<BitMatrix>& planes);
   /// Programs the transfer functions of row block rb, plane p directly (e.g. references
   /// loaded from a descriptor), one per sensing segment with the matching PsRange.
@@ -68,17 +77,19 @@ class MappedLayer {
   const PsHistogram& histogram(unsigned rb, unsigned p, unsigned s) const;
 
   /// sums_half (resized to N×M) as in the file comment; planes[p] holds N × K bits.
-  /// Adds the events to *activity when non-null.
+  /// Adds the events to *activity when non-null.  first_vector: index in the run of the
+  /// first input vector (keys the ADC conversion noise, ConversionNoise).
   void evaluate(const std::vector<BitMatrix>& planes, std::vector<std::int32_t>& sums_half,
-                ArrayActivity* activity = nullptr) const;
+                ArrayActivity* activity = nullptr, std::uint64_t first_vector = 0) const;
   /// Single-plane convenience overload.
-  void evaluate(const BitMatrix& x, std::vector<std::int32_t>& sums_half, ArrayActivity* activity = nullptr) const;
+  void evaluate(const BitMatrix& x, std::vector<std::int32_t>& sums_half, ArrayActivity* activity = nullptr,
+                std::uint64_t first_vector = 0) const;
 
  private:
   using Planes = std::vector<const BitMatrix*>;
   Planes check_planes(const std::vector<BitMatrix>& planes) const;
-  void evaluate_planes(const Planes& planes, std::vector<std::int32_t>& sums_half, ArrayActivity* activity) const;
-  void build_tables();
+  void evaluate_planes(const Planes& planes, std::vector<std::int32_t>& sums_half, ArrayActivity* activity,
+                       std::uint64_t first_vector) const;
   /// Calls f(rb, p, x, stride, n) for every row block and plane of inputs [n0, n0 + n).
   template <typename F>
   void for_blocks(const Planes& planes, std::size_t n0, std::size_t n, std::vector<Word>& buf,
@@ -89,13 +100,9 @@ class MappedLayer {
   MappingConfig cfg_;
   unsigned nrb_ = 0, ncb_ = 0;
   std::size_t wpb_ = 1;  ///< words per row block
-  bool calibrated_ = false;
-  std::vector<std::uint8_t> programmed_;              ///< [rb·planes + p]: set by set_quantizers()
-  std::vector<SubArray> arrays_;                      ///< [rb·ncb + cb]
-  std::vector<MlsaOffsets> offsets_;                  ///< [rb·ncb + cb]
-  std::vector<std::vector<Quantizer>> nominal_;       ///< [rb·planes + p][segment]
+  ArrayBank arrays_;
+  SenseBank sense_;
   std::vector<std::vector<PsHistogram>> histograms_;  ///< [rb·planes + p][segment]
-  std::vector<SenseTable> tables_;                    ///< [(rb·ncb + cb)·planes + p]
 };
 
 }  // namespace cimvp

@@ -67,6 +67,17 @@ struct ArrayActivity {
   bool operator!=(const ArrayActivity& o) const { return !(*this == o); }
 };
 
+/// Per-conversion noise of one read of one sub-array (column ADC, docs/column-adc.md): every
+/// conversion of column c, sensing segment s, for input n adds adc_noise(sigma, seed, layer,
+/// row_block, col_block, plane, s·kMaxSubArrayCols + c, first_vector + n) to the analog value
+/// before sensing.  sigma = 0: no noise.
+struct ConversionNoise {
+  double sigma = 0.0;             ///< PS units
+  std::uint64_t seed = 0;         ///< AdcConfig::seed
+  unsigned layer = 0, row_block = 0, col_block = 0, plane = 0;
+  std::uint64_t first_vector = 0; ///< index in the run of the read's first input vector
+};
+
 /// Rows [first_row, first_row + rows) sensed together in one read.
 struct Segment {
   unsigned first_row = 0;
@@ -163,10 +174,11 @@ class SubArray {
   ///   acc[n·acc_stride + c] += 2^shift · Σ_s sensed(n, s, c)        (half PS units)
   /// parallel / group: sensed = sense.lut(s, c)[t(PS)], or the MLSA applied to the analog
   /// value when cell factors are set; row_by_row: the exact 2·PS (digital, `sense` unused).
-  /// Adds the events to *activity when non-null.
+  /// Adds the events to *activity when non-null.  With `noise` (sigma > 0) every conversion
+  /// senses the analog value plus its keyed noise (analog path, no look-up tables).
   void accumulate(const Word* x, std::size_t x_stride, std::size_t n_inputs, InputKind kind,
                   const SenseTable& sense, unsigned shift, std::int32_t* acc, std::size_t acc_stride,
-                  ArrayActivity* activity) const;
+                  ArrayActivity* activity, const ConversionNoise* noise = nullptr) const;
 
   /// The events accumulate() would count, without evaluating.
   ArrayActivity activity(const Word* x, std::size_t x_stride, std::size_t n_inputs, InputKind kind) const;

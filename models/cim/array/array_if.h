@@ -1,0 +1,43 @@
+// Interface of the array stage of the CIM datapath (docs/cim-macro.md, "Stages"): the
+// bitcell arrays that hold a layer's weights and are read by word-line vectors.
+#pragma once
+
+#include "cimvp/circuit/bitpack.h"
+#include "cimvp/circuit/cell_mode.h"
+#include "cimvp/circuit/sub_array.h"
+
+#include <systemc>
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace cimvp {
+
+/// One read of one row block of a layer for a batch: the word lines of every sub-array of
+/// row block `row_block` (all column blocks, read at the same time) are driven by n vectors.
+struct ArrayRead {
+  unsigned layer = 0, row_block = 0, plane = 0;
+  const Word* x = nullptr;  ///< n vectors, x_stride words apart; bit r drives row r of the block
+  std::size_t x_stride = 0;
+  std::size_t n = 0;
+  std::uint64_t first_vector = 0;  ///< index of the first vector since the network was loaded
+};
+
+/// Interface of the bitcell arrays (exported by BitcellArray).
+class cim_array_if : public virtual sc_core::sc_interface {
+ public:
+  /// Erases every programmed layer (the sub-arrays become free).
+  virtual void clear() = 0;
+  /// Programs layer `layer` (weight-stationary): K inputs, M outputs, weights M×K row-major
+  /// ±1, inputs of kind `kind`.  std::invalid_argument on bad shapes or values.
+  virtual void program_layer(unsigned layer, unsigned inputs, unsigned outputs, InputKind kind,
+                             const std::int8_t* weights) = 0;
+  /// The sensing segments of each row block of a programmed layer.
+  virtual std::vector<std::vector<Segment>> segments(unsigned layer) const = 0;
+  /// One read (see ArrayRead): every column block's column quantities go to the MLSAs
+  /// (mlsa_port); the read latency (all column blocks in parallel) is added to `delay`.
+  virtual void read(const ArrayRead& read, sc_core::sc_time& delay) = 0;
+};
+
+}  // namespace cimvp

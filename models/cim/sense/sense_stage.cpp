@@ -1,0 +1,109 @@
+#include "cimvp/cim/sense/sense_stage.h"
+
+#include "cimvp/core/trace_util.h"
+
+#include <stdexcept>
+#include <string>
+
+namespace cimvp {
+
+namespace {
+const SubArrayConfig& checked(const SubArrayConfig& array, const SenseConfig& sense, const char* name) {
+  array.validate();
+  sense.validate();
+  if (sense.mux > array.cols)
+    throw std::invalid_argument(std::string(name) + ": sense mux " + std::to_string(sense.mux) + ", expected 1.." +
+                                std::to_string(array.cols));
+  return array;
+}
+}  // namespace
+
+SenseStage::SenseStage(sc_core::sc_module_name name, const SubArrayConfig& array, const SenseConfig& sense,
+                       double decision_ns)
+    : sc_core::sc_module(name),
+      target_export("target_export"),
+      acc_port("acc_port"),
+      conversions("conversions", 0),
+      array_(checked(array, sense, this->name())),
+      sense_(sense),
+      t_decision_(decision_ns, sc_core::SC_NS) {
+  target_export.bind(*this);
+  c_conversions_ = counters_.declare("conversions");
+  c_sa_reads_ = counters_.declare("sa_reads");
+  c_refs_ = counters_.declare("references_programmed");
+  c_tables_ = counters_.declare("tables_programmed");
+}
+
+void SenseStage::clear() { layers_.clear(); }
+
+const SenseBank& SenseStage::bank(unsigned layer) const {
+  if (layer >= layers_.size() || layers_[layer].empty())
+    throw std::logic_error(std::string(name()) + ": layer " + std::to_string(layer) + " is not programmed");
+  return layers_[layer];
+}
+
+void SenseStage::program_layer(unsigned layer, const std::vector<std::vector<Segment>>& segments, unsigned col_blocks,
+                               unsigned planes, InputKind kind) {
+  if (segments.empty() || col_blocks == 0 || planes == 0)
+    throw std::invalid_argument(std::string(name()) + ": layer " + std::to_string(layer) + " has an empty shape");
+  if (layers_.size() <= layer) layers_.resize(layer + 1);
+  layers_[layer] = SenseBank(segments, col_blocks, planes, kind, array_.cols, array_.access, sense_, layer);
+  counters_.add(c_tables_, layers_[layer].tables_built());
+}
+
+void SenseStage::program(unsigned layer, unsigned row_block, unsigned plane, std::vector<Quantizer> per_segment) {
+  if (layer >= layers_.size() || layers_[layer].empty())
+    throw std::invalid_argument("layer " + std::to_string(layer) + " is not declared");
+  SenseBank& b = layers_[layer];
+  const std::uint64_t before = b.tables_built();
+  counters_.add(c_refs_, b.program(row_block, plane, std::move(per_segment)));
+  counters_.add(c_tables_, b.tables_built() - before);
+}
+
+bool SenseStage::ready(unsigned layer) const { return bank(layer).ready(); }
+
+const std::vector<Quantizer>& SenseStage::quantizers(unsigned layer, unsigned row_block, unsigned plane) const {
+  return bank(layer).quantizers(row_block, plane);
+}
+
+sc_core::sc_time SenseStage::conversion_time() const {
+  const unsigned steps = digital() ? 1 : decisions_per_conversion();
+  return t_decision_ * static_cast<double>(std::uint64_t{steps} * sense_.mux);
+}
+
+void SenseStage::convert(const ColumnBatch& b, ArrayActivity& activity, sc_core::sc_time& delay) {
+  const SenseBank& L = bank(b.layer);
+  if (b.array == nullptr || b.row_block >= L.row_blocks() || b.col_block >= L.col_blocks() || b.plane >= L.planes())
+    throw std::out_of_range(std::string(name()) + ": column batch outside layer " + std::to_string(b.layer));
+  if (!L.usable(b.row_block, b.plane))
+    throw std::logic_error(std::string(name()) + ": transfer functions of layer " + std::to_string(b.layer) +
+                           " row block " + std::to_string(b.row_block) + " were never programmed");
+  const SenseTable& table = L.digital() ? none_ : L.table(b.row_block, b.col_block, b.plane);
+  const ConversionNoise noise = L.noise(b.row_block, b.col_block, b.plane, b.first_vector);
+  const AccumulatorTarget t = acc_port->target(b.col_block, b.plane);
+  ArrayActivity a;
+  b.array->accumulate(b.x, b.x_stride, b.n, b.kind, table, t.shift, t.sums, t.stride, &a, &noise);
+  counters_.add(c_conversions_, a.mlsa_conversions);
+  counters_.add(c_sa_reads_, a.sa_reads);
+  if (stats_.size() <= b.layer) stats_.resize(b.layer + 1);
+  stats_[b.layer].conversions += a.mlsa_conversions;
+  stats_[b.layer].sa_reads += a.sa_reads;
+  // the columns sharing a converter are converted one after the other
+  delay += conversion_time() * static_cast<double>(b.n * b.array->segments().size());
+  acc_port->accumulated(a);
+  activity += a;
+}
+
+std::uint64_t SenseStage::converters_in_use() const {
+  const std::uint64_t per_subarray = (array_.cols + sense_.mux - 1) / sense_.mux;
+  std::uint64_t n = 0;
+  for (const SenseBank& L : layers_)
+    if (!L.empty()) n += std::uint64_t{L.row_blocks()} * L.col_blocks() * per_subarray;
+  return n;
+}
+
+void SenseStage::publish() { conversions.write(counters_.get("conversions") + counters_.get("sa_reads")); }
+
+void SenseStage::trace(sc_core::sc_trace_file* tf) const { trace_member(tf, conversions, *this, "conversions"); }
+
+}  // namespace cimvp

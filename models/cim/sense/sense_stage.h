@@ -1,0 +1,89 @@
+// The sensing stage of the CIM datapath, common to every sense kind (docs/cim-macro.md,
+// "Stages"): one circuit::SenseBank per programmed layer (transfer functions, seeded
+// offsets, compiled tables, keyed conversion noise — the same definitions the golden
+// reference uses), the fused read → sense → accumulate call, counters and trace.  A sense
+// kind (cim/sense/<kind>/) derives from it and adds only what differs: how many sequential
+// comparator decisions one conversion takes, and its price.  Kinds are built by
+// make_sense_stage() (sense_factory.h) from SenseConfig::kind.
+#pragma once
+
+#include "cimvp/cim/accumulate/accumulate_if.h"
+#include "cimvp/cim/sense/sense_if.h"
+#include "cimvp/cim/stage.h"
+
+#include "cimvp/circuit/layer_banks.h"
+#include "cimvp/circuit/sense.h"
+#include "cimvp/circuit/sub_array.h"
+
+#include <systemc>
+
+#include <cstdint>
+#include <vector>
+
+namespace cimvp {
+
+class SenseStage : public sc_core::sc_module, public cim_sense_if, public CimStage {
+ public:
+  sc_core::sc_export<cim_sense_if> target_export;
+  sc_core::sc_port<cim_accumulate_if> acc_port;
+  /// Cumulative conversions (converter + 1-bit SA), updated by publish() (for VCD).
+  sc_core::sc_signal<std::uint64_t> conversions;
+
+  /// array: geometry and access mode of the sub-arrays sensed; sense: the stage's
+  /// configuration (SenseConfig::validate; mux <= array.cols); decision_ns: one comparator
+  /// decision (an MLSA or flash conversion, one SAR step, the 1-bit SA of row_by_row).
+  /// Throws std::invalid_argument naming the field.
+  SenseStage(sc_core::sc_module_name name, const SubArrayConfig& array, const SenseConfig& sense, double decision_ns);
+
+  // cim_sense_if
+  void clear() override;
+  void program_layer(unsigned layer, const std::vector<std::vector<Segment>>& segments, unsigned col_blocks,
+                     unsigned planes, InputKind kind) override;
+  void program(unsigned layer, unsigned row_block, unsigned plane, std::vector<Quantizer> per_segment) override;
+  bool ready(unsigned layer) const override;
+  /// decision_ns × sequential decisions of one conversion × mux (row_by_row: the 1-bit SA,
+  /// one decision × mux).
+  sc_core::sc_time conversion_time() const override;
+  /// Latency: n × segments × conversion_time().
+  void convert(const ColumnBatch& batch, ArrayActivity& activity, sc_core::sc_time& delay) override;
+
+  // CimStage
+  void reset() override { clear(); }
+  void publish() override;
+  void trace(sc_core::sc_trace_file* tf) const override;
+  /// conversions (converter), sa_reads (row_by_row 1-bit SAs), references_programmed,
+  /// tables_programmed.
+  const CounterSet& counters() const override { return counters_; }
+
+  const SenseConfig& config() const { return sense_; }
+  const SubArrayConfig& array_config() const { return array_; }
+  /// The transfer functions of (layer, row block, plane).
+  const std::vector<Quantizer>& quantizers(unsigned layer, unsigned row_block, unsigned plane) const;
+  /// Sequential comparator decisions of one conversion (MLSA and flash: 1, SAR: bits).
+  virtual unsigned decisions_per_conversion() const = 0;
+
+ protected:
+  /// Conversions of one layer index over the run (kept across clear()).
+  struct LayerStats {
+    std::uint64_t conversions = 0, sa_reads = 0;
+  };
+  const std::vector<LayerStats>& layer_stats() const { return stats_; }
+  /// Converters of the programmed layers: Σ sub-arrays · ⌈C / mux⌉.
+  std::uint64_t converters_in_use() const;
+  bool digital() const { return array_.access == AccessMode::row_by_row; }
+
+ private:
+  const SenseBank& bank(unsigned layer) const;
+
+  const SubArrayConfig array_;
+  const SenseConfig sense_;
+  sc_core::sc_time t_decision_;
+  std::vector<SenseBank> layers_;
+  std::vector<LayerStats> stats_;
+  std::uint64_t tables_seen_ = 0;
+  const SenseTable none_;
+  CounterSet counters_;
+  std::size_t c_conversions_, c_sa_reads_, c_refs_, c_tables_;
+};
+
+}  // namespace cimvp
