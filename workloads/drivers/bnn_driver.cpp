@@ -1,6 +1,7 @@
 #include "cimvp/workloads/bnn_driver.h"
 
 #include "cimvp/circuit/activation.h"
+#include "cimvp/cim/controller/descriptor.h"
 
 #include <algorithm>
 #include <cmath>
@@ -18,33 +19,23 @@ std::string hex(std::uint64_t v) {
 
 std::uint64_t align_up(std::uint64_t v, std::uint64_t a) { return (v + a - 1) / a * a; }
 
-void put32(std::vector<std::uint8_t>& b, std::size_t at, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) b[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
-}
-void put64(std::vector<std::uint8_t>& b, std::size_t at, std::uint64_t v) {
-  put32(b, at, static_cast<std::uint32_t>(v));
-  put32(b, at + 4, static_cast<std::uint32_t>(v >> 32));
-}
-void append32(std::vector<std::uint8_t>& b, std::uint32_t v) {
-  b.resize(b.size() + 4);
-  put32(b, b.size() - 4, v);
-}
-
 // One MLSA table: every (row block, plane, segment) transfer function of a mapped layer.
 std::vector<std::uint8_t> mlsa_table(const MappedLayer& ml, std::size_t layer) {
   std::vector<std::uint8_t> t;
+  MlsaTableEntry e;
   for (unsigned rb = 0; rb < ml.row_blocks(); ++rb)
     for (unsigned p = 0; p < ml.planes(); ++p)
       for (const Quantizer& q : ml.quantizers(rb, p)) {
-        append32(t, q.levels());
+        e.references_half.clear();
         for (double r : q.references()) {
           const double h = 2.0 * r;
           if (h != std::nearbyint(h) || std::fabs(h) > 2e9)
             throw std::invalid_argument("build_cim_image: layer " + std::to_string(layer) +
                                         " has a reference that is not a multiple of 1/2");
-          append32(t, static_cast<std::uint32_t>(static_cast<std::int32_t>(h)));
+          e.references_half.push_back(static_cast<std::int32_t>(h));
         }
-        for (std::int32_t v : q.values_half()) append32(t, static_cast<std::uint32_t>(v));
+        e.values_half = q.values_half();
+        encode(e, t);
       }
   return t;
 }
@@ -81,35 +72,35 @@ CimNetworkImage build_cim_image(const BnnNetwork& net, std::uint64_t base, const
       throw std::invalid_argument("build_cim_image: QuantizedNetwork cell mode differs from the network's");
   }
 
+  // Descriptors first (encoded last, once every address is known), then the data.
   auto& b = img.bytes;
   b.assign(cim_desc::kHeaderBytes + L * cim_desc::kLayerBytes, 0);
-  put32(b, 0, cim_desc::kMagic);
-  put32(b, 4, cim_desc::kVersion);
-  put32(b, 8, static_cast<std::uint32_t>(L));
+  NetworkDescriptor nd;
+  nd.layers.resize(L);
   for (std::size_t l = 0; l < L; ++l) {
     const BnnLayer& layer = net.layers[l];
     const bool last = l + 1 == L;
-    const std::size_t d = cim_desc::kHeaderBytes + l * cim_desc::kLayerBytes;
-    put32(b, d + cim_desc::K, layer.inputs);
-    put32(b, d + cim_desc::M, layer.outputs);
+    LayerDescriptor& d = nd.layers[l];
+    d.kind = LayerKind::fully_connected;
+    d.inputs = layer.inputs;
+    d.outputs = layer.outputs;
     if (l == 0) {
-      b[d + cim_desc::KIND] = static_cast<std::uint8_t>(first_layer_input_kind(net));
-      b[d + cim_desc::PLANES] = static_cast<std::uint8_t>(first_layer_planes(net));
-      b[d + cim_desc::FORMAT] = static_cast<std::uint8_t>(img.input_format);
-      b[d + cim_desc::PIXEL_THRESHOLD] = static_cast<std::uint8_t>(net.input_threshold);
-      b[d + cim_desc::FIRST_BIT] =
-          net.input == InputEncoding::bit_serial ? static_cast<std::uint8_t>(8 - net.input_bits) : 0;
+      d.input_kind = first_layer_input_kind(net);
+      d.planes = static_cast<std::uint8_t>(first_layer_planes(net));
+      d.format = img.input_format;
+      d.pixel_threshold = static_cast<std::uint8_t>(net.input_threshold);
+      d.first_bit = net.input == InputEncoding::bit_serial ? static_cast<std::uint8_t>(8 - net.input_bits) : 0;
     } else {
-      b[d + cim_desc::KIND] = static_cast<std::uint8_t>(native_input(net.mode));
-      b[d + cim_desc::PLANES] = 1;
-      b[d + cim_desc::FORMAT] = static_cast<std::uint8_t>(InputFormat::on_chip);
+      d.input_kind = native_input(net.mode);
+      d.planes = 1;
+      d.format = InputFormat::on_chip;
     }
-    b[d + cim_desc::FLAGS] = last ? cim_desc::kFlagLast : 0;
+    d.last = last;
 
     // Weights: M rows of ⌈K/64⌉ little-endian words, bit k = (W[j][k] == +1).
     const std::size_t row_bytes = words_for_bits(layer.inputs) * 8;
     std::size_t at = align_up(b.size(), 8);
-    put64(b, d + cim_desc::WEIGHTS, base + at);
+    d.weights = base + at;
     b.resize(at + layer.outputs * row_bytes, 0);
     for (std::size_t j = 0; j < layer.outputs; ++j) {
       const std::int8_t* w = layer.weights.data() + j * layer.inputs;
@@ -119,23 +110,27 @@ CimNetworkImage build_cim_image(const BnnNetwork& net, std::uint64_t base, const
     }
     if (!last) {
       at = align_up(b.size(), 4);
-      put64(b, d + cim_desc::THRESHOLDS, base + at);
+      d.thresholds = base + at;
       b.resize(at + layer.outputs * 4, 0);
-      for (std::size_t j = 0; j < layer.outputs; ++j)
-        put32(b, at + j * 4, static_cast<std::uint32_t>(layer.threshold[j]));
+      for (std::size_t j = 0; j < layer.outputs; ++j) {
+        const auto v = static_cast<std::uint32_t>(layer.threshold[j]);
+        for (int i = 0; i < 4; ++i) b[at + j * 4 + i] = static_cast<std::uint8_t>(v >> (8 * i));
+      }
       at = b.size();
-      put64(b, d + cim_desc::FLIPS, base + at);
+      d.flips = base + at;
       b.insert(b.end(), layer.flip.begin(), layer.flip.end());
     }
     if (tables) {
       const std::vector<std::uint8_t> t = mlsa_table(quantizers->layer(l), l);
       at = align_up(b.size(), 4);
-      put64(b, d + cim_desc::MLSA_TABLE, base + at);
-      put32(b, d + cim_desc::MLSA_BYTES, static_cast<std::uint32_t>(t.size()));
+      d.table = base + at;
+      d.table_bytes = static_cast<std::uint32_t>(t.size());
       b.resize(at, 0);
       b.insert(b.end(), t.begin(), t.end());
     }
   }
+  const std::vector<std::uint8_t> desc = encode(nd);
+  std::copy(desc.begin(), desc.end(), b.begin());
   b.resize(align_up(b.size(), 8), 0);
   return img;
 }

@@ -36,7 +36,7 @@ class cim_array_if : public virtual sc_core::sc_interface {
   /// The sensing segments of each row block of a programmed layer.
   virtual std::vector<std::vector<Segment>> segments(unsigned layer) const = 0;
   /// One read (see ArrayRead): every column block's column quantities go to the MLSAs
-  /// (mlsa_port); the read latency (all column blocks in parallel) is added to `delay`.
+  /// (sense_port); the read latency (all column blocks in parallel) is added to `delay`.
   virtual void read(const ArrayRead& read, sc_core::sc_time& delay) = 0;
 };
 

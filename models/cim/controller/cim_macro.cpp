@@ -53,7 +53,10 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
       accumulator("accumulator", config.array, config.timing),
       config_(config),
       start_ev_("start_ev"),
-      update_ev_("update_ev") {
+      update_ev_("update_ev"),
+      bus_(initiator_socket, qk_,
+           BusMasterConfig{sc_core::sc_time(config.timing.clock_period_ns, sc_core::SC_NS), config.bus_width_bytes,
+                           config.burst_bytes, config.use_dmi, false}) {
   using namespace cim_reg;
   using namespace cim_bit;
   // Stages: controller → array → sense → accumulator, through their interfaces.
@@ -146,6 +149,17 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
   c_dmi_bytes_written_ = counters_.declare("dmi_bytes_written");
   c_buf_read_ = counters_.declare("buffer_bits_read");
   c_buf_written_ = counters_.declare("buffer_bits_written");
+  BusCounterMap map;
+  map.tlm_reads = c_tlm_reads_;
+  map.tlm_writes = c_tlm_writes_;
+  map.dmi_reads = c_dmi_reads_;
+  map.dmi_writes = c_dmi_writes_;
+  map.bytes_read = c_bytes_read_;
+  map.bytes_written = c_bytes_written_;
+  map.dmi_bytes_read = c_dmi_bytes_read_;
+  map.dmi_bytes_written = c_dmi_bytes_written_;
+  map.dmi_grants = c_dmi_grants_;
+  bus_.count_into(counters_, map);
 
   SC_HAS_PROCESS(CimMacro);
   SC_THREAD(run);
@@ -168,7 +182,7 @@ void CimMacro::reset() {
   irq_level_ = false;
   vectors_since_load_ = 0;
   layers_.clear();
-  dmi_.invalidate(0, ~std::uint64_t{0});
+  bus_.invalidate_direct_mem_ptr(0, ~sc_dt::uint64{0});
   update_ev_.notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -320,14 +334,14 @@ void CimMacro::load_network() {
   std::uint8_t hdr[cim_desc::kHeaderBytes];
   bus_read(desc, hdr, sizeof hdr, kNoLayer);
   counters_.add(c_desc_bytes_, sizeof hdr);
-  const std::uint32_t magic = le32(hdr), version = le32(hdr + 4), n_layers = le32(hdr + 8), reserved = le32(hdr + 12);
-  if (magic != cim_desc::kMagic)
-    throw Fault{cim_err::BAD_HEADER, kNoLayer, desc, "bad magic " + hex(magic) + " at " + hex(desc) + ", expected " + hex(cim_desc::kMagic)};
-  if (version != cim_desc::kVersion)
-    throw Fault{cim_err::BAD_HEADER, kNoLayer, desc, "descriptor version " + std::to_string(version) + ", expected " + std::to_string(cim_desc::kVersion)};
-  if (n_layers < 1 || n_layers > config_.max_layers)
-    throw Fault{cim_err::BAD_HEADER, kNoLayer, desc, std::to_string(n_layers) + " layers, expected 1.." + std::to_string(config_.max_layers)};
-  if (reserved != 0) throw Fault{cim_err::BAD_HEADER, kNoLayer, desc, "reserved header word is not 0"};
+  const DescriptorLimits limits = DescriptorLimits::of(config_);
+  NetworkHeader header;
+  try {
+    header = decode_header(hdr, sizeof hdr, desc, limits);
+  } catch (const DescriptorError& e) {
+    throw Fault{e.code, e.layer, e.addr, e.what()};
+  }
+  const std::uint32_t n_layers = header.layers;
 
   std::vector<std::uint8_t> d(std::size_t{n_layers} * cim_desc::kLayerBytes);
   bus_read(desc + cim_desc::kHeaderBytes, d.data(), d.size(), kNoLayer);
@@ -337,7 +351,7 @@ void CimMacro::load_network() {
   std::vector<LayerInfo> infos;
   std::uint64_t subarrays = 0;
   for (unsigned l = 0; l < n_layers; ++l) {
-    infos.push_back(decode_layer(d.data() + std::size_t{l} * cim_desc::kLayerBytes, l, n_layers,
+    infos.push_back(decode_layer(d.data() + std::size_t{l} * cim_desc::kLayerBytes, l, header,
                                  l == 0 ? 0 : infos.back().outputs));
     subarrays += std::uint64_t{infos.back().row_blocks} * infos.back().col_blocks;
     if (subarrays > config_.capacity_subarrays)
@@ -365,69 +379,28 @@ void CimMacro::load_network() {
   }
 }
 
-CimMacro::LayerInfo CimMacro::decode_layer(const std::uint8_t* d, unsigned l, unsigned layers,
+CimMacro::LayerInfo CimMacro::decode_layer(const std::uint8_t* d, unsigned l, const NetworkHeader& header,
                                            std::uint32_t prev_outputs) const {
-  using namespace cim_desc;
-  auto fail = [l](std::uint32_t code, const std::string& what, std::uint64_t addr = 0) {
-    return Fault{code, l, addr, what};
-  };
-  LayerInfo L;
-  L.inputs = le32(d + K);
-  L.outputs = le32(d + M);
-  const unsigned W = config_.max_width;
-  if (L.inputs == 0 || L.inputs > W)
-    throw fail(cim_err::BAD_SHAPE, "K = " + std::to_string(L.inputs) + ", expected 1.." + std::to_string(W));
-  if (L.outputs == 0 || L.outputs > W)
-    throw fail(cim_err::BAD_SHAPE, "M = " + std::to_string(L.outputs) + ", expected 1.." + std::to_string(W));
-  if (l > 0 && L.inputs != prev_outputs)
-    throw fail(cim_err::BAD_SHAPE, "K = " + std::to_string(L.inputs) + " but the previous layer has " +
-                                       std::to_string(prev_outputs) + " outputs");
-  const std::uint8_t kind = d[KIND], planes = d[PLANES], format = d[FORMAT], flags = d[FLAGS];
-  if (kind > 1) throw fail(cim_err::BAD_DESCRIPTOR, "input kind " + std::to_string(kind) + ", expected 0|1");
-  L.kind = static_cast<InputKind>(kind);
-  if (!supports(config_.array.mode, L.kind))
-    throw fail(cim_err::BAD_DESCRIPTOR, std::string(to_string(L.kind)) + " inputs on " +
-                                            to_string(config_.array.mode) + " cells");
-  if (format > 3) throw fail(cim_err::BAD_DESCRIPTOR, "input format " + std::to_string(format) + ", expected 0..3");
-  L.format = static_cast<InputFormat>(format);
-  if ((l == 0) == (L.format == InputFormat::on_chip))
-    throw fail(cim_err::BAD_DESCRIPTOR, std::string("input format ") + to_string(L.format) +
-                                            (l == 0 ? " on the first layer" : " on a later layer (expected on_chip)"));
-  if (l > 0 && L.kind != native_input(config_.array.mode))
-    throw fail(cim_err::BAD_DESCRIPTOR, std::string("a later layer of a ") + to_string(config_.array.mode) +
-                                            " network takes " + to_string(native_input(config_.array.mode)) +
-                                            " inputs");
-  if (planes < 1 || planes > 8) throw fail(cim_err::BAD_DESCRIPTOR, "planes = " + std::to_string(planes) + ", expected 1..8");
-  L.planes = planes;
-  if (L.format != InputFormat::pixels_bit_serial && planes != 1)
-    throw fail(cim_err::BAD_DESCRIPTOR, std::string("planes = ") + std::to_string(planes) + " with input format " +
-                                            to_string(L.format) + " (expected 1)");
-  L.pixel_threshold = d[PIXEL_THRESHOLD];
-  L.first_bit = d[FIRST_BIT];
-  if (L.format == InputFormat::pixels_bit_serial) {
-    if (L.kind != InputKind::unipolar)
-      throw fail(cim_err::BAD_DESCRIPTOR, "bit-serial planes need unipolar inputs");
-    if (L.first_bit + planes > 8)
-      throw fail(cim_err::BAD_DESCRIPTOR, "first bit " + std::to_string(L.first_bit) + " + planes " +
-                                              std::to_string(planes) + " > 8");
+  LayerDescriptor D;
+  try {
+    D = cimvp::decode_layer(d, cim_desc::kLayerBytes, l, header, prev_outputs, DescriptorLimits::of(config_));
+  } catch (const DescriptorError& e) {
+    throw Fault{e.code, e.layer, e.addr, e.what()};
   }
-  if ((flags & ~kFlagLast) != 0) throw fail(cim_err::BAD_DESCRIPTOR, "unknown flags " + hex(flags));
-  L.last = (flags & kFlagLast) != 0;
-  if (L.last != (l + 1 == layers))
-    throw fail(cim_err::BAD_DESCRIPTOR, L.last ? "LAST flag on a hidden layer" : "LAST flag missing on the last layer");
-  if (d[RESERVED0] != 0 || d[RESERVED0 + 1] != 0 || le32(d + RESERVED1) != 0 || le64(d + RESERVED1 + 4) != 0)
-    throw fail(cim_err::BAD_DESCRIPTOR, "reserved fields are not 0");
-  L.weights = le64(d + WEIGHTS);
-  L.thresholds = le64(d + THRESHOLDS);
-  L.flips = le64(d + FLIPS);
-  L.table = le64(d + MLSA_TABLE);
-  L.table_bytes = le32(d + MLSA_BYTES);
-  if (L.weights % 8 != 0)
-    throw fail(cim_err::MISALIGNED, "weights at " + hex(L.weights) + " are not 8-byte aligned", L.weights);
-  if (!L.last && L.thresholds % 4 != 0)
-    throw fail(cim_err::MISALIGNED, "thresholds at " + hex(L.thresholds) + " are not 4-byte aligned", L.thresholds);
-  if (L.table != 0 && L.table % 4 != 0)
-    throw fail(cim_err::MISALIGNED, "MLSA table at " + hex(L.table) + " is not 4-byte aligned", L.table);
+  LayerInfo L;
+  L.inputs = D.inputs;
+  L.outputs = D.outputs;
+  L.kind = D.input_kind;
+  L.planes = D.planes;
+  L.format = D.format;
+  L.last = D.last;
+  L.pixel_threshold = D.pixel_threshold;
+  L.first_bit = D.first_bit;
+  L.weights = D.weights;
+  L.thresholds = D.thresholds;
+  L.flips = D.flips;
+  L.table = D.table;
+  L.table_bytes = D.table_bytes;
   const unsigned R = config_.array.rows, C = config_.array.cols;
   L.row_blocks = (L.inputs + R - 1) / R;
   L.col_blocks = (L.outputs + C - 1) / C;
@@ -490,49 +463,27 @@ void CimMacro::program_mlsa_table(unsigned l, const LayerInfo& L) {
   bus_read(L.table, staging_.data(), staging_.size(), l);
   counters_.add(c_table_bytes_, staging_.size());
   const std::vector<std::vector<Segment>> segs = array_port->segments(l);
-  const std::uint8_t* p = staging_.data();
-  const std::uint8_t* const end = p + staging_.size();
-  auto bad = [&](const std::string& what) {
-    return Fault{cim_err::BAD_MLSA_TABLE, l, L.table + static_cast<std::uint64_t>(p - staging_.data()), what};
-  };
-  for (unsigned rb = 0; rb < L.row_blocks; ++rb) {
-    for (unsigned plane = 0; plane < L.planes; ++plane) {
-      std::vector<Quantizer> qs;
-      for (std::size_t s = 0; s < segs[rb].size(); ++s) {
-        const std::string where = "row block " + std::to_string(rb) + ", plane " + std::to_string(plane) +
-                                  ", segment " + std::to_string(s);
-        if (end - p < 4) throw bad(where + ": table ends early");
-        const std::uint32_t levels = le32(p);
-        const PsRange range = PsRange::of(segs[rb][s].rows, L.kind);
-        if (levels < 1 || levels > range.count)
-          throw bad(where + ": " + std::to_string(levels) + " levels, expected 1.." + std::to_string(range.count));
-        p += 4;
-        const std::size_t need = (2 * std::size_t{levels} - 1) * 4;
-        if (static_cast<std::size_t>(end - p) < need) throw bad(where + ": table ends early");
-        std::vector<double> refs(levels - 1);
-        std::vector<std::int32_t> values(levels);
-        for (auto& r : refs) {
-          r = static_cast<std::int32_t>(le32(p)) / 2.0;
-          p += 4;
-        }
-        for (auto& v : values) {
-          v = static_cast<std::int32_t>(le32(p));
-          p += 4;
-        }
+  // The codec parses the entries; the Mlsa checks them against its comparators.
+  MlsaTableReader table(staging_.data(), staging_.size(), L.table, l);
+  try {
+    for (unsigned rb = 0; rb < L.row_blocks; ++rb) {
+      for (unsigned plane = 0; plane < L.planes; ++plane) {
+        std::vector<Quantizer> qs;
+        for (std::size_t s = 0; s < segs[rb].size(); ++s)
+          qs.push_back(table.next_quantizer(PsRange::of(segs[rb][s].rows, L.kind),
+                                            "row block " + std::to_string(rb) + ", plane " + std::to_string(plane) +
+                                                ", segment " + std::to_string(s)));
         try {
-          qs.push_back(Quantizer::custom(range, std::move(refs), std::move(values)));
+          sense_port->program(l, rb, plane, std::move(qs));
         } catch (const std::invalid_argument& e) {
-          throw bad(where + ": " + e.what());
+          throw table.error("row block " + std::to_string(rb) + ", plane " + std::to_string(plane) + ": " + e.what());
         }
-      }
-      try {
-        sense_port->program(l, rb, plane, std::move(qs));
-      } catch (const std::invalid_argument& e) {
-        throw bad("row block " + std::to_string(rb) + ", plane " + std::to_string(plane) + ": " + e.what());
       }
     }
+    table.finish();
+  } catch (const DescriptorError& e) {
+    throw Fault{e.code, e.layer, e.addr, e.what()};
   }
-  if (p != end) throw bad(std::to_string(end - p) + " bytes after the last entry");
 }
 
 // ---- batches -------------------------------------------------------------------------
@@ -703,63 +654,16 @@ void CimMacro::bus_write(std::uint64_t addr, const void* src, std::size_t len) {
   transfer(tlm::TLM_WRITE_COMMAND, addr, static_cast<unsigned char*>(const_cast<void*>(src)), len, kNoLayer);
 }
 
-void CimMacro::count_bytes(tlm::tlm_command cmd, std::size_t n) {
-  counters_.add(cmd == tlm::TLM_READ_COMMAND ? c_bytes_read_ : c_bytes_written_, n);
-}
-
 void CimMacro::transfer(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, std::size_t len,
                         std::uint32_t layer) {
-  if (len == 0) return;
-  const bool read = cmd == tlm::TLM_READ_COMMAND;
-  const std::size_t burst = config_.burst_bytes, bw = config_.bus_width_bytes;
-  auto beats = [bw](std::size_t n) { return static_cast<double>((n + bw - 1) / bw); };
-  if (config_.use_dmi) {
-    const tlm::tlm_dmi* d = dmi_for(cmd, addr);
-    if (d != nullptr && len - 1 <= d->get_end_address() - addr) {  // whole transfer inside the region
-      unsigned char* p = d->get_dmi_ptr() + (addr - d->get_start_address());
-      if (read)
-        std::memcpy(data, p, len);
-      else
-        std::memcpy(p, data, len);
-      // Same cost as the bursts it replaces: one access latency per burst plus the beats.
-      const std::size_t full = len / burst, rest = len % burst;
-      const std::size_t bursts = full + (rest ? 1 : 0);
-      const sc_core::sc_time lat = read ? d->get_read_latency() : d->get_write_latency();
-      qk_.inc(lat * static_cast<double>(bursts) + clock_ * (beats(burst) * full + beats(rest)));
-      counters_.add(read ? c_dmi_reads_ : c_dmi_writes_, bursts);
-      counters_.add(read ? c_dmi_bytes_read_ : c_dmi_bytes_written_, len);
-      count_bytes(cmd, len);
-      return;
-    }
-  }
-  for (std::size_t off = 0; off < len;) {
-    const std::size_t n = std::min(burst, len - off);
-    prepare_payload(trans_, cmd, addr + off, data + off, static_cast<unsigned>(n));
-    sc_core::sc_time delay = qk_.get_local_time();
-    initiator_socket->b_transport(trans_, delay);
-    qk_.set(delay);
-    qk_.inc(clock_ * beats(n));
-    if (trans_.is_response_error()) {
-      std::ostringstream os;
-      os << (read ? "read" : "write") << " of " << n << " bytes at " << hex(addr + off) << " answered "
-         << response_name(trans_.get_response_status());
-      throw Fault{cim_err::BUS_ERROR, layer, addr + off, os.str()};
-    }
-    counters_.add(read ? c_tlm_reads_ : c_tlm_writes_);
-    count_bytes(cmd, n);
-    off += n;
-  }
-}
-
-const tlm::tlm_dmi* CimMacro::dmi_for(tlm::tlm_command cmd, std::uint64_t addr) {
-  bool new_grant = false;
-  const tlm::tlm_dmi* d = dmi_.lookup(*initiator_socket.operator->(), cmd, addr, &new_grant);
-  if (new_grant) counters_.add(c_dmi_grants_);
-  return d;
+  // No quantum sync inside: run_batch measures the bus time as a local-time difference.
+  const BusResult r =
+      cmd == tlm::TLM_READ_COMMAND ? bus_.read(addr, data, len) : bus_.write(addr, data, len);
+  if (!r.ok()) throw Fault{cim_err::BUS_ERROR, layer, r.addr, r.describe()};
 }
 
 void CimMacro::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
-  dmi_.invalidate(start, end);
+  bus_.invalidate_direct_mem_ptr(start, end);
 }
 
 // ---- pricing ---------------------------------------------------------------------------

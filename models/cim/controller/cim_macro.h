@@ -8,8 +8,9 @@
 #include "cimvp/cim/sense/sense_stage.h"
 #include "cimvp/cim/stage.h"
 #include "cimvp/cim/controller/cim_types.h"
+#include "cimvp/cim/controller/descriptor.h"
+#include "cimvp/core/bus_master.h"
 #include "cimvp/core/counters.h"
-#include "cimvp/core/dmi_cache.h"
 #include "cimvp/core/priced.h"
 #include "cimvp/core/register_file.h"
 
@@ -131,7 +132,8 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
 
   // Command steps (throw Fault).
   void load_network();
-  LayerInfo decode_layer(const std::uint8_t* d, unsigned l, unsigned layers, std::uint32_t prev_outputs) const;
+  LayerInfo decode_layer(const std::uint8_t* d, unsigned l, const NetworkHeader& header,
+                         std::uint32_t prev_outputs) const;
   void program_layer(unsigned l, LayerInfo& info);
   void program_mlsa_table(unsigned l, const LayerInfo& info);
   void run_batch();
@@ -141,19 +143,16 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   void enter(CimState s);
   void complete(const Fault* fault);
 
-  // Master side (throw Fault{BUS_ERROR}).
+  // Master side (BusMaster; throw Fault{BUS_ERROR}).
   void bus_read(std::uint64_t addr, void* dst, std::size_t len, std::uint32_t layer);
   void bus_write(std::uint64_t addr, const void* src, std::size_t len);
   void transfer(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, std::size_t len, std::uint32_t layer);
-  const tlm::tlm_dmi* dmi_for(tlm::tlm_command cmd, std::uint64_t addr);
-  void count_bytes(tlm::tlm_command cmd, std::size_t n);
 
   RegisterFile regs_;
   const CimMacroConfig config_;
   sc_core::sc_event start_ev_, update_ev_;
   sc_core::sc_time clock_, mmio_delay_;
   tlm_utils::tlm_quantumkeeper qk_;
-  tlm::tlm_generic_payload trans_;
 
   bool want_load_ = false, want_run_ = false;
   bool loaded_ = false;
@@ -176,7 +175,7 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   };
   std::vector<LayerStats> layer_stats_;
 
-  DmiCache dmi_;
+  BusMaster bus_;  // the master's burst loop on initiator_socket, timed on qk_
 
   CounterSet counters_;
   std::size_t c_commands_, c_loads_, c_batches_, c_tiles_, c_vectors_, c_layers_, c_desc_bytes_, c_weight_bytes_,

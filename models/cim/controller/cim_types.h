@@ -137,9 +137,11 @@ constexpr std::uint32_t cim_version = 0x00010000;  ///< 1.0
 // ------------------------------------------------------------------ descriptor format
 
 /// Network header (at DESC, 8-byte aligned), followed by `layers` layer descriptors.
+/// Encoded and decoded by the codec in descriptor.h.
 namespace cim_desc {
 constexpr std::uint32_t kMagic = 0x4E4D4943;  ///< "CIMN"
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;        ///< written by the toolchain: adds LAYER_KIND
+constexpr std::uint32_t kMinVersion = 1;     ///< oldest version still accepted (no layer kind)
 constexpr std::uint32_t kHeaderBytes = 16;    ///< u32 magic, u32 version, u32 layers, u32 reserved (0)
 constexpr std::uint32_t kLayerBytes = 64;     ///< one layer descriptor
 
@@ -152,7 +154,8 @@ constexpr std::uint32_t FORMAT = 10;       ///< u8 InputFormat
 constexpr std::uint32_t FLAGS = 11;        ///< u8 bit 0 LAST
 constexpr std::uint32_t PIXEL_THRESHOLD = 12;  ///< u8 (pixels_binarized)
 constexpr std::uint32_t FIRST_BIT = 13;    ///< u8 (pixels_bit_serial): plane p = pixel bit FIRST_BIT + p
-constexpr std::uint32_t RESERVED0 = 14;    ///< u16, 0
+constexpr std::uint32_t LAYER_KIND = 14;   ///< u8 LayerKind (version >= 2; reserved 0 in version 1)
+constexpr std::uint32_t RESERVED0 = 15;    ///< u8, 0
 constexpr std::uint32_t WEIGHTS = 16;      ///< u64, 8-aligned: M rows of ⌈K/64⌉ u64, bit k = (W[j][k] == +1)
 constexpr std::uint32_t THRESHOLDS = 24;   ///< u64, 4-aligned: M × i32 (hidden layers)
 constexpr std::uint32_t FLIPS = 32;        ///< u64: M × u8 0/1 (hidden layers)

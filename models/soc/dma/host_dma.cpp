@@ -1,5 +1,4 @@
 #include "cimvp/soc/dma/host_dma.h"
-#include "cimvp/core/payload.h"
 
 #include "cimvp/circuit/ppa_energy.h"
 
@@ -7,7 +6,6 @@
 #include "cimvp/core/trace_util.h"
 
 #include <algorithm>
-#include <cstring>
 #include <sstream>
 #include <stdexcept>
 
@@ -31,7 +29,10 @@ HostDma::HostDma(sc_core::sc_module_name name, const HostDmaConfig& config)
       busy("busy", false),
       config_(validated(config)),
       start_ev_("start_ev"),
-      update_ev_("update_ev") {
+      update_ev_("update_ev"),
+      bus_(initiator_socket, qk_,
+           BusMasterConfig{sc_core::sc_time(config.clock_period_ns, sc_core::SC_NS), config.bus_width_bytes,
+                           config.burst_bytes, config.use_dmi, true}) {
   using namespace dma_reg;
   using namespace dma_bit;
   auto signals = [this](std::uint32_t, std::uint32_t) { update_ev_.notify(mmio_delay_); };
@@ -57,7 +58,6 @@ HostDma::HostDma(sc_core::sc_module_name name, const HostDmaConfig& config)
 
   clock_ = sc_core::sc_time(config_.clock_period_ns, sc_core::SC_NS);
   setup_ = sc_core::sc_time(config_.setup_latency_ns, sc_core::SC_NS);
-  buffer_.resize(config_.burst_bytes);
 
   target_socket.register_b_transport(this, &HostDma::b_transport);
   target_socket.register_transport_dbg(this, &HostDma::transport_dbg);
@@ -80,6 +80,19 @@ HostDma::HostDma(sc_core::sc_module_name name, const HostDmaConfig& config)
   c_dmi_bytes_read_ = counters_.declare("dmi_bytes_read");
   c_dmi_bytes_written_ = counters_.declare("dmi_bytes_written");
   c_beats_ = counters_.declare("beats");
+  BusCounterMap map;
+  map.tlm_reads = c_reads_;
+  map.tlm_writes = c_writes_;
+  map.dmi_reads = c_dmi_reads_;
+  map.dmi_writes = c_dmi_writes_;
+  map.bytes_read = c_bytes_read_;
+  map.bytes_written = c_bytes_written_;
+  map.dmi_bytes_read = c_dmi_bytes_read_;
+  map.dmi_bytes_written = c_dmi_bytes_written_;
+  map.dmi_grants = c_dmi_grants_;
+  map.bursts = c_bursts_;
+  map.beats = c_beats_;
+  bus_.count_into(counters_, map);
 
   SC_HAS_PROCESS(HostDma);
   SC_THREAD(run);
@@ -154,26 +167,11 @@ void HostDma::run() {
     sc_core::wait(start_ev_);
     qk_.reset();
     qk_.inc(setup_);
-    const std::uint64_t src = job_src_, dst = job_dst_, len = job_len_;
-    bool ok = true;
-    for (std::uint64_t off = 0; off < len && ok;) {
-      const unsigned n = static_cast<unsigned>(std::min<std::uint64_t>(config_.burst_bytes, len - off));
-      if (!move(tlm::TLM_READ_COMMAND, src + off, buffer_.data(), n)) {
-        finish(dma_err::READ, src + off, trans_.get_response_status());
-        ok = false;
-      } else if (!move(tlm::TLM_WRITE_COMMAND, dst + off, buffer_.data(), n)) {
-        finish(dma_err::WRITE, dst + off, trans_.get_response_status());
-        ok = false;
-      } else {
-        const unsigned beats = (n + config_.bus_width_bytes - 1) / config_.bus_width_bytes;
-        qk_.inc(clock_ * static_cast<double>(beats));
-        counters_.add(c_bursts_);
-        counters_.add(c_beats_, beats);
-        off += n;
-        if (qk_.need_sync()) qk_.sync();
-      }
-    }
-    if (ok) finish(dma_err::NONE, 0, tlm::TLM_OK_RESPONSE);
+    const BusResult r = bus_.copy(job_src_, job_dst_, job_len_);
+    if (r.ok())
+      finish(dma_err::NONE, 0, tlm::TLM_OK_RESPONSE);
+    else
+      finish(r.cmd == tlm::TLM_READ_COMMAND ? dma_err::READ : dma_err::WRITE, r.addr, r.status);
   }
 }
 
@@ -203,47 +201,8 @@ void HostDma::finish(std::uint32_t cause, std::uint64_t addr, tlm::tlm_response_
   }
 }
 
-const tlm::tlm_dmi* HostDma::dmi_for(tlm::tlm_command cmd, std::uint64_t addr) {
-  bool new_grant = false;
-  const tlm::tlm_dmi* d = dmi_.lookup(*initiator_socket.operator->(), cmd, addr, &new_grant);
-  if (new_grant) counters_.add(c_dmi_grants_);
-  return d;
-}
-
-bool HostDma::move(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* buf, unsigned n) {
-  const bool read = cmd == tlm::TLM_READ_COMMAND;
-  if (config_.use_dmi) {
-    const tlm::tlm_dmi* d = dmi_for(cmd, addr);
-    if (d != nullptr && n - 1 <= d->get_end_address() - addr) {  // whole burst inside the region
-      unsigned char* p = d->get_dmi_ptr() + (addr - d->get_start_address());
-      if (read) {
-        std::memcpy(buf, p, n);
-        qk_.inc(d->get_read_latency());
-        counters_.add(c_dmi_reads_);
-        counters_.add(c_bytes_read_, n);
-        counters_.add(c_dmi_bytes_read_, n);
-      } else {
-        std::memcpy(p, buf, n);
-        qk_.inc(d->get_write_latency());
-        counters_.add(c_dmi_writes_);
-        counters_.add(c_bytes_written_, n);
-        counters_.add(c_dmi_bytes_written_, n);
-      }
-      return true;
-    }
-  }
-  prepare_payload(trans_, cmd, addr, buf, n);
-  sc_core::sc_time delay = qk_.get_local_time();
-  initiator_socket->b_transport(trans_, delay);
-  qk_.set(delay);
-  if (trans_.is_response_error()) return false;
-  counters_.add(read ? c_reads_ : c_writes_);
-  counters_.add(read ? c_bytes_read_ : c_bytes_written_, n);
-  return true;
-}
-
 void HostDma::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
-  dmi_.invalidate(start, end);
+  bus_.invalidate_direct_mem_ptr(start, end);
 }
 
 void HostDma::price(const TechParams& tech, PpaLedger& ledger) const {

@@ -3,8 +3,8 @@
 #pragma once
 
 #include "cimvp/config.h"
+#include "cimvp/core/bus_master.h"
 #include "cimvp/core/counters.h"
-#include "cimvp/core/dmi_cache.h"
 #include "cimvp/core/priced.h"
 #include "cimvp/core/register_file.h"
 
@@ -60,7 +60,8 @@ constexpr std::uint32_t dma_id = 0x48444D41;       ///< "HDMA"
 constexpr std::uint32_t dma_version = 0x00010000;  ///< 1.0
 
 /// Copies LEN bytes from SRC to DST in bursts of burst_bytes through initiator_socket
-/// (TLM read then TLM write per burst; DMI instead when use_dmi and the target grants it).
+/// (BusMaster::copy: TLM read then TLM write per burst; DMI instead when use_dmi and the
+/// target grants it).
 /// Timing: an accepted START takes effect at the MMIO write's annotated time; the copy
 /// then costs setup_latency_ns + Σ_bursts [ceil(n/bus_width_bytes) * clock_period_ns
 /// + read latency + write latency], the latencies being the delays annotated by the
@@ -100,8 +101,6 @@ class HostDma : public sc_core::sc_module, public Counted, public Priced {
   void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
 
   void start_requested();
-  bool move(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* buf, unsigned n);
-  const tlm::tlm_dmi* dmi_for(tlm::tlm_command cmd, std::uint64_t addr);
   void finish(std::uint32_t cause, std::uint64_t addr, tlm::tlm_response_status status);
 
   void run();              // SC_THREAD: one transfer per accepted START
@@ -114,9 +113,7 @@ class HostDma : public sc_core::sc_module, public Counted, public Priced {
   sc_core::sc_time mmio_delay_;  // annotated time of the MMIO access being decoded
   std::uint64_t job_src_ = 0, job_dst_ = 0, job_len_ = 0;
   tlm_utils::tlm_quantumkeeper qk_;
-  tlm::tlm_generic_payload trans_;
-  std::vector<unsigned char> buffer_;
-  DmiCache dmi_;
+  BusMaster bus_;  // the burst loop (copy: read + write per burst), DMI, counting
   bool irq_level_ = false;
   CounterSet counters_;
   std::size_t c_transfers_, c_bursts_, c_reads_, c_writes_, c_dmi_reads_, c_dmi_writes_, c_bytes_read_,
