@@ -171,7 +171,8 @@ TEST_CASE("the inference job rejects networks and data that do not fit the platf
   CHECK(job_error(jc, default_with({"cim.mlsa.quantization=linear"})).empty());  // linear needs none
 
   PlatformConfig no_cim = pc;
-  no_cim.router.map.pop_back();
+  no_cim.router.map.pop_back();  // cim_buffer
+  no_cim.router.map.pop_back();  // cim
   jc.calibration_samples = 10;
   CHECK_THAT(job_error(jc, no_cim), Catch::Contains("needs a 'cim' target"));
   WorkloadConfig w;
