@@ -249,3 +249,49 @@ TEST_CASE("dma transfer: chained on interrupts and the next chunk's DMA overlaps
   CHECK(ce[1] - cs[1] > 24 * 2 * 400 * ns);
   CHECK(b.violations() == 0);
 }
+
+TEST_CASE("IO_MODE buffer offsets outside the buffer halves fail with BAD_BUFFER", "[cim][dma][errors]") {
+  const BnnNetwork net = random_network({100, 37, 10}, CellMode::xnor_8t, InputEncoding::binarized, 8, 31);
+  const CimNetworkImage image = build_cim_image(net, kImageBase);
+  const CimMacroConfig cfg = macro_with_buffer(2400, 1000);  // inputs [0, 4800), outputs [4800, 6800)
+  CimBench b("e_", cfg);
+  ExpectReport expect("cimvp/cim_macro");
+  std::vector<std::uint32_t> codes;
+  std::vector<std::uint64_t> addrs;
+  b.host.set_program([&](Hal& hal) {
+    BnnDriver drv(hal, bench_driver(8));
+    drv.load(image);
+    auto run = [&](std::uint32_t io, std::uint64_t in, std::uint64_t out, std::uint32_t batch) {
+      hal.write32(kCimBase + cim_reg::IO_MODE, io);
+      hal.write32(kCimBase + cim_reg::INPUT_LO, static_cast<std::uint32_t>(in));
+      hal.write32(kCimBase + cim_reg::INPUT_HI, 0);
+      hal.write32(kCimBase + cim_reg::OUTPUT_LO, static_cast<std::uint32_t>(out));
+      hal.write32(kCimBase + cim_reg::OUTPUT_HI, 0);
+      hal.write32(kCimBase + cim_reg::BATCH, batch);
+      hal.write32(kCimBase + cim_reg::CTRL, cim_bit::CTRL_START);
+      hal.wait_irq(1);
+      codes.push_back(hal.read32(kCimBase + cim_reg::ERROR_CODE));
+      addrs.push_back(hal.read32(kCimBase + cim_reg::ERR_ADDR_LO));
+      hal.write32(kCimBase + cim_reg::STATUS, cim_bit::STATUS_DONE | cim_bit::STATUS_ERROR);
+      hal.write32(kCimBase + cim_reg::IRQ_STATUS, cim_bit::IRQ_DONE | cim_bit::IRQ_ERROR);
+    };
+    const std::uint32_t both = cim_bit::IO_INPUT_BUFFER | cim_bit::IO_OUTPUT_BUFFER;
+    run(both, 4800 - 100 * 4, 4800, 5);        // 5 inputs run into the output halves
+    run(both, 0, 4800 + 2000 - 40 * 2, 3);     // 3 x 40 bytes of sums run off the window
+    run(both, 0, 100, 1);                      // output offset inside the input halves
+    run(cim_bit::IO_INPUT_BUFFER, 0, kBufferBase, 2);  // buffer in, bus out: fine
+    run(both, 2400, 4800 + 1000, 24);          // half 1 in, half 1 out: fine
+  });
+  sc_core::sc_start();
+  REQUIRE(codes.size() == 5);
+  CHECK(codes[0] == cim_err::BAD_BUFFER);
+  CHECK(addrs[0] == 4800 - 400);
+  CHECK(codes[1] == cim_err::BAD_BUFFER);
+  CHECK(addrs[1] == 4800 + 2000 - 80);
+  CHECK(codes[2] == cim_err::BAD_BUFFER);
+  CHECK(codes[3] == cim_err::NONE);
+  CHECK(codes[4] == cim_err::NONE);
+  CHECK(expect.count() == 3);
+  CHECK(b.cim.counters().get("errors") == 3);
+  CHECK(b.violations() == 0);
+}
