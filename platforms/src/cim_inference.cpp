@@ -1,5 +1,6 @@
 #include "cimvp/platform/cim_inference.h"
 
+#include "cimvp/platform/cim_buffer_config.h"
 #include "cimvp/platform/cim_config.h"
 #include "cimvp/platform/config_schema.h"
 #include "cimvp/platform/platform.h"
@@ -73,6 +74,16 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
     throw ConfigError("", "address_map", "job cim_inference needs a 'cim' target in the address map");
   if (config_.batch == 0) throw ConfigError("", "cim_inference.batch", "must be at least 1");
   macro_base_ = cim_base(platform);
+  if (config_.transfer != "dma" && config_.transfer != "master")
+    throw ConfigError("", "cim_inference.transfer", "expected dma or master, got '" + config_.transfer + "'");
+  if (config_.transfer == "dma") {
+    if (!has_cim_buffer(platform))
+      throw ConfigError("", "cim_inference.transfer",
+                        "dma transfer needs a 'cim_buffer' target in the address map (or set transfer: master)");
+    abuf_base_ = cim_buffer_base(platform);
+    for (const auto& r : platform.router.map)
+      if (r.target == "dma") dma_base_ = r.base;
+  }
   const AddressRange* mem = nullptr;
   for (const auto& r : platform.router.map)
     if (r.target == "memory") mem = &r;
@@ -183,6 +194,10 @@ void CimInference::run(Hal& hal) {
     dc.buffer_base = buffer_base_;
     dc.buffer_bytes = buffer_bytes_;
     dc.batch = config_.batch;
+    dc.use_dma = config_.transfer == "dma";
+    dc.dma_base = dma_base_;
+    dc.dma_irq_line = 0;
+    dc.abuf_base = abuf_base_;
     BnnDriver driver(hal, dc);
     const sc_core::sc_time t0 = hal.now();
     driver.load(image_);
@@ -199,6 +214,7 @@ void CimInference::run(Hal& hal) {
     const auto w2 = std::chrono::steady_clock::now();
     hw_ = std::move(r.predictions);
     batches_ = r.batches;
+    vectors_per_start_ = r.vectors_per_start;
     load_ns_ = (t1 - t0).to_seconds() * 1e9;
     infer_ns_ = (t2 - t1).to_seconds() * 1e9;
     infer_wall_s_ = std::chrono::duration<double>(w2 - w1).count();
@@ -229,7 +245,8 @@ std::string CimInference::summary() const {
   os << "\n  accuracy   ideal BNN " << pct(acc_ideal_) << "   golden " << pct(acc_golden_) << "   hardware "
      << pct(acc_hw_) << "\n  hardware == golden on " << agree_ << "/" << data_.size() << " images ("
      << pct(data_.size() ? double(agree_) / data_.size() : 0.0) << ")"
-     << "\n  inference  " << batches_ << " batches of " << config_.batch
+     << "\n  inference  " << batches_ << " batches of " << vectors_per_start_
+     << (config_.transfer == "dma" ? " via the DMA" : "")
      << (preloaded_ ? " (images preloaded in DRAM): " : " (images copied by the driver): ")
      << time_text(infer_ns_) << " simulated after a " << time_text(load_ns_) << " load, " << wall;
   return os.str();
@@ -245,6 +262,8 @@ nlohmann::ordered_json CimInference::results() const {
   j["images"] = data_.size();
   j["batch"] = config_.batch;
   j["batches"] = batches_;
+  j["vectors_per_start"] = vectors_per_start_;
+  j["transfer"] = config_.transfer;
   j["calibration_samples"] = config_.calibration_samples;
   j["images_preloaded"] = preloaded_;
   j["accuracy"] = {{"ideal_bnn", acc_ideal_}, {"golden", acc_golden_}, {"hardware", acc_hw_}};

@@ -23,6 +23,9 @@ Platform::Platform(sc_core::sc_module_name name, const PlatformConfig& config)
 
   for (const auto& range : config_.router.map)
     if (range.target == "cim") cim = std::make_unique<CimMacro>("cim", config_.cim);
+  for (const auto& range : config_.router.map)
+    if (range.target == "cim_buffer" && !cim)
+      throw std::invalid_argument("Platform: address-map target 'cim_buffer' needs a 'cim' target");
 
   // initiators
   host.socket.bind(router.target_socket);
@@ -33,6 +36,7 @@ Platform::Platform(sc_core::sc_module_name name, const PlatformConfig& config)
       {"memory", [this] { router.initiator_socket.bind(memory.socket); }},
       {"dma", [this] { router.initiator_socket.bind(dma.target_socket); }},
       {"cim", [this] { router.initiator_socket.bind(cim->target_socket); }},
+      {"cim_buffer", [this] { router.initiator_socket.bind(cim->buffer.socket); }},
   };
   for (const auto& range : config_.router.map) {
     const auto it = bind_target.find(range.target);

@@ -2,6 +2,7 @@
 
 #include "cimvp/soc/dma/host_dma.h"
 #include "cimvp/platform/builtin_platforms.h"
+#include "cimvp/platform/cim_buffer_config.h"
 #include "cimvp/platform/cim_config.h"
 #include "cimvp/platform/ppa.h"
 
@@ -162,6 +163,7 @@ ConfigSchema platform_schema() {
   ConfigSchema s(default_platform_config());
   add_core_keys(s);
   add_cim_keys(s);
+  add_cim_buffer_keys(s);
   add_tech_keys(s);
   return s;
 }

@@ -88,7 +88,7 @@ void add_tech_keys(ConfigSchema& s) {
                 "rram) or the path of a technology YAML file.");
   s.add("tech_timing", &PlatformConfig::tech_timing)
       .describe("Take the CIM macro's clock, array read and MLSA times from the technology file (overrides "
-                "cim.clock_period_ns, array_read_ns and mlsa_ns).");
+                "cim.clock_period_ns, cim.array.read_ns and cim.sense.decision_ns).");
   s.add_check([](const PlatformConfig& c, const CheckContext& ctx) {
     const std::string problem = tech_problem(c.tech);
     if (!problem.empty()) ctx.fail("tech", problem);

@@ -31,6 +31,10 @@ Schema<WorkloadConfig> workload_schema() {
       .describe("Training images on which the nonlinear MLSA references are placed.");
   s.add("cim_inference.preload", [](auto& w) -> auto& { return w.cim_inference.preload; })
       .describe("Place the test images in DRAM before the run (true) or let the driver copy every batch (false).");
+  s.add("cim_inference.transfer", [](auto& w) -> auto& { return w.cim_inference.transfer; })
+      .one_of({"dma", "master"})
+      .describe("Who moves images and sums: dma = the host DMA, between DRAM and the macro's activation buffer "
+                "(`cim_buffer` target), overlapped with compute; master = the macro's own bus master.");
   s.add("cim_inference.progress", [](auto& w) -> auto& { return w.cim_inference.progress; })
       .describe("Progress bar on stderr when it is a terminal.");
   return s;

@@ -8,7 +8,7 @@ expect_bad_input(t "type.yaml:3:20: memory.read_latency_ns: expected a number >=
 
 file(WRITE "${WORK}/enum.yaml" "address_map:\n  - {target: cpu, base: 0, size: 4 KiB}\n")
 cimvp_run(e --platform enum.yaml)
-expect_bad_input(e "enum.yaml:2:14: address_map[0].target: expected one of: memory, dma, cim, got \"cpu\"")
+expect_bad_input(e "enum.yaml:2:14: address_map[0].target: expected one of: memory, dma, cim, cim_buffer, got \"cpu\"")
 
 file(WRITE "${WORK}/unknown.yaml" "memroy:\n  size_bytes: 1 MiB\n")
 cimvp_run(u --platform unknown.yaml)
@@ -31,7 +31,7 @@ expect_bad_input(s1 "--set: memory.read_latency_ns: expected a number >= 0 (ns),
 cimvp_run(s2 --set dma.use_dmi=maybe)
 expect_bad_input(s2 "--set: dma.use_dmi: expected true or false, got \"maybe\"")
 cimvp_run(s3 --set "address_map[0].target=cpu")
-expect_bad_input(s3 "--set: address_map[0].target: expected one of: memory, dma, cim, got \"cpu\"")
+expect_bad_input(s3 "--set: address_map[0].target: expected one of: memory, dma, cim, cim_buffer, got \"cpu\"")
 cimvp_run(s4 --set memory.read_latncy_ns=1)
 expect_bad_input(s4 "--set: unknown key 'memory.read_latncy_ns' (did you mean 'memory.read_latency_ns'?)")
 cimvp_run(s5 --set memory)

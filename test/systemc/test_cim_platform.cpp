@@ -5,6 +5,7 @@
 #include "sc_test.h"
 #include "test_cim_bench.h"
 
+#include "cimvp/platform/cim_buffer_config.h"
 #include "cimvp/platform/cim_config.h"
 #include "cimvp/platform/cim_inference.h"
 #include "cimvp/platform/platform.h"
@@ -174,9 +175,51 @@ TEST_CASE("the inference job rejects networks and data that do not fit the platf
   CHECK(job_error(jc, default_with({"cim.sense.quantization=linear"})).empty());  // linear needs none
 
   PlatformConfig no_cim = pc;
-  no_cim.router.map.pop_back();
+  no_cim.router.map.pop_back();  // cim_buffer
+  no_cim.router.map.pop_back();  // cim
   jc.calibration_samples = 10;
   CHECK_THAT(job_error(jc, no_cim), Catch::Contains("needs a 'cim' target"));
   WorkloadConfig w;
   CHECK(make_job(w, no_cim)->name() == "dma_selftest");  // auto without a macro
+}
+
+TEST_CASE("the main job gives the same predictions with transfer dma and transfer master", "[cim][platform][dma]") {
+  const PlatformConfig pc = default_with();
+  CHECK(has_cim_buffer(pc));
+  CHECK(cim_buffer_base(pc) == 0x50100000u);
+  CimInferenceConfig jc;
+  jc.images = 300;
+  jc.batch = 128;
+  jc.calibration_samples = 300;
+  jc.progress = false;
+  CimInferenceConfig jm = jc;
+  jm.transfer = "master";
+  CimInference dma_job(jc, pc), master_job(jm, pc);
+  Platform top_d("top_d", pc), top_m("top_m", pc);
+  top_d.run_job(dma_job);
+  top_m.run_job(master_job);
+  sc_core::sc_start();
+  INFO(dma_job.summary() << "\n" << master_job.summary());
+  CHECK(dma_job.passed());
+  CHECK(master_job.passed());
+  CHECK(dma_job.hardware_predictions() == master_job.hardware_predictions());
+  const auto counters = collect_counters();
+  // 300 images in chunks of 128 (< 334 per input half): 3 chunks, each DMA'd in and out.
+  CHECK(counter(counters, "top_d.dma", "transfers") == 6);
+  CHECK(counter(counters, "top_d.dma", "bytes_written") == 300ull * 784 + 300ull * 10 * 4);
+  CHECK(counter(counters, "top_d.cim.buffer", "macro_bytes_read") == 300ull * 784);
+  CHECK(counter(counters, "top_d.cim", "bytes_written") == 0);
+  CHECK(counter(counters, "top_m.dma", "transfers") == 0);
+  CHECK(counter(counters, "top_m.cim", "bytes_written") == 300ull * 10 * 4);
+  CHECK(dma_job.results()["transfer"] == "dma");
+  CHECK(master_job.results()["transfer"] == "master");
+
+  // transfer dma needs the buffer window in the address map
+  PlatformConfig no_buf = pc;
+  no_buf.router.map.pop_back();
+  CHECK_THAT(job_error(jc, no_buf), Catch::Contains("cim_inference.transfer: ") && Catch::Contains("cim_buffer"));
+  CHECK(job_error(jm, no_buf).empty());
+  // cim_buffer keys and checks
+  CHECK_THAT(config_error({"cim.buffer.input_bytes=12"}), Catch::Contains("cim.buffer"));
+  CHECK_THAT(config_error({"address_map[3].size=4096"}), Catch::Contains("the cim_buffer window needs at least"));
 }

@@ -42,7 +42,7 @@ TEST_CASE("platform: the embedded default platform is the documented one", "[con
   CHECK(c.memory.size_bytes == 64u * 1024 * 1024);
   CHECK(c.host.clock_period_ns == 1.0);
   CHECK(c.dma.clock_period_ns == 1.0);
-  REQUIRE(c.router.map.size() == 3);
+  REQUIRE(c.router.map.size() == 4);
   CHECK(c.router.map[0].target == "memory");
   CHECK(c.router.map[0].base == 0u);
   CHECK(c.router.map[0].size == 64u * 1024 * 1024);
@@ -52,6 +52,9 @@ TEST_CASE("platform: the embedded default platform is the documented one", "[con
   CHECK(c.router.map[2].target == "cim");  // the CIM macro (docs/cim-macro.md)
   CHECK(c.router.map[2].base == 0x50000000u);
   CHECK(c.router.map[2].size == 4096u);
+  CHECK(c.router.map[3].target == "cim_buffer");  // its activation buffers
+  CHECK(c.router.map[3].base == 0x50100000u);
+  CHECK(c.router.map[3].size == 1024u * 1024);
   CHECK(c.host.irq_lines >= 2u);
 }
 
@@ -59,10 +62,11 @@ TEST_CASE("platform: an empty file gives the same configuration as default.yaml"
   const ConfigSchema s = platform_schema();
   PlatformConfig from_default = load(default_yaml());
   PlatformConfig from_empty = load("");
-  // default.yaml adds only its description and the CIM macro's address-map entry (its cim:
+  // default.yaml adds only its description and the CIM macro's address-map entries (its cim:
   // section spells out the defaults).
   from_default.description.clear();
-  REQUIRE(from_default.router.map.size() == 3);
+  REQUIRE(from_default.router.map.size() == 4);
+  from_default.router.map.pop_back();
   from_default.router.map.pop_back();
   CHECK(s.to_json(from_default) == s.to_json(from_empty));
 }
@@ -92,7 +96,7 @@ TEST_CASE("platform: the error formats of the brief", "[config][platform]") {
   CHECK(error_of([] { load("memroy:\n  size_bytes: 1\n"); }) ==
         "p.yaml:1:1: unknown key 'memroy' (did you mean 'memory'?)");
   CHECK(error_of([] { load("address_map:\n  - {target: gpu, base: 0x5000_0000, size: 4 KiB}\n"); }) ==
-        "p.yaml:2:14: address_map[0].target: expected one of: memory, dma, cim, got \"gpu\"");
+        "p.yaml:2:14: address_map[0].target: expected one of: memory, dma, cim, cim_buffer, got \"gpu\"");
   CHECK(error_of([] { load("", {"dma.burst_bytes=lots"}); }) ==
         "--set: dma.burst_bytes: expected an unsigned integer >= 1 (bytes), got \"lots\"");
 }

@@ -240,6 +240,7 @@ BnnRunResult BnnDriver::stream(const std::uint8_t* host, std::uint64_t addr, std
   using namespace cim_reg;
   using namespace cim_bit;
   if (!loaded_) throw CimDriverError("BnnDriver: no network loaded");
+  if (config_.use_dma) return stream_dma(host, addr, n, scale, bias, keep_sums, progress);
   BnnRunResult res;
   res.predictions.reserve(n);
   if (n == 0) return res;
@@ -255,6 +256,7 @@ BnnRunResult BnnDriver::stream(const std::uint8_t* host, std::uint64_t addr, std
   const std::uint64_t in_buf[2] = {base + 2 * out_bytes, base + 2 * out_bytes + in_bytes};
 
   const std::size_t nb = (n + B - 1) / B;
+  res.vectors_per_start = B;
   auto count = [&](std::size_t b) { return std::min(B, n - b * B); };
   std::vector<std::uint8_t> raw;
   std::vector<std::int32_t> sums;

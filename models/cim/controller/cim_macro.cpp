@@ -51,6 +51,8 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
       array("array", validated(config).array, config.cells, config.timing.array_read_ns, config.timing.clock_period_ns),
       sense(make_sense_stage("sense", config.array, config.sense, config.timing.sense_ns)),
       accumulator("accumulator", config.array, config.timing),
+      buffer("buffer", config.buffer, config.timing.clock_period_ns),
+      buffer_port("buffer_port"),
       config_(config),
       start_ev_("start_ev"),
       update_ev_("update_ev"),
@@ -66,6 +68,7 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
   array.sense_port.bind(sense->target_export);
   sense->acc_port.bind(accumulator.target_export);
   stages_ = {&array, sense.get(), &accumulator};
+  buffer_port.bind(buffer.target_export);
 
   auto signals = [this](std::uint32_t, std::uint32_t) { update_ev_.notify(mmio_delay_); };
   auto desc_written = [this](std::uint32_t, std::uint32_t) {
@@ -114,6 +117,11 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
   regs_.add({"CAP_LIMITS", CAP_LIMITS,
              (config_.max_layers & 0xFFu) | ((config_.max_width / 64) & 0xFFFFu) << 16, 0, 0, nullptr, nullptr});
   regs_.add({"SUBARRAYS", SUBARRAYS, 0, 0, 0, nullptr, nullptr});
+  regs_.add({"IO_MODE", IO_MODE, 0, IO_INPUT_BUFFER | IO_OUTPUT_BUFFER, 0, nullptr, nullptr});
+  regs_.add({"CAP_BUF_IN", CAP_BUF_IN, static_cast<std::uint32_t>(config_.buffer.input_half_bytes), 0, 0, nullptr,
+             nullptr});
+  regs_.add({"CAP_BUF_OUT", CAP_BUF_OUT, static_cast<std::uint32_t>(config_.buffer.output_half_bytes), 0, 0,
+             nullptr, nullptr});
 
   clock_ = sc_core::sc_time(config_.timing.clock_period_ns, sc_core::SC_NS);
 
@@ -172,11 +180,13 @@ void CimMacro::trace(sc_core::sc_trace_file* tf) const {
   trace_member(tf, busy, *this, "busy");
   trace_member(tf, state, *this, "state");
   for (const CimStage* st : stages_) st->trace(tf);
+  buffer.trace(tf);
 }
 
 void CimMacro::reset() {
   regs_.reset();
   for (CimStage* st : stages_) st->reset();
+  buffer.reset();
   want_load_ = want_run_ = loaded_ = false;
   state_ = CimState::idle;
   irq_level_ = false;
@@ -503,6 +513,22 @@ void CimMacro::run_batch() {
   const std::uint64_t out_vb = std::uint64_t{M} * 4;
   if (in + N * vb - 1 < in || out + N * out_vb - 1 < out)
     throw Fault{cim_err::BAD_BATCH, kNoLayer, 0, std::to_string(N) + " vectors wrap the address space"};
+  const std::uint32_t io = regs_.get(IO_MODE);
+  in_buffer_ = (io & cim_bit::IO_INPUT_BUFFER) != 0;
+  out_buffer_ = (io & cim_bit::IO_OUTPUT_BUFFER) != 0;
+  const ActivationBufferConfig& ab = buffer_port->layout();
+  const auto outside = [](std::uint64_t at, std::uint64_t len, std::uint64_t lo, std::uint64_t hi) {
+    return at < lo || at > hi || len > hi - at;  // [at, at + len) not inside [lo, hi)
+  };
+  if (in_buffer_ && outside(in, N * vb, ab.input_offset(0), ab.output_offset(0)))
+    throw Fault{cim_err::BAD_BUFFER, kNoLayer, in,
+                std::to_string(N) + " input vectors of " + std::to_string(vb) + " bytes at buffer offset " + hex(in) +
+                    " leave the input halves [0, " + hex(ab.output_offset(0)) + ")"};
+  if (out_buffer_ && outside(out, N * out_vb, ab.output_offset(0), ab.window_bytes()))
+    throw Fault{cim_err::BAD_BUFFER, kNoLayer, out,
+                std::to_string(N) + " output vectors of " + std::to_string(out_vb) + " bytes at buffer offset " +
+                    hex(out) + " leave the output halves [" + hex(ab.output_offset(0)) + ", " +
+                    hex(ab.window_bytes()) + ")"};
   regs_.set(DONE_COUNT, 0);
   counters_.add(c_batches_);
   const std::uint64_t T = config_.tile_vectors;
@@ -510,11 +536,11 @@ void CimMacro::run_batch() {
   const auto tile_n = [&](std::uint64_t i) { return static_cast<std::size_t>(std::min<std::uint64_t>(T, N - i * T)); };
   const auto fetch = [&](std::uint64_t i) {
     staging_.resize(tile_n(i) * vb);
-    bus_read(in + i * T * vb, staging_.data(), staging_.size(), 0);
+    input_read(in + i * T * vb, staging_.data(), staging_.size());
     counters_.add(c_input_bytes_, staging_.size());
   };
   const auto write_back = [&](std::uint64_t i) {  // out_bytes_ holds tile i's sums
-    bus_write(out + i * T * out_vb, out_bytes_.data(), out_bytes_.size());
+    output_write(out + i * T * out_vb, out_bytes_.data(), out_bytes_.size());
     counters_.add(c_output_bytes_, out_bytes_.size());
     counters_.add(c_buf_read_, out_bytes_.size() * 8);
     counters_.add(c_tiles_);
@@ -641,6 +667,25 @@ sc_core::sc_time CimMacro::compute_tile(std::size_t n) {
   }
   vectors_since_load_ += n;
   return total;
+}
+
+// ---- batch inputs and outputs: activation buffer or bus --------------------------------
+
+void CimMacro::input_read(std::uint64_t addr, void* dst, std::size_t len) {
+  if (!in_buffer_) return bus_read(addr, dst, len, 0);
+  sc_core::sc_time d = qk_.get_local_time();
+  if (!buffer_port->macro_read(addr, dst, len, d))
+    throw Fault{cim_err::BAD_BUFFER, 0, addr, "input read of " + std::to_string(len) + " bytes at buffer offset " + hex(addr)};
+  qk_.set(d);
+}
+
+void CimMacro::output_write(std::uint64_t addr, const void* src, std::size_t len) {
+  if (!out_buffer_) return bus_write(addr, src, len);
+  sc_core::sc_time d = qk_.get_local_time();
+  if (!buffer_port->macro_write(addr, src, len, d))
+    throw Fault{cim_err::BAD_BUFFER, kNoLayer, addr,
+                "output write of " + std::to_string(len) + " bytes at buffer offset " + hex(addr)};
+  qk_.set(d);
 }
 
 // ---- master --------------------------------------------------------------------------

@@ -7,6 +7,7 @@
 #include "cimvp/cim/array/sram/bitcell_array.h"
 #include "cimvp/cim/sense/sense_stage.h"
 #include "cimvp/cim/stage.h"
+#include "cimvp/cim/buffer/activation_buffer.h"
 #include "cimvp/cim/controller/cim_types.h"
 #include "cimvp/cim/controller/descriptor.h"
 #include "cimvp/core/bus_master.h"
@@ -62,6 +63,10 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   BitcellArray array;
   std::unique_ptr<SenseStage> sense;  ///< kind config.sense.kind (sense_factory.h)
   Accumulator accumulator;
+  /// On-chip activation buffers: bus window `buffer.socket` (platform target `cim_buffer`),
+  /// used for INPUT / OUTPUT when IO_MODE selects them (docs/cim-macro.md).
+  ActivationBuffer buffer;
+  sc_core::sc_port<cim_buffer_if> buffer_port;
 
   /// Throws std::invalid_argument (CimMacroConfig::validate) for a bad configuration.
   CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config);
@@ -145,6 +150,9 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
 
   // Master side (BusMaster; throw Fault{BUS_ERROR}).
   void bus_read(std::uint64_t addr, void* dst, std::size_t len, std::uint32_t layer);
+  // Batch inputs / outputs: from the activation buffer (IO_MODE) or over the bus (throw Fault).
+  void input_read(std::uint64_t addr, void* dst, std::size_t len);
+  void output_write(std::uint64_t addr, const void* src, std::size_t len);
   void bus_write(std::uint64_t addr, const void* src, std::size_t len);
   void transfer(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, std::size_t len, std::uint32_t layer);
 
@@ -155,6 +163,7 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   tlm_utils::tlm_quantumkeeper qk_;
 
   bool want_load_ = false, want_run_ = false;
+  bool in_buffer_ = false, out_buffer_ = false;  // IO_MODE latched by run_batch
   bool loaded_ = false;
   std::uint64_t desc_generation_ = 0;  // bumped by DESC_* writes
   CimState state_ = CimState::idle;

@@ -54,6 +54,7 @@ const char* cim_error_name(std::uint32_t code) {
     case cim_err::BAD_BATCH: return "BAD_BATCH";
     case cim_err::START_WHILE_BUSY: return "START_WHILE_BUSY";
     case cim_err::INTERNAL: return "INTERNAL";
+    case cim_err::BAD_BUFFER: return "BAD_BUFFER";
   }
   return "UNKNOWN";
 }

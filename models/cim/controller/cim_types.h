@@ -3,6 +3,7 @@
 // so the platform layer, the driver and the tests share these definitions.
 #pragma once
 
+#include "cimvp/cim/buffer/buffer_config.h"
 #include "cimvp/circuit/mapping.h"
 #include "cimvp/circuit/sub_array.h"
 
@@ -40,6 +41,7 @@ struct CimMacroConfig {
   unsigned burst_bytes = 256;         ///< largest TLM transaction of the master
   bool use_dmi = true;                ///< use DMI to memory when granted
   CimTimingConfig timing;
+  ActivationBufferConfig buffer;      ///< on-chip activation buffers (bus window, IO_MODE)
 
   CimMacroConfig() {
     array.rows = 64;
@@ -88,6 +90,9 @@ constexpr std::uint32_t CAP_SENSE = 0x58;
 constexpr std::uint32_t CAP_CAPACITY = 0x5C;///< ro, physical sub-arrays
 constexpr std::uint32_t CAP_LIMITS = 0x60;  ///< ro, max layers [7:0], max width / 64 [31:16]
 constexpr std::uint32_t SUBARRAYS = 0x64;   ///< ro, sub-arrays used by the loaded network
+constexpr std::uint32_t IO_MODE = 0x68;     ///< rw, cim_bit::IO_*: INPUT / OUTPUT are buffer offsets
+constexpr std::uint32_t CAP_BUF_IN = 0x6C;  ///< ro, bytes of one input half of the activation buffer
+constexpr std::uint32_t CAP_BUF_OUT = 0x70; ///< ro, bytes of one output half
 constexpr std::uint32_t WINDOW_BYTES = 0x100;  ///< size to map for the register window
 }  // namespace cim_reg
 
@@ -100,6 +105,8 @@ constexpr std::uint32_t STATUS_ERROR = 1u << 2;
 constexpr std::uint32_t STATUS_LOADED = 1u << 3;
 constexpr std::uint32_t IRQ_DONE = 1u << 0;
 constexpr std::uint32_t IRQ_ERROR = 1u << 1;
+constexpr std::uint32_t IO_INPUT_BUFFER = 1u << 0;   ///< INPUT is an offset in the activation buffer window
+constexpr std::uint32_t IO_OUTPUT_BUFFER = 1u << 1;  ///< OUTPUT is an offset in the activation buffer window
 }  // namespace cim_bit
 
 /// ERROR_CODE values.
@@ -116,6 +123,7 @@ constexpr std::uint32_t NOT_CALIBRATED = 8;    ///< nonlinear MLSAs without a re
 constexpr std::uint32_t BAD_BATCH = 9;         ///< BATCH == 0 or the buffers wrap the address space
 constexpr std::uint32_t START_WHILE_BUSY = 10; ///< START/LOAD written while busy (ignored)
 constexpr std::uint32_t INTERNAL = 11;         ///< unexpected internal failure (message in the log)
+constexpr std::uint32_t BAD_BUFFER = 12;       ///< IO_MODE buffer: INPUT / OUTPUT range outside its buffer halves (ERR_ADDR)
 }  // namespace cim_err
 
 /// Name of an ERROR_CODE value ("BUS_ERROR", ...).

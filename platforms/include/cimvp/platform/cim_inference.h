@@ -33,6 +33,10 @@ struct CimInferenceConfig {
   /// batch with write_block (simulated CPU copy, double-buffered).
   bool preload = true;
   bool progress = true;                     ///< progress bar on stderr when it is a terminal
+  /// dma: the host DMA moves every chunk of images into the macro's activation buffer and
+  /// the sums back (needs `dma` and `cim_buffer` targets); master: the macro's own bus
+  /// master reads the images and writes the sums (docs/cim-macro.md).
+  std::string transfer = "dma";
 };
 
 class CimInference : public Job {
@@ -77,6 +81,8 @@ class CimInference : public Job {
   Dataset data_;
   std::uint64_t macro_base_ = 0;
   unsigned irq_line_ = 1;
+  std::uint64_t dma_base_ = 0, abuf_base_ = 0;  // transfer dma: HostDma registers, buffer window
+  std::size_t vectors_per_start_ = 0;
   CimNetworkImage image_;
   std::uint64_t buffer_base_ = 0, buffer_bytes_ = 0;
   std::uint64_t memory_base_ = 0;   // bus address of the memory window

@@ -3,6 +3,7 @@
 //   host.socket ──► router ──► address_map[i] target (memory.socket, dma.target_socket)
 //   dma.initiator_socket ──► router
 //   cim.initiator_socket ──► router (when the address map has a "cim" target)
+//   router ──► cim.buffer.socket (the activation buffers, when it has a "cim_buffer" target)
 //   dma.irq ──► dma_irq ──► host.irq[0];  cim.irq ──► cim_irq ──► host.irq[1];
 //   the other host.irq lines tied low
 //

@@ -62,12 +62,22 @@ struct BnnDriverConfig {
   std::uint64_t buffer_base = 0;          ///< memory for the input / output double buffers
   std::uint64_t buffer_bytes = 0;         ///< size of that area
   unsigned batch = 1000;                  ///< input vectors per START (>= 1)
+  /// false: the macro's own master reads the inputs and writes the sums (INPUT / OUTPUT are
+  /// bus addresses).  true: the HostDma moves each chunk of inputs from memory into an input
+  /// half of the macro's activation buffer and the sums from an output half back to memory,
+  /// chained on the interrupts, ping-pong over the halves (IO_MODE buffer); chunks are at
+  /// most `batch` vectors and at most what one half holds (CAP_BUF_IN / CAP_BUF_OUT).
+  bool use_dma = false;
+  std::uint64_t dma_base = 0x40000000;    ///< MMIO window of the HostDma (use_dma)
+  unsigned dma_irq_line = 0;              ///< host interrupt line of the HostDma (use_dma)
+  std::uint64_t abuf_base = 0x50100000;   ///< bus address of the activation buffer window (use_dma)
 };
 
 struct BnnRunResult {
   std::vector<std::uint32_t> predictions;  ///< arg-max class of every input
   std::vector<std::int32_t> sums_half;     ///< N × M last-layer sums (half units), when kept
   std::uint64_t batches = 0;
+  std::size_t vectors_per_start = 0;  ///< BATCH of every START but the last (DMA mode: the chunk size)
 };
 
 class BnnDriver {
@@ -101,6 +111,13 @@ class BnnDriver {
  private:
   BnnRunResult stream(const std::uint8_t* host, std::uint64_t addr, std::size_t n, const float* scale,
                       const float* bias, bool keep_sums, const Progress& progress);
+  /// stream() with use_dma (workloads/drivers/bnn_driver_dma.cpp).
+  BnnRunResult stream_dma(const std::uint8_t* host, std::uint64_t addr, std::size_t n, const float* scale,
+                          const float* bias, bool keep_sums, const Progress& progress);
+  /// Programs one HostDma copy and starts it; dma_wait waits for its interrupt, checks
+  /// STATUS (throws on ERROR) and acknowledges it.
+  void dma_copy(std::uint64_t src, std::uint64_t dst, std::uint64_t len);
+  void dma_wait(const char* what);
   std::uint32_t reg(std::uint32_t offset);
   void set_reg(std::uint32_t offset, std::uint32_t value);
   void set_reg64(std::uint32_t lo, std::uint64_t value);
