@@ -40,7 +40,7 @@ struct RouterConfig {
 struct HostDmaConfig {
   double clock_period_ns = 1.0;    ///< DMA engine clock
   unsigned bus_width_bytes = 8;    ///< data bus width: one beat moves this many bytes
-  unsigned burst_bytes = 64;       ///< bytes per TLM transaction (a burst)
+  unsigned burst_bytes = 256;      ///< bytes per TLM transaction (a burst)
   double setup_latency_ns = 10.0;  ///< start-up latency after CTRL.START
   bool use_dmi = true;             ///< use DMI to memory when granted
 };

@@ -48,6 +48,7 @@ PlatformConfig config(bool dma_dmi) {
   map.erase(std::remove_if(map.begin(), map.end(), [](const AddressRange& r) { return r.target == "cim"; }),
             map.end());
   c.dma.use_dmi = dma_dmi;
+  c.dma.burst_bytes = 64;  // the hand counts below are for 64-byte bursts
   return c;
 }
 

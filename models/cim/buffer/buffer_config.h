@@ -14,10 +14,10 @@ namespace cimvp {
 ///   [2I, 2I + O)     output half 0     [2I + O, 2I + 2O)   output half 1
 /// with I = input_half_bytes and O = output_half_bytes.
 struct ActivationBufferConfig {
-  /// Bytes of one input half: 256 KiB hold 334 Fashion-MNIST images (784 bytes each).
-  std::uint64_t input_half_bytes = 256 * 1024;
-  /// Bytes of one output half: 16 KiB hold the int32 sums of 409 vectors of a 10-class layer.
-  std::uint64_t output_half_bytes = 16 * 1024;
+  /// Bytes of one input half: 128 KiB hold 167 Fashion-MNIST images (784 bytes each).
+  std::uint64_t input_half_bytes = 128 * 1024;
+  /// Bytes of one output half: 8 KiB hold the int32 sums of 204 vectors of a 10-class layer.
+  std::uint64_t output_half_bytes = 8 * 1024;
   /// Bytes per clock of the buffer's ports (bus side and macro side).
   unsigned port_bytes = 64;
   /// Clocks of fixed latency per access (bus transaction, DMI access or macro access).
