@@ -61,6 +61,14 @@ void Platform::run_job(Job& job) {
   host.set_program([&job](Hal& hal) { job.run(hal); });
 }
 
+void Platform::reset() {
+  host.reset();
+  router.reset();
+  memory.reset();
+  dma.reset();
+  if (cim) cim->reset();
+}
+
 void Platform::trace(sc_core::sc_trace_file* tf) const {
   if (tf == nullptr) return;
   host.trace(tf);

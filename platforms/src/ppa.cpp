@@ -87,7 +87,7 @@ void add_tech_keys(ConfigSchema& s) {
       .describe("Technology for power and area (docs/ppa.md): a built-in technology file (sram65, sram28, "
                 "rram) or the path of a technology YAML file.");
   s.add("tech_timing", &PlatformConfig::tech_timing)
-      .describe("Take the CIM macro's clock, array read and MLSA times from the technology file (overrides "
+      .describe("Take the CIM macro's clock, array read and sense decision times from the technology file (overrides "
                 "cim.clock_period_ns, cim.array.read_ns and cim.sense.decision_ns).");
   s.add_check([](const PlatformConfig& c, const CheckContext& ctx) {
     const std::string problem = tech_problem(c.tech);

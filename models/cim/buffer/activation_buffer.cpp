@@ -55,7 +55,6 @@ ActivationBuffer::ActivationBuffer(sc_core::sc_module_name name, const Activatio
 void ActivationBuffer::reset() {
   std::fill(mem_.begin(), mem_.end(), std::uint8_t{0});
   std::fill(std::begin(fill_), std::end(fill_), std::uint64_t{0});
-  counters_.reset();
   update_ev_.notify(sc_core::SC_ZERO_TIME);
 }
 

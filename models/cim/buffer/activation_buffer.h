@@ -63,7 +63,8 @@ class ActivationBuffer : public sc_core::sc_module, public cim_buffer_if, public
   std::uint8_t* data() { return mem_.data(); }
   const std::uint8_t* data() const { return mem_.data(); }
 
-  /// Zeroes the contents, the fill levels and the counters.
+  /// Back to the state after elaboration: contents and fill levels zero.  Counters are kept
+  /// (they count the whole run), as for every module.
   void reset();
   /// Traces the four fill levels.
   void trace(sc_core::sc_trace_file* tf) const;

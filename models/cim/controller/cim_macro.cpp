@@ -443,7 +443,7 @@ void CimMacro::program_layer(unsigned l, LayerInfo& L) {
   if (config_.array.access != AccessMode::row_by_row) {
     if (L.table != 0) program_mlsa_table(l, L);
     if (!sense_port->ready(l))
-      throw Fault{cim_err::NOT_CALIBRATED, l, 0, "nonlinear MLSAs need a reference table (MLSA_TABLE is 0)"};
+      throw Fault{cim_err::NOT_CALIBRATED, l, 0, std::string(to_string(config_.sense.kind)) + " transfer functions need a calibrated reference table (" + (config_.sense.kind == SenseKind::mlsa ? "nonlinear MLSA" : "calibrated ADC full scale") + "; MLSA_TABLE is 0)"};
   }
   if (!L.last) {
     std::vector<std::uint8_t> thr(std::size_t{M} * 4), flips(M);

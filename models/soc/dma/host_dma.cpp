@@ -100,6 +100,14 @@ HostDma::HostDma(sc_core::sc_module_name name, const HostDmaConfig& config)
   sensitive << update_ev_;
 }
 
+void HostDma::reset() {
+  regs_.reset();
+  job_src_ = job_dst_ = job_len_ = 0;
+  irq_level_ = false;
+  bus_.invalidate_direct_mem_ptr(0, ~sc_dt::uint64{0});
+  update_ev_.notify(sc_core::SC_ZERO_TIME);
+}
+
 void HostDma::trace(sc_core::sc_trace_file* tf) const {
   trace_member(tf, busy, *this, "busy");
   trace_member(tf, irq, *this, "irq");

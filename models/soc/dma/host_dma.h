@@ -84,6 +84,9 @@ class HostDma : public sc_core::sc_module, public Counted, public Priced {
 
   /// Traces busy and irq.
   void trace(sc_core::sc_trace_file* tf) const;
+  /// Back to the state after elaboration: registers at their reset values, no transfer
+  /// pending, irq low, DMI grants dropped.  Counters are kept.  Call only while idle.
+  void reset();
   /// transfers, bursts, reads, writes, dmi_reads, dmi_writes, bytes_read, bytes_written,
   /// dmi_grants, errors, irqs, mmio_reads, mmio_writes, dmi_bytes_read, dmi_bytes_written,
   /// beats (see docs/modules.md).

@@ -41,6 +41,12 @@ void Host::set_program(std::function<void(Hal&)> program) {
   program_ = std::move(program);
 }
 
+void Host::reset() {
+  finished_ = failed_ = false;
+  error_.clear();
+  finish_time_ = sc_core::SC_ZERO_TIME;
+}
+
 void Host::trace(sc_core::sc_trace_file* tf) const { trace_member(tf, waiting_irq, *this, "waiting_irq"); }
 
 void Host::run() {

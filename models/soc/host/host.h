@@ -55,6 +55,9 @@ class Host : public sc_core::sc_module, public Hal, public Counted, public Price
 
   /// Traces waiting_irq.
   void trace(sc_core::sc_trace_file* tf) const;
+  /// Forgets the outcome of the last program (finished / failed / error).  Counters and the
+  /// installed program are kept.  Call only when the program is not running.
+  void reset();
   /// reads, writes, bytes_read, bytes_written, irq_waits, errors.
   const CounterSet& counters() const override { return counters_; }
   /// The CPU core is not modelled (no area, no core energy); priced is the register

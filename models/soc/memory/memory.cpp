@@ -10,6 +10,8 @@
 
 namespace cimvp {
 
+void Memory::reset() { std::memset(mem_.get(), 0, config_.size_bytes); }
+
 namespace {
 const MemoryConfig& validated(const MemoryConfig& c) {
   if (c.size_bytes == 0) throw std::invalid_argument("Memory: size_bytes must be > 0");

@@ -39,6 +39,9 @@ class Memory : public sc_core::sc_module, public Counted, public Priced {
 
   /// The memory has no signals: nothing to trace.
   void trace(sc_core::sc_trace_file* tf) const;
+  /// Back to the state after elaboration: every byte 0 (DMI pointers stay valid: the
+  /// storage is cleared in place).  Counters are kept.
+  void reset();
   /// reads, writes, bytes_read, bytes_written, dmi_grants, errors.
   const CounterSet& counters() const override { return counters_; }
   /// DRAM energy of the TLM transactions served: `dram_access` per read or write

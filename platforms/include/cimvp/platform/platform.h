@@ -46,6 +46,11 @@ class Platform : public sc_core::sc_module {
   /// calling job.attach(*this).
   void run_job(Job& job);
 
+  /// Resets every module (Host outcome, Memory contents, HostDma and CIM macro registers,
+  /// the macro's stages and buffers) to its state after elaboration; counters are kept.
+  /// Call between simulations (no command running).
+  void reset();
+
   /// Traces every module's signals (irq, busy, state, waiting_irq, ...), dma_irq and cim_irq.
   void trace(sc_core::sc_trace_file* tf) const;
 

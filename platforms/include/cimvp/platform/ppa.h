@@ -51,9 +51,11 @@ void add_tech_keys(ConfigSchema& schema);
 void check_tech_for(const PlatformConfig& config, const TechParams& tech);
 
 /// With `tech_timing` set: the CIM macro's cim.clock_period_ns = the technology's
-/// clock, array_read_ns = array_read_latency_ns (precharge + word line + cell read) of the
-/// cell of cim.array.cell, mlsa_ns = one comparator decision (mlsa_conversion_latency_ns).  The
-/// digital stage times (accumulate_ns, activation_ns) stay as configured.  No-op otherwise.
+/// clock, cim.array.read_ns = array_read_latency_ns (precharge + word line + cell read) of the
+/// cell of cim.array.cell, cim.sense.decision_ns = one comparator decision (mlsa: the MLSA
+/// comparator; adc: the conversion latency of circuit::adc_conversion_cost divided by its
+/// sequential decisions, adc_steps).  The digital stage times (cim.accumulate.*) stay as
+/// configured.  No-op otherwise.
 void apply_tech_timing(PlatformConfig& config, const TechParams& tech);
 
 // ---- report --------------------------------------------------------------------------
