@@ -30,7 +30,6 @@ void check_cim_buffer(const PlatformConfig& c, const CheckContext& ctx) {
 }  // namespace
 
 void add_cim_buffer_keys(ConfigSchema& s) {
-  if (KeySpec* target = s.find("address_map[].target")) target->choices.push_back("cim_buffer");
   s.add("cim.buffer.input_bytes", [](auto& c) -> auto& { return c.cim.buffer.input_half_bytes; })
       .with_unit("bytes").range(std::uint64_t{8}, std::uint64_t{1} << 30)
       .describe("One input half of the double-buffered activation buffer (multiple of 8); the "

@@ -49,7 +49,6 @@ void check_cim(const PlatformConfig& c, const CheckContext& ctx) {
 }  // namespace
 
 void add_cim_keys(ConfigSchema& s) {
-  if (KeySpec* target = s.find("address_map[].target")) target->choices.push_back("cim");
 
   // array stage (models/circuit SubArrayConfig, CellVariationConfig)
   s.add_enum("cim.array.cell", [](auto& c) -> auto& { return c.cim.array.mode; },

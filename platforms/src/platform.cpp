@@ -1,5 +1,7 @@
 #include "cimvp/platform/platform.h"
 
+#include "cimvp/platform/target_kinds.h"
+
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include <cstdio>
@@ -21,29 +23,27 @@ Platform::Platform(sc_core::sc_module_name name, const PlatformConfig& config)
       config_(config) {
   tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(config_.quantum_ns, sc_core::SC_NS));
 
-  for (const auto& range : config_.router.map)
-    if (range.target == "cim") cim = std::make_unique<CimMacro>("cim", config_.cim);
-  for (const auto& range : config_.router.map)
-    if (range.target == "cim_buffer" && !cim)
-      throw std::invalid_argument("Platform: address-map target 'cim_buffer' needs a 'cim' target");
+  // targets: every address-map entry's kind elaborates what it needs (target_kinds.h);
+  // entries are visited in kind order, so a kind may rely on the ones registered before it
+  std::vector<const TargetKind*> kinds;
+  for (const auto& range : config_.router.map) {
+    const TargetKind* k = find_target_kind(range.target);
+    if (k == nullptr) throw std::invalid_argument("Platform: no module for address-map target '" + range.target + "'");
+    kinds.push_back(k);
+  }
+  for (const TargetKind& k : target_kinds())
+    for (const TargetKind* used : kinds)
+      if (used == &k && k.elaborate != nullptr) {
+        k.elaborate(*this, config_);
+        break;
+      }
 
   // initiators
   host.socket.bind(router.target_socket);
   dma.initiator_socket.bind(router.target_socket);
   if (cim) cim->initiator_socket.bind(router.target_socket);
   // targets, in address-map order: router.initiator_socket[i] serves map[i]
-  const std::map<std::string, std::function<void()>> bind_target = {
-      {"memory", [this] { router.initiator_socket.bind(memory.socket); }},
-      {"dma", [this] { router.initiator_socket.bind(dma.target_socket); }},
-      {"cim", [this] { router.initiator_socket.bind(cim->target_socket); }},
-      {"cim_buffer", [this] { router.initiator_socket.bind(cim->buffer.socket); }},
-  };
-  for (const auto& range : config_.router.map) {
-    const auto it = bind_target.find(range.target);
-    if (it == bind_target.end())
-      throw std::invalid_argument("Platform: no module for address-map target '" + range.target + "'");
-    it->second();
-  }
+  for (const TargetKind* k : kinds) router.initiator_socket.bind(k->socket(*this));
   // interrupts
   dma.irq.bind(dma_irq);
   if (config_.host.irq_lines == 0) throw std::invalid_argument("Platform: host.irq_lines must be at least 1");

@@ -5,6 +5,7 @@
 #include "cimvp/platform/cim_buffer_config.h"
 #include "cimvp/platform/cim_config.h"
 #include "cimvp/platform/ppa.h"
+#include "cimvp/platform/target_kinds.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -118,7 +119,7 @@ void add_core_keys(ConfigSchema& s) {
   auto map = s.add_list("address_map", [](auto& c) -> auto& { return c.router.map; },
                         "Bus address map; the router's i-th target socket serves item i.");
   map.add("target", &AddressRange::target)
-      .one_of({"memory", "dma"})
+      .one_of(target_kind_names())
       .mandatory()
       .describe("Module that serves the range.");
   map.add("base", &AddressRange::base).hex().mandatory().describe("First bus address of the range.");
