@@ -11,6 +11,11 @@ namespace cimvp {
 namespace {
 void check_cim_buffer(const PlatformConfig& c, const CheckContext& ctx) {
   const ActivationBufferConfig& b = c.cim.buffer;
+  // each field checked under its own key, so the error names where the value came from
+  if (b.input_half_bytes % 8 != 0)
+    ctx.fail("cim.buffer.input_bytes", "expected a multiple of 8, got " + std::to_string(b.input_half_bytes));
+  if (b.output_half_bytes % 8 != 0)
+    ctx.fail("cim.buffer.output_bytes", "expected a multiple of 8, got " + std::to_string(b.output_half_bytes));
   try {
     b.validate();
   } catch (const std::invalid_argument& e) {

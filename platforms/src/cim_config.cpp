@@ -22,8 +22,6 @@ void check_cim(const PlatformConfig& c, const CheckContext& ctx) {
                                "use cim.sense.kind=adc for more");
   if (m.sense.kind == SenseKind::mlsa && m.sense.noise_sigma != 0.0)
     ctx.fail("cim.sense.noise_sigma", "conversion noise is modelled for cim.sense.kind=adc only (expected 0)");
-  if (m.sense.kind == SenseKind::adc && m.sense.coverage <= 0.5)
-    ctx.fail("cim.sense.coverage", "expected a value in (0.5, 1]");
   if (!is_power_of_two(m.bus_width_bytes))
     ctx.fail("cim.master.bus_width_bytes", "expected a power of two, got " + std::to_string(m.bus_width_bytes));
   if (m.burst_bytes % m.bus_width_bytes != 0)
@@ -104,7 +102,7 @@ void add_cim_keys(ConfigSchema& s) {
       .describe("adc full scale: every reachable partial sum, or the central window of the calibration "
                 "histogram holding cim.sense.coverage of it (values outside saturate).");
   s.add("cim.sense.coverage", [](auto& c) -> auto& { return c.cim.sense.coverage; })
-      .range(0.5, 1.0)
+      .above(0.5).max(1.0)
       .describe("adc, full_scale calibrated: fraction of the calibration partial sums inside the full scale "
                 "(> 0.5).");
   s.add("cim.sense.offset_sigma", [](auto& c) -> auto& { return c.cim.sense.offset_sigma; })

@@ -119,6 +119,20 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
                       weights_path_ + " (" + shape(net_) + ") needs " + std::to_string(subarrays) + " sub-arrays of " +
                           std::to_string(R) + "x" + std::to_string(C) + ", the macro has " +
                           std::to_string(platform.cim.capacity_subarrays));
+  if (config_.transfer == "dma") {
+    // one input vector and its sums must fit a buffer half (checked again by the driver)
+    const std::uint64_t vb = cim_input_bytes(InputFormat::pixels_bit_serial, static_cast<std::uint32_t>(data_.pixels()));
+    if (platform.cim.buffer.input_half_bytes < vb)
+      throw ConfigError("", "cim.buffer.input_bytes",
+                        "one input half of " + std::to_string(platform.cim.buffer.input_half_bytes) +
+                            " bytes cannot hold one " + std::to_string(vb) + "-byte image (cim_inference.transfer: dma)");
+    const std::uint64_t sb = std::uint64_t{net_.layers.back().outputs} * 4;
+    if (platform.cim.buffer.output_half_bytes < sb)
+      throw ConfigError("", "cim.buffer.output_bytes",
+                        "one output half of " + std::to_string(platform.cim.buffer.output_half_bytes) +
+                            " bytes cannot hold the " + std::to_string(sb) + " bytes of sums of one image "
+                            "(cim_inference.transfer: dma)");
+  }
 
   // References: the golden quantized network uses the macro's own mapping; its nonlinear
   // MLSAs are calibrated on training images, and the same transfer functions go to the

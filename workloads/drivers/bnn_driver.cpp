@@ -225,6 +225,22 @@ void BnnDriver::load(const CimNetworkImage& image) {
   loaded_ = true;
 }
 
+void BnnDriver::collect_sums(std::uint64_t sums_addr, std::size_t k, std::uint32_t M, const float* scale,
+                             const float* bias, bool keep_sums, BnnRunResult& res) {
+  std::vector<std::uint8_t> raw(k * M * 4);
+  hal_.read_block(sums_addr, raw.data(), raw.size());
+  std::vector<std::int32_t> sums(k * M);
+  for (std::size_t i = 0; i < sums.size(); ++i)
+    sums[i] = static_cast<std::int32_t>(static_cast<std::uint32_t>(raw[4 * i]) |
+                                        static_cast<std::uint32_t>(raw[4 * i + 1]) << 8 |
+                                        static_cast<std::uint32_t>(raw[4 * i + 2]) << 16 |
+                                        static_cast<std::uint32_t>(raw[4 * i + 3]) << 24);
+  std::vector<std::uint32_t> cls;
+  argmax_affine(sums.data(), k, M, scale, bias, cls);
+  res.predictions.insert(res.predictions.end(), cls.begin(), cls.end());
+  if (keep_sums) res.sums_half.insert(res.sums_half.end(), sums.begin(), sums.end());
+}
+
 BnnRunResult BnnDriver::infer(const std::uint8_t* vectors, std::size_t n, const float* scale, const float* bias,
                               bool keep_sums, const Progress& progress) {
   return stream(vectors, 0, n, scale, bias, keep_sums, progress);
@@ -258,22 +274,9 @@ BnnRunResult BnnDriver::stream(const std::uint8_t* host, std::uint64_t addr, std
   const std::size_t nb = (n + B - 1) / B;
   res.vectors_per_start = B;
   auto count = [&](std::size_t b) { return std::min(B, n - b * B); };
-  std::vector<std::uint8_t> raw;
-  std::vector<std::int32_t> sums;
-  std::vector<std::uint32_t> cls;
   auto collect = [&](std::size_t b) {  // read back batch b's sums, classify
     const std::size_t c = count(b);
-    raw.resize(c * M * 4);
-    hal_.read_block(out_buf[b % 2], raw.data(), raw.size());
-    sums.resize(c * M);
-    for (std::size_t i = 0; i < sums.size(); ++i)
-      sums[i] = static_cast<std::int32_t>(static_cast<std::uint32_t>(raw[4 * i]) |
-                                          static_cast<std::uint32_t>(raw[4 * i + 1]) << 8 |
-                                          static_cast<std::uint32_t>(raw[4 * i + 2]) << 16 |
-                                          static_cast<std::uint32_t>(raw[4 * i + 3]) << 24);
-    argmax_affine(sums.data(), c, M, scale, bias, cls);
-    res.predictions.insert(res.predictions.end(), cls.begin(), cls.end());
-    if (keep_sums) res.sums_half.insert(res.sums_half.end(), sums.begin(), sums.end());
+    collect_sums(out_buf[b % 2], c, M, scale, bias, keep_sums, res);
     if (progress) progress(b * B + c, n);
   };
 

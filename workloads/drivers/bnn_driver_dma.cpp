@@ -89,26 +89,13 @@ BnnRunResult BnnDriver::stream_dma(const std::uint8_t* host, std::uint64_t addr,
     }
     dma_copy(src, config_.abuf_base + in_off[c % 2], count(c) * vb);
   };
-  std::vector<std::uint8_t> raw;
-  std::vector<std::int32_t> sums;
-  std::vector<std::uint32_t> cls;
   auto drain = [&](std::size_t c) {  // sums of chunk c from output half c % 2 to memory
     dma_copy(config_.abuf_base + out_off[c % 2], out_buf[c % 2], count(c) * M * 4);
     dma_wait("output chunk");
   };
   auto classify = [&](std::size_t c) {  // reads chunk c's sums from memory, classifies
     const std::size_t k = count(c);
-    raw.resize(k * M * 4);
-    hal_.read_block(out_buf[c % 2], raw.data(), raw.size());
-    sums.resize(k * M);
-    for (std::size_t i = 0; i < sums.size(); ++i)
-      sums[i] = static_cast<std::int32_t>(static_cast<std::uint32_t>(raw[4 * i]) |
-                                          static_cast<std::uint32_t>(raw[4 * i + 1]) << 8 |
-                                          static_cast<std::uint32_t>(raw[4 * i + 2]) << 16 |
-                                          static_cast<std::uint32_t>(raw[4 * i + 3]) << 24);
-    argmax_affine(sums.data(), k, M, scale, bias, cls);
-    res.predictions.insert(res.predictions.end(), cls.begin(), cls.end());
-    if (keep_sums) res.sums_half.insert(res.sums_half.end(), sums.begin(), sums.end());
+    collect_sums(out_buf[c % 2], k, M, scale, bias, keep_sums, res);
     if (progress) progress(c * C + k, n);
   };
 

@@ -94,6 +94,22 @@ void SenseStage::convert(const ColumnBatch& b, ArrayActivity& activity, sc_core:
   activity += a;
 }
 
+void SenseStage::price_conversions(PpaLedger& ledger, const char* event, double e_conv, double e_sa) const {
+  ledger.set_scope(PpaScope::macro);
+  LayerStats total;
+  for (std::size_t l = 0; l < stats_.size(); ++l) {
+    total.conversions += stats_[l].conversions;
+    total.sa_reads += stats_[l].sa_reads;
+    PpaLayerRow row;
+    row.layer = static_cast<unsigned>(l);
+    row.conversions = stats_[l].conversions + stats_[l].sa_reads;
+    row.energy_pj = static_cast<double>(stats_[l].conversions) * e_conv + static_cast<double>(stats_[l].sa_reads) * e_sa;
+    ledger.add_layer(row);
+  }
+  ledger.add_event(event, total.conversions, static_cast<double>(total.conversions) * e_conv);
+  ledger.add_event("sa_read", total.sa_reads, static_cast<double>(total.sa_reads) * e_sa);
+}
+
 std::uint64_t SenseStage::converters_in_use() const {
   const std::uint64_t per_subarray = (array_.cols + sense_.mux - 1) / sense_.mux;
   std::uint64_t n = 0;

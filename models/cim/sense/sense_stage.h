@@ -68,6 +68,10 @@ class SenseStage : public sc_core::sc_module, public cim_sense_if, public CimSta
     std::uint64_t conversions = 0, sa_reads = 0;
   };
   const std::vector<LayerStats>& layer_stats() const { return stats_; }
+  /// The pricing common to every kind: one layer row per layer (conversions, energy) and the
+  /// events `event` (converter conversions at e_conversion_pj each) and `sa_read` (row_by_row
+  /// 1-bit SAs at e_sa_pj each).  Scope macro.
+  void price_conversions(PpaLedger& ledger, const char* event, double e_conversion_pj, double e_sa_pj) const;
   /// Converters of the programmed layers: Σ sub-arrays · ⌈C / mux⌉.
   std::uint64_t converters_in_use() const;
   bool digital() const { return array_.access == AccessMode::row_by_row; }

@@ -28,22 +28,8 @@ unsigned Mlsa::priced_bits() const {
 }
 
 void Mlsa::price(const TechParams& tech, PpaLedger& ledger) const {
-  ledger.set_scope(PpaScope::macro);
   const unsigned bits = digital() ? 1 : priced_bits();
-  const double e_conv = mlsa_conversion_energy_pj(tech, bits), e_sa = mlsa_conversion_energy_pj(tech, 1);
-  LayerStats total;
-  const auto& stats = layer_stats();
-  for (std::size_t l = 0; l < stats.size(); ++l) {
-    total.conversions += stats[l].conversions;
-    total.sa_reads += stats[l].sa_reads;
-    PpaLayerRow row;
-    row.layer = static_cast<unsigned>(l);
-    row.conversions = stats[l].conversions + stats[l].sa_reads;
-    row.energy_pj = static_cast<double>(stats[l].conversions) * e_conv + static_cast<double>(stats[l].sa_reads) * e_sa;
-    ledger.add_layer(row);
-  }
-  ledger.add_event("mlsa_conversion", total.conversions, static_cast<double>(total.conversions) * e_conv);
-  ledger.add_event("sa_read", total.sa_reads, static_cast<double>(total.sa_reads) * e_sa);
+  price_conversions(ledger, "mlsa_conversion", mlsa_conversion_energy_pj(tech, bits), mlsa_conversion_energy_pj(tech, 1));
   // ⌈C/mux⌉ sense amplifiers per sub-array of the loaded network (ppa_area.h)
   const std::uint64_t amps = converters_in_use();
   if (amps > 0) ledger.add_area("comparators", amps * mlsa_comparators(bits), tech.mlsa_comparator.area_um2);

@@ -118,6 +118,11 @@ class BnnDriver {
   /// STATUS (throws on ERROR) and acknowledges it.
   void dma_copy(std::uint64_t src, std::uint64_t dst, std::uint64_t len);
   void dma_wait(const char* what);
+  /// Reads the int32 sums of k vectors (M each, little-endian) at bus address `sums`,
+  /// classifies them (argmax_affine with scale, bias) and appends predictions (and the sums
+  /// when keep_sums) to `res`.  Shared by the master and the DMA transfer modes.
+  void collect_sums(std::uint64_t sums, std::size_t k, std::uint32_t M, const float* scale, const float* bias,
+                    bool keep_sums, BnnRunResult& res);
   std::uint32_t reg(std::uint32_t offset);
   void set_reg(std::uint32_t offset, std::uint32_t value);
   void set_reg64(std::uint32_t lo, std::uint64_t value);
