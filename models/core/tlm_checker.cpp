@@ -49,10 +49,13 @@ struct Snapshot {
 TlmChecker::TlmChecker(sc_core::sc_module_name name)
     : sc_core::sc_module(name), target_socket("target_socket"), initiator_socket("initiator_socket") {
   target_socket.register_b_transport(this, &TlmChecker::b_transport);
+  target_socket.register_nb_transport_fw(this, &TlmChecker::nb_transport_fw);
   target_socket.register_transport_dbg(this, &TlmChecker::transport_dbg);
   target_socket.register_get_direct_mem_ptr(this, &TlmChecker::get_direct_mem_ptr);
+  initiator_socket.register_nb_transport_bw(this, &TlmChecker::nb_transport_bw);
   initiator_socket.register_invalidate_direct_mem_ptr(this, &TlmChecker::invalidate_direct_mem_ptr);
   c_transactions_ = counters_.declare("transactions");
+  c_nb_transactions_ = counters_.declare("nb_transactions");
   c_debug_ = counters_.declare("debug_transactions");
   c_dmi_requests_ = counters_.declare("dmi_requests");
   c_dmi_invalidations_ = counters_.declare("dmi_invalidations");
@@ -60,11 +63,17 @@ TlmChecker::TlmChecker(sc_core::sc_module_name name)
 }
 
 std::uint64_t TlmChecker::checked() const {
-  return counters_.get("transactions") + counters_.get("debug_transactions") + counters_.get("dmi_requests") +
+  return counters_.get("transactions") + counters_.get("nb_transactions") + counters_.get("debug_transactions") + counters_.get("dmi_requests") +
          counters_.get("dmi_invalidations");
 }
 
 void TlmChecker::trace(sc_core::sc_trace_file*) const {}
+
+void TlmChecker::reset() {
+  in_flight_.clear();
+  request_open_ = nullptr;
+  response_open_ = nullptr;
+}
 
 void TlmChecker::violation(const std::string& call, const std::string& what) {
   counters_.add(c_violations_);
@@ -77,34 +86,7 @@ void TlmChecker::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
   const Snapshot before(trans);
   const sc_core::sc_time delay_before = delay;
 
-  if (trans.get_response_status() != tlm::TLM_INCOMPLETE_RESPONSE)
-    violation(call, std::string("response status on entry is ") + response_name(trans.get_response_status()) +
-                        ", must be TLM_INCOMPLETE_RESPONSE");
-  const bool command_ok = valid_command(before.command);
-  if (!command_ok) violation(call, "command is not READ, WRITE or IGNORE");
-  if (before.data == nullptr) violation(call, "data pointer is null");
-  if (before.length == 0) violation(call, "data length is 0");
-  if (before.byte_enable != nullptr) {
-    if (before.byte_enable_length == 0)
-      violation(call, "byte-enable pointer set but byte-enable length is 0");
-    for (unsigned i = 0; i < before.byte_enable_length; ++i)
-      if (before.byte_enable[i] != 0x00 && before.byte_enable[i] != 0xff) {
-        violation(call, "byte enable [" + std::to_string(i) + "] is " + hex(before.byte_enable[i]) +
-                            ", must be 0x0 or 0xff");
-        break;
-      }
-  }
-  if (before.streaming_width == 0) violation(call, "streaming width is 0");
-  if (trans.is_dmi_allowed()) violation(call, "DMI-allowed hint set on entry (the initiator must clear it)");
-
-  if (!command_ok) {
-    trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
-    return;
-  }
-  if (before.data == nullptr || before.length == 0) {
-    trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
-    return;
-  }
+  if (!check_request(call, trans)) return;
 
   initiator_socket->b_transport(trans, delay);
 
@@ -124,6 +106,194 @@ void TlmChecker::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
     violation(call, "target changed the streaming width to " + std::to_string(trans.get_streaming_width()));
   if (delay < delay_before)
     violation(call, "annotated delay decreased from " + delay_before.to_string() + " to " + delay.to_string());
+}
+
+bool TlmChecker::check_request(const std::string& call, tlm::tlm_generic_payload& req) {
+  const Snapshot t(req);
+  if (req.get_response_status() != tlm::TLM_INCOMPLETE_RESPONSE)
+    violation(call, std::string("response status on entry is ") + response_name(req.get_response_status()) +
+                        ", must be TLM_INCOMPLETE_RESPONSE");
+  const bool command_ok = valid_command(t.command);
+  if (!command_ok) violation(call, "command is not READ, WRITE or IGNORE");
+  if (t.data == nullptr) violation(call, "data pointer is null");
+  if (t.length == 0) violation(call, "data length is 0");
+  if (t.byte_enable != nullptr) {
+    if (t.byte_enable_length == 0)
+      violation(call, "byte-enable pointer set but byte-enable length is 0");
+    for (unsigned i = 0; i < t.byte_enable_length; ++i)
+      if (t.byte_enable[i] != 0x00 && t.byte_enable[i] != 0xff) {
+        violation(call, "byte enable [" + std::to_string(i) + "] is " + hex(t.byte_enable[i]) +
+                            ", must be 0x0 or 0xff");
+        break;
+      }
+  }
+  if (t.streaming_width == 0) violation(call, "streaming width is 0");
+  if (req.is_dmi_allowed()) violation(call, "DMI-allowed hint set on entry (the initiator must clear it)");
+
+  if (!command_ok) {
+    req.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+    return false;
+  }
+  if (t.data == nullptr || t.length == 0) {
+    req.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+    return false;
+  }
+  return true;
+}
+
+namespace {
+std::string phase_call(const char* call, const tlm::tlm_generic_payload& t, const tlm::tlm_phase& ph) {
+  std::ostringstream os;
+  os << ph;
+  const std::string c = call_text(call, t);
+  return c.substr(0, c.size() - 1) + ", " + os.str() + ")";
+}
+
+std::string phase_text(const tlm::tlm_phase& ph) {
+  std::ostringstream os;
+  os << ph;
+  return os.str();
+}
+
+std::string sync_text(tlm::tlm_sync_enum s) {
+  return s == tlm::TLM_ACCEPTED ? "TLM_ACCEPTED" : s == tlm::TLM_UPDATED ? "TLM_UPDATED" : "TLM_COMPLETED";
+}
+}  // namespace
+
+void TlmChecker::check_fields(const std::string& call, const tlm::tlm_generic_payload& trans, const InFlight& f,
+                              bool response) {
+  if (response && trans.get_response_status() == tlm::TLM_INCOMPLETE_RESPONSE)
+    violation(call, "response delivered with TLM_INCOMPLETE_RESPONSE");
+  if (response && trans.get_address() != f.address)
+    violation(call, "response delivered with the address changed to " + hex(trans.get_address()));
+  if (trans.get_command() != f.command)
+    violation(call, "target changed the command to " + command_text(trans.get_command()));
+  if (trans.get_data_ptr() != f.data) violation(call, "target changed the data pointer");
+  if (trans.get_data_length() != f.length)
+    violation(call, "target changed the data length to " + std::to_string(trans.get_data_length()));
+  if (trans.get_byte_enable_ptr() != f.byte_enable) violation(call, "target changed the byte-enable pointer");
+  if (trans.get_byte_enable_length() != f.byte_enable_length)
+    violation(call, "target changed the byte-enable length to " + std::to_string(trans.get_byte_enable_length()));
+  if (trans.get_streaming_width() != f.streaming_width)
+    violation(call, "target changed the streaming width to " + std::to_string(trans.get_streaming_width()));
+}
+
+void TlmChecker::begin_response(const std::string& call, const tlm::tlm_generic_payload& trans, InFlight& f) {
+  if (f.stage == Stage::response) violation(call, "BEGIN_RESP sent twice");
+  if (response_open_ != nullptr && response_open_ != &trans)
+    violation(call, "BEGIN_RESP while another response awaits END_RESP (response exclusion rule)");
+  check_fields(call, trans, f, true);
+  if (request_open_ == &trans) request_open_ = nullptr;
+  response_open_ = &trans;
+  f.stage = Stage::response;
+}
+
+void TlmChecker::finish(const tlm::tlm_generic_payload& trans) {
+  if (request_open_ == &trans) request_open_ = nullptr;
+  if (response_open_ == &trans) response_open_ = nullptr;
+  in_flight_.erase(&trans);
+}
+
+tlm::tlm_sync_enum TlmChecker::nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                               sc_core::sc_time& delay) {
+  const std::string call = phase_call("nb_transport_fw", trans, phase);
+  const tlm::tlm_phase sent = phase;
+  auto it = in_flight_.find(&trans);
+  if (sent == tlm::BEGIN_REQ) {
+    counters_.add(c_nb_transactions_);
+    if (it != in_flight_.end()) {
+      violation(call, "BEGIN_REQ for a transaction already in flight");
+    } else {
+      if (request_open_ != nullptr)
+        violation(call, "BEGIN_REQ before the previous request got END_REQ or BEGIN_RESP (request exclusion rule)");
+      if (!check_request(call, trans)) return tlm::TLM_COMPLETED;
+      const Snapshot s(trans);
+      it = in_flight_
+               .emplace(&trans, InFlight{s.address, s.command, s.data, s.length, s.byte_enable, s.byte_enable_length,
+                                         s.streaming_width, Stage::request})
+               .first;
+      request_open_ = &trans;
+    }
+  } else if (sent == tlm::END_RESP) {
+    if (it == in_flight_.end())
+      violation(call, "END_RESP for a transaction not in flight");
+    else if (it->second.stage != Stage::response)
+      violation(call, "END_RESP before BEGIN_RESP");
+  } else if (sent == tlm::END_REQ || sent == tlm::BEGIN_RESP) {
+    violation(call, "phase " + phase_text(sent) + " is sent by the target, never on the forward path");
+  } else {
+    violation(call, "phase " + phase_text(sent) + " is not a base-protocol phase");
+  }
+
+  const tlm::tlm_sync_enum s = initiator_socket->nb_transport_fw(trans, phase, delay);
+
+  it = in_flight_.find(&trans);
+  if (it == in_flight_.end()) return s;
+  InFlight& f = it->second;
+  const std::string ret = call + " returned " + sync_text(s) + " with " + phase_text(phase);
+  if (s == tlm::TLM_ACCEPTED && phase != sent) violation(ret, "TLM_ACCEPTED must leave the phase unchanged");
+  if (sent == tlm::BEGIN_REQ) {
+    if (s == tlm::TLM_UPDATED) {
+      if (phase == tlm::END_REQ) {
+        check_fields(ret, trans, f, false);
+        if (request_open_ == &trans) request_open_ = nullptr;
+        f.stage = Stage::request_ended;
+      } else if (phase == tlm::BEGIN_RESP) {
+        begin_response(ret, trans, f);
+      } else {
+        violation(ret, "TLM_UPDATED for BEGIN_REQ must give END_REQ or BEGIN_RESP");
+      }
+    } else if (s == tlm::TLM_COMPLETED) {
+      check_fields(ret, trans, f, true);
+      finish(trans);
+    } else {
+      check_fields(ret, trans, f, false);
+    }
+  } else if (sent == tlm::END_RESP) {
+    if (s == tlm::TLM_UPDATED) violation(ret, "no phase follows END_RESP");
+    check_fields(ret, trans, f, false);
+    finish(trans);
+  } else if (s == tlm::TLM_COMPLETED) {
+    finish(trans);
+  }
+  return s;
+}
+
+tlm::tlm_sync_enum TlmChecker::nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                               sc_core::sc_time& delay) {
+  const std::string call = phase_call("nb_transport_bw", trans, phase);
+  const tlm::tlm_phase sent = phase;
+  auto it = in_flight_.find(&trans);
+  if (it == in_flight_.end()) {
+    violation(call, "backward call for a transaction not in flight");
+  } else if (sent == tlm::END_REQ) {
+    if (it->second.stage != Stage::request) violation(call, "END_REQ after END_REQ or BEGIN_RESP");
+    check_fields(call, trans, it->second, false);
+    if (request_open_ == &trans) request_open_ = nullptr;
+    it->second.stage = Stage::request_ended;
+  } else if (sent == tlm::BEGIN_RESP) {
+    begin_response(call, trans, it->second);
+  } else if (sent == tlm::BEGIN_REQ || sent == tlm::END_RESP) {
+    violation(call, "phase " + phase_text(sent) + " is sent by the initiator, never on the backward path");
+  } else {
+    violation(call, "phase " + phase_text(sent) + " is not a base-protocol phase");
+  }
+
+  const tlm::tlm_sync_enum s = target_socket->nb_transport_bw(trans, phase, delay);
+
+  it = in_flight_.find(&trans);
+  if (it == in_flight_.end()) return s;
+  const std::string ret = call + " returned " + sync_text(s) + " with " + phase_text(phase);
+  if (s == tlm::TLM_ACCEPTED && phase != sent) violation(ret, "TLM_ACCEPTED must leave the phase unchanged");
+  if (s == tlm::TLM_UPDATED) {
+    if (sent == tlm::BEGIN_RESP && phase == tlm::END_RESP)
+      finish(trans);
+    else
+      violation(ret, "TLM_UPDATED on the backward path must answer BEGIN_RESP with END_RESP");
+  } else if (s == tlm::TLM_COMPLETED) {
+    finish(trans);
+  }
+  return s;
 }
 
 unsigned TlmChecker::transport_dbg(tlm::tlm_generic_payload& trans) {

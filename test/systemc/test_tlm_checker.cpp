@@ -10,6 +10,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include <functional>
 #include <string>
 
 namespace {
@@ -37,6 +38,7 @@ struct BadTarget : sc_core::sc_module {
   unsigned char other[64] = {};
   explicit BadTarget(sc_core::sc_module_name n) : sc_core::sc_module(n), socket("socket") {
     socket.register_b_transport(this, &BadTarget::b_transport);
+    socket.register_nb_transport_fw(this, &BadTarget::nb_transport_fw);
     socket.register_transport_dbg(this, &BadTarget::transport_dbg);
     socket.register_get_direct_mem_ptr(this, &BadTarget::get_direct_mem_ptr);
   }
@@ -65,6 +67,17 @@ struct BadTarget : sc_core::sc_module {
     return true;
   }
   void invalidate(std::uint64_t s, std::uint64_t e) { socket->invalidate_direct_mem_ptr(s, e); }
+  // nb_transport_fw: by default an early completion (OK, TLM_COMPLETED); tests replace it.
+  std::function<tlm::tlm_sync_enum(tlm::tlm_generic_payload&, tlm::tlm_phase&, sc_time&)> nb;
+  tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_phase& ph, sc_time& d) {
+    if (nb) return nb(t, ph, d);
+    t.set_response_status(tlm::TLM_OK_RESPONSE);
+    return tlm::TLM_COMPLETED;
+  }
+  tlm::tlm_sync_enum bw(tlm::tlm_generic_payload& t, tlm::tlm_phase ph) {
+    sc_time d = sc_core::SC_ZERO_TIME;
+    return socket->nb_transport_bw(t, ph, d);
+  }
 };
 
 struct Initiator : sc_core::sc_module {
@@ -72,8 +85,20 @@ struct Initiator : sc_core::sc_module {
   int invalidations = 0;
   explicit Initiator(sc_core::sc_module_name n) : sc_core::sc_module(n), socket("socket") {
     socket.register_invalidate_direct_mem_ptr(this, &Initiator::invalidate);
+    socket.register_nb_transport_bw(this, &Initiator::nb_transport_bw);
   }
   void invalidate(sc_dt::uint64, sc_dt::uint64) { ++invalidations; }
+  // Backward path: END_REQ accepted; BEGIN_RESP answered with `on_resp` (TLM_UPDATED: END_RESP).
+  tlm::tlm_sync_enum on_resp = tlm::TLM_UPDATED;
+  tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload&, tlm::tlm_phase& ph, sc_time&) {
+    if (ph != tlm::BEGIN_RESP || on_resp == tlm::TLM_ACCEPTED) return tlm::TLM_ACCEPTED;
+    if (on_resp == tlm::TLM_UPDATED) ph = tlm::END_RESP;
+    return on_resp;
+  }
+  tlm::tlm_sync_enum fw(tlm::tlm_generic_payload& t, tlm::tlm_phase ph) {
+    sc_time d = sc_core::SC_ZERO_TIME;
+    return socket->nb_transport_fw(t, ph, d);
+  }
 };
 
 // A well-formed 4-byte write payload at address 16.
@@ -251,4 +276,192 @@ TEST_CASE("tlm_checker violation without ExpectReport fails the bench", "[tlm_ch
   Payload p;
   sc_time delay = sc_core::SC_ZERO_TIME;
   CHECK_THROWS(b.init.socket->b_transport(p.t, delay));
+}
+
+namespace {
+// A target that accepts BEGIN_REQ and leaves the rest to the test (via BadTarget::bw).
+tlm::tlm_sync_enum accept(tlm::tlm_generic_payload&, tlm::tlm_phase& ph, sc_time&) {
+  return ph == tlm::END_RESP ? tlm::TLM_COMPLETED : tlm::TLM_ACCEPTED;
+}
+}  // namespace
+
+TEST_CASE("tlm_checker passes legal nb_transport phase sequences silently", "[tlm_checker][nb_transport]") {
+  Bench b;
+  Payload p;
+  CHECK(b.init.fw(p.t, tlm::BEGIN_REQ) == tlm::TLM_COMPLETED);  // early completion
+  CHECK(p.t.get_response_status() == tlm::TLM_OK_RESPONSE);
+  b.target.nb = accept;
+  Payload q;
+  CHECK(b.init.fw(q.t, tlm::BEGIN_REQ) == tlm::TLM_ACCEPTED);  // full 4-phase, END_RESP on the return path
+  CHECK(b.target.bw(q.t, tlm::END_REQ) == tlm::TLM_ACCEPTED);
+  q.t.set_response_status(tlm::TLM_OK_RESPONSE);
+  CHECK(b.target.bw(q.t, tlm::BEGIN_RESP) == tlm::TLM_UPDATED);
+  Payload r;
+  CHECK(b.init.fw(r.t, tlm::BEGIN_REQ) == tlm::TLM_ACCEPTED);  // END_RESP on the forward path
+  b.init.on_resp = tlm::TLM_ACCEPTED;
+  r.t.set_response_status(tlm::TLM_OK_RESPONSE);
+  CHECK(b.target.bw(r.t, tlm::BEGIN_RESP) == tlm::TLM_ACCEPTED);  // BEGIN_RESP also ends the request
+  CHECK(b.init.fw(r.t, tlm::END_RESP) == tlm::TLM_COMPLETED);
+  b.target.nb = [](tlm::tlm_generic_payload& t, tlm::tlm_phase& ph, sc_time&) {
+    t.set_response_status(tlm::TLM_OK_RESPONSE);
+    ph = tlm::BEGIN_RESP;
+    return tlm::TLM_UPDATED;
+  };
+  Payload s;
+  CHECK(b.init.fw(s.t, tlm::BEGIN_REQ) == tlm::TLM_UPDATED);
+  b.target.nb = accept;
+  CHECK(b.init.fw(s.t, tlm::END_RESP) == tlm::TLM_COMPLETED);
+  CHECK(b.checker.violations() == 0);
+  CHECK(b.checker.counters().get("nb_transactions") == 4);
+}
+
+TEST_CASE("tlm_checker flags illegal nb_transport phase sequences", "[tlm_checker][nb_transport]") {
+  struct Case {
+    const char* expect;
+    std::function<void(Bench&, Payload&, Payload&)> run;
+  };
+  const auto ok_then = [](tlm::tlm_sync_enum s, tlm::tlm_phase to, bool set_ok) {
+    return [=](tlm::tlm_generic_payload& t, tlm::tlm_phase& ph, sc_time&) {
+      if (set_ok) t.set_response_status(tlm::TLM_OK_RESPONSE);
+      ph = to;
+      return s;
+    };
+  };
+  const Case cases[] = {
+      {"nb_transport_fw(write 0x10, 4 bytes, END_REQ): phase END_REQ is sent by the target, never on the forward path",
+       [](Bench& b, Payload& p, Payload&) {
+         b.target.nb = accept;
+         b.init.fw(p.t, tlm::BEGIN_REQ);
+         b.init.fw(p.t, tlm::END_REQ);
+       }},
+      {"END_RESP for a transaction not in flight",
+       [](Bench& b, Payload& p, Payload&) {
+         b.target.nb = accept;
+         b.init.fw(p.t, tlm::END_RESP);
+       }},
+      {"END_RESP before BEGIN_RESP",
+       [](Bench& b, Payload& p, Payload&) {
+         b.target.nb = accept;
+         b.init.fw(p.t, tlm::BEGIN_REQ);
+         b.init.fw(p.t, tlm::END_RESP);
+       }},
+      {"BEGIN_REQ before the previous request got END_REQ or BEGIN_RESP (request exclusion rule)",
+       [](Bench& b, Payload& p, Payload& q) {
+         b.target.nb = accept;
+         b.init.fw(p.t, tlm::BEGIN_REQ);
+         b.init.fw(q.t, tlm::BEGIN_REQ);
+       }},
+      {"BEGIN_REQ for a transaction already in flight",
+       [](Bench& b, Payload& p, Payload&) {
+         b.target.nb = accept;
+         b.init.fw(p.t, tlm::BEGIN_REQ);
+         b.target.bw(p.t, tlm::END_REQ);
+         b.init.fw(p.t, tlm::BEGIN_REQ);
+       }},
+      {"returned TLM_COMPLETED with BEGIN_REQ: response delivered with TLM_INCOMPLETE_RESPONSE",
+       [=](Bench& b, Payload& p, Payload&) {
+         b.target.nb = ok_then(tlm::TLM_COMPLETED, tlm::BEGIN_REQ, false);
+         b.init.fw(p.t, tlm::BEGIN_REQ);
+       }},
+      {"TLM_UPDATED for BEGIN_REQ must give END_REQ or BEGIN_RESP",
+       [=](Bench& b, Payload& p, Payload&) {
+         b.target.nb = ok_then(tlm::TLM_UPDATED, tlm::END_RESP, true);
+         b.init.fw(p.t, tlm::BEGIN_REQ);
+       }},
+      {"TLM_ACCEPTED must leave the phase unchanged",
+       [=](Bench& b, Payload& p, Payload&) {
+         b.target.nb = ok_then(tlm::TLM_ACCEPTED, tlm::END_REQ, false);
+         b.init.fw(p.t, tlm::BEGIN_REQ);
+       }},
+      {"target changed the data length to 1",
+       [](Bench& b, Payload& p, Payload&) {
+         b.target.nb = [](tlm::tlm_generic_payload& t, tlm::tlm_phase&, sc_time&) {
+           t.set_response_status(tlm::TLM_OK_RESPONSE);
+           t.set_data_length(1);
+           return tlm::TLM_COMPLETED;
+         };
+         b.init.fw(p.t, tlm::BEGIN_REQ);
+       }},
+      {"nb_transport_bw(write 0x10, 4 bytes, BEGIN_RESP): BEGIN_RESP sent twice",
+       [](Bench& b, Payload& p, Payload&) {
+         b.target.nb = accept;
+         b.init.on_resp = tlm::TLM_ACCEPTED;
+         b.init.fw(p.t, tlm::BEGIN_REQ);
+         p.t.set_response_status(tlm::TLM_OK_RESPONSE);
+         b.target.bw(p.t, tlm::BEGIN_RESP);
+         b.target.bw(p.t, tlm::BEGIN_RESP);
+       }},
+      {"BEGIN_RESP while another response awaits END_RESP (response exclusion rule)",
+       [](Bench& b, Payload& p, Payload& q) {
+         b.target.nb = accept;
+         b.init.on_resp = tlm::TLM_ACCEPTED;
+         b.init.fw(p.t, tlm::BEGIN_REQ);
+         b.target.bw(p.t, tlm::END_REQ);
+         b.init.fw(q.t, tlm::BEGIN_REQ);
+         p.t.set_response_status(tlm::TLM_OK_RESPONSE);
+         q.t.set_response_status(tlm::TLM_OK_RESPONSE);
+         b.target.bw(p.t, tlm::BEGIN_RESP);
+         b.target.bw(q.t, tlm::BEGIN_RESP);
+       }},
+      {"END_REQ after END_REQ or BEGIN_RESP",
+       [](Bench& b, Payload& p, Payload&) {
+         b.target.nb = accept;
+         b.init.fw(p.t, tlm::BEGIN_REQ);
+         b.target.bw(p.t, tlm::END_REQ);
+         b.target.bw(p.t, tlm::END_REQ);
+       }},
+      {"backward call for a transaction not in flight",
+       [](Bench& b, Payload& p, Payload&) { b.target.bw(p.t, tlm::BEGIN_RESP); }},
+      {"phase END_RESP is sent by the initiator, never on the backward path",
+       [](Bench& b, Payload& p, Payload&) {
+         b.target.nb = accept;
+         b.init.fw(p.t, tlm::BEGIN_REQ);
+         b.target.bw(p.t, tlm::END_RESP);
+       }},
+      {"nb_transport_bw(write 0x10, 4 bytes, BEGIN_RESP): response delivered with TLM_INCOMPLETE_RESPONSE",
+       [](Bench& b, Payload& p, Payload&) {
+         b.target.nb = accept;
+         b.init.fw(p.t, tlm::BEGIN_REQ);
+         b.target.bw(p.t, tlm::BEGIN_RESP);
+       }},
+      {"response delivered with the address changed to 0x14",
+       [](Bench& b, Payload& p, Payload&) {
+         b.target.nb = accept;
+         b.init.fw(p.t, tlm::BEGIN_REQ);
+         p.t.set_response_status(tlm::TLM_OK_RESPONSE);
+         p.t.set_address(0x14);
+         b.target.bw(p.t, tlm::BEGIN_RESP);
+       }},
+      {"no phase follows END_RESP",
+       [](Bench& b, Payload& p, Payload&) {
+         b.target.nb = accept;
+         b.init.on_resp = tlm::TLM_ACCEPTED;
+         b.init.fw(p.t, tlm::BEGIN_REQ);
+         p.t.set_response_status(tlm::TLM_OK_RESPONSE);
+         b.target.bw(p.t, tlm::BEGIN_RESP);
+         b.target.nb = [](tlm::tlm_generic_payload&, tlm::tlm_phase& ph, sc_time&) {
+           ph = tlm::BEGIN_REQ;
+           return tlm::TLM_UPDATED;
+         };
+         b.init.fw(p.t, tlm::END_RESP);
+       }},
+      {"data pointer is null",
+       [](Bench& b, Payload& p, Payload&) {
+         p.t.set_data_ptr(nullptr);
+         CHECK(b.init.fw(p.t, tlm::BEGIN_REQ) == tlm::TLM_COMPLETED);  // answered by the checker
+         CHECK(p.t.get_response_status() == tlm::TLM_GENERIC_ERROR_RESPONSE);
+       }},
+  };
+  Bench b;
+  for (const auto& c : cases) {
+    INFO(c.expect);
+    b.checker.reset();  // forget the transactions the previous case left in flight
+    b.target.nb = nullptr;
+    b.init.on_resp = tlm::TLM_UPDATED;
+    Payload p, q;
+    cimvp::test::ExpectReport guard("cimvp/tlm_checker", sc_core::SC_ERROR);
+    c.run(b, p, q);
+    CHECK(guard.count() == 1);
+    CHECK_THAT(last_message(), Catch::StartsWith("checker: nb_transport_") && Catch::Contains(c.expect));
+  }
 }

@@ -3,6 +3,7 @@
 #include "cimvp/core/payload.h"
 
 #include "cimvp/core/hal.h"
+#include "cimvp/core/nb_complete.h"
 #include "cimvp/core/trace_util.h"
 
 #include "cimvp/circuit/ppa_energy.h"
@@ -126,6 +127,7 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
   clock_ = sc_core::sc_time(config_.timing.clock_period_ns, sc_core::SC_NS);
 
   target_socket.register_b_transport(this, &CimMacro::b_transport);
+  target_socket.register_nb_transport_fw(this, &CimMacro::nb_transport_fw);
   target_socket.register_transport_dbg(this, &CimMacro::transport_dbg);
   target_socket.register_get_direct_mem_ptr(this, &CimMacro::get_direct_mem_ptr);
   initiator_socket.register_invalidate_direct_mem_ptr(this, &CimMacro::invalidate_direct_mem_ptr);
@@ -205,6 +207,12 @@ void CimMacro::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& de
   if (regs_.access(trans, false) == tlm::TLM_OK_RESPONSE)
     counters_.add(cmd == tlm::TLM_READ_COMMAND ? c_mmio_reads_ : c_mmio_writes_);
   trans.set_dmi_allowed(false);
+}
+
+tlm::tlm_sync_enum CimMacro::nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                       sc_core::sc_time& delay) {
+  return complete_at_begin_req(*this, "cimvp/cim_macro", trans, phase, delay,
+                               [this](tlm::tlm_generic_payload& t, sc_core::sc_time& d) { b_transport(t, d); });
 }
 
 unsigned CimMacro::transport_dbg(tlm::tlm_generic_payload& trans) {

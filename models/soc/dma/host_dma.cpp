@@ -3,6 +3,7 @@
 #include "cimvp/circuit/ppa_energy.h"
 
 #include "cimvp/core/hal.h"
+#include "cimvp/core/nb_complete.h"
 #include "cimvp/core/trace_util.h"
 
 #include <algorithm>
@@ -60,6 +61,7 @@ HostDma::HostDma(sc_core::sc_module_name name, const HostDmaConfig& config)
   setup_ = sc_core::sc_time(config_.setup_latency_ns, sc_core::SC_NS);
 
   target_socket.register_b_transport(this, &HostDma::b_transport);
+  target_socket.register_nb_transport_fw(this, &HostDma::nb_transport_fw);
   target_socket.register_transport_dbg(this, &HostDma::transport_dbg);
   target_socket.register_get_direct_mem_ptr(this, &HostDma::get_direct_mem_ptr);
   initiator_socket.register_invalidate_direct_mem_ptr(this, &HostDma::invalidate_direct_mem_ptr);
@@ -122,6 +124,12 @@ void HostDma::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& del
   if (regs_.access(trans, false) == tlm::TLM_OK_RESPONSE)
     counters_.add(cmd == tlm::TLM_READ_COMMAND ? c_mmio_reads_ : c_mmio_writes_);
   trans.set_dmi_allowed(false);
+}
+
+tlm::tlm_sync_enum HostDma::nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                       sc_core::sc_time& delay) {
+  return complete_at_begin_req(*this, "cimvp/host_dma", trans, phase, delay,
+                               [this](tlm::tlm_generic_payload& t, sc_core::sc_time& d) { b_transport(t, d); });
 }
 
 unsigned HostDma::transport_dbg(tlm::tlm_generic_payload& trans) {

@@ -1,6 +1,7 @@
 #include "cimvp/soc/memory/memory.h"
 
 #include "cimvp/circuit/ppa_energy.h"
+#include "cimvp/core/nb_complete.h"
 
 #include <algorithm>
 #include <cstring>
@@ -31,6 +32,7 @@ Memory::Memory(sc_core::sc_module_name name, const MemoryConfig& config)
   read_latency_ = sc_core::sc_time(config_.read_latency_ns, sc_core::SC_NS);
   write_latency_ = sc_core::sc_time(config_.write_latency_ns, sc_core::SC_NS);
   socket.register_b_transport(this, &Memory::b_transport);
+  socket.register_nb_transport_fw(this, &Memory::nb_transport_fw);
   socket.register_transport_dbg(this, &Memory::transport_dbg);
   socket.register_get_direct_mem_ptr(this, &Memory::get_direct_mem_ptr);
   c_reads_ = counters_.declare("reads");
@@ -77,6 +79,12 @@ void Memory::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& dela
   }
   trans.set_dmi_allowed(config_.dmi);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+tlm::tlm_sync_enum Memory::nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                       sc_core::sc_time& delay) {
+  return complete_at_begin_req(*this, "cimvp/memory", trans, phase, delay,
+                               [this](tlm::tlm_generic_payload& t, sc_core::sc_time& d) { b_transport(t, d); });
 }
 
 unsigned Memory::transport_dbg(tlm::tlm_generic_payload& trans) {

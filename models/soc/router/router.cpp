@@ -45,8 +45,10 @@ Router::Router(sc_core::sc_module_name name, const RouterConfig& config)
             [this](std::size_t a, std::size_t b) { return config_.map[a].base < config_.map[b].base; });
   latency_ = sc_core::sc_time(config_.latency_ns, sc_core::SC_NS);
   target_socket.register_b_transport(this, &Router::b_transport);
+  target_socket.register_nb_transport_fw(this, &Router::nb_transport_fw);
   target_socket.register_transport_dbg(this, &Router::transport_dbg);
   target_socket.register_get_direct_mem_ptr(this, &Router::get_direct_mem_ptr);
+  initiator_socket.register_nb_transport_bw(this, &Router::nb_transport_bw);
   initiator_socket.register_invalidate_direct_mem_ptr(this, &Router::invalidate_direct_mem_ptr);
   c_transactions_ = counters_.declare("transactions");
   c_bytes_ = counters_.declare("bytes");
@@ -89,14 +91,21 @@ int Router::bound(int idx) const {
   return (idx >= 0 && static_cast<std::size_t>(idx) < bound_targets_) ? idx : -1;
 }
 
-void Router::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
-  delay += latency_;
+int Router::route(const tlm::tlm_generic_payload& trans) const {
   const std::uint64_t addr = trans.get_address();
   const std::uint64_t len = trans.get_data_length();
   const std::uint64_t width = trans.get_streaming_width();
   const std::uint64_t extent = (width != 0 && width < len) ? width : len;
   const int idx = bound(decode(addr));
-  if (idx < 0 || extent > config_.map[idx].size - (addr - config_.map[idx].base)) {
+  if (idx < 0 || extent > config_.map[idx].size - (addr - config_.map[idx].base)) return -1;
+  return idx;
+}
+
+void Router::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  delay += latency_;
+  const std::uint64_t addr = trans.get_address();
+  const int idx = route(trans);
+  if (idx < 0) {
     counters_.add(c_errors_);
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
@@ -105,7 +114,63 @@ void Router::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time&
   initiator_socket[idx]->b_transport(trans, delay);
   trans.set_address(addr);
   counters_.add(c_transactions_);
-  counters_.add(c_bytes_, len);
+  counters_.add(c_bytes_, trans.get_data_length());
+}
+
+// The address of an nb transaction in flight is the target's offset from BEGIN_REQ until
+// the response reaches the initiator (BEGIN_RESP or TLM_COMPLETED, either direction);
+// from then on, and whenever the transaction ends, it is the initiator's address again.
+tlm::tlm_sync_enum Router::nb_transport_fw(int id, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                           sc_core::sc_time& delay) {
+  auto it = in_flight_.find(&trans);
+  if (phase == tlm::BEGIN_REQ && it == in_flight_.end()) {
+    delay += latency_;
+    const std::uint64_t addr = trans.get_address();
+    const int idx = route(trans);
+    if (idx < 0) {
+      counters_.add(c_errors_);
+      trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+      phase = tlm::BEGIN_RESP;
+      return tlm::TLM_COMPLETED;
+    }
+    counters_.add(c_transactions_);
+    counters_.add(c_bytes_, trans.get_data_length());
+    it = in_flight_.emplace(&trans, InFlight{id, idx, addr}).first;
+    trans.set_address(addr - config_.map[idx].base);
+  } else if (it == in_flight_.end() || it->second.initiator != id) {
+    std::ostringstream os;
+    os << name() << ": nb_transport_fw with phase " << phase << " for a transaction not in flight from initiator "
+       << id;
+    SC_REPORT_ERROR("cimvp/router", os.str().c_str());
+    trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+    return tlm::TLM_COMPLETED;
+  }
+  const InFlight f = it->second;
+  const tlm::tlm_sync_enum s = initiator_socket[f.target]->nb_transport_fw(trans, phase, delay);
+  const bool done = s == tlm::TLM_COMPLETED || phase == tlm::END_RESP;
+  if (done || phase == tlm::BEGIN_RESP) trans.set_address(f.global);
+  if (done) in_flight_.erase(&trans);
+  return s;
+}
+
+tlm::tlm_sync_enum Router::nb_transport_bw(int id, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                           sc_core::sc_time& delay) {
+  const auto it = in_flight_.find(&trans);
+  if (it == in_flight_.end() || it->second.target != id) {
+    std::ostringstream os;
+    os << name() << ": nb_transport_bw with phase " << phase << " from target " << id
+       << " for a transaction not in flight to it";
+    SC_REPORT_ERROR("cimvp/router", os.str().c_str());
+    return tlm::TLM_COMPLETED;
+  }
+  const InFlight f = it->second;
+  if (phase == tlm::BEGIN_RESP) trans.set_address(f.global);
+  const tlm::tlm_sync_enum s = target_socket[f.initiator]->nb_transport_bw(trans, phase, delay);
+  if (s == tlm::TLM_COMPLETED || phase == tlm::END_RESP) {
+    trans.set_address(f.global);
+    in_flight_.erase(&trans);
+  }
+  return s;
 }
 
 unsigned Router::transport_dbg(int, tlm::tlm_generic_payload& trans) {
