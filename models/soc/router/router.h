@@ -51,9 +51,9 @@ class Router : public sc_core::sc_module, public Counted {
 
   /// The router has no signals: nothing to trace.
   void trace(sc_core::sc_trace_file* tf) const;
-  /// The router holds no state besides its counters (kept) and the address map (configuration):
-  /// nothing to do.  Present so every module of a platform can be reset alike.
-  void reset() {}
+  /// Back to the state after elaboration: forgets the nb_transport transactions in flight
+  /// (counters and the address map are kept).  Call between simulations.
+  void reset() { in_flight_.clear(); }
   /// transactions, bytes, errors (unmapped), dmi_grants, dmi_invalidations.
   const CounterSet& counters() const override { return counters_; }
 
