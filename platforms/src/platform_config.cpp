@@ -1,4 +1,5 @@
 #include "cimvp/platform/platform_config.h"
+#include "cimvp/circuit/input_file.h"
 
 #include "cimvp/soc/dma/host_dma.h"
 #include "cimvp/platform/builtin_platforms.h"
@@ -170,12 +171,10 @@ ConfigSchema platform_schema() {
 }
 
 std::string read_text_file(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError("", "", "cannot read " + what + " '" + path + "': " + std::strerror(errno));
-  std::ostringstream os;
-  os << in.rdbuf();
-  if (in.bad()) throw ConfigError("", "", "cannot read " + what + " '" + path + "'");
-  return os.str();
+  std::string text;
+  const std::string problem = read_input_file(path, text);
+  if (!problem.empty()) throw ConfigError("", "", "cannot read " + what + " '" + path + "': " + problem);
+  return text;
 }
 
 PlatformSource resolve_platform(const std::string& spec) {
