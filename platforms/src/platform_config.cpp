@@ -7,6 +7,7 @@
 #include "cimvp/platform/cim_config.h"
 #include "cimvp/platform/ppa.h"
 #include "cimvp/platform/target_kinds.h"
+#include "cimvp/platform/units.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -188,7 +189,7 @@ PlatformSource resolve_platform(const std::string& spec) {
     return {std::string(b->name) + ".yaml", std::string(b->text)};
   std::string names;
   for (const auto& b : builtin_platforms()) names += (names.empty() ? "" : ", ") + std::string(b.name);
-  throw ConfigError("", "", "no platform file '" + spec + "' and no built-in platform of that name (built-in: " +
+  throw ConfigError("", "", "no platform file '" + shown(spec) + "' and no built-in platform of that name (built-in: " +
                                 names + ")");
 }
 
