@@ -217,6 +217,7 @@ int run_cli(int argc, char* argv[]) {
   for (const char* option : {"report", "vcd", "report-csv"})
     if (vm.count(option) && !check_output(option, vm[option].as<std::string>())) return exit_bad_input;
   std::optional<OutputFile> report_out, csv_out;
+  std::optional<VcdFile> vcd;  // outlives the platform: renamed with the other outputs at the end
   try {
     if (vm.count("report")) report_out.emplace(vm["report"].as<std::string>());
     if (vm.count("report-csv")) csv_out.emplace(vm["report-csv"].as<std::string>());
@@ -231,7 +232,13 @@ int run_cli(int argc, char* argv[]) {
   try {
     Platform top("top", config);
     top.run_job(*job);
-    std::optional<VcdFile> vcd;
+    // the trace is closed before the platform goes, also when the run throws
+    struct FinishTrace {
+      std::optional<VcdFile>& v;
+      ~FinishTrace() {
+        if (v) v->finish();
+      }
+    } finish_trace{vcd};
     if (vm.count("vcd")) {
       vcd.emplace(vm["vcd"].as<std::string>());
       top.trace(vcd->get());
@@ -239,7 +246,7 @@ int run_cli(int argc, char* argv[]) {
     const auto t0 = std::chrono::steady_clock::now();
     sc_core::sc_start();
     const auto t1 = std::chrono::steady_clock::now();
-    if (vcd) vcd->close();
+    if (vcd) vcd->finish();
 
     report.platform = config.name;
     report.config = schema.to_json(config);
@@ -272,6 +279,12 @@ int run_cli(int argc, char* argv[]) {
   try {
     if (report_out) write_report(report_out->temp_path(), report);
     if (csv_out) write_ppa_csv(csv_out->temp_path(), *report.ppa);
+    // all written: check every path again, then rename all
+    for (const OutputFile* o : {report_out ? &*report_out : nullptr, csv_out ? &*csv_out : nullptr})
+      if (o != nullptr)
+        if (const std::string problem = output_path_problem(o->path()); !problem.empty())
+          throw std::runtime_error("cannot write '" + o->path() + "': " + problem);
+    if (vcd) vcd->commit();
     if (report_out) report_out->commit();
     if (csv_out) csv_out->commit();
   } catch (const std::exception& e) {

@@ -94,11 +94,10 @@ VcdFile::~VcdFile() {
   // out_ removes the temporary unless close() committed it
 }
 
-void VcdFile::close() {
+void VcdFile::finish() {
   if (tf_ == nullptr) return;
   sc_core::sc_close_vcd_trace_file(tf_);
   tf_ = nullptr;
-  out_.commit();
 }
 
 }  // namespace cimvp

@@ -73,7 +73,14 @@ class VcdFile {
   sc_core::sc_trace_file* get() const { return tf_; }
   /// Closes the file (after the simulation) and renames it onto the path; throws
   /// std::runtime_error if that fails.
-  void close();
+  void close() {
+    finish();
+    commit();
+  }
+  /// Closes the trace (the temporary is complete) without renaming it yet.
+  void finish();
+  /// Renames the finished temporary onto the path (output_file.h).
+  void commit() { out_.commit(); }
 
  private:
   OutputFile out_;
