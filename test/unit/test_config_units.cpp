@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "cimvp/platform/units.h"
+#include "cimvp/platform/yaml_load.h"
 
 #include <limits>
 #include <string>
@@ -145,4 +146,20 @@ TEST_CASE("edit_distance and nearest skip names longer than the hint limit", "[c
   const std::string s = cimvp::shown(std::string(1000000, 'x'));
   CHECK(s.size() < 100);
   CHECK(s.find("... (1000000 bytes)") != std::string::npos);
+}
+
+TEST_CASE("check_yaml_nesting: deep flow and block nesting rejected, ordinary YAML accepted", "[config][yaml]") {
+  using cimvp::check_yaml_nesting;
+  CHECK_NOTHROW(check_yaml_nesting("", "t.yaml"));
+  CHECK_NOTHROW(check_yaml_nesting("a:\n  b: [1, {c: 2}]\n  d: \"[[[[[\" # [[[[ \n  e: '{{{'\n", "t.yaml"));
+  CHECK_NOTHROW(check_yaml_nesting("text: |\n  [[[[[[[[[[\n      - - - -\nnext: 1\n", "t.yaml"));
+  CHECK_NOTHROW(check_yaml_nesting(std::string(99, '[') + std::string(99, ']'), "t.yaml"));
+  CHECK_THROWS_WITH(check_yaml_nesting("a: " + std::string(200, '['), "t.yaml"),
+                    Catch::Contains("t.yaml:1:") && Catch::Contains("nested deeper than 100 levels"));
+  std::string block;
+  for (int i = 0; i < 150; ++i) block += std::string(static_cast<std::size_t>(i), ' ') + "k:\n";
+  CHECK_THROWS_WITH(check_yaml_nesting(block, "b.yaml"), Catch::Contains("b.yaml:101:"));
+  std::string dashes = "x:\n  ";
+  for (int i = 0; i < 150; ++i) dashes += "- ";
+  CHECK_THROWS_WITH(check_yaml_nesting(dashes + "1\n", "d.yaml"), Catch::Contains("d.yaml:2:"));
 }
