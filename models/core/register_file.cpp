@@ -19,6 +19,9 @@ void RegisterFile::add(Register reg) {
   if (reg.offset % 4 != 0)
     throw std::invalid_argument("RegisterFile: register " + reg.name + " offset " + hex(reg.offset) +
                                 " is not 4-byte aligned");
+  if ((reg.pulse_mask & ~reg.rw_mask) != 0)
+    throw std::invalid_argument("RegisterFile: register " + reg.name + " has pulse bits that are not rw (" +
+                                hex(reg.pulse_mask & ~reg.rw_mask) + ")");
   if ((reg.rw_mask & reg.w1c_mask) != 0)
     throw std::invalid_argument("RegisterFile: register " + reg.name + " has bits both rw and w1c (" +
                                 hex(reg.rw_mask & reg.w1c_mask) + ")");
@@ -65,9 +68,9 @@ tlm::tlm_response_status RegisterFile::access(tlm::tlm_generic_payload& trans, b
   const tlm::tlm_command cmd = trans.get_command();
   if (cmd != tlm::TLM_READ_COMMAND && cmd != tlm::TLM_WRITE_COMMAND)
     return respond(tlm::TLM_COMMAND_ERROR_RESPONSE);
-  if (trans.get_data_length() != 4 || trans.get_streaming_width() < trans.get_data_length())
+  if (trans.get_data_length() != 4 || (!debug && trans.get_streaming_width() < trans.get_data_length()))
     return respond(tlm::TLM_BURST_ERROR_RESPONSE);
-  if (trans.get_byte_enable_ptr() != nullptr) return respond(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+  if (!debug && trans.get_byte_enable_ptr() != nullptr) return respond(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
   unsigned char* data = trans.get_data_ptr();
   if (data == nullptr) return respond(tlm::TLM_GENERIC_ERROR_RESPONSE);
 
@@ -82,7 +85,8 @@ tlm::tlm_response_status RegisterFile::access(tlm::tlm_generic_payload& trans, b
     const std::uint32_t old = values_[i];
     std::uint32_t now;
     if (debug) {
-      now = (old & ~reg.rw_mask) | (d & reg.rw_mask);
+      const std::uint32_t stored = reg.rw_mask & ~reg.pulse_mask;
+      now = (old & ~stored) | (d & stored);
     } else {
       const std::uint32_t ro = ~(reg.rw_mask | reg.w1c_mask);
       now = (old & ro) | (d & reg.rw_mask) | (old & reg.w1c_mask & ~d);
@@ -90,6 +94,7 @@ tlm::tlm_response_status RegisterFile::access(tlm::tlm_generic_payload& trans, b
     values_[i] = now;
     // `reg` stays valid: callbacks may call set()/get() but never add().
     if (!debug && reg.on_write) reg.on_write(old, now);
+    if (!debug && reg.pulse_mask != 0) values_[i] &= ~reg.pulse_mask;
   }
   return respond(tlm::TLM_OK_RESPONSE);
 }

@@ -23,15 +23,16 @@ struct Register {
   using ReadHook = std::function<std::uint32_t(std::uint32_t stored)>;
   using WriteHook = std::function<void(std::uint32_t old_value, std::uint32_t new_value)>;
 
-  /// One table row: Register{"CTRL", 0x08, reset, rw_mask, w1c_mask, on_read, on_write}.
+  /// One table row: Register{"CTRL", 0x08, reset, rw_mask, w1c_mask, on_read, on_write, pulse_mask}.
   Register(std::string name_, std::uint32_t offset_, std::uint32_t reset_ = 0,
            std::uint32_t rw_mask_ = 0xFFFFFFFFu, std::uint32_t w1c_mask_ = 0, ReadHook on_read_ = nullptr,
-           WriteHook on_write_ = nullptr)
+           WriteHook on_write_ = nullptr, std::uint32_t pulse_mask_ = 0)
       : name(std::move(name_)),
         offset(offset_),
         reset(reset_),
         rw_mask(rw_mask_),
         w1c_mask(w1c_mask_),
+        pulse_mask(pulse_mask_),
         on_read(std::move(on_read_)),
         on_write(std::move(on_write_)) {}
 
@@ -40,6 +41,9 @@ struct Register {
   std::uint32_t reset = 0;            ///< value after construction and reset()
   std::uint32_t rw_mask = 0xFFFFFFFFu;  ///< bits a bus write stores
   std::uint32_t w1c_mask = 0;         ///< bits a bus write clears where it writes 1
+  /// Command bits (START): a subset of rw_mask that always reads 0.  A bus write passes
+  /// them to on_write, then they are cleared; a debug write never stores them.
+  std::uint32_t pulse_mask = 0;
   /// Bus (non-debug) read: returns the value the initiator sees, given the stored value.
   /// The stored value is not changed (the callback may call RegisterFile::set()).
   ReadHook on_read;
@@ -63,9 +67,12 @@ class RegisterFile {
   ///   data pointer null                                -> TLM_GENERIC_ERROR_RESPONSE
   /// Data is little-endian (byte 0 = bits 7..0) whatever the host byte order.
   /// READ: value = on_read ? on_read(stored) : stored.
-  /// WRITE: stored = (old & ro) | (data & rw_mask) | (old & w1c_mask & ~data), then on_write.
-  /// debug = true: no callbacks, no w1c clearing: a debug read returns the stored value,
-  /// a debug write stores only the rw_mask bits.
+  /// WRITE: stored = (old & ro) | (data & rw_mask) | (old & w1c_mask & ~data), then
+  /// on_write, then the pulse_mask bits are cleared.
+  /// debug = true (transport_dbg, like Memory): the streaming width and byte enables are
+  /// ignored (TLM-2.0 debug transport); no callbacks, no w1c clearing: a debug read
+  /// returns the stored value, a debug write stores only the rw_mask bits that are not
+  /// pulse_mask bits (it never starts anything nor leaves a command bit set).
   tlm::tlm_response_status access(tlm::tlm_generic_payload& trans, bool debug);
 
   /// Stored value of the register at `offset` (no callbacks).  std::out_of_range if none.

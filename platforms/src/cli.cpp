@@ -2,6 +2,7 @@
 
 #include "cimvp/circuit/version.h"
 #include "cimvp/platform/builtin_platforms.h"
+#include "cimvp/platform/output_file.h"
 #include "cimvp/platform/platform.h"
 #include "cimvp/platform/platform_config.h"
 #include "cimvp/platform/ppa.h"
@@ -132,11 +133,11 @@ void configure_reports(const std::string& level) {
   sc_report_handler::set_actions(SC_FATAL, SC_DISPLAY | SC_CACHE_REPORT | SC_THROW);
 }
 
-/// Fails early (bad input) when `path` cannot be written.
-bool check_writable(const std::string& option, const std::string& path) {
-  std::ofstream probe(path, std::ios::app);
-  if (!probe) {
-    error("--" + option + ": cannot write '" + path + "': " + std::strerror(errno));
+/// Fails early (bad input, nothing written) when `path` cannot be an output file.
+bool check_output(const std::string& option, const std::string& path) {
+  const std::string problem = output_path_problem(path);
+  if (!problem.empty()) {
+    error("--" + option + ": cannot write '" + shown(path) + "': " + problem);
     return false;
   }
   return true;
@@ -154,8 +155,8 @@ int run_cli(int argc, char* argv[]) {
     po::notify(vm);
   } catch (const po::unknown_option& e) {
     const std::string hint = suggest_option(desc, e.get_option_name());
-    error(std::string(e.what()) + (hint.empty() ? "" : " (did you mean '--" + hint + "'?)") +
-          "; see cimvp --help");
+    error("unrecognised option '" + shown(e.get_option_name()) + "'" +
+          (hint.empty() ? "" : " (did you mean '--" + hint + "'?)") + "; see cimvp --help");
     return exit_bad_input;
   } catch (const po::error& e) {
     error(std::string(e.what()) + "; see cimvp --help");
@@ -192,7 +193,9 @@ int run_cli(int argc, char* argv[]) {
       const std::string text = vm["quantum"].as<std::string>();
       const auto ns = parse_time_ns(text);
       if (!ns || *ns <= 0)
-        throw ConfigError("--quantum", "", "expected a time > 0 such as 1us, \"500 ns\" or 2ms, got \"" + text + "\"");
+        throw ConfigError("--quantum", "", "expected a time > 0 such as 1us, \"500 ns\" or 2ms, got \"" + shown(text) + "\"");
+      if (const std::string problem = time_problem(*ns); !problem.empty())
+        throw ConfigError("--quantum", "", "\"" + shown(text) + "\" is " + problem);
       overrides.push_back("quantum_ns=" + format_number(*ns));
     }
     config = schema.load(src.text, src.source, overrides);
@@ -209,10 +212,19 @@ int run_cli(int argc, char* argv[]) {
     error(e.what());
     return exit_bad_input;
   }
-  if (vm.count("report") && !check_writable("report", vm["report"].as<std::string>())) return exit_bad_input;
-  if (vm.count("vcd") && !check_writable("vcd", vm["vcd"].as<std::string>())) return exit_bad_input;
-  if (vm.count("report-csv") && !check_writable("report-csv", vm["report-csv"].as<std::string>()))
+  // every output is checked before any is written; each is written to a temporary and
+  // renamed onto its path at the end (output_file.h), so an error leaves no partial output
+  for (const char* option : {"report", "vcd", "report-csv"})
+    if (vm.count(option) && !check_output(option, vm[option].as<std::string>())) return exit_bad_input;
+  std::optional<OutputFile> report_out, csv_out;
+  std::optional<VcdFile> vcd;  // outlives the platform: renamed with the other outputs at the end
+  try {
+    if (vm.count("report")) report_out.emplace(vm["report"].as<std::string>());
+    if (vm.count("report-csv")) csv_out.emplace(vm["report-csv"].as<std::string>());
+  } catch (const std::exception& e) {
+    error(e.what());
     return exit_bad_input;
+  }
 
   configure_reports(level);
   RunReport report;
@@ -220,7 +232,13 @@ int run_cli(int argc, char* argv[]) {
   try {
     Platform top("top", config);
     top.run_job(*job);
-    std::optional<VcdFile> vcd;
+    // the trace is closed before the platform goes, also when the run throws
+    struct FinishTrace {
+      std::optional<VcdFile>& v;
+      ~FinishTrace() {
+        if (v) v->finish();
+      }
+    } finish_trace{vcd};
     if (vm.count("vcd")) {
       vcd.emplace(vm["vcd"].as<std::string>());
       top.trace(vcd->get());
@@ -228,7 +246,7 @@ int run_cli(int argc, char* argv[]) {
     const auto t0 = std::chrono::steady_clock::now();
     sc_core::sc_start();
     const auto t1 = std::chrono::steady_clock::now();
-    if (vcd) vcd->close();
+    if (vcd) vcd->finish();
 
     report.platform = config.name;
     report.config = schema.to_json(config);
@@ -258,21 +276,20 @@ int run_cli(int argc, char* argv[]) {
   }
 
   std::cout << console_summary(report) << std::flush;
-  if (vm.count("report")) {
-    try {
-      write_report(vm["report"].as<std::string>(), report);
-    } catch (const std::exception& e) {
-      error(e.what());
-      return exit_simulation_failed;
-    }
-  }
-  if (vm.count("report-csv")) {
-    try {
-      write_ppa_csv(vm["report-csv"].as<std::string>(), *report.ppa);
-    } catch (const std::exception& e) {
-      error(e.what());
-      return exit_simulation_failed;
-    }
+  try {
+    if (report_out) write_report(report_out->temp_path(), report);
+    if (csv_out) write_ppa_csv(csv_out->temp_path(), *report.ppa);
+    // all written: check every path again, then rename all
+    for (const OutputFile* o : {report_out ? &*report_out : nullptr, csv_out ? &*csv_out : nullptr})
+      if (o != nullptr)
+        if (const std::string problem = output_path_problem(o->path()); !problem.empty())
+          throw std::runtime_error("cannot write '" + o->path() + "': " + problem);
+    if (vcd) vcd->commit();
+    if (report_out) report_out->commit();
+    if (csv_out) csv_out->commit();
+  } catch (const std::exception& e) {
+    error(e.what());
+    return exit_simulation_failed;
   }
   if (!ran_ok) {
     error("simulation failed: " + report.job_summary);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <set>
 #include <sstream>
 
@@ -175,7 +176,7 @@ std::string KeySpec::format(const ConfigValue& v) const {
 }
 
 std::variant<ConfigValue, std::string> KeySpec::parse(std::string_view text) const {
-  const auto bad = [&] { return "expected " + expectation() + ", got \"" + std::string(text) + "\""; };
+  const auto bad = [&] { return "expected " + expectation() + ", got \"" + shown(text) + "\""; };
   switch (type) {
     case KeyType::integer: {
       const auto v = parse_int(text);
@@ -193,6 +194,10 @@ std::variant<ConfigValue, std::string> KeySpec::parse(std::string_view text) con
     case KeyType::number:
     case KeyType::time: {
       const auto v = type == KeyType::time ? parse_time_ns(text) : parse_number(text);
+      if (v && type == KeyType::time) {
+        const std::string problem = time_problem(*v);
+        if (!problem.empty()) return bad() + ": " + problem;
+      }
       if (!v || *v < num_min || (num_min_exclusive && *v == num_min) || *v > num_max) return bad();
       return ConfigValue(*v);
     }
@@ -201,7 +206,14 @@ std::variant<ConfigValue, std::string> KeySpec::parse(std::string_view text) con
       if (!v) return bad();
       return ConfigValue(*v);
     }
-    case KeyType::string: return ConfigValue(std::string(text));
+    case KeyType::string:
+      if (const std::size_t at = invalid_utf8_at(text); at != std::string_view::npos) {
+        char byte[8];
+        std::snprintf(byte, sizeof byte, "0x%02x", static_cast<unsigned char>(text[at]));
+        return "expected UTF-8 text, got the invalid byte " + std::string(byte) + " at offset " +
+               std::to_string(at);
+      }
+      return ConfigValue(std::string(text));
     case KeyType::enumeration:
       if (std::find(choices.begin(), choices.end(), text) == choices.end()) return bad();
       return ConfigValue(std::string(text));
@@ -364,7 +376,7 @@ std::string describe_node(const YAML::Node& n) {
 }
 
 std::string unknown_key_message(const std::string& what, const std::string& hint) {
-  std::string m = "unknown key '" + what + "'";
+  std::string m = "unknown key '" + shown(what) + "'";
   if (!hint.empty()) m += " (did you mean '" + hint + "'?)";
   return m;
 }
@@ -504,6 +516,9 @@ void SchemaBase::apply_yaml(void* cfg, std::string_view text, const std::string&
 }
 
 namespace {
+/// Origin recorded for a list item that --set appended (its fields record "--set").
+const std::string appended_by_set = "--set (appended item)";
+
 std::string trim_copy(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
@@ -551,10 +566,10 @@ void SchemaBase::apply_set(void* cfg, std::string_view assignment, ConfigOrigin&
   const std::string where = "--set";
   const auto eq = assignment.find('=');
   if (eq == std::string_view::npos)
-    throw ConfigError(where, "", "expected key.path=value, got \"" + std::string(assignment) + "\"");
+    throw ConfigError(where, "", "expected key.path=value, got \"" + shown(assignment) + "\"");
   const std::string key = trim_copy(assignment.substr(0, eq));
   const std::string value = trim_copy(assignment.substr(eq + 1));
-  if (key.empty()) throw ConfigError(where, "", "missing key before '=' in \"" + std::string(assignment) + "\"");
+  if (key.empty()) throw ConfigError(where, "", "missing key before '=' in \"" + shown(assignment) + "\"");
 
   SchemaWalker w(*this, cfg, where, false, origin);
   if (const KeySpec* k = find_key(key)) {
@@ -582,7 +597,10 @@ void SchemaBase::apply_set(void* cfg, std::string_view assignment, ConfigOrigin&
       }
       auto parsed = f->parse(value);
       if (auto* err = std::get_if<std::string>(&parsed)) throw ConfigError(where, item_path + "." + field, *err);
-      if (index == n) l->resize(cfg, n + 1);
+      if (index == n) {
+        l->resize(cfg, n + 1);
+        origin.record(item_path, appended_by_set);  // finish() checks its required keys
+      }
       f->set(cfg, index, std::get<ConfigValue>(parsed));
       origin.record(item_path + "." + field, where);
       return;
@@ -592,6 +610,7 @@ void SchemaBase::apply_set(void* cfg, std::string_view assignment, ConfigOrigin&
     // a whole list or section, written as YAML flow text: address_map=[{target: memory, ...}]
     YAML::Node node;
     try {
+      check_yaml_nesting(value, where + " " + key);
       node = YAML::Load(value);
     } catch (const YAML::Exception& e) {
       throw ConfigError(where, key, "invalid YAML value \"" + value + "\": " + e.msg);
@@ -603,6 +622,18 @@ void SchemaBase::apply_set(void* cfg, std::string_view assignment, ConfigOrigin&
 }
 
 void SchemaBase::finish(void* cfg, const ConfigOrigin& origin) const {
+  // list items appended by --set get the same required-key check as items in a file
+  for (const auto& l : lists_)
+    for (std::size_t i = 0; i < l.size(cfg); ++i) {
+      const std::string item_path = l.path + "[" + std::to_string(i) + "]";
+      const auto it = origin.all().find(item_path);
+      if (it == origin.all().end() || it->second != appended_by_set) continue;
+      for (const auto& f : l.fields)
+        if (f.required && !origin.is_set(item_path + "." + f.name()))
+          throw ConfigError("--set", item_path,
+                            "missing key '" + f.name() + "' (" + f.expectation() + "): an item appended with --set needs " +
+                                item_path + "." + f.name() + "=...");
+    }
   for (const auto& k : keys_) {
     if (k.inherits.empty() || origin.is_set(k.path)) continue;
     const KeySpec* from = find_key(k.inherits);

@@ -82,30 +82,22 @@ void Platform::trace(sc_core::sc_trace_file* tf) const {
   }
 }
 
-VcdFile::VcdFile(std::string path) : path_(std::move(path)) {
-  constexpr const char* ext = ".vcd";
-  base_ = path_;
-  if (base_.size() > 4 && base_.compare(base_.size() - 4, 4, ext) == 0) base_.resize(base_.size() - 4);
-  tf_ = sc_core::sc_create_vcd_trace_file(base_.c_str());
-  if (tf_ == nullptr) throw std::runtime_error("cannot create VCD file '" + path_ + "'");
+VcdFile::VcdFile(std::string path) : out_(std::move(path), ".vcd") {
+  // SystemC writes <name>.vcd: the temporary's name plus ".vcd"
+  tf_ = sc_core::sc_create_vcd_trace_file(out_.temp_base().c_str());
+  if (tf_ == nullptr) throw std::runtime_error("cannot create VCD file '" + out_.path() + "'");
   tf_->set_time_unit(1, sc_core::SC_PS);  // explicit: no "default timescale" report
 }
 
 VcdFile::~VcdFile() {
-  try {
-    close();
-  } catch (...) {
-    // destructor: the error was already reported by close() if the caller used it
-  }
+  if (tf_ != nullptr) sc_core::sc_close_vcd_trace_file(tf_);
+  // out_ removes the temporary unless close() committed it
 }
 
-void VcdFile::close() {
+void VcdFile::finish() {
   if (tf_ == nullptr) return;
   sc_core::sc_close_vcd_trace_file(tf_);
   tf_ = nullptr;
-  const std::string written = base_ + ".vcd";
-  if (written != path_ && std::rename(written.c_str(), path_.c_str()) != 0)
-    throw std::runtime_error("cannot rename '" + written + "' to '" + path_ + "'");
 }
 
 }  // namespace cimvp

@@ -1,4 +1,5 @@
 #include "cimvp/platform/platform_config.h"
+#include "cimvp/circuit/input_file.h"
 
 #include "cimvp/soc/dma/host_dma.h"
 #include "cimvp/platform/builtin_platforms.h"
@@ -6,6 +7,7 @@
 #include "cimvp/platform/cim_config.h"
 #include "cimvp/platform/ppa.h"
 #include "cimvp/platform/target_kinds.h"
+#include "cimvp/platform/units.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -170,12 +172,10 @@ ConfigSchema platform_schema() {
 }
 
 std::string read_text_file(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError("", "", "cannot read " + what + " '" + path + "': " + std::strerror(errno));
-  std::ostringstream os;
-  os << in.rdbuf();
-  if (in.bad()) throw ConfigError("", "", "cannot read " + what + " '" + path + "'");
-  return os.str();
+  std::string text;
+  const std::string problem = read_input_file(path, text);
+  if (!problem.empty()) throw ConfigError("", "", "cannot read " + what + " '" + path + "': " + problem);
+  return text;
 }
 
 PlatformSource resolve_platform(const std::string& spec) {
@@ -189,7 +189,7 @@ PlatformSource resolve_platform(const std::string& spec) {
     return {std::string(b->name) + ".yaml", std::string(b->text)};
   std::string names;
   for (const auto& b : builtin_platforms()) names += (names.empty() ? "" : ", ") + std::string(b.name);
-  throw ConfigError("", "", "no platform file '" + spec + "' and no built-in platform of that name (built-in: " +
+  throw ConfigError("", "", "no platform file '" + shown(spec) + "' and no built-in platform of that name (built-in: " +
                                 names + ")");
 }
 

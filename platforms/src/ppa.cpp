@@ -62,7 +62,7 @@ std::string tech_problem(const std::string& spec) {
       hint = std::string(b.name);
     }
   }
-  std::string msg = "no technology file '" + spec + "' and no built-in technology of that name (built-in: " +
+  std::string msg = "no technology file '" + shown(spec) + "' and no built-in technology of that name (built-in: " +
                     names + ")";
   if (best <= 2) msg += " (did you mean '" + hint + "'?)";
   return msg;
@@ -118,6 +118,14 @@ void apply_tech_timing(PlatformConfig& config, const TechParams& tech) {
     t.sense_ns = adc_conversion_cost(tech, sense.converter, sense.bits).latency_ns / adc_steps(sense.converter, sense.bits);
   else
     t.sense_ns = mlsa_conversion_latency_ns(tech, sense.bits);
+  // times derived from the technology obey the same limits as configured ones
+  const std::pair<const char*, double> derived[] = {{"clock_period_ns", t.clock_period_ns},
+                                                    {"array read latency", t.array_read_ns},
+                                                    {"sense decision latency", t.sense_ns}};
+  for (const auto& [what, ns] : derived)
+    if (const std::string problem = time_problem(ns); !problem.empty())
+      throw ConfigError("", "tech", "the technology's " + std::string(what) + " (" + format_number(ns) + " ns) is " +
+                                        problem);
 }
 
 // ---- report --------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 #include "cimvp/platform/tech_file.h"
+#include "cimvp/circuit/input_file.h"
 
 #include "cimvp/platform/units.h"
 
@@ -68,7 +69,7 @@ class TechReader {
       bool known = false;
       for (const auto& a : allowed) known = known || a == name;
       if (!known) {
-        std::string m = "unknown key '" + name + "'";
+        std::string m = "unknown key '" + shown(name) + "'";
         const std::string hint = closest(name, allowed);
         if (!hint.empty()) m += " (did you mean '" + hint + "'?)";
         else m += " (expected one of " + quoted_list(allowed) + ")";
@@ -103,6 +104,8 @@ class TechReader {
   }
   std::string text(const YAML::Node& n, const std::string& path) const {
     if (!n.IsScalar() || n.Scalar().empty()) fail(n, path, "expected a text, got " + describe(n));
+    if (const std::size_t at = invalid_utf8_at(n.Scalar()); at != std::string::npos)
+      fail(n, path, "expected UTF-8 text, got an invalid byte at offset " + std::to_string(at));
     return n.Scalar();
   }
 
@@ -320,12 +323,10 @@ TechParams parse_tech_file(std::string_view yaml_text, const std::string& source
 }
 
 TechParams load_tech_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path, "", "cannot open technology file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw ConfigError(path, "", "cannot read technology file");
-  return parse_tech_file(ss.str(), path);
+  std::string text;
+  const std::string problem = read_input_file(path, text);
+  if (!problem.empty()) throw ConfigError(path, "", "cannot read technology file: " + problem);
+  return parse_tech_file(text, path);
 }
 
 }  // namespace cimvp

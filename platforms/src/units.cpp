@@ -171,7 +171,45 @@ std::string format_time_ns(double ns) {
   return format_number(ns / 1e-6) + " fs";
 }
 
+std::string time_problem(double ns) {
+  if (std::isnan(ns)) return "not a finite time";
+  if (ns != 0.0 && std::fabs(ns) < time_resolution_ns)
+    return "below the simulation resolution of 1 ps (use 0 or at least 1 ps)";
+  if (std::fabs(ns) > max_time_ns) return "above the largest accepted time, 1e6 s";  // also inf (1e300 s)
+  return {};
+}
+
+std::string shown(std::string_view text) {
+  if (text.size() <= max_hint_length) return std::string(text);
+  return std::string(text.substr(0, 64)) + "... (" + std::to_string(text.size()) + " bytes)";
+}
+
+std::size_t invalid_utf8_at(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const unsigned c = p[i];
+    std::size_t len = 0;
+    std::uint32_t cp = 0, min = 0;
+    if (c < 0x80) { ++i; continue; }
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; min = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; min = 0x10000; }
+    else return i;
+    if (i + len > n) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
+  if (a.size() > max_hint_length || b.size() > max_hint_length) return std::string::npos;
   const std::size_t n = a.size(), m = b.size();
   std::vector<std::size_t> d((n + 1) * (m + 1));
   auto at = [&](std::size_t i, std::size_t j) -> std::size_t& { return d[i * (m + 1) + j]; };

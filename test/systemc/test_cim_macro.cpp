@@ -31,6 +31,7 @@
 #include <memory>
 #include <sstream>
 #include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
 
 using namespace cimvp;
 using namespace cimvp::test;
@@ -197,4 +198,53 @@ TEST_CASE("cim macro traces irq busy state and the block counters to VCD", "[cim
   for (const char* sig : {"irq", "busy", "state", "wordline_activations", "array_reads", "conversions",
                           "accumulations"})
     CHECK(vcd.find(sig) != std::string::npos);
+}
+
+namespace {
+struct DebugInitiator : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<DebugInitiator> socket;
+  explicit DebugInitiator(sc_core::sc_module_name n) : sc_core::sc_module(n), socket("socket") {}
+  unsigned debug(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, unsigned width,
+                 unsigned char* byte_enables) {
+    tlm::tlm_generic_payload t;
+    t.set_command(cmd);
+    t.set_address(addr);
+    t.set_data_ptr(data);
+    t.set_data_length(4);
+    t.set_streaming_width(width);
+    t.set_byte_enable_ptr(byte_enables);
+    t.set_byte_enable_length(byte_enables ? 4 : 0);
+    return socket->transport_dbg(t);
+  }
+};
+}  // namespace
+
+TEST_CASE("cim macro debug write of START/LOAD starts nothing and CTRL reads 0, debug reads ignore byte enables "
+          "and streaming width", "[cim][dbg]") {
+  CimBench b("dbg_", small_macro(40, 16, CellMode::xnor_8t, AccessMode::parallel, Quantization::linear, 3));
+  DebugInitiator dbg("dbg_init");
+  dbg.socket.bind(b.router.target_socket);
+  std::uint32_t ctrl_after = 0xFFFFFFFFu;
+  unsigned n_write = 0, n_read_be = 0, n_read_narrow = 0;
+  unsigned char id_be[4] = {}, id_narrow[4] = {};
+  b.host.set_program([&](Hal&) {
+    unsigned char start[4] = {static_cast<unsigned char>(cim_bit::CTRL_START | cim_bit::CTRL_LOAD), 0, 0, 0};
+    n_write = dbg.debug(tlm::TLM_WRITE_COMMAND, kCimBase + cim_reg::CTRL, start, 4, nullptr);
+    unsigned char v[4] = {0xff, 0xff, 0xff, 0xff};
+    dbg.debug(tlm::TLM_READ_COMMAND, kCimBase + cim_reg::CTRL, v, 4, nullptr);
+    ctrl_after = v[0] | v[1] << 8 | v[2] << 16 | static_cast<std::uint32_t>(v[3]) << 24;
+    unsigned char be[4] = {0xff, 0xff, 0xff, 0xff};
+    n_read_be = dbg.debug(tlm::TLM_READ_COMMAND, kCimBase + cim_reg::ID, id_be, 4, be);
+    n_read_narrow = dbg.debug(tlm::TLM_READ_COMMAND, kCimBase + cim_reg::ID, id_narrow, 1, nullptr);
+  });
+  sc_core::sc_start();
+  CHECK(n_write == 4);
+  CHECK(ctrl_after == 0u);
+  CHECK(b.cim.registers().get(cim_reg::CTRL) == 0u);
+  CHECK(b.cim.registers().get(cim_reg::STATUS) == 0u);  // nothing started (no BUSY, no ERROR)
+  CHECK(n_read_be == 4);
+  CHECK(n_read_narrow == 4);
+  const std::uint32_t id = b.cim.registers().get(cim_reg::ID);
+  CHECK(id_be[0] == (id & 0xff));
+  CHECK(id_narrow[3] == (id >> 24));
 }

@@ -2,6 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include "cimvp/platform/units.h"
+#include "cimvp/platform/yaml_load.h"
+
+#include <limits>
+#include <string>
 
 using namespace cimvp;
 
@@ -102,4 +106,60 @@ TEST_CASE("edit_distance counts insertions, deletions, substitutions and swaps",
   CHECK(edit_distance("nemory", "memory") == 1);
   CHECK(edit_distance("", "dma") == 3);
   CHECK(edit_distance("kitten", "sitting") == 3);
+}
+
+TEST_CASE("time_problem: finite, 0 or >= 1 ps, <= 1e6 s", "[config][units]") {
+  CHECK(cimvp::time_problem(0.0).empty());
+  CHECK(cimvp::time_problem(1e-3).empty());    // 1 ps
+  CHECK(cimvp::time_problem(1e15).empty());    // 1e6 s
+  CHECK(cimvp::time_problem(9.99e-4).find("1 ps") != std::string::npos);
+  CHECK(cimvp::time_problem(1e-6).find("resolution") != std::string::npos);  // 1 fs
+  CHECK(cimvp::time_problem(1.0001e15).find("1e6 s") != std::string::npos);
+  CHECK(cimvp::time_problem(1e300).find("1e6 s") != std::string::npos);
+  CHECK_FALSE(cimvp::time_problem(std::numeric_limits<double>::infinity()).empty());
+  CHECK_FALSE(cimvp::time_problem(std::numeric_limits<double>::quiet_NaN()).empty());
+}
+
+TEST_CASE("invalid_utf8_at finds the first bad byte", "[config][units]") {
+  using cimvp::invalid_utf8_at;
+  constexpr auto ok = std::string_view::npos;
+  CHECK(invalid_utf8_at("") == ok);
+  CHECK(invalid_utf8_at("plain ascii") == ok);
+  CHECK(invalid_utf8_at("caf\xC3\xA9 \xE2\x9C\x93 \xF0\x9F\x98\x80") == ok);
+  CHECK(invalid_utf8_at("ab\xFF") == 2);
+  CHECK(invalid_utf8_at("x\xC0\xAF") == 1);              // overlong '/'
+  CHECK(invalid_utf8_at("x\xE0\x80\xAF") == 1);          // overlong
+  CHECK(invalid_utf8_at("\xED\xA0\x80") == 0);           // surrogate
+  CHECK(invalid_utf8_at("\xF4\x90\x80\x80") == 0);       // above U+10FFFF
+  CHECK(invalid_utf8_at("ok\xC3") == 2);                 // truncated
+  CHECK(invalid_utf8_at("ok\xE2\x9C") == 2);
+  CHECK(invalid_utf8_at("\x80") == 0);                   // lone continuation
+}
+
+TEST_CASE("edit_distance and nearest skip names longer than the hint limit", "[config][units]") {
+  const std::string huge(cimvp::max_hint_length + 1, 'k');
+  CHECK(cimvp::edit_distance(huge, "kk") == std::string::npos);
+  CHECK(cimvp::edit_distance("kk", huge) == std::string::npos);
+  CHECK(cimvp::edit_distance(std::string(cimvp::max_hint_length, 'k'), "k") == cimvp::max_hint_length - 1);
+  CHECK(cimvp::nearest(huge, {"memory", "dma"}).first.empty());
+  CHECK(cimvp::shown("short") == "short");
+  const std::string s = cimvp::shown(std::string(1000000, 'x'));
+  CHECK(s.size() < 100);
+  CHECK(s.find("... (1000000 bytes)") != std::string::npos);
+}
+
+TEST_CASE("check_yaml_nesting: deep flow and block nesting rejected, ordinary YAML accepted", "[config][yaml]") {
+  using cimvp::check_yaml_nesting;
+  CHECK_NOTHROW(check_yaml_nesting("", "t.yaml"));
+  CHECK_NOTHROW(check_yaml_nesting("a:\n  b: [1, {c: 2}]\n  d: \"[[[[[\" # [[[[ \n  e: '{{{'\n", "t.yaml"));
+  CHECK_NOTHROW(check_yaml_nesting("text: |\n  [[[[[[[[[[\n      - - - -\nnext: 1\n", "t.yaml"));
+  CHECK_NOTHROW(check_yaml_nesting(std::string(99, '[') + std::string(99, ']'), "t.yaml"));
+  CHECK_THROWS_WITH(check_yaml_nesting("a: " + std::string(200, '['), "t.yaml"),
+                    Catch::Contains("t.yaml:1:") && Catch::Contains("nested deeper than 100 levels"));
+  std::string block;
+  for (int i = 0; i < 150; ++i) block += std::string(static_cast<std::size_t>(i), ' ') + "k:\n";
+  CHECK_THROWS_WITH(check_yaml_nesting(block, "b.yaml"), Catch::Contains("b.yaml:101:"));
+  std::string dashes = "x:\n  ";
+  for (int i = 0; i < 150; ++i) dashes += "- ";
+  CHECK_THROWS_WITH(check_yaml_nesting(dashes + "1\n", "d.yaml"), Catch::Contains("d.yaml:2:"));
 }

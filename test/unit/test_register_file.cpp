@@ -146,9 +146,12 @@ TEST_CASE("register access error responses leave state untouched", "[register_fi
       {"streaming width 2", tlm::TLM_WRITE_COMMAND, 0x00, 4, 2, false, tlm::TLM_BURST_ERROR_RESPONSE},
       {"byte enables", tlm::TLM_WRITE_COMMAND, 0x00, 4, 4, true, tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE},
   };
+  // debug transport ignores the streaming width and byte enables (tested below)
+  const auto bus_only = [](const Case& c) { return c.byte_enable || c.width < c.len; };
   unsigned char be[4] = {0xff, 0xff, 0xff, 0xff};
   for (const auto& c : cases) {
     for (bool debug : {false, true}) {
+      if (debug && bus_only(c)) continue;
       INFO(c.what << (debug ? " (debug)" : ""));
       Access a(c.cmd, c.addr, c.len);
       a.put(0xFFFFFFFFu);
@@ -224,4 +227,49 @@ TEST_CASE("register on_write may update the register through set for a self-clea
   CHECK(regs.access(a.t, false) == tlm::TLM_OK_RESPONSE);
   CHECK(starts == 1);
   CHECK(regs.get(0x0) == 0u);
+}
+
+TEST_CASE("register debug access ignores streaming width and byte enables, like Memory", "[register_file]") {
+  Fixture f;
+  unsigned char be[4] = {0x00, 0x00, 0x00, 0x00};  // would disable every byte on the bus
+  Access r(tlm::TLM_READ_COMMAND, 0x00);
+  r.t.set_streaming_width(1);
+  r.t.set_byte_enable_ptr(be);
+  r.t.set_byte_enable_length(4);
+  CHECK(f.regs.access(r.t, true) == tlm::TLM_OK_RESPONSE);
+  CHECK(r.data[0] == 0x78);
+  CHECK(r.data[3] == 0x12);
+  Access w(tlm::TLM_WRITE_COMMAND, 0x00);
+  w.put(0xAABBCCDDu);
+  w.t.set_streaming_width(2);
+  w.t.set_byte_enable_ptr(be);
+  w.t.set_byte_enable_length(4);
+  CHECK(f.regs.access(w.t, true) == tlm::TLM_OK_RESPONSE);
+  CHECK(f.regs.get(0x00) == 0x1234CCDDu);  // rw bits only, as without the attributes
+  CHECK(f.writes.empty());
+  // the bus path still rejects them
+  Access b(tlm::TLM_READ_COMMAND, 0x00);
+  b.t.set_byte_enable_ptr(be);
+  b.t.set_byte_enable_length(4);
+  CHECK(f.regs.access(b.t, false) == tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+}
+
+TEST_CASE("register pulse bits always read 0: a bus write passes them to on_write, a debug write never stores them",
+          "[register_file]") {
+  cimvp::RegisterFile regs;
+  std::vector<std::uint32_t> seen;
+  // CTRL: bit 0 START (a command), bits 7..4 a plain rw field
+  regs.add({"CTRL", 0x0, 0, 0xF1u, 0, nullptr, [&](std::uint32_t, std::uint32_t now) { seen.push_back(now); }, 0x1u});
+  Access d(tlm::TLM_WRITE_COMMAND, 0x0);
+  d.put(0x31u);
+  CHECK(regs.access(d.t, true) == tlm::TLM_OK_RESPONSE);
+  CHECK(regs.get(0x0) == 0x30u);  // START not stored
+  CHECK(seen.empty());
+  Access w(tlm::TLM_WRITE_COMMAND, 0x0);
+  w.put(0x51u);
+  CHECK(regs.access(w.t, false) == tlm::TLM_OK_RESPONSE);
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0] == 0x51u);        // on_write sees START
+  CHECK(regs.get(0x0) == 0x50u);  // then it is cleared
+  CHECK_THROWS_AS(regs.add({"BAD", 0x4, 0, 0x0u, 0, nullptr, nullptr, 0x1u}), std::invalid_argument);
 }

@@ -1,5 +1,6 @@
 // IDX reader/writer (see idx.h for the format).
 #include "cimvp/workloads/idx.h"
+#include "cimvp/circuit/input_file.h"
 
 #include <zlib.h>
 
@@ -75,10 +76,9 @@ std::size_t IdxArray::element_count() const {
 }
 
 std::vector<std::uint8_t> read_file_maybe_gzip(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw IdxError(path + ": cannot open file (" + std::strerror(errno) + ")");
-  std::vector<std::uint8_t> raw((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  if (f.bad()) throw IdxError(path + ": read error");
+  std::vector<std::uint8_t> raw;
+  const std::string problem = read_input_file(path, raw);
+  if (!problem.empty()) throw IdxError(path + ": " + problem);
   if (raw.size() >= 2 && raw[0] == 0x1f && raw[1] == 0x8b) return gunzip(raw, path);
   return raw;
 }

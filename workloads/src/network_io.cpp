@@ -1,5 +1,6 @@
 // .bnn network files (see network_io.h for the byte layout).
 #include "cimvp/workloads/network_io.h"
+#include "cimvp/circuit/input_file.h"
 
 #include <zlib.h>
 
@@ -310,10 +311,9 @@ void save_network(const std::string& path, const BnnNetwork& net) {
 }
 
 BnnNetwork load_network(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw NetworkFileError(path + ": cannot open network file (" + std::strerror(errno) + ")");
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  if (f.bad()) throw NetworkFileError(path + ": read error");
+  std::vector<std::uint8_t> bytes;
+  const std::string problem = read_input_file(path, bytes);
+  if (!problem.empty()) throw NetworkFileError(path + ": cannot read network file: " + problem);
   return parse_network(bytes.data(), bytes.size(), path);
 }
 

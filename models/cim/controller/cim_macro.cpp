@@ -86,7 +86,7 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
                  regs_.set(CTRL, 0);
                  command_requested(now);
                }
-             }});
+             }, CTRL_START | CTRL_LOAD});  // command bits: always read 0, never stored by a debug write
   regs_.add({"STATUS", STATUS, 0, 0, STATUS_DONE | STATUS_ERROR, nullptr, nullptr});
   regs_.add({"IRQ_ENABLE", IRQ_ENABLE, 0, IRQ_DONE | IRQ_ERROR, 0, nullptr, signals});
   regs_.add({"IRQ_STATUS", IRQ_STATUS, 0, 0, IRQ_DONE | IRQ_ERROR, nullptr, signals});

@@ -44,7 +44,7 @@ HostDma::HostDma(sc_core::sc_module_name name, const HostDmaConfig& config)
                  regs_.clear_bits(CTRL, CTRL_START);
                  start_requested();
                }
-             }});
+             }, CTRL_START});  // a command bit: always reads 0, never stored by a debug write
   regs_.add({"STATUS", STATUS, 0, 0, STATUS_DONE | STATUS_ERROR, nullptr, nullptr});
   regs_.add({"IRQ_ENABLE", IRQ_ENABLE, 0, IRQ_DONE | IRQ_ERROR, 0, nullptr, signals});
   regs_.add({"IRQ_STATUS", IRQ_STATUS, 0, 0, IRQ_DONE | IRQ_ERROR, nullptr, signals});
@@ -133,9 +133,8 @@ tlm::tlm_sync_enum HostDma::nb_transport_fw(tlm::tlm_generic_payload& trans, tlm
 }
 
 unsigned HostDma::transport_dbg(tlm::tlm_generic_payload& trans) {
-  const bool ok = regs_.access(trans, true) == tlm::TLM_OK_RESPONSE;
-  regs_.clear_bits(dma_reg::CTRL, dma_bit::CTRL_START);  // a debug write never starts (nor leaves START set)
-  return ok ? 4u : 0u;
+  // a debug write never starts a transfer nor leaves START set (CTRL's pulse_mask)
+  return regs_.access(trans, true) == tlm::TLM_OK_RESPONSE ? 4u : 0u;
 }
 
 bool HostDma::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include "cimvp/cim/controller/cim_macro.h"
+#include "cimvp/platform/output_file.h"
 #include "cimvp/config.h"
 #include "cimvp/soc/host/host.h"
 #include "cimvp/soc/dma/host_dma.h"
@@ -60,8 +61,9 @@ class Platform : public sc_core::sc_module {
   const PlatformConfig config_;
 };
 
-/// A VCD trace file written to exactly `path` (SystemC appends ".vcd" to the name it is
-/// given; a path without that suffix is renamed on close()).
+/// A VCD trace file written to exactly `path`, through a temporary in the same directory
+/// renamed onto `path` by close() (output_file.h: never onto a link or non-regular file,
+/// and no other file such as PATH.vcd is touched).  Not closed: the temporary is removed.
 class VcdFile {
  public:
   explicit VcdFile(std::string path);
@@ -69,11 +71,19 @@ class VcdFile {
   VcdFile(const VcdFile&) = delete;
   VcdFile& operator=(const VcdFile&) = delete;
   sc_core::sc_trace_file* get() const { return tf_; }
-  /// Closes the file (after the simulation); throws std::runtime_error if the rename fails.
-  void close();
+  /// Closes the file (after the simulation) and renames it onto the path; throws
+  /// std::runtime_error if that fails.
+  void close() {
+    finish();
+    commit();
+  }
+  /// Closes the trace (the temporary is complete) without renaming it yet.
+  void finish();
+  /// Renames the finished temporary onto the path (output_file.h).
+  void commit() { out_.commit(); }
 
  private:
-  std::string path_, base_;
+  OutputFile out_;
   sc_core::sc_trace_file* tf_ = nullptr;
 };
 

@@ -39,8 +39,29 @@ std::string format_time_ns(double ns);
 /// Shortest decimal text that reads back as the same double ("50", "2.5", "1e-06").
 std::string format_number(double v);
 
-/// Optimal-string-alignment edit distance (insert, delete, substitute, swap adjacent).
+/// Simulation time limits every time value is checked against (docs/configuration.md):
+/// the SystemC resolution (1 ps) and the largest accepted time, 1e6 s (sc_time counts
+/// 64-bit picoseconds, about 1.8e7 s, so sums of limits keep a margin).
+inline constexpr double time_resolution_ns = 1e-3;
+inline constexpr double max_time_ns = 1e15;
+
+/// Why a time of `ns` nanoseconds cannot be simulated ("" when it can): not finite,
+/// nonzero but below the 1 ps resolution, or above max_time_ns.
+std::string time_problem(double ns);
+
+/// Names longer than this get no "did you mean" search: edit_distance() returns npos.
+inline constexpr std::size_t max_hint_length = 256;
+
+/// Optimal-string-alignment edit distance (insert, delete, substitute, swap adjacent);
+/// std::string::npos ("far") when either string is longer than max_hint_length.
 std::size_t edit_distance(std::string_view a, std::string_view b);
+
+/// `text` as echoed in a message: unchanged up to max_hint_length bytes, else its first
+/// 64 bytes, "..." and its length ("abc... (1048576 bytes)").
+std::string shown(std::string_view text);
+
+/// Offset of the first byte of `text` that is not valid UTF-8, or npos when it all is.
+std::size_t invalid_utf8_at(std::string_view text);
 
 /// The candidate closest to `name` by edit_distance (first one on ties) and its distance;
 /// {"", npos} when there are no candidates.  Callers apply their own "close enough" limit.

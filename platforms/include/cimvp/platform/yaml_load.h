@@ -8,7 +8,15 @@
 
 namespace cimvp {
 
-/// Parses `text`; a syntax error throws ConfigError located at `source`:line:column.
+/// Deepest nesting of maps and lists accepted in YAML input (files and --set values).
+inline constexpr std::size_t max_yaml_nesting = 100;
+
+/// Throws ConfigError at `source`:line:column when `text` nests block or flow
+/// collections deeper than max_yaml_nesting (checked before parsing: yaml-cpp recurses).
+void check_yaml_nesting(std::string_view text, const std::string& source);
+
+/// Parses `text` (after check_yaml_nesting); a syntax error throws ConfigError located
+/// at `source`:line:column.
 YAML::Node load_yaml_document(std::string_view text, const std::string& source);
 
 }  // namespace cimvp

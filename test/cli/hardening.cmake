@@ -1,0 +1,182 @@
+# Hardening (issue 13): output files are never written through a link or onto a
+# non-regular file, and no other file is clobbered; an early error leaves no output;
+# invalid UTF-8, unrepresentable times, non-regular or oversized inputs, huge unknown
+# keys, incomplete --set list items and deeply nested YAML exit 2 with a clear message.
+include(${CMAKE_CURRENT_LIST_DIR}/support/cli_helpers.cmake)
+
+file(WRITE "${WORK}/selftest.yaml" "job: dma_selftest\n")
+
+# expect_file(<name> <content>): WORK/<name> is a regular file holding exactly <content>
+function(expect_file name content)
+  if(IS_SYMLINK "${WORK}/${name}" OR NOT EXISTS "${WORK}/${name}")
+    message(FATAL_ERROR "${name} is missing or a link")
+  endif()
+  file(READ "${WORK}/${name}" got)
+  if(NOT got STREQUAL content)
+    message(FATAL_ERROR "${name} changed: '${got}'")
+  endif()
+endfunction()
+
+# no temporaries left behind
+function(expect_no_temporaries)
+  file(GLOB left "${WORK}/.*cimvp-*" "${WORK}/*cimvp-*")
+  if(left)
+    message(FATAL_ERROR "temporaries left: ${left}")
+  endif()
+endfunction()
+
+# ---- 1. --vcd PATH never clobbers PATH.vcd, links or non-regular targets ----------------
+file(WRITE "${WORK}/wave.vcd" "keep me")
+cimvp_run(v1 --workload selftest.yaml --vcd wave)
+expect_rc(v1 0)
+expect_file(wave.vcd "keep me")
+file(READ "${WORK}/wave" wave)
+expect_contains("wave" "${wave}" "$enddefinitions")
+expect_no_temporaries()
+
+file(WRITE "${WORK}/precious.txt" "precious")
+foreach(opt vcd report report-csv)
+  file(CREATE_LINK precious.txt "${WORK}/link-${opt}" SYMBOLIC)
+  cimvp_run(l --workload selftest.yaml --${opt} link-${opt})
+  expect_bad_input(l "--${opt}: cannot write 'link-${opt}'" "symbolic link")
+  if(NOT IS_SYMLINK "${WORK}/link-${opt}")
+    message(FATAL_ERROR "--${opt} replaced the link")
+  endif()
+  expect_file(precious.txt "precious")
+endforeach()
+
+# a dangling link is not created through either
+file(CREATE_LINK created-through-link.vcd "${WORK}/dangling.vcd" SYMBOLIC)
+cimvp_run(dl --workload selftest.yaml --vcd dangling.vcd)
+expect_bad_input(dl "--vcd: cannot write 'dangling.vcd'" "symbolic link")
+if(EXISTS "${WORK}/created-through-link.vcd")
+  message(FATAL_ERROR "--vcd wrote through a dangling link")
+endif()
+
+# device, directory, fifo
+cimvp_run(dev --workload selftest.yaml --vcd /dev/null)
+expect_bad_input(dev "--vcd: cannot write '/dev/null'" "character device")
+file(MAKE_DIRECTORY "${WORK}/adir")
+cimvp_run(dir --workload selftest.yaml --report-csv adir)
+expect_bad_input(dir "--report-csv: cannot write 'adir'" "directory")
+execute_process(COMMAND mkfifo "${WORK}/fifo.json" RESULT_VARIABLE mkfifo_rc)
+if(mkfifo_rc EQUAL 0)
+  cimvp_run(ff --workload selftest.yaml --report fifo.json)
+  expect_bad_input(ff "--report: cannot write 'fifo.json'" "fifo")
+endif()
+expect_no_temporaries()
+
+# an existing regular report is replaced
+file(WRITE "${WORK}/old.json" "old")
+cimvp_run(ov --workload selftest.yaml --report old.json)
+expect_rc(ov 0)
+file(READ "${WORK}/old.json" j)
+string(JSON status GET "${j}" status)
+
+# ---- 8. no partial output on an early error ----------------------------------------------
+cimvp_run(p1 --workload selftest.yaml --report ok.json --vcd /nonexistent/x.vcd)
+expect_bad_input(p1 "--vcd: cannot write '/nonexistent/x.vcd'")
+cimvp_run(p2 --workload selftest.yaml --report-csv ok.csv --report /nonexistent/r.json)
+expect_bad_input(p2 "--report: cannot write '/nonexistent/r.json'")
+cimvp_run(p3 --workload selftest.yaml --report ok.json --vcd ok.vcd --set memory.read_latency_ns=fast)
+expect_rc(p3 2)
+foreach(f ok.json ok.csv ok.vcd)
+  if(EXISTS "${WORK}/${f}")
+    message(FATAL_ERROR "an early error left ${f}")
+  endif()
+endforeach()
+file(WRITE "${WORK}/keep.json" "keep")
+cimvp_run(p4 --workload selftest.yaml --report keep.json --vcd /nonexistent/x.vcd)
+expect_rc(p4 2)
+expect_file(keep.json "keep")
+expect_no_temporaries()
+
+# ---- 2. strings are UTF-8 ----------------------------------------------------------------
+execute_process(COMMAND printf "name: ab\\377cd\\n" OUTPUT_FILE "${WORK}/latin1.yaml")
+cimvp_run(u1 --platform latin1.yaml --workload selftest.yaml --report u.json)
+expect_bad_input(u1 "latin1.yaml:1:7: name: expected UTF-8 text, got the invalid byte 0xff at offset 2")
+execute_process(COMMAND printf "name=x\\300\\257" OUTPUT_VARIABLE bad_set)
+cimvp_run(u2 --workload selftest.yaml --set "${bad_set}")
+expect_bad_input(u2 "--set: name: expected UTF-8 text, got the invalid byte 0xc0 at offset 1")
+if(EXISTS "${WORK}/u.json")
+  message(FATAL_ERROR "invalid UTF-8 left a report")
+endif()
+execute_process(COMMAND printf "description=caf\\303\\251 \\342\\234\\223" OUTPUT_VARIABLE good_set)
+cimvp_run(u3 --workload selftest.yaml --set "${good_set}")
+expect_rc(u3 0)
+
+# ---- 3, 4. times: finite, >= 1 ps, <= 1e6 s, errors name their source -----------------
+foreach(case "memory.read_latency_ns=1e300 s" "memory.read_latency_ns=1e30" "clock_period_ns=1e300s"
+             "quantum_ns=1e300s" "cim.clock_period_ns=1e300 s" "cim.array.read_ns=2e6 s")
+  string(REGEX REPLACE "=.*" "" key "${case}")
+  cimvp_run(t --workload selftest.yaml --set "${case}")
+  expect_bad_input(t "--set: ${key}: " "above the largest accepted time, 1e6 s")
+endforeach()
+foreach(case "clock_period_ns=1fs" "cim.clock_period_ns=0.5 ps" "memory.read_latency_ns=999 fs")
+  string(REGEX REPLACE "=.*" "" key "${case}")
+  cimvp_run(t --workload selftest.yaml --set "${case}")
+  expect_bad_input(t "--set: ${key}: " "below the simulation resolution of 1 ps")
+endforeach()
+cimvp_run(q1 --workload selftest.yaml --quantum 1fs)
+expect_bad_input(q1 "--quantum: \"1fs\" is below the simulation resolution of 1 ps")
+cimvp_run(q2 --workload selftest.yaml --quantum 1e300s)
+expect_bad_input(q2 "--quantum: \"1e300s\" is above the largest accepted time, 1e6 s")
+file(WRITE "${WORK}/slow.yaml" "memory:\n  write_latency_ns: 1e30 s\n")
+cimvp_run(t5 --platform slow.yaml)
+expect_bad_input(t5 "slow.yaml:2:21: memory.write_latency_ns: " "above the largest accepted time")
+cimvp_run(t6 --workload selftest.yaml --set "memory.read_latency_ns=0" --set "clock_period_ns=1 ps")
+expect_rc(t6 0)
+
+# ---- 5. input files must be regular and below the size limit ---------------------------
+cimvp_run(i1 --platform /dev/zero)
+expect_bad_input(i1 "cannot read platform file '/dev/zero': not a regular file (a character device)")
+cimvp_run(i2 --workload /dev/zero)
+expect_bad_input(i2 "cannot read workload file '/dev/zero': not a regular file (a character device)")
+cimvp_run(i3 --workload selftest.yaml --set tech=/dev/zero)
+expect_bad_input(i3 "/dev/zero" "not a regular file (a character device)")
+file(WRITE "${WORK}/weights.yaml" "job: cim_inference\ncim_inference:\n  weights: /dev/zero\n")
+cimvp_run(i4 --workload weights.yaml)
+expect_bad_input(i4 "/dev/zero" "not a regular file (a character device)")
+if(mkfifo_rc EQUAL 0)
+  execute_process(COMMAND mkfifo "${WORK}/fifo.yaml")
+  cimvp_run(i5 --platform fifo.yaml)
+  expect_bad_input(i5 "cannot read platform file 'fifo.yaml': not a regular file (a fifo)")
+endif()
+
+# ---- 6. a huge unknown key: no slow hint, echoed truncated -----------------------------
+string(REPEAT "k" 300000 huge)
+file(WRITE "${WORK}/huge.yaml" "? ${huge}\n: 1\n")  # an explicit key: yaml-cpp limits simple keys to 1024 chars
+string(TIMESTAMP t0 "%s")
+cimvp_run(h1 --platform huge.yaml)
+string(REPEAT "k" 100000 long)  # one argument may have at most 128 KiB
+cimvp_run(h2 --set "memory.${long}=1")
+string(TIMESTAMP t1 "%s")
+expect_bad_input(h1 "huge.yaml:1:3: unknown key 'kkkk" "... (300000 bytes)'")
+expect_bad_input(h2 "--set: unknown key 'memory.kkkk" "... (100007 bytes)'")
+string(LENGTH "${h1_err}${h2_err}" len)
+math(EXPR secs "${t1} - ${t0}")
+if(len GREATER 2000 OR secs GREATER 5)
+  message(FATAL_ERROR "huge unknown key: ${len} bytes of messages in ${secs} s")
+endif()
+
+# ---- 7. list items appended by --set need their required keys --------------------------
+cimvp_run(a1 --workload selftest.yaml --set "address_map[4].base=0x6000_0000")
+expect_bad_input(a1 "--set: address_map[4]: missing key 'target'")
+cimvp_run(a2 --workload selftest.yaml --set "address_map[4].target=memory" --set "address_map[4].base=0x6000_0000")
+expect_bad_input(a2 "--set: address_map[4]: missing key 'size'")
+
+# ---- 10. deeply nested YAML ------------------------------------------------------------
+string(REPEAT "[" 10000 open)
+file(WRITE "${WORK}/deep.yaml" "address_map: ${open}\n")
+cimvp_run(d1 --platform deep.yaml)
+expect_bad_input(d1 "deep.yaml:1:" "YAML nested deeper than 100 levels")
+string(REPEAT "- " 5000 dashes)
+file(WRITE "${WORK}/deep-block.yaml" "address_map:\n  ${dashes}x\n")
+cimvp_run(d2 --platform deep-block.yaml)
+expect_bad_input(d2 "deep-block.yaml:2:" "YAML nested deeper than 100 levels")
+string(REPEAT "{a: " 5000 maps)
+cimvp_run(d3 --set "address_map=${maps}")
+expect_bad_input(d3 "--set address_map" "YAML nested deeper than 100 levels")
+file(WRITE "${WORK}/deep-work.yaml" "job: ${open}\n")
+cimvp_run(d4 --workload deep-work.yaml)
+expect_bad_input(d4 "deep-work.yaml:1:" "YAML nested deeper than 100 levels")
