@@ -225,6 +225,17 @@ void BnnDriver::load(const CimNetworkImage& image) {
   loaded_ = true;
 }
 
+BnnDriver::PingPong BnnDriver::ping_pong_areas(std::size_t vectors, std::size_t M, std::size_t vb, bool host,
+                                               const std::string& what) const {
+  const std::uint64_t out_bytes = align_up(vectors * M * 4, 64), in_bytes = host ? align_up(vectors * vb, 64) : 0;
+  const std::uint64_t base = align_up(config_.buffer_base, 64);
+  const std::uint64_t need = base - config_.buffer_base + 2 * out_bytes + 2 * in_bytes;
+  if (need > config_.buffer_bytes)
+    throw CimDriverError("BnnDriver: " + what + " needs " + std::to_string(need) + " buffer bytes, " +
+                         std::to_string(config_.buffer_bytes) + " available");
+  return PingPong{{base, base + out_bytes}, {base + 2 * out_bytes, base + 2 * out_bytes + in_bytes}};
+}
+
 void BnnDriver::collect_sums(std::uint64_t sums_addr, std::size_t k, std::uint32_t M, const float* scale,
                              const float* bias, bool keep_sums, BnnRunResult& res) {
   std::vector<std::uint8_t> raw(k * M * 4);
@@ -262,14 +273,9 @@ BnnRunResult BnnDriver::stream(const std::uint8_t* host, std::uint64_t addr, std
   if (n == 0) return res;
   const std::size_t B = config_.batch, M = image_.outputs, vb = image_.input_bytes;
   // Buffers: two output areas, and two input areas when the driver copies the inputs.
-  const std::uint64_t out_bytes = align_up(B * M * 4, 64), in_bytes = host ? align_up(B * vb, 64) : 0;
-  const std::uint64_t base = align_up(config_.buffer_base, 64);
-  const std::uint64_t need = base - config_.buffer_base + 2 * out_bytes + 2 * in_bytes;
-  if (need > config_.buffer_bytes)
-    throw CimDriverError("BnnDriver: batch " + std::to_string(B) + " needs " + std::to_string(need) +
-                         " buffer bytes, " + std::to_string(config_.buffer_bytes) + " available");
-  const std::uint64_t out_buf[2] = {base, base + out_bytes};
-  const std::uint64_t in_buf[2] = {base + 2 * out_bytes, base + 2 * out_bytes + in_bytes};
+  const PingPong areas = ping_pong_areas(B, M, vb, host != nullptr, "batch " + std::to_string(B));
+  const std::uint64_t* out_buf = areas.out;
+  const std::uint64_t* in_buf = areas.in;
 
   const std::size_t nb = (n + B - 1) / B;
   res.vectors_per_start = B;

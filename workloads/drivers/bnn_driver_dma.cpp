@@ -17,7 +17,6 @@ std::string hex(std::uint64_t v) {
   os << "0x" << std::hex << v;
   return os.str();
 }
-std::uint64_t align_up(std::uint64_t v, std::uint64_t a) { return (v + a - 1) / a * a; }
 }  // namespace
 
 void BnnDriver::dma_copy(std::uint64_t src, std::uint64_t dst, std::uint64_t len) {
@@ -69,14 +68,9 @@ BnnRunResult BnnDriver::stream_dma(const std::uint8_t* host, std::uint64_t addr,
                          std::to_string(half_in) + " / " + std::to_string(half_out) + " bytes)");
   const std::uint64_t in_off[2] = {0, half_in}, out_off[2] = {2 * half_in, 2 * half_in + half_out};
   // Memory areas: two for the sums the DMA brings back, two for inputs the driver copies.
-  const std::uint64_t out_bytes = align_up(C * M * 4, 64), in_bytes = host ? align_up(C * vb, 64) : 0;
-  const std::uint64_t base = align_up(config_.buffer_base, 64);
-  const std::uint64_t need = base - config_.buffer_base + 2 * out_bytes + 2 * in_bytes;
-  if (need > config_.buffer_bytes)
-    throw CimDriverError("BnnDriver: chunks of " + std::to_string(C) + " vectors need " + std::to_string(need) +
-                         " buffer bytes, " + std::to_string(config_.buffer_bytes) + " available");
-  const std::uint64_t out_buf[2] = {base, base + out_bytes};
-  const std::uint64_t in_buf[2] = {base + 2 * out_bytes, base + 2 * out_bytes + in_bytes};
+  const PingPong areas = ping_pong_areas(C, M, vb, host != nullptr, "chunks of " + std::to_string(C) + " vectors");
+  const std::uint64_t* out_buf = areas.out;
+  const std::uint64_t* in_buf = areas.in;
 
   const std::size_t nc = (n + C - 1) / C;
   res.vectors_per_start = C;

@@ -121,6 +121,14 @@ class BnnDriver {
   /// Reads the int32 sums of k vectors (M each, little-endian) at bus address `sums`,
   /// classifies them (argmax_affine with scale, bias) and appends predictions (and the sums
   /// when keep_sums) to `res`.  Shared by the master and the DMA transfer modes.
+  /// Two output areas (sums of `vectors` vectors of M outputs) and, when the driver copies
+  /// the inputs (host), two input areas (vectors of vb bytes), 64-byte aligned in the
+  /// driver's DRAM buffer; throws CimDriverError ("<what> needs N buffer bytes") when they do
+  /// not fit.  Shared by the master and the DMA transfer modes.
+  struct PingPong {
+    std::uint64_t out[2], in[2];
+  };
+  PingPong ping_pong_areas(std::size_t vectors, std::size_t M, std::size_t vb, bool host, const std::string& what) const;
   void collect_sums(std::uint64_t sums, std::size_t k, std::uint32_t M, const float* scale, const float* bias,
                     bool keep_sums, BnnRunResult& res);
   std::uint32_t reg(std::uint32_t offset);
