@@ -14,6 +14,11 @@
 //     else 0 / −1) or bit-serial: the `input_bits` most significant bits of each 8-bit
 //     pixel, x = Σ_b 2^b · x_b with x_b ∈ {0,1}, each bit plane applied with AND
 //     (HBNN) semantics and the plane sums shifted and added.
+//   Supports (optional, per layer; Supported-BinaryNet, cimvp/circuit/supports.h): when
+//     support_block = p > 0 the sum uses the layer's support codes,
+//       s_j = Σ_k support[j·B + ⌊k/p⌋] · W[j][k] · x_k ,   B = ⌈K/p⌉,
+//     with the codes in effect at the run's drop level (effective_supports()); thresholds,
+//     flips and the last layer's scale apply to this integer sum unchanged.
 #pragma once
 
 #include "cimvp/circuit/cell_mode.h"
@@ -38,6 +43,15 @@ struct BnnLayer {
   std::vector<std::uint8_t> flip;       ///< M, hidden layers only (1 when γ < 0)
   std::vector<float> scale;             ///< M, last layer only
   std::vector<float> bias;              ///< M, last layer only
+
+  // Supports (Supported-BinaryNet); support_block == 0: a plain binary layer.
+  unsigned support_block = 0;                ///< p, rows per p×1 block (1..K), 0 = no supports
+  unsigned support_bits = 0;                 ///< b_s (1..8) when support_block > 0
+  std::vector<std::uint8_t> support;         ///< M×B codes (neuron j, block b), each 0..2^b_s−1
+  std::uint8_t support_default = 0;          ///< code of the layer's default support (drop-out)
+  float support_step = 1.0f;                 ///< real value of code 1 (informative: folded into
+                                             ///< thresholds / scale already)
+  bool has_supports() const { return support_block > 0; }
 };
 
 struct BnnNetwork {
