@@ -244,6 +244,12 @@ void CimInference::run(Hal& hal) {
 
 bool CimInference::passed() const { return ran_ && error_.empty() && agree_ == data_.size(); }
 
+std::string CimInference::verdict() const {
+  if (!ran_) return {};
+  return "hardware == golden on " + std::to_string(agree_) + "/" + std::to_string(data_.size()) +
+         " images; hardware accuracy " + pct(acc_hw_);
+}
+
 std::string CimInference::summary() const {
   std::ostringstream os;
   os << data_.name << ", " << data_.size() << " images, " << std::filesystem::path(weights_path_).filename().string()

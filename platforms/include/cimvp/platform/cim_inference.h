@@ -55,6 +55,9 @@ class CimInference : public Job {
   void run(Hal& hal) override;
   /// The driver finished and hardware == golden on every image.
   bool passed() const override;
+  std::string verdict() const override;
+  bool classifies() const override { return true; }
+  double accuracy_fraction() const override { return acc_hw_; }
   std::string summary() const override;
   nlohmann::ordered_json results() const override;
 
