@@ -7,6 +7,7 @@
 #include "cimvp/platform/platform_config.h"
 #include "cimvp/platform/ppa.h"
 #include "cimvp/platform/report.h"
+#include "cimvp/platform/sweep.h"
 #include "cimvp/platform/units.h"
 #include "cimvp/platform/workload.h"
 
@@ -82,10 +83,11 @@ std::string suggest_option(const po::options_description& d, std::string name) {
 }
 
 void print_help(const po::options_description& d) {
-  std::cout << "Usage: cimvp [--platform FILE] [--workload FILE] [--set KEY=VALUE]... [--vcd FILE]\n"
-               "             [--report FILE.json] [--report-csv FILE.csv] [--quantum TIME]\n"
-               "             [--log-level LEVEL]\n"
-               "             [--list-platforms] [--list-keys] [--help] [--version]\n\n"
+  std::cout << "Usage: cimvp [--platform FILE] [--workload FILE] [--set KEY=VALUE]... [--images N]\n"
+               "             [--min-accuracy PERCENT] [--vcd FILE] [--report FILE.json] [--report-csv FILE.csv]\n"
+               "             [--quantum TIME] [--log-level LEVEL]\n"
+               "             [--list-platforms] [--list-keys] [--help] [--version]\n"
+               "       cimvp sweep SWEEP.yaml [-j N] [--out DIR]   (docs/sweeps.md)\n\n"
                "Elaborates a cimvp SystemC/TLM-2.0 platform from YAML and runs a job on it.\n\n"
             << d
             << "\nExit codes: 0 ok, 1 simulation failure, 2 bad input (option, YAML, --set, file).\n"
@@ -153,6 +155,7 @@ bool check_output(const std::string& option, const std::string& path) {
 }  // namespace
 
 int run_cli(int argc, char* argv[]) {
+  if (argc > 1 && std::strcmp(argv[1], "sweep") == 0) return run_sweep(argc - 1, argv + 1);
   const po::options_description desc = make_options();
   po::variables_map vm;
   try {

@@ -100,4 +100,9 @@ class CimInference : public Job {
   std::string error_;
 };
 
+/// Loads both splits of data set `name` into a process-wide cache that every CimInference
+/// built afterwards reads instead of the files (a sweep warms it once before it forks its
+/// points, docs/sweeps.md).  Not thread-safe; throws DatasetError as load_dataset.
+void preload_dataset(const std::string& name);
+
 }  // namespace cimvp
