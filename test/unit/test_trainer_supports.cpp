@@ -261,6 +261,10 @@ TEST_CASE("the same seed gives identical supports and weights; another seed does
   const auto a = run(5), b = run(5), c = run(6);
   CHECK(same_network(a, b));
   CHECK_FALSE(same_network(a, c));
+  CHECK(cimvp::serialize_network(a) == cimvp::serialize_network(b));  // .bnn format v2
+  const auto bytes = cimvp::serialize_network(a);
+  const auto back = cimvp::parse_network(bytes.data(), bytes.size(), "det");
+  CHECK(same_network(back, a));
 }
 
 TEST_CASE("float mode learns the task and is not exported; support config validation", "[trainer][supports]") {
