@@ -42,6 +42,7 @@ Supports (Supported-BinaryNet, docs/supported-binarynet.md):
   --support-lr S        Adam step of the supports = S x that of the weights (default 10)
   --from FILE.bnn       start from this trained plain binary network: binary weights frozen,
                         supports and batch norm learned (mode, input and widths from the file)
+  --train-weights       with --from: also train the binary weights (latent +-0.5 by the file's signs)
   --validation N        hold the last N training images out as a validation split
   --drop-table          print exact-integer test accuracy vs support drop fraction 0..90 %
                         (data-free order of supports.h and a data-aware alternative)
@@ -102,7 +103,7 @@ int run(int argc, char** argv) {
   std::string dataset = "fashion-mnist", out;
   std::size_t limit = 0, validation = 0;
   std::string from;
-  bool drop_table = false;
+  bool drop_table = false, train_weights = false;
   std::string cmdline = "cimvp-train";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -111,8 +112,8 @@ int run(int argc, char** argv) {
       return 0;
     }
     if (a.rfind("--", 0) != 0) throw UsageError("unexpected argument '" + a + "' (see --help)");
-    if (a == "--float" || a == "--drop-table") {  // flags without a value
-      (a == "--float" ? cfg.float_mode : drop_table) = true;
+    if (a == "--float" || a == "--drop-table" || a == "--train-weights") {  // flags without a value
+      (a == "--float" ? cfg.float_mode : a == "--drop-table" ? drop_table : train_weights) = true;
       cmdline += " " + a;
       continue;
     }
@@ -180,7 +181,9 @@ int run(int argc, char** argv) {
     cfg.input_threshold = pretrained.input_threshold;
     cfg.layers = {pretrained.layers.front().inputs};
     for (const auto& L : pretrained.layers) cfg.layers.push_back(L.outputs);
-    cfg.freeze_weights = true;
+    cfg.freeze_weights = !train_weights;
+  } else if (train_weights) {
+    throw UsageError("--train-weights needs --from");
   }
   if (cfg.float_mode && !out.empty()) throw UsageError("--float: a full-precision network cannot be written (no --out)");
   try {
