@@ -298,3 +298,42 @@ TEST_CASE("float mode learns the task and is not exported; support config valida
     x.support_bits = 8;
   }, "2^24");
 }
+
+TEST_CASE("shipped supported networks: parent's weights, supports everywhere, documented accuracy",
+          "[trainer][supports][weights]") {
+  struct Shipped {
+    const char* file;
+    const char* parent;
+    const char* dataset;
+    unsigned p, bits;
+    std::size_t correct;  // workloads/weights/README.md: 96.95 % of 2,000, 88.81 % of 10,000
+  };
+  const Shipped all[] = {
+      {"mnist-xnor-sup.bnn", "mnist-xnor.bnn", "mnist", 16, 2, 1939},
+      {"fmnist-xnor-sup.bnn", "fmnist-xnor.bnn", "fashion-mnist", 32, 8, 8881},
+  };
+  for (const auto& s : all) {
+    INFO(s.file);
+    const auto net = cimvp::load_network(cimvp::shipped_weights_path(s.file));
+    const auto parent = cimvp::load_network(cimvp::shipped_weights_path(s.parent));
+    REQUIRE(net.layers.size() == parent.layers.size());
+    CHECK(net.mode == parent.mode);
+    CHECK(net.input == parent.input);
+    CHECK(net.input_bits == parent.input_bits);
+    for (std::size_t l = 0; l < net.layers.size(); ++l) {
+      const auto& L = net.layers[l];
+      CHECK(L.weights == parent.layers[l].weights);
+      CHECK(L.support_block == s.p);
+      CHECK(L.support_bits == s.bits);
+      CHECK(L.support_default == cimvp::default_support_code(L.support));
+      CHECK(L.support_step == cimvp::support_step(s.bits));
+    }
+    CHECK_THAT(net.description, Contains("--seed 1") && Contains("--from"));
+    const auto test = cimvp::load_dataset(s.dataset, cimvp::DatasetSplit::test);
+    const auto pred = cimvp::integer_predict(net, test);
+    std::size_t ok = 0;
+    for (std::size_t i = 0; i < pred.size(); ++i) ok += pred[i] == test.labels[i];
+    CHECK(ok == s.correct);
+    CHECK(cimvp::integer_predict(net, test, 0) == pred);
+  }
+}
