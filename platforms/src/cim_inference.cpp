@@ -90,14 +90,40 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
   if (mem == nullptr) throw ConfigError("", "address_map", "job cim_inference needs a 'memory' target");
 
   weights_path_ = resolve_weights(config_.weights);
+  // The header first: the shapes are checked against the macro's capacity before the
+  // weights are read and expanded (about K*M bytes per layer).
+  BnnFileHeader header;
+  try {
+    header = read_network_header(weights_path_);
+  } catch (const std::bad_alloc&) {
+    throw;  // the command line reports it with the limit (exit 2)
+  } catch (const std::exception& e) {
+    throw ConfigError("", "cim_inference.weights", e.what());
+  }
+  std::uint64_t subarrays = 0;
+  const unsigned R = platform.cim.array.rows, C = platform.cim.array.cols;
+  std::string shape_text = std::to_string(header.shapes.front().first);
+  for (const auto& [K, M] : header.shapes) {
+    subarrays += std::uint64_t{(K + R - 1) / R} * ((M + C - 1) / C);
+    shape_text += "-" + std::to_string(M);
+  }
+  if (subarrays > platform.cim.capacity_subarrays)
+    throw ConfigError("", "cim.controller.capacity_subarrays",
+                      weights_path_ + " (" + shape_text + ") needs " + std::to_string(subarrays) + " sub-arrays of " +
+                          std::to_string(R) + "x" + std::to_string(C) + ", the macro has " +
+                          std::to_string(platform.cim.capacity_subarrays));
   try {
     net_ = load_network(weights_path_);
+  } catch (const std::bad_alloc&) {
+    throw;  // the command line reports it with the limit (exit 2)
   } catch (const std::exception& e) {
     throw ConfigError("", "cim_inference.weights", e.what());
   }
   try {
     data_ = load_dataset(config_.dataset, DatasetSplit::test);
     if (config_.images > 0) data_ = data_.head(config_.images);
+  } catch (const std::bad_alloc&) {
+    throw;  // the command line reports it with the limit (exit 2)
   } catch (const std::exception& e) {
     throw ConfigError("", "cim_inference.dataset", e.what());
   }
@@ -111,14 +137,6 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
                       weights_path_ + " was trained for " + to_string(net_.mode) + " cells but the platform's macro has " +
                           to_string(platform.cim.array.mode) + " (set cim.array.cell)");
   if (data_.size() == 0) throw ConfigError("", "cim_inference.images", "the data set is empty");
-  std::uint64_t subarrays = 0;
-  const unsigned R = platform.cim.array.rows, C = platform.cim.array.cols;
-  for (const auto& l : net_.layers) subarrays += std::uint64_t{(l.inputs + R - 1) / R} * ((l.outputs + C - 1) / C);
-  if (subarrays > platform.cim.capacity_subarrays)
-    throw ConfigError("", "cim.controller.capacity_subarrays",
-                      weights_path_ + " (" + shape(net_) + ") needs " + std::to_string(subarrays) + " sub-arrays of " +
-                          std::to_string(R) + "x" + std::to_string(C) + ", the macro has " +
-                          std::to_string(platform.cim.capacity_subarrays));
   if (config_.transfer == "dma") {
     // one input vector and its sums must fit a buffer half (checked again by the driver)
     const std::uint64_t vb = cim_input_bytes(InputFormat::pixels_bit_serial, static_cast<std::uint32_t>(data_.pixels()));
@@ -146,6 +164,8 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
     Dataset train;
     try {
       train = load_dataset(config_.dataset, DatasetSplit::train).head(config_.calibration_samples);
+    } catch (const std::bad_alloc&) {
+      throw;
     } catch (const std::exception& e) {
       throw ConfigError("", "cim_inference.dataset", e.what());
     }
@@ -236,6 +256,8 @@ void CimInference::run(Hal& hal) {
     agree_ = 0;
     for (std::size_t i = 0; i < hw_.size(); ++i) agree_ += hw_[i] == golden_[i] ? 1 : 0;
     ran_ = true;
+  } catch (const std::bad_alloc&) {
+    throw;  // the Host marks the program out of memory; the command line exits 2
   } catch (const std::exception& e) {
     error_ = e.what();
   }

@@ -100,8 +100,8 @@ void add_core_keys(ConfigSchema& s) {
 
   // memory
   s.add("memory.size_bytes", [](auto& c) -> auto& { return c.memory.size_bytes; })
-      .with_unit("bytes").min(1)
-      .describe("DRAM capacity.");
+      .with_unit("bytes").range(std::uint64_t{1}, std::uint64_t{4} << 30)
+      .describe("DRAM capacity (allocated up front, zero pages on demand).");
   s.add("memory.read_latency_ns", [](auto& c) -> auto& { return c.memory.read_latency_ns; })
       .as_time().min(0)
       .describe("Fixed latency of a read transaction.");
@@ -137,8 +137,9 @@ void add_core_keys(ConfigSchema& s) {
       .with_unit("bytes").range(1u, 4096u)
       .describe("Data bus width (power of two): one beat moves this many bytes.");
   s.add("dma.burst_bytes", [](auto& c) -> auto& { return c.dma.burst_bytes; })
-      .with_unit("bytes").min(1)
-      .describe("Bytes per TLM transaction; a multiple of dma.bus_width_bytes.");
+      .with_unit("bytes").range(std::uint64_t{1}, std::uint64_t{1} << 20)
+      .describe("Bytes per TLM transaction (the size of the engine's staging buffer); a multiple of "
+                "dma.bus_width_bytes.");
   s.add("dma.setup_latency_ns", [](auto& c) -> auto& { return c.dma.setup_latency_ns; })
       .as_time().min(0)
       .describe("Start-up latency after CTRL.START.");

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <new>
 #include <stdexcept>
 #include <string>
 
@@ -14,6 +15,16 @@ namespace cimvp {
 void Memory::reset() { std::memset(mem_.get(), 0, config_.size_bytes); }
 
 namespace {
+/// An allocation failure that says what was being allocated (still a std::bad_alloc).
+class AllocationFailed : public std::bad_alloc {
+ public:
+  explicit AllocationFailed(std::string what) : what_(std::move(what)) {}
+  const char* what() const noexcept override { return what_.c_str(); }
+
+ private:
+  std::string what_;
+};
+
 const MemoryConfig& validated(const MemoryConfig& c) {
   if (c.size_bytes == 0) throw std::invalid_argument("Memory: size_bytes must be > 0");
   if (!(c.read_latency_ns >= 0.0) || !(c.write_latency_ns >= 0.0))
@@ -27,8 +38,8 @@ Memory::Memory(sc_core::sc_module_name name, const MemoryConfig& config)
     : sc_core::sc_module(name), socket("socket"), config_(validated(config)) {
   // calloc: large memories get zero pages lazily from the OS instead of a memset.
   mem_.reset(static_cast<std::uint8_t*>(std::calloc(config_.size_bytes, 1)));
-  if (!mem_) throw std::runtime_error(std::string(this->name()) + ": cannot allocate " +
-                                      std::to_string(config_.size_bytes) + " bytes");
+  if (!mem_) throw AllocationFailed(std::string(this->name()) + ": cannot allocate " +
+                                    std::to_string(config_.size_bytes) + " bytes (memory.size_bytes)");
   read_latency_ = sc_core::sc_time(config_.read_latency_ns, sc_core::SC_NS);
   write_latency_ = sc_core::sc_time(config_.write_latency_ns, sc_core::SC_NS);
   socket.register_b_transport(this, &Memory::b_transport);

@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cimvp {
@@ -43,6 +44,25 @@ constexpr std::uint32_t kBnnFormatVersion = 1;
 constexpr std::uint32_t kBnnMaxLayers = 64;
 constexpr std::uint32_t kBnnMaxWidth = 1u << 20;
 constexpr std::uint32_t kBnnMaxDescription = 1u << 16;
+
+/// The header of a .bnn file: fixed fields and layer shapes, checked against the file size.
+struct BnnFileHeader {
+  CellMode mode = CellMode::xnor_8t;
+  InputEncoding input = InputEncoding::binarized;
+  unsigned input_bits = 8;
+  unsigned input_threshold = 128;
+  std::uint32_t description_bytes = 0;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> shapes;  ///< per layer (K inputs, M outputs)
+  std::uint64_t file_bytes = 0;                                 ///< size of the file
+  /// Σ K·M: the weights load_network will expand (one byte each in memory).
+  std::uint64_t weight_count() const;
+};
+
+/// Reads only the header (at most 24 + 8·kBnnMaxLayers bytes) and checks every field and
+/// the exact file size the shapes imply, so a caller can check the shapes (against a
+/// platform's capacity, say) before load_network allocates about K·M bytes per layer.
+/// Throws NetworkFileError like load_network.
+BnnFileHeader read_network_header(const std::string& path);
 
 /// Checks that a network is well formed (shapes, ±1 weights, per-layer vectors of the right
 /// length for hidden / last layers, flips 0/1, finite scale and bias, enums and input
