@@ -23,6 +23,9 @@ void check_cim(const PlatformConfig& c, const CheckContext& ctx) {
   if (m.sense.kind == SenseKind::mlsa && m.sense.bits > 8)
     ctx.fail("cim.sense.bits", std::to_string(m.sense.bits) + " bits: an mlsa has 1..8 (2^bits - 1 comparators); "
                                "use cim.sense.kind=adc for more");
+  if (m.sense.faults.any() && m.array.access == AccessMode::row_by_row)
+    ctx.fail("cim.sense.faults.dead_rate", "dead converters are not modelled with cim.array.access=row_by_row "
+                                           "(1-bit sense amplifiers); expected 0");
   if (m.sense.kind == SenseKind::mlsa && m.sense.noise_sigma != 0.0)
     ctx.fail("cim.sense.noise_sigma", "conversion noise is modelled for cim.sense.kind=adc only (expected 0)");
   if (!is_power_of_two(m.bus_width_bytes))
@@ -85,6 +88,18 @@ void add_cim_keys(ConfigSchema& s) {
   s.add("cim.array.variation.seed", [](auto& c) -> auto& { return c.cim.cells.seed; })
       .inherit("seed")
       .describe("Seed of the cell variation.");
+  s.add("cim.array.faults.stuck_rate", [](auto& c) -> auto& { return c.cim.cells.faults.rate; })
+      .range(0.0, 1.0)
+      .describe("Fraction of bitcells stuck (docs/circuit.md, \"Faults\"): a stuck cell holds its value whatever is "
+                "programmed; the golden reference models the same cells (0 = none).");
+  s.add_enum("cim.array.faults.stuck_at", [](auto& c) -> auto& { return c.cim.cells.faults.mode; },
+             std::vector<std::pair<std::string, StuckMode>>{
+                 {"mixed", StuckMode::mixed}, {"zero", StuckMode::zero}, {"one", StuckMode::one}})
+      .describe("Value of a stuck cell: mixed (state 0 or 1 at random), zero (state 0: weight -1) or one "
+                "(state 1: weight +1).");
+  s.add("cim.array.faults.seed", [](auto& c) -> auto& { return c.cim.cells.faults.seed; })
+      .inherit("seed")
+      .describe("Seed of the stuck-cell map (random stream 5).");
   s.add("cim.array.read_ns", [](auto& c) -> auto& { return c.cim.timing.array_read_ns; })
       .as_time().min(0)
       .describe("One sub-array read (precharge + word lines on), per sensing segment and vector.");
@@ -127,6 +142,16 @@ void add_cim_keys(ConfigSchema& s) {
   s.add("cim.sense.seed", [](auto& c) -> auto& { return c.cim.sense.seed; })
       .inherit("seed")
       .describe("Seed of the converter offsets and noise.");
+  s.add("cim.sense.faults.dead_rate", [](auto& c) -> auto& { return c.cim.sense.faults.rate; })
+      .range(0.0, 1.0)
+      .describe("Fraction of column converters (MLSA/ADC) dead: their output is stuck at one level whatever the "
+                "bit line carries; modelled in the golden reference too; not with row_by_row access (0 = none).");
+  s.add_enum("cim.sense.faults.dead_level", [](auto& c) -> auto& { return c.cim.sense.faults.level; },
+             std::vector<std::pair<std::string, DeadLevel>>{{"low", DeadLevel::low}, {"high", DeadLevel::high}})
+      .describe("Output of a dead converter: its lowest or its highest level.");
+  s.add("cim.sense.faults.seed", [](auto& c) -> auto& { return c.cim.sense.faults.seed; })
+      .inherit("seed")
+      .describe("Seed of the dead-converter map (random stream 6).");
   s.add("cim.sense.mux", [](auto& c) -> auto& { return c.cim.sense.mux; })
       .range(1u, kMaxSubArrayCols)
       .describe("Columns sharing one converter (<= cim.array.cols): their conversions are serialized and a "

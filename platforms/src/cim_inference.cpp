@@ -247,6 +247,10 @@ void CimInference::run(Hal& hal) {
     const sc_core::sc_time t2 = hal.now();
     const auto w2 = std::chrono::steady_clock::now();
     hw_ = std::move(r.predictions);
+    unclassified_ = std::move(r.unclassified);
+    failures_ = std::move(r.failures);
+    retries_ = r.retries;
+    driver_errors_ = std::move(r.errors);
     batches_ = r.batches;
     vectors_per_start_ = r.vectors_per_start;
     load_ns_ = (t1 - t0).to_seconds() * 1e9;
@@ -280,7 +284,14 @@ std::string CimInference::summary() const {
                 infer_wall_s_ > 0 ? data_.size() / infer_wall_s_ : 0.0);
   os << "\n  accuracy   ideal BNN " << pct(acc_ideal_) << "   golden " << pct(acc_golden_) << "   hardware "
      << pct(acc_hw_) << "\n  hardware == golden on " << agree_ << "/" << data_.size() << " images ("
-     << pct(data_.size() ? double(agree_) / data_.size() : 0.0) << ")"
+     << pct(data_.size() ? double(agree_) / data_.size() : 0.0) << ")";
+  if (!unclassified_.empty()) {
+    os << "\n  NOT CLASSIFIED " << unclassified_.size() << " images (counted wrong):";
+    for (const auto& f : failures_)
+      os << "\n    images " << f.first << ".." << f.first + f.count - 1 << ": " << f.stage << ": " << f.cause;
+  }
+  if (retries_ > 0) os << "\n  retried    " << retries_ << " times after " << driver_errors_.size() << " errors";
+  os
      << "\n  inference  " << batches_ << " batches of " << vectors_per_start_
      << (config_.transfer == "dma" ? " via the DMA" : "")
      << (preloaded_ ? " (images preloaded in DRAM): " : " (images copied by the driver): ")
@@ -302,6 +313,7 @@ nlohmann::ordered_json CimInference::results() const {
   j["transfer"] = config_.transfer;
   j["calibration_samples"] = config_.calibration_samples;
   j["images_preloaded"] = preloaded_;
+  j["images_address"] = preloaded_ ? images_addr_ : 0;
   j["accuracy"] = {{"ideal_bnn", acc_ideal_}, {"golden", acc_golden_}, {"hardware", acc_hw_}};
   j["hardware_equals_golden"] = {{"images", agree_}, {"fraction", data_.size() ? double(agree_) / data_.size() : 0.0}};
   j["load_ns"] = load_ns_;
@@ -310,6 +322,15 @@ nlohmann::ordered_json CimInference::results() const {
   j["images_per_second_wall"] = infer_wall_s_ > 0 ? data_.size() / infer_wall_s_ : 0.0;
   j["images_per_second_simulated"] = infer_ns_ > 0 ? data_.size() / (infer_ns_ * 1e-9) : 0.0;
   j["binary_macs_per_image"] = binary_macs_per_image();
+  j["classified"] = hw_.size() - unclassified_.size();
+  j["unclassified"] = unclassified_.size();
+  j["unclassified_images"] = unclassified_;
+  nlohmann::ordered_json fails = nlohmann::ordered_json::array();
+  for (const auto& f : failures_)
+    fails.push_back({{"first_image", f.first}, {"images", f.count}, {"stage", f.stage}, {"cause", f.cause}});
+  j["failed_batches"] = std::move(fails);
+  j["retries"] = retries_;
+  j["driver_errors"] = driver_errors_;
   j["error"] = error_;
   return j;
 }

@@ -78,6 +78,13 @@ void check_buses(const PlatformConfig& c, const CheckContext& ctx) {
   if (c.dma.burst_bytes % c.dma.bus_width_bytes != 0)
     ctx.fail("dma.burst_bytes", std::to_string(c.dma.burst_bytes) + " is not a multiple of dma.bus_width_bytes (" +
                                     std::to_string(c.dma.bus_width_bytes) + ")");
+  if (c.memory.fault.error_bytes > 0 &&
+      (c.memory.fault.error_base >= c.memory.size_bytes ||
+       c.memory.fault.error_bytes > c.memory.size_bytes - c.memory.fault.error_base))
+    ctx.fail("memory.fault.error_bytes", "the failing range " + hex(c.memory.fault.error_base) + " + " +
+                                             std::to_string(c.memory.fault.error_bytes) +
+                                             " bytes is not inside the memory (memory.size_bytes " +
+                                             std::to_string(c.memory.size_bytes) + ")");
   if (!is_power_of_two(c.host.bus_width_bytes))
     ctx.fail("host.bus_width_bytes", "expected a power of two, got " + std::to_string(c.host.bus_width_bytes));
   if (c.name.empty()) ctx.fail("name", "must not be empty");
@@ -112,7 +119,20 @@ void add_core_keys(ConfigSchema& s) {
       .with_unit("bytes/ns").above(0)
       .describe("Streaming bandwidth: a transaction of n bytes adds n / bytes_per_ns.");
   s.add("memory.dmi", [](auto& c) -> auto& { return c.memory.dmi; })
-      .describe("Grant DMI to initiators that ask.");
+      .describe("Grant DMI to initiators that ask (never while a memory.fault is set).");
+  s.add("memory.fault.error_base", [](auto& c) -> auto& { return c.memory.fault.error_base; })
+      .hex()
+      .describe("Injected fault: first memory address (offset in the memory) of a range whose transactions get "
+                "TLM_GENERIC_ERROR_RESPONSE.");
+  s.add("memory.fault.error_bytes", [](auto& c) -> auto& { return c.memory.fault.error_bytes; })
+      .with_unit("bytes")
+      .describe("Injected fault: size of that range (0 = none); a transaction touching it fails.");
+  s.add("memory.fault.error_after", [](auto& c) -> auto& { return c.memory.fault.error_after; })
+      .describe("Injected transient fault: transactions (reads and writes, not debug) served normally before "
+                "memory.fault.error_count of them fail.");
+  s.add("memory.fault.error_count", [](auto& c) -> auto& { return c.memory.fault.error_count; })
+      .describe("Injected transient fault: transactions after memory.fault.error_after that get "
+                "TLM_GENERIC_ERROR_RESPONSE, whatever their address (0 = none).");
 
   // interconnect
   s.add("router.latency_ns", [](auto& c) -> auto& { return c.router.latency_ns; })
