@@ -9,6 +9,7 @@
 #include "cimvp/platform/cim_inference.h"
 #include "cimvp/platform/platform.h"
 #include "cimvp/platform/platform_config.h"
+#include "cimvp/platform/report.h"
 
 #include <memory>
 #include <string>
@@ -42,7 +43,7 @@ std::size_t golden_correct_outside(const CimInference& job, std::size_t lo, std:
 
 }  // namespace
 
-TEST_CASE("stuck-at cells: hardware == golden with the same faults; rate 0 is no fault; accuracy degrades",
+TEST_CASE("stuck-at cells: hardware == golden with the same faults and rate 0 is no fault and accuracy degrades",
           "[faults][cim][platform]") {
   const CimInferenceConfig jc = small_job();
   const PlatformConfig healthy = default_with();
@@ -68,7 +69,7 @@ TEST_CASE("stuck-at cells: hardware == golden with the same faults; rate 0 is no
   CHECK(js.unclassified().empty());
 }
 
-TEST_CASE("dead sense amplifiers: hardware == golden with the same dead columns; accuracy degrades",
+TEST_CASE("dead sense amplifiers: hardware == golden with the same dead columns and accuracy degrades",
           "[faults][cim][platform]") {
   const CimInferenceConfig jc = small_job("master");
   const PlatformConfig healthy = default_with();
@@ -88,54 +89,59 @@ TEST_CASE("dead sense amplifiers: hardware == golden with the same dead columns;
 
 TEST_CASE("a memory error in the middle of a batch: the chunk is retried, given up and reported",
           "[faults][platform][dma]") {
-  for (const std::string transfer : {"dma", "master"}) {
-    DYNAMIC_SECTION(transfer) {
-      const CimInferenceConfig jc = small_job(transfer);
-      PlatformConfig pc = default_with();
-      CimInference probe(jc, pc);  // where the preloaded images go (the fault does not move them)
-      const std::uint64_t image200 = probe.images_address() + 200 * 784;
-      pc.memory.fault.error_base = image200;  // the memory is at bus address 0
-      pc.memory.fault.error_bytes = 1;
-      CimInference job(jc, pc);
-      REQUIRE(job.images_address() == probe.images_address());
-      Platform top("top", pc);
-      top.run_job(job);
-      sc_core::sc_start();
-      INFO(job.summary());
-      REQUIRE(top.host.finished());
-      CHECK_FALSE(job.passed());
-      // 300 images in batches of 128: image 200 is in the second, images 128..255
-      std::vector<std::size_t> expect;
-      for (std::size_t i = 128; i < 256; ++i) expect.push_back(i);
-      CHECK(job.unclassified() == expect);
-      REQUIRE(job.failures().size() == 1);
-      CHECK(job.failures()[0].first == 128);
-      CHECK(job.failures()[0].count == 128);
-      if (transfer == "dma") {
-        CHECK(job.failures()[0].stage == "input DMA");
-        CHECK_THAT(job.failures()[0].cause, Catch::Contains("ERR_CAUSE 1 (read error)"));
-      } else {
-        CHECK(job.failures()[0].stage == "batch");
-        CHECK_THAT(job.failures()[0].cause, Catch::Contains("BUS_ERROR (ERROR_CODE 1)"));
-      }
-      CHECK(job.retries() == 1);           // one retry, which failed again
-      CHECK(job.driver_errors().size() == 2);
-      for (std::size_t i = 0; i < job.images(); ++i) {
-        if (i >= 128 && i < 256)
-          CHECK(job.hardware_predictions()[i] == kUnclassified);
-        else
-          CHECK(job.hardware_predictions()[i] == job.golden_predictions()[i]);
-      }
-      // no unclassified image counts as correct
-      CHECK(job.hardware_accuracy() == Approx(double(golden_correct_outside(job, 128, 256)) / 300.0).epsilon(0));
-      const auto r = job.results();
-      CHECK(r["classified"] == 172);
-      CHECK(r["unclassified"] == 128);
-      CHECK(r["unclassified_images"].size() == 128);
-      CHECK(r["unclassified_images"][0] == 128);
-      CHECK(r["failed_batches"][0]["first_image"] == 128);
-      CHECK(r["passed"] == false);
+  // the same fault under both transfer modes, in one elaboration
+  const CimInferenceConfig jd = small_job("dma"), jm = small_job("master");
+  PlatformConfig pc = default_with();
+  CimInference probe(jd, pc);  // where the preloaded images go (the fault does not move them)
+  const std::uint64_t image200 = probe.images_address() + 200 * 784;
+  pc.memory.fault.error_base = image200;  // the memory is at bus address 0
+  pc.memory.fault.error_bytes = 1;
+  CimInference dma_job(jd, pc), master_job(jm, pc);
+  REQUIRE(dma_job.images_address() == probe.images_address());
+  REQUIRE(master_job.images_address() == probe.images_address());
+  Platform td("td", pc), tm("tm", pc);
+  td.run_job(dma_job);
+  tm.run_job(master_job);
+  // each failed attempt is an error interrupt the device also reports as a warning
+  test::ExpectReport dma_warnings("cimvp/host_dma"), macro_warnings("cimvp/cim_macro");
+  sc_core::sc_start();
+  CHECK(dma_warnings.count() == 2);    // the input DMA and its retry
+  CHECK(macro_warnings.count() == 2);  // the START and its retry
+  for (const CimInference* job : {&dma_job, &master_job}) {
+    const bool dma = job == &dma_job;
+    INFO((dma ? "dma: " : "master: ") << job->summary());
+    CHECK_FALSE(job->passed());
+    // 300 images in batches of 128: image 200 is in the second, images 128..255
+    std::vector<std::size_t> expect;
+    for (std::size_t i = 128; i < 256; ++i) expect.push_back(i);
+    CHECK(job->unclassified() == expect);
+    REQUIRE(job->failures().size() == 1);
+    CHECK(job->failures()[0].first == 128);
+    CHECK(job->failures()[0].count == 128);
+    if (dma) {
+      CHECK(job->failures()[0].stage == "input DMA");
+      CHECK_THAT(job->failures()[0].cause, Catch::Contains("ERR_CAUSE 1 (read error)"));
+    } else {
+      CHECK(job->failures()[0].stage == "batch");
+      CHECK_THAT(job->failures()[0].cause, Catch::Contains("BUS_ERROR (ERROR_CODE 1)"));
     }
+    CHECK(job->retries() == 1);  // one retry, which failed again
+    CHECK(job->driver_errors().size() == 2);
+    for (std::size_t i = 0; i < job->images(); ++i) {
+      if (i >= 128 && i < 256)
+        CHECK(job->hardware_predictions()[i] == kUnclassified);
+      else
+        CHECK(job->hardware_predictions()[i] == job->golden_predictions()[i]);
+    }
+    // no unclassified image counts as correct
+    CHECK(job->hardware_accuracy() == Approx(double(golden_correct_outside(*job, 128, 256)) / 300.0).epsilon(0));
+    const auto r = job->results();
+    CHECK(r["classified"] == 172);
+    CHECK(r["unclassified"] == 128);
+    CHECK(r["unclassified_images"].size() == 128);
+    CHECK(r["unclassified_images"][0] == 128);
+    CHECK(r["failed_batches"][0]["first_image"] == 128);
+    CHECK(r["passed"] == false);
   }
 }
 
@@ -152,6 +158,7 @@ TEST_CASE("a transient memory error is retried and every image is classified", "
     tops.push_back(std::make_unique<Platform>(("t" + std::to_string(i)).c_str(), pcs[i]));
     tops.back()->run_job(*jobs.back());
   }
+  test::ExpectReport dma_warnings("cimvp/host_dma"), macro_warnings("cimvp/cim_macro");
   sc_core::sc_start();
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     INFO(i << ": " << jobs[i]->summary());

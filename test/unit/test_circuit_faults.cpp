@@ -58,7 +58,7 @@ TEST_CASE("stuck-cell maps: rate 0 is none, rate 1 is all, seeded, nested in the
   CHECK_THROWS_WITH(bad.validate(), Catch::Contains("CellFaultConfig.rate = 1.5") && Catch::Contains("0 .. 1"));
 }
 
-TEST_CASE("ArrayBank stores the stuck values over the programmed weights; rate 0 changes nothing",
+TEST_CASE("ArrayBank stores the stuck values over the programmed weights and rate 0 changes nothing",
           "[circuit][faults]") {
   SubArrayConfig sa;
   sa.rows = 16;
