@@ -236,8 +236,9 @@ void BnnDriver::load(const CimNetworkImage& image) {
       set_reg(CTRL, CTRL_LOAD);
       wait_done("load");
       break;
-    } catch (const CimDriverError&) {
-      if (attempt >= config_.retries) throw;
+    } catch (const CimDriverError& e) {
+      // only a bus error may be transient: a refused network fails the same way again
+      if (attempt >= config_.retries || e.code() != cim_err::BUS_ERROR) throw;
     } catch (const BusError&) {
       if (attempt >= config_.retries) throw;
     }
@@ -323,6 +324,9 @@ BnnRunResult BnnDriver::stream(const std::uint8_t* host, std::uint64_t addr, std
         return true;
       } catch (const CimDriverError& e) {
         error = e.what();
+        // macro errors other than BUS_ERROR (a bad batch, a misaligned address) are not
+        // transient: no retry.  DMA and host bus errors (code NONE) are retried.
+        if (e.code() != cim_err::NONE && e.code() != cim_err::BUS_ERROR) a = config_.retries;
       } catch (const BusError& e) {
         error = e.what();
       }

@@ -95,6 +95,7 @@ BnnRunResult BnnDriver::stream_dma(const std::uint8_t* host, std::uint64_t addr,
         return true;
       } catch (const CimDriverError& e) {
         error = e.what();
+        if (e.code() != cim_err::NONE && e.code() != cim_err::BUS_ERROR) a = config_.retries;  // not transient
       } catch (const BusError& e) {
         error = e.what();
       }

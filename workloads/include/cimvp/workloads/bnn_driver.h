@@ -113,8 +113,8 @@ class BnnDriver {
   /// Throws CimDriverError.
   void probe(const CimNetworkImage& image);
   /// Copies the image to memory (write_block), writes DESC, enables the interrupts, issues
-  /// CTRL.LOAD and waits for the interrupt; a bus error or a failed load is retried
-  /// config().retries times.  Throws CimDriverError (or BusError) when it still fails.
+  /// CTRL.LOAD and waits for the interrupt; a bus error (host copy, or the load failing
+  /// with BUS_ERROR) is retried config().retries times.  Throws CimDriverError (or BusError) when it still fails.
   void load(const CimNetworkImage& image);
 
   /// Streams n input vectors (image.input_bytes each, host memory) through the loaded
@@ -123,7 +123,8 @@ class BnnDriver {
   /// argmax_j scale_j · (0.5·h_j) + bias_j (circuit::argmax_affine).
   /// Errors during a batch (an error interrupt of the macro or the DMA, read as
   /// ERROR_CODE / ERR_CAUSE and ERR_ADDR; a bus error of a host access) are retried
-  /// config().retries times; then the batch is given up: its inputs get kUnclassified,
+  /// config().retries times when they may be transient (DMA errors, BUS_ERROR, host bus
+  /// errors; other macro codes are not retried); then the batch is given up: its inputs get kUnclassified,
   /// their indices go to unclassified and the cause to failures, and the stream goes on
   /// with the next batch.  No prediction is ever taken from a failed batch.
   BnnRunResult infer(const std::uint8_t* vectors, std::size_t n, const float* scale, const float* bias,
