@@ -14,12 +14,25 @@
 namespace cimvp {
 
 /// DRAM model (cimvp::Memory).
+/// Injected memory errors (docs/modules.md, "Memory"; keys memory.fault.*): transactions
+/// answered with TLM_GENERIC_ERROR_RESPONSE, to test how initiators and drivers survive
+/// them.  While any is set the memory grants no DMI (DMI would bypass the errors); debug
+/// transport is never affected.
+struct MemoryFaultConfig {
+  std::uint64_t error_base = 0;   ///< first target address (offset in the memory) of the failing range
+  std::uint64_t error_bytes = 0;  ///< bytes of the failing range: a transaction touching it fails (0 = none)
+  std::uint64_t error_after = 0;  ///< transactions served normally before the transient errors
+  std::uint64_t error_count = 0;  ///< transactions after error_after that fail, whatever their address (0 = none)
+  bool any() const { return error_bytes > 0 || error_count > 0; }
+};
+
 struct MemoryConfig {
   std::uint64_t size_bytes = 64ull << 20;  ///< 64 MiB
   double read_latency_ns = 50.0;           ///< fixed access latency of a read transaction
   double write_latency_ns = 50.0;          ///< fixed access latency of a write transaction
   double bytes_per_ns = 16.0;              ///< streaming bandwidth added per byte moved
-  bool dmi = true;                         ///< grant DMI to initiators that ask
+  bool dmi = true;                         ///< grant DMI to initiators that ask (not while faults are set)
+  MemoryFaultConfig fault;                 ///< injected error responses
 };
 
 /// One entry of the interconnect address map: target `target` sees addresses

@@ -36,11 +36,11 @@ void check_cim_buffer(const PlatformConfig& c, const CheckContext& ctx) {
 
 void add_cim_buffer_keys(ConfigSchema& s) {
   s.add("cim.buffer.input_bytes", [](auto& c) -> auto& { return c.cim.buffer.input_half_bytes; })
-      .with_unit("bytes").range(std::uint64_t{8}, std::uint64_t{1} << 30)
+      .with_unit("bytes").range(std::uint64_t{8}, std::uint64_t{256} << 20)
       .describe("One input half of the double-buffered activation buffer (multiple of 8); the "
-                "`cim_buffer` window holds two input and two output halves.");
+                "`cim_buffer` window holds two input and two output halves (allocated up front).");
   s.add("cim.buffer.output_bytes", [](auto& c) -> auto& { return c.cim.buffer.output_half_bytes; })
-      .with_unit("bytes").range(std::uint64_t{8}, std::uint64_t{1} << 30)
+      .with_unit("bytes").range(std::uint64_t{8}, std::uint64_t{256} << 20)
       .describe("One output half (int32 sums of the last layer; multiple of 8).");
   s.add("cim.buffer.port_bytes", [](auto& c) -> auto& { return c.cim.buffer.port_bytes; })
       .with_unit("bytes").range(1u, 4096u)

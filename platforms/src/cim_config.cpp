@@ -7,6 +7,9 @@
 namespace cimvp {
 
 namespace {
+/// Largest activation tile: cim.buffer.tile_vectors x cim.controller.max_width elements.
+constexpr std::uint64_t kMaxTileElements = std::uint64_t{1} << 24;
+
 bool is_power_of_two(std::uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
 void check_cim(const PlatformConfig& c, const CheckContext& ctx) {
@@ -20,6 +23,9 @@ void check_cim(const PlatformConfig& c, const CheckContext& ctx) {
   if (m.sense.kind == SenseKind::mlsa && m.sense.bits > 8)
     ctx.fail("cim.sense.bits", std::to_string(m.sense.bits) + " bits: an mlsa has 1..8 (2^bits - 1 comparators); "
                                "use cim.sense.kind=adc for more");
+  if (m.sense.faults.any() && m.array.access == AccessMode::row_by_row)
+    ctx.fail("cim.sense.faults.dead_rate", "dead converters are not modelled with cim.array.access=row_by_row "
+                                           "(1-bit sense amplifiers); expected 0");
   if (m.sense.kind == SenseKind::mlsa && m.sense.noise_sigma != 0.0)
     ctx.fail("cim.sense.noise_sigma", "conversion noise is modelled for cim.sense.kind=adc only (expected 0)");
   if (!is_power_of_two(m.bus_width_bytes))
@@ -28,6 +34,14 @@ void check_cim(const PlatformConfig& c, const CheckContext& ctx) {
     ctx.fail("cim.master.burst_bytes", std::to_string(m.burst_bytes) +
                                            " is not a multiple of cim.master.bus_width_bytes (" +
                                            std::to_string(m.bus_width_bytes) + ")");
+  // the activation tiles the controller allocates: tile_vectors x max_width elements (bit
+  // planes, int32 sums), bounded so that a START cannot ask for gigabytes
+  const std::uint64_t tile = std::uint64_t{m.tile_vectors} * m.max_width;
+  if (tile > kMaxTileElements)
+    ctx.fail("cim.buffer.tile_vectors",
+             std::to_string(m.tile_vectors) + " vectors x cim.controller.max_width " + std::to_string(m.max_width) +
+                 " = " + std::to_string(tile) + " activation elements per tile; allowed at most " +
+                 std::to_string(kMaxTileElements) + " (16 Mi)");
   const auto& map = c.router.map;
   for (std::size_t i = 0; i < map.size(); ++i) {
     if (map[i].target != "cim") continue;
@@ -74,6 +88,18 @@ void add_cim_keys(ConfigSchema& s) {
   s.add("cim.array.variation.seed", [](auto& c) -> auto& { return c.cim.cells.seed; })
       .inherit("seed")
       .describe("Seed of the cell variation.");
+  s.add("cim.array.faults.stuck_rate", [](auto& c) -> auto& { return c.cim.cells.faults.rate; })
+      .range(0.0, 1.0)
+      .describe("Fraction of bitcells stuck (docs/circuit.md, \"Faults\"): a stuck cell holds its value whatever is "
+                "programmed; the golden reference models the same cells (0 = none).");
+  s.add_enum("cim.array.faults.stuck_at", [](auto& c) -> auto& { return c.cim.cells.faults.mode; },
+             std::vector<std::pair<std::string, StuckMode>>{
+                 {"mixed", StuckMode::mixed}, {"zero", StuckMode::zero}, {"one", StuckMode::one}})
+      .describe("Value of a stuck cell: mixed (state 0 or 1 at random), zero (state 0: weight -1) or one "
+                "(state 1: weight +1).");
+  s.add("cim.array.faults.seed", [](auto& c) -> auto& { return c.cim.cells.faults.seed; })
+      .inherit("seed")
+      .describe("Seed of the stuck-cell map (random stream 5).");
   s.add("cim.array.read_ns", [](auto& c) -> auto& { return c.cim.timing.array_read_ns; })
       .as_time().min(0)
       .describe("One sub-array read (precharge + word lines on), per sensing segment and vector.");
@@ -116,6 +142,16 @@ void add_cim_keys(ConfigSchema& s) {
   s.add("cim.sense.seed", [](auto& c) -> auto& { return c.cim.sense.seed; })
       .inherit("seed")
       .describe("Seed of the converter offsets and noise.");
+  s.add("cim.sense.faults.dead_rate", [](auto& c) -> auto& { return c.cim.sense.faults.rate; })
+      .range(0.0, 1.0)
+      .describe("Fraction of column converters (MLSA/ADC) dead: their output is stuck at one level whatever the "
+                "bit line carries; modelled in the golden reference too; not with row_by_row access (0 = none).");
+  s.add_enum("cim.sense.faults.dead_level", [](auto& c) -> auto& { return c.cim.sense.faults.level; },
+             std::vector<std::pair<std::string, DeadLevel>>{{"low", DeadLevel::low}, {"high", DeadLevel::high}})
+      .describe("Output of a dead converter: its lowest or its highest level.");
+  s.add("cim.sense.faults.seed", [](auto& c) -> auto& { return c.cim.sense.faults.seed; })
+      .inherit("seed")
+      .describe("Seed of the dead-converter map (random stream 6).");
   s.add("cim.sense.mux", [](auto& c) -> auto& { return c.cim.sense.mux; })
       .range(1u, kMaxSubArrayCols)
       .describe("Columns sharing one converter (<= cim.array.cols): their conversions are serialized and a "
@@ -136,19 +172,22 @@ void add_cim_keys(ConfigSchema& s) {
   // buffers, controller, bus master
   s.add("cim.buffer.tile_vectors", [](auto& c) -> auto& { return c.cim.tile_vectors; })
       .range(1u, 65536u)
-      .describe("Input vectors processed together through all layers (activation buffer depth).");
+      .describe("Input vectors processed together through all layers (activation buffer depth); "
+                "tile_vectors x cim.controller.max_width at most 16 Mi (sizes the controller's tile buffers).");
   s.add("cim.clock_period_ns", [](auto& c) -> auto& { return c.cim.timing.clock_period_ns; })
       .as_time().above(0)
       .describe("Macro clock: controller, digital periphery, bus beats, MMIO accesses.");
   s.add("cim.controller.capacity_subarrays", [](auto& c) -> auto& { return c.cim.capacity_subarrays; })
-      .min(1u)
-      .describe("Physical sub-arrays; a network needs sum over layers of ceil(K/R)*ceil(M/C).");
+      .range(1u, 1u << 20)
+      .describe("Physical sub-arrays; a network needs sum over layers of ceil(K/R)*ceil(M/C) (checked "
+                "from the .bnn header before the weights are read).");
   s.add("cim.controller.max_layers", [](auto& c) -> auto& { return c.cim.max_layers; })
       .range(1u, 255u)
       .describe("Layer descriptors per network.");
   s.add("cim.controller.max_width", [](auto& c) -> auto& { return c.cim.max_width; })
       .range(1u, 1u << 20)
-      .describe("Largest K or M (on-chip activation buffer width).");
+      .describe("Largest K or M (on-chip activation buffer width); with cim.buffer.tile_vectors, "
+                "tile_vectors x max_width at most 16 Mi.");
   s.add("cim.controller.start_cycles", [](auto& c) -> auto& { return c.cim.timing.start_cycles; })
       .describe("Controller cycles to accept a command.");
   s.add("cim.controller.descriptor_cycles", [](auto& c) -> auto& { return c.cim.timing.descriptor_cycles; })
@@ -157,8 +196,8 @@ void add_cim_keys(ConfigSchema& s) {
       .with_unit("bytes").range(1u, 4096u)
       .describe("Master data bus width (power of two): one beat per clock.");
   s.add("cim.master.burst_bytes", [](auto& c) -> auto& { return c.cim.burst_bytes; })
-      .with_unit("bytes").min(1u)
-      .describe("Largest master transaction; a multiple of cim.master.bus_width_bytes.");
+      .with_unit("bytes").range(1u, 1u << 20)
+      .describe("Largest master transaction (its staging buffer); a multiple of cim.master.bus_width_bytes.");
   s.add("cim.master.use_dmi", [](auto& c) -> auto& { return c.cim.use_dmi; })
       .describe("Use DMI to memory when granted.");
 

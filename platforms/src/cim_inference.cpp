@@ -113,14 +113,40 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
   if (mem == nullptr) throw ConfigError("", "address_map", "job cim_inference needs a 'memory' target");
 
   weights_path_ = resolve_weights(config_.weights);
+  // The header first: the shapes are checked against the macro's capacity before the
+  // weights are read and expanded (about K*M bytes per layer).
+  BnnFileHeader header;
+  try {
+    header = read_network_header(weights_path_);
+  } catch (const std::bad_alloc&) {
+    throw;  // the command line reports it with the limit (exit 2)
+  } catch (const std::exception& e) {
+    throw ConfigError("", "cim_inference.weights", e.what());
+  }
+  std::uint64_t subarrays = 0;
+  const unsigned R = platform.cim.array.rows, C = platform.cim.array.cols;
+  std::string shape_text = std::to_string(header.shapes.front().first);
+  for (const auto& [K, M] : header.shapes) {
+    subarrays += std::uint64_t{(K + R - 1) / R} * ((M + C - 1) / C);
+    shape_text += "-" + std::to_string(M);
+  }
+  if (subarrays > platform.cim.capacity_subarrays)
+    throw ConfigError("", "cim.controller.capacity_subarrays",
+                      weights_path_ + " (" + shape_text + ") needs " + std::to_string(subarrays) + " sub-arrays of " +
+                          std::to_string(R) + "x" + std::to_string(C) + ", the macro has " +
+                          std::to_string(platform.cim.capacity_subarrays));
   try {
     net_ = load_network(weights_path_);
+  } catch (const std::bad_alloc&) {
+    throw;  // the command line reports it with the limit (exit 2)
   } catch (const std::exception& e) {
     throw ConfigError("", "cim_inference.weights", e.what());
   }
   try {
     data_ = preloaded_or_load(config_.dataset, DatasetSplit::test);
     if (config_.images > 0) data_ = data_.head(config_.images);
+  } catch (const std::bad_alloc&) {
+    throw;  // the command line reports it with the limit (exit 2)
   } catch (const std::exception& e) {
     throw ConfigError("", "cim_inference.dataset", e.what());
   }
@@ -134,14 +160,6 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
                       weights_path_ + " was trained for " + to_string(net_.mode) + " cells but the platform's macro has " +
                           to_string(platform.cim.array.mode) + " (set cim.array.cell)");
   if (data_.size() == 0) throw ConfigError("", "cim_inference.images", "the data set is empty");
-  std::uint64_t subarrays = 0;
-  const unsigned R = platform.cim.array.rows, C = platform.cim.array.cols;
-  for (const auto& l : net_.layers) subarrays += std::uint64_t{(l.inputs + R - 1) / R} * ((l.outputs + C - 1) / C);
-  if (subarrays > platform.cim.capacity_subarrays)
-    throw ConfigError("", "cim.controller.capacity_subarrays",
-                      weights_path_ + " (" + shape(net_) + ") needs " + std::to_string(subarrays) + " sub-arrays of " +
-                          std::to_string(R) + "x" + std::to_string(C) + ", the macro has " +
-                          std::to_string(platform.cim.capacity_subarrays));
   if (config_.transfer == "dma") {
     // one input vector and its sums must fit a buffer half (checked again by the driver)
     const std::uint64_t vb = cim_input_bytes(InputFormat::pixels_bit_serial, static_cast<std::uint32_t>(data_.pixels()));
@@ -169,6 +187,8 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
     Dataset train;
     try {
       train = preloaded_or_load(config_.dataset, DatasetSplit::train).head(config_.calibration_samples);
+    } catch (const std::bad_alloc&) {
+      throw;
     } catch (const std::exception& e) {
       throw ConfigError("", "cim_inference.dataset", e.what());
     }
@@ -250,6 +270,10 @@ void CimInference::run(Hal& hal) {
     const sc_core::sc_time t2 = hal.now();
     const auto w2 = std::chrono::steady_clock::now();
     hw_ = std::move(r.predictions);
+    unclassified_ = std::move(r.unclassified);
+    failures_ = std::move(r.failures);
+    retries_ = r.retries;
+    driver_errors_ = std::move(r.errors);
     batches_ = r.batches;
     vectors_per_start_ = r.vectors_per_start;
     load_ns_ = (t1 - t0).to_seconds() * 1e9;
@@ -259,6 +283,8 @@ void CimInference::run(Hal& hal) {
     agree_ = 0;
     for (std::size_t i = 0; i < hw_.size(); ++i) agree_ += hw_[i] == golden_[i] ? 1 : 0;
     ran_ = true;
+  } catch (const std::bad_alloc&) {
+    throw;  // the Host marks the program out of memory; the command line exits 2
   } catch (const std::exception& e) {
     error_ = e.what();
   }
@@ -287,7 +313,14 @@ std::string CimInference::summary() const {
                 infer_wall_s_ > 0 ? data_.size() / infer_wall_s_ : 0.0);
   os << "\n  accuracy   ideal BNN " << pct(acc_ideal_) << "   golden " << pct(acc_golden_) << "   hardware "
      << pct(acc_hw_) << "\n  hardware == golden on " << agree_ << "/" << data_.size() << " images ("
-     << pct(data_.size() ? double(agree_) / data_.size() : 0.0) << ")"
+     << pct(data_.size() ? double(agree_) / data_.size() : 0.0) << ")";
+  if (!unclassified_.empty()) {
+    os << "\n  NOT CLASSIFIED " << unclassified_.size() << " images (counted wrong):";
+    for (const auto& f : failures_)
+      os << "\n    images " << f.first << ".." << f.first + f.count - 1 << ": " << f.stage << ": " << f.cause;
+  }
+  if (retries_ > 0) os << "\n  retried    " << retries_ << " times after " << driver_errors_.size() << " errors";
+  os
      << "\n  inference  " << batches_ << " batches of " << vectors_per_start_
      << (config_.transfer == "dma" ? " via the DMA" : "")
      << (preloaded_ ? " (images preloaded in DRAM): " : " (images copied by the driver): ")
@@ -309,6 +342,7 @@ nlohmann::ordered_json CimInference::results() const {
   j["transfer"] = config_.transfer;
   j["calibration_samples"] = config_.calibration_samples;
   j["images_preloaded"] = preloaded_;
+  j["images_address"] = preloaded_ ? images_addr_ : 0;
   j["accuracy"] = {{"ideal_bnn", acc_ideal_}, {"golden", acc_golden_}, {"hardware", acc_hw_}};
   j["hardware_equals_golden"] = {{"images", agree_}, {"fraction", data_.size() ? double(agree_) / data_.size() : 0.0}};
   j["load_ns"] = load_ns_;
@@ -317,6 +351,15 @@ nlohmann::ordered_json CimInference::results() const {
   j["images_per_second_wall"] = infer_wall_s_ > 0 ? data_.size() / infer_wall_s_ : 0.0;
   j["images_per_second_simulated"] = infer_ns_ > 0 ? data_.size() / (infer_ns_ * 1e-9) : 0.0;
   j["binary_macs_per_image"] = binary_macs_per_image();
+  j["classified"] = hw_.size() - unclassified_.size();
+  j["unclassified"] = unclassified_.size();
+  j["unclassified_images"] = unclassified_;
+  nlohmann::ordered_json fails = nlohmann::ordered_json::array();
+  for (const auto& f : failures_)
+    fails.push_back({{"first_image", f.first}, {"images", f.count}, {"stage", f.stage}, {"cause", f.cause}});
+  j["failed_batches"] = std::move(fails);
+  j["retries"] = retries_;
+  j["driver_errors"] = driver_errors_;
   j["error"] = error_;
   return j;
 }

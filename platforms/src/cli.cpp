@@ -14,6 +14,8 @@
 #include <boost/program_options.hpp>
 #include <systemc>
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -34,6 +36,20 @@ namespace po = boost::program_options;
 const char* const log_levels[] = {"error", "warning", "info", "debug"};
 
 void error(const std::string& msg) { std::cerr << "cimvp: error: " << msg << '\n'; }
+
+/// "out of memory while <doing>: ..." naming the limit that was exceeded.
+void out_of_memory(const std::string& doing, const std::bad_alloc* e = nullptr) {
+  const std::string detail = e != nullptr && std::strcmp(e->what(), "std::bad_alloc") != 0 ? std::string(" (") + e->what() + ")" : "";
+  struct rlimit rl {};
+  std::string limit;
+  if (::getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+    limit = "the process address-space limit of " + std::to_string(rl.rlim_cur >> 20) +
+            " MiB (RLIMIT_AS: ulimit -v, prlimit --as) was exceeded";
+  else
+    limit = "the memory available to the process was exceeded (no address-space limit is set)";
+  error("out of memory while " + doing + ": an allocation failed" + detail + "; " + limit +
+        ". Reduce the sizes the configuration, the network or the data set ask for (docs/cli.md, \"Input files\").");
+}
 
 po::options_description make_options() {
   po::options_description d("Options");
@@ -230,6 +246,9 @@ int run_cli(int argc, char* argv[]) {
   } catch (const ConfigError& e) {
     error(e.what());
     return exit_bad_input;
+  } catch (const std::bad_alloc& e) {
+    out_of_memory("loading the configuration and the workload", &e);
+    return exit_bad_input;
   }
   // every output is checked before any is written; each is written to a temporary and
   // renamed onto its path at the end (output_file.h), so an error leaves no partial output
@@ -284,10 +303,22 @@ int run_cli(int argc, char* argv[]) {
              sc_core::sc_report_handler::get_count(sc_core::SC_FATAL) == 0;
     if (!top.host.finished() && !top.host.failed()) report.job_summary += " (the host program did not finish)";
     report.passed = ran_ok;
+    if (top.host.out_of_memory()) {
+      out_of_memory("running the job");
+      return exit_bad_input;
+    }
+  } catch (const std::bad_alloc& e) {
+    out_of_memory("building or running the platform", &e);
+    return exit_bad_input;
   } catch (const std::invalid_argument& e) {
     error(std::string("elaboration failed: ") + e.what());
     return exit_bad_input;
   } catch (const sc_core::sc_report& r) {
+    // an exception that left a SystemC process arrives as a report naming its type
+    if (std::strstr(r.what(), "bad_alloc") != nullptr) {
+      out_of_memory("running the simulation");
+      return exit_bad_input;
+    }
     error(std::string("simulation aborted: ") + r.what());
     return exit_simulation_failed;
   } catch (const std::exception& e) {

@@ -5,6 +5,8 @@
 #include <systemc>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <sstream>
 
 namespace cimvp {
@@ -45,6 +47,7 @@ DmaSelfTest::DmaSelfTest(const DmaSelfTestConfig& config, const PlatformConfig& 
     : config_(config), seed_(platform.seed) {
   if (config_.copies == 0) throw ConfigError("", "dma_selftest.copies", "must be at least 1");
   if (config_.max_bytes == 0) throw ConfigError("", "dma_selftest.max_bytes", "must be at least 1");
+  if (!(config_.progress_s >= 0)) throw ConfigError("", "dma_selftest.progress_s", "must be >= 0");
   const AddressRange* mem = nullptr;
   const AddressRange* dma = nullptr;
   for (const auto& r : platform.router.map) {
@@ -99,8 +102,23 @@ void DmaSelfTest::run(Hal& hal) {
       return;
     }
     hal.write_block(mem_base_, source_.data(), source_.size());
+    using Clock = std::chrono::steady_clock;
+    const auto t0 = Clock::now();
+    auto last = t0;
+    std::uint64_t bytes = 0;
     for (std::size_t i = 0; i < copies_.size(); ++i) {
       copy_once(hal, copies_[i]);
+      bytes += copies_[i].length;
+      if (config_.progress_s > 0 && i + 1 < copies_.size()) {
+        const auto now = Clock::now();
+        if (std::chrono::duration<double>(now - last).count() >= config_.progress_s) {
+          last = now;
+          std::fprintf(stderr, "cimvp: dma_selftest: %zu/%zu copies (%.0f %%), %llu bytes, %.0f s\n", i + 1,
+                       copies_.size(), 100.0 * static_cast<double>(i + 1) / static_cast<double>(copies_.size()),
+                       static_cast<unsigned long long>(bytes), std::chrono::duration<double>(now - t0).count());
+          std::fflush(stderr);
+        }
+      }
       std::ostringstream os;
       os << "copy " << i << ": " << copies_[i].length << " bytes " << hex(copies_[i].src) << " -> "
          << hex(copies_[i].dst) << " in " << (copies_[i].irq_ns - copies_[i].start_ns) << " ns: "

@@ -82,6 +82,13 @@ void check_buses(const PlatformConfig& c, const CheckContext& ctx) {
   if (c.dma.burst_bytes % c.dma.bus_width_bytes != 0)
     ctx.fail("dma.burst_bytes", std::to_string(c.dma.burst_bytes) + " is not a multiple of dma.bus_width_bytes (" +
                                     std::to_string(c.dma.bus_width_bytes) + ")");
+  if (c.memory.fault.error_bytes > 0 &&
+      (c.memory.fault.error_base >= c.memory.size_bytes ||
+       c.memory.fault.error_bytes > c.memory.size_bytes - c.memory.fault.error_base))
+    ctx.fail("memory.fault.error_bytes", "the failing range " + hex(c.memory.fault.error_base) + " + " +
+                                             std::to_string(c.memory.fault.error_bytes) +
+                                             " bytes is not inside the memory (memory.size_bytes " +
+                                             std::to_string(c.memory.size_bytes) + ")");
   if (!is_power_of_two(c.host.bus_width_bytes))
     ctx.fail("host.bus_width_bytes", "expected a power of two, got " + std::to_string(c.host.bus_width_bytes));
   if (c.name.empty()) ctx.fail("name", "must not be empty");
@@ -104,8 +111,8 @@ void add_core_keys(ConfigSchema& s) {
 
   // memory
   s.add("memory.size_bytes", [](auto& c) -> auto& { return c.memory.size_bytes; })
-      .with_unit("bytes").min(1)
-      .describe("DRAM capacity.");
+      .with_unit("bytes").range(std::uint64_t{1}, std::uint64_t{4} << 30)
+      .describe("DRAM capacity (allocated up front, zero pages on demand).");
   s.add("memory.read_latency_ns", [](auto& c) -> auto& { return c.memory.read_latency_ns; })
       .as_time().min(0)
       .describe("Fixed latency of a read transaction.");
@@ -116,7 +123,20 @@ void add_core_keys(ConfigSchema& s) {
       .with_unit("bytes/ns").above(0)
       .describe("Streaming bandwidth: a transaction of n bytes adds n / bytes_per_ns.");
   s.add("memory.dmi", [](auto& c) -> auto& { return c.memory.dmi; })
-      .describe("Grant DMI to initiators that ask.");
+      .describe("Grant DMI to initiators that ask (never while a memory.fault is set).");
+  s.add("memory.fault.error_base", [](auto& c) -> auto& { return c.memory.fault.error_base; })
+      .hex()
+      .describe("Injected fault: first memory address (offset in the memory) of a range whose transactions get "
+                "TLM_GENERIC_ERROR_RESPONSE.");
+  s.add("memory.fault.error_bytes", [](auto& c) -> auto& { return c.memory.fault.error_bytes; })
+      .with_unit("bytes")
+      .describe("Injected fault: size of that range (0 = none); a transaction touching it fails.");
+  s.add("memory.fault.error_after", [](auto& c) -> auto& { return c.memory.fault.error_after; })
+      .describe("Injected transient fault: transactions (reads and writes, not debug) served normally before "
+                "memory.fault.error_count of them fail.");
+  s.add("memory.fault.error_count", [](auto& c) -> auto& { return c.memory.fault.error_count; })
+      .describe("Injected transient fault: transactions after memory.fault.error_after that get "
+                "TLM_GENERIC_ERROR_RESPONSE, whatever their address (0 = none).");
 
   // interconnect
   s.add("router.latency_ns", [](auto& c) -> auto& { return c.router.latency_ns; })
@@ -141,8 +161,9 @@ void add_core_keys(ConfigSchema& s) {
       .with_unit("bytes").range(1u, 4096u)
       .describe("Data bus width (power of two): one beat moves this many bytes.");
   s.add("dma.burst_bytes", [](auto& c) -> auto& { return c.dma.burst_bytes; })
-      .with_unit("bytes").min(1)
-      .describe("Bytes per TLM transaction; a multiple of dma.bus_width_bytes.");
+      .with_unit("bytes").range(std::uint64_t{1}, std::uint64_t{1} << 20)
+      .describe("Bytes per TLM transaction (the size of the engine's staging buffer); a multiple of "
+                "dma.bus_width_bytes.");
   s.add("dma.setup_latency_ns", [](auto& c) -> auto& { return c.dma.setup_latency_ns; })
       .as_time().min(0)
       .describe("Start-up latency after CTRL.START.");

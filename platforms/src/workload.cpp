@@ -17,6 +17,10 @@ Schema<WorkloadConfig> workload_schema(const std::string& prefix) {
       .describe("Longest copy; random copies are 1 .. max_bytes long at random offsets.");
   s.add(prefix + "dma_selftest.corrupt_copies", [](auto& w) -> auto& { return w.dma_selftest.corrupt_copies; })
       .describe("Overwrite one copied byte in the first n copies before checking (tests the failure path).");
+  s.add(prefix + "dma_selftest.progress_s", [](auto& w) -> auto& { return w.dma_selftest.progress_s; })
+      .with_unit("s").range(0.0, 3600.0)
+      .describe("Wall-clock seconds between progress lines on stderr during the copies (0 = none); "
+                "stdout and the report do not change.");
   s.add(prefix + "cim_inference.weights", [](auto& w) -> auto& { return w.cim_inference.weights; })
       .describe("Network (.bnn file); a plain name that is not a file here is a shipped one (workloads/weights/).");
   s.add(prefix + "cim_inference.dataset", [](auto& w) -> auto& { return w.cim_inference.dataset; })

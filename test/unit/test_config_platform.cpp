@@ -104,7 +104,7 @@ TEST_CASE("platform: the error formats of the brief", "[config][platform]") {
   CHECK(error_of([] { load("address_map:\n  - {target: gpu, base: 0x5000_0000, size: 4 KiB}\n"); }) ==
         "p.yaml:2:14: address_map[0].target: expected one of: memory, dma, cim, cim_buffer, got \"gpu\"");
   CHECK(error_of([] { load("", {"dma.burst_bytes=lots"}); }) ==
-        "--set: dma.burst_bytes: expected an unsigned integer >= 1 (bytes), got \"lots\"");
+        "--set: dma.burst_bytes: expected an unsigned integer in 1 .. 1 MiB (bytes), got \"lots\"");
 }
 
 TEST_CASE("platform: hex, underscores and size suffixes in the address map", "[config][platform]") {

@@ -167,3 +167,60 @@ TEST_CASE("IDX file errors: missing file and truncated or corrupt gzip", "[idx]"
   spit(tp, std::vector<std::uint8_t>(plain.begin(), plain.end() - 5));
   CHECK_THROWS_WITH(cimvp::read_idx(tp), Contains(tp) && Contains("need 12 data bytes, found 7"));
 }
+
+TEST_CASE("IDX header is read and checked without the body", "[idx]") {
+  for (const std::string name : {"images-2x2x3-idx3-ubyte", "images-2x2x3-idx3-ubyte.gz"}) {
+    INFO(name);
+    const auto h = cimvp::read_idx_header(kFixtures + name);
+    CHECK(h.dims == std::vector<std::uint32_t>{2, 2, 3});
+    CHECK(h.gzip == (name.back() == 'z'));
+    CHECK(h.header_bytes == 16);
+    CHECK(h.element_count() == 12);
+  }
+  // plain: the declared size must be the file size (12 data bytes declared, 7 present)
+  const auto plain = slurp(kFixtures + "images-2x2x3-idx3-ubyte");
+  const auto tp = temp_path("short.idx");
+  spit(tp, std::vector<std::uint8_t>(plain.begin(), plain.end() - 5));
+  CHECK_THROWS_WITH(cimvp::read_idx_header(tp), Contains(tp) && Contains("need 12 data bytes, found 7"));
+}
+
+TEST_CASE("a gzip IDX declaring more than its compressed size can hold fails from the header", "[idx]") {
+  // header 1000 x 1000 x 1000 (1e9 bytes) over 100 bytes of data: 1032:1 cannot reach it
+  std::vector<std::uint8_t> b{0, 0, 8, 3, 0, 0, 0x03, 0xe8, 0, 0, 0x03, 0xe8, 0, 0, 0x03, 0xe8};
+  b.resize(b.size() + 100, 0);
+  const auto gz = gzip_bytes(b);
+  const auto path = temp_path("liar.gz");
+  spit(path, gz);
+  const std::string most = std::to_string(gz.size() * 1032);
+  CHECK_THROWS_WITH(cimvp::read_idx_header(path),
+                    Contains(path) && Contains("1000x1000x1000 declare 1000000000 data bytes") &&
+                        Contains("can hold at most " + most) && Contains("1032:1"));
+  CHECK_THROWS_WITH(cimvp::read_idx(path), Contains("can hold at most"));
+}
+
+TEST_CASE("gzip IDX data grows as decompressed: short and long bodies are reported exactly", "[idx]") {
+  // declared 2 x 4 = 8 bytes
+  std::vector<std::uint8_t> b{0, 0, 8, 2, 0, 0, 0, 2, 0, 0, 0, 4, 1, 2, 3, 4, 5, 6, 7, 8};
+  auto write_gz = [&](const std::vector<std::uint8_t>& v, const std::string& name) {
+    const auto p = temp_path(name);
+    spit(p, gzip_bytes(v));
+    return p;
+  };
+  const auto ok = cimvp::read_idx(write_gz(b, "ok.gz"));
+  CHECK(ok.data == std::vector<std::uint8_t>{1, 2, 3, 4, 5, 6, 7, 8});
+  auto longer = b;
+  longer.insert(longer.end(), {9, 9, 9});
+  CHECK_THROWS_WITH(cimvp::read_idx(write_gz(longer, "long.gz")), Contains("3 trailing bytes") && Contains("found 11"));
+  auto shorter = b;
+  shorter.resize(shorter.size() - 3);
+  CHECK_THROWS_WITH(cimvp::read_idx(write_gz(shorter, "short.gz")), Contains("need 8 data bytes, found 5"));
+  // two gzip members: header in the first, data in the second
+  const std::vector<std::uint8_t> head(b.begin(), b.begin() + 12), data(b.begin() + 12, b.end());
+  auto two = gzip_bytes(head);
+  const auto second = gzip_bytes(data);
+  two.insert(two.end(), second.begin(), second.end());
+  const auto p2 = temp_path("two.gz");
+  spit(p2, two);
+  CHECK(cimvp::read_idx(p2).data == ok.data);
+  CHECK(cimvp::read_idx_header(p2).dims == std::vector<std::uint32_t>{2, 4});
+}

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <sstream>
 
 namespace cimvp {
@@ -197,7 +198,7 @@ void BnnDriver::wait_done(const char* what) {
     set_reg(STATUS, STATUS_DONE | STATUS_ERROR);
     set_reg(IRQ_STATUS, IRQ_DONE | IRQ_ERROR);
     std::ostringstream os;
-    os << "CIM macro " << what << " failed: " << cim_error_name(code);
+    os << "CIM macro " << what << " failed: " << cim_error_name(code) << " (ERROR_CODE " << code << ")";
     if (info != 0xFFFFFFFFu) os << " in layer " << info;
     if (addr != 0) os << " at " << hex(addr);
     throw CimDriverError(os.str(), code);
@@ -212,13 +213,36 @@ void BnnDriver::load(const CimNetworkImage& image) {
   using namespace cim_reg;
   using namespace cim_bit;
   probe(image);
-  hal_.write_block(image.base, image.bytes.data(), image.bytes.size());
+  bool copied = false;
+  for (unsigned attempt = 0; !copied; ++attempt) {
+    try {
+      hal_.write_block(image.base, image.bytes.data(), image.bytes.size());
+      copied = true;
+    } catch (const BusError&) {
+      if (attempt >= config_.retries) throw;
+    }
+  }
   set_reg(IRQ_STATUS, IRQ_DONE | IRQ_ERROR);  // drop anything stale
   set_reg(STATUS, STATUS_DONE | STATUS_ERROR);
   set_reg(IRQ_ENABLE, IRQ_DONE | IRQ_ERROR);
   set_reg64(DESC_LO, image.base);
-  set_reg(CTRL, CTRL_LOAD);
-  wait_done("load");
+  // a transient error (bus error while copying, error interrupt of the load) is retried
+  for (unsigned attempt = 0;; ++attempt) {
+    try {
+      if (attempt > 0) {
+        hal_.write_block(image.base, image.bytes.data(), image.bytes.size());
+        set_reg64(DESC_LO, image.base);
+      }
+      set_reg(CTRL, CTRL_LOAD);
+      wait_done("load");
+      break;
+    } catch (const CimDriverError& e) {
+      // only a bus error may be transient: a refused network fails the same way again
+      if (attempt >= config_.retries || e.code() != cim_err::BUS_ERROR) throw;
+    } catch (const BusError&) {
+      if (attempt >= config_.retries) throw;
+    }
+  }
   image_ = image;
   image_.bytes.clear();
   image_.bytes.shrink_to_fit();
@@ -262,6 +286,12 @@ BnnRunResult BnnDriver::infer_in_memory(std::uint64_t vectors_addr, std::size_t 
   return stream(nullptr, vectors_addr, n, scale, bias, keep_sums, progress);
 }
 
+void BnnDriver::give_up(BnnRunResult& res, std::size_t first, std::size_t count, const std::string& stage,
+                        const std::string& cause) {
+  res.failures.push_back(BnnBatchFailure{first, count, stage, cause});
+  for (std::size_t i = first; i < first + count; ++i) res.unclassified.push_back(i);
+}
+
 BnnRunResult BnnDriver::stream(const std::uint8_t* host, std::uint64_t addr, std::size_t n, const float* scale,
                                const float* bias, bool keep_sums, const Progress& progress) {
   using namespace cim_reg;
@@ -280,23 +310,82 @@ BnnRunResult BnnDriver::stream(const std::uint8_t* host, std::uint64_t addr, std
   const std::size_t nb = (n + B - 1) / B;
   res.vectors_per_start = B;
   auto count = [&](std::size_t b) { return std::min(B, n - b * B); };
-  auto collect = [&](std::size_t b) {  // read back batch b's sums, classify
-    const std::size_t c = count(b);
-    collect_sums(out_buf[b % 2], c, M, scale, bias, keep_sums, res);
-    if (progress) progress(b * B + c, n);
+  // Per batch: "" while fine, else the stage and cause that made the driver give it up.
+  std::vector<std::string> failed_stage(nb), failed_cause(nb);
+  auto fail = [&](std::size_t b, const char* stage, const std::string& cause) {
+    failed_stage[b] = stage;
+    failed_cause[b] = cause;
   };
-
-  if (host) hal_.write_block(in_buf[0], host, count(0) * vb);
-  for (std::size_t b = 0; b < nb; ++b) {
+  // One step with retries: returns true when it succeeded; the last error is kept.
+  auto attempt = [&](const std::function<void()>& step, std::string& error) {
+    for (unsigned a = 0;; ++a) {
+      try {
+        step();
+        return true;
+      } catch (const CimDriverError& e) {
+        error = e.what();
+        // macro errors other than BUS_ERROR (a bad batch, a misaligned address) are not
+        // transient: no retry.  DMA and host bus errors (code NONE) are retried.
+        if (e.code() != cim_err::NONE && e.code() != cim_err::BUS_ERROR) a = config_.retries;
+      } catch (const BusError& e) {
+        error = e.what();
+      }
+      res.errors.push_back(error);
+      if (a >= config_.retries) return false;
+      ++res.retries;
+    }
+  };
+  auto copy_in = [&](std::size_t b) {  // host copies batch b into input area b % 2
+    std::string err;
+    if (!attempt([&] { hal_.write_block(in_buf[b % 2], host + b * B * vb, count(b) * vb); }, err))
+      fail(b, "input copy", err);
+  };
+  auto start = [&](std::size_t b) {
     set_reg64(INPUT_LO, host ? in_buf[b % 2] : addr + b * B * vb);
     set_reg64(OUTPUT_LO, out_buf[b % 2]);
     set_reg(BATCH, static_cast<std::uint32_t>(count(b)));
     set_reg(CTRL, CTRL_START);
+  };
+  auto collect = [&](std::size_t b) {  // read back batch b's sums, classify
+    const std::size_t c = count(b);
+    if (failed_stage[b].empty()) {
+      std::string err;
+      BnnRunResult part;
+      if (attempt([&] { collect_sums(out_buf[b % 2], c, M, scale, bias, keep_sums, part); }, err)) {
+        res.predictions.insert(res.predictions.end(), part.predictions.begin(), part.predictions.end());
+        res.sums_half.insert(res.sums_half.end(), part.sums_half.begin(), part.sums_half.end());
+      } else {
+        fail(b, "sums read", err);
+      }
+    }
+    if (!failed_stage[b].empty()) {
+      res.predictions.insert(res.predictions.end(), c, kUnclassified);
+      if (keep_sums) res.sums_half.insert(res.sums_half.end(), c * M, 0);
+      give_up(res, b * B, c, failed_stage[b], failed_cause[b]);
+    }
+    if (progress) progress(b * B + c, n);
+  };
+
+  if (host) copy_in(0);
+  for (std::size_t b = 0; b < nb; ++b) {
+    const bool run = failed_stage[b].empty();
+    if (run) start(b);
     // While the macro computes batch b: copy batch b + 1, classify batch b − 1.
-    if (host && b + 1 < nb) hal_.write_block(in_buf[(b + 1) % 2], host + (b + 1) * B * vb, count(b + 1) * vb);
+    if (host && b + 1 < nb) copy_in(b + 1);
     if (b > 0) collect(b - 1);
-    wait_done("batch");
-    ++res.batches;
+    if (run) {
+      // the first attempt was started above; a retry starts the batch again (its inputs
+      // are still in place: the other area was refilled)
+      bool first = true;
+      std::string err;
+      if (!attempt([&] {
+            if (!first) start(b);
+            first = false;
+            wait_done("batch");
+          }, err))
+        fail(b, "batch", err);
+      ++res.batches;
+    }
   }
   collect(nb - 1);
   return res;

@@ -7,6 +7,7 @@
 #include "cimvp/soc/dma/host_dma.h"
 
 #include <algorithm>
+#include <functional>
 #include <sstream>
 
 namespace cimvp {
@@ -42,7 +43,12 @@ void BnnDriver::dma_wait(const char* what) {
         static_cast<std::uint64_t>(hal_.read32(d + ERR_ADDR_HI)) << 32 | hal_.read32(d + ERR_ADDR_LO);
     hal_.write32(d + STATUS, STATUS_DONE | STATUS_ERROR);
     hal_.write32(d + IRQ_STATUS, IRQ_DONE | IRQ_ERROR);
-    throw CimDriverError(std::string("DMA ") + what + " failed: cause " + std::to_string(cause) + " at " + hex(addr));
+    const char* cause_name = cause == dma_err::READ              ? "read error"
+                             : cause == dma_err::WRITE             ? "write error"
+                             : cause == dma_err::START_WHILE_BUSY ? "START while busy"
+                                                                  : "unknown";
+    throw CimDriverError(std::string("DMA ") + what + " failed: ERR_CAUSE " + std::to_string(cause) + " (" +
+                         cause_name + ") at " + hex(addr));
   }
   if (!(status & STATUS_DONE))
     throw CimDriverError(std::string("DMA ") + what + ": interrupt without DONE (STATUS " + hex(status) + ")");
@@ -75,44 +81,109 @@ BnnRunResult BnnDriver::stream_dma(const std::uint8_t* host, std::uint64_t addr,
   const std::size_t nc = (n + C - 1) / C;
   res.vectors_per_start = C;
   auto count = [&](std::size_t c) { return std::min(C, n - c * C); };
-  auto fetch = [&](std::size_t c) {  // starts the DMA of chunk c's inputs into input half c % 2
-    std::uint64_t src = addr + c * C * vb;
-    if (host) {
-      src = in_buf[c % 2];
-      hal_.write_block(src, host + c * C * vb, count(c) * vb);
+  // Per chunk: "" while fine, else the stage and cause that made the driver give it up.
+  std::vector<std::string> failed_stage(nc), failed_cause(nc);
+  auto fail = [&](std::size_t c, const char* stage, const std::string& cause) {
+    failed_stage[c] = stage;
+    failed_cause[c] = cause;
+  };
+  // One step with retries; `again` re-issues it before a retry.  True when it succeeded.
+  auto attempt = [&](const std::function<void()>& wait, const std::function<void()>& again, std::string& error) {
+    for (unsigned a = 0;; ++a) {
+      try {
+        wait();
+        return true;
+      } catch (const CimDriverError& e) {
+        error = e.what();
+        if (e.code() != cim_err::NONE && e.code() != cim_err::BUS_ERROR) a = config_.retries;  // not transient
+      } catch (const BusError& e) {
+        error = e.what();
+      }
+      res.errors.push_back(error);
+      if (a >= config_.retries) return false;
+      ++res.retries;
+      try {
+        again();
+      } catch (const BusError& e) {  // the retry could not even be issued: counts as one more failure
+        error = e.what();
+        res.errors.push_back(error);
+        return false;
+      }
     }
-    dma_copy(src, config_.abuf_base + in_off[c % 2], count(c) * vb);
+  };
+  auto stage_in = [&](std::size_t c) {  // the host copies chunk c into DRAM (driver-copied inputs)
+    if (host) hal_.write_block(in_buf[c % 2], host + c * C * vb, count(c) * vb);
+  };
+  auto fetch = [&](std::size_t c) {  // starts the DMA of chunk c's inputs into input half c % 2
+    dma_copy(host ? in_buf[c % 2] : addr + c * C * vb, config_.abuf_base + in_off[c % 2], count(c) * vb);
+  };
+  auto fetch_started = [&](std::size_t c) {  // the host copy and the DMA start of chunk c; false if given up
+    std::string err;
+    if (!attempt([&] { stage_in(c); }, [] {}, err)) {
+      fail(c, "input copy", err);
+      return false;
+    }
+    fetch(c);
+    return true;
+  };
+  auto fetch_wait = [&](std::size_t c) {
+    std::string err;
+    if (!attempt([&] { dma_wait("input chunk"); }, [&] { fetch(c); }, err)) fail(c, "input DMA", err);
   };
   auto drain = [&](std::size_t c) {  // sums of chunk c from output half c % 2 to memory
-    dma_copy(config_.abuf_base + out_off[c % 2], out_buf[c % 2], count(c) * M * 4);
-    dma_wait("output chunk");
+    if (!failed_stage[c].empty()) return;
+    auto go = [&] { dma_copy(config_.abuf_base + out_off[c % 2], out_buf[c % 2], count(c) * M * 4); };
+    go();
+    std::string err;
+    if (!attempt([&] { dma_wait("output chunk"); }, go, err)) fail(c, "output DMA", err);
   };
   auto classify = [&](std::size_t c) {  // reads chunk c's sums from memory, classifies
     const std::size_t k = count(c);
-    collect_sums(out_buf[c % 2], k, M, scale, bias, keep_sums, res);
+    if (failed_stage[c].empty()) {
+      std::string err;
+      BnnRunResult part;
+      if (attempt([&] { collect_sums(out_buf[c % 2], k, M, scale, bias, keep_sums, part); }, [] {}, err)) {
+        res.predictions.insert(res.predictions.end(), part.predictions.begin(), part.predictions.end());
+        res.sums_half.insert(res.sums_half.end(), part.sums_half.begin(), part.sums_half.end());
+      } else {
+        fail(c, "sums read", err);
+      }
+    }
+    if (!failed_stage[c].empty()) {
+      res.predictions.insert(res.predictions.end(), k, kUnclassified);
+      if (keep_sums) res.sums_half.insert(res.sums_half.end(), k * M, 0);
+      give_up(res, c * C, k, failed_stage[c], failed_cause[c]);
+    }
     if (progress) progress(c * C + k, n);
+  };
+  auto start = [&](std::size_t c) {
+    set_reg64(INPUT_LO, in_off[c % 2]);
+    set_reg64(OUTPUT_LO, out_off[c % 2]);
+    set_reg(BATCH, static_cast<std::uint32_t>(count(c)));
+    set_reg(CTRL, CTRL_START);
   };
 
   hal_.write32(config_.dma_base + dma_reg::IRQ_STATUS, dma_bit::IRQ_DONE | dma_bit::IRQ_ERROR);  // drop stale
   hal_.write32(config_.dma_base + dma_reg::STATUS, dma_bit::STATUS_DONE | dma_bit::STATUS_ERROR);
   hal_.write32(config_.dma_base + dma_reg::IRQ_ENABLE, dma_bit::IRQ_DONE | dma_bit::IRQ_ERROR);
   set_reg(IO_MODE, IO_INPUT_BUFFER | IO_OUTPUT_BUFFER);
-  fetch(0);
-  dma_wait("input chunk");
+  if (fetch_started(0)) fetch_wait(0);
   for (std::size_t c = 0; c < nc; ++c) {
-    set_reg64(INPUT_LO, in_off[c % 2]);
-    set_reg64(OUTPUT_LO, out_off[c % 2]);
-    set_reg(BATCH, static_cast<std::uint32_t>(count(c)));
-    set_reg(CTRL, CTRL_START);
+    const bool run = failed_stage[c].empty();  // its inputs are in input half c % 2
+    if (run) start(c);
     // While the macro computes chunk c, the DMA empties the other output half (chunk c − 1's
     // sums) and fills the other input half with chunk c + 1; the CPU classifies chunk c − 1
     // while the input DMA runs.  Both halves are free again before chunk c + 1 starts.
     if (c > 0) drain(c - 1);
-    if (c + 1 < nc) fetch(c + 1);
+    const bool fetching = c + 1 < nc && fetch_started(c + 1);
     if (c > 0) classify(c - 1);
-    if (c + 1 < nc) dma_wait("input chunk");
-    wait_done("batch");
-    ++res.batches;
+    if (fetching) fetch_wait(c + 1);
+    if (run) {
+      // a retry starts chunk c again: input half c % 2 still holds it
+      std::string err;
+      if (!attempt([&] { wait_done("batch"); }, [&] { start(c); }, err)) fail(c, "batch", err);
+      ++res.batches;
+    }
   }
   drain(nc - 1);
   classify(nc - 1);

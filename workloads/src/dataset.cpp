@@ -39,21 +39,26 @@ Dataset Dataset::head(std::size_t n) const {
 
 Dataset load_idx_dataset(const std::string& images_path, const std::string& labels_path,
                          const std::string& name) {
-  IdxArray im = read_idx(images_path);
-  IdxArray lb = read_idx(labels_path);
-  if (im.dims.size() != 3)
+  // Both headers first: shapes and counts must agree before any body is read.
+  const IdxHeader ih = read_idx_header(images_path);
+  const IdxHeader lh = read_idx_header(labels_path);
+  if (ih.dims.size() != 3)
     throw DatasetError(images_path + ": images file must have 3 dimensions (N x rows x cols), found " +
-                       std::to_string(im.dims.size()));
-  if (lb.dims.size() != 1)
+                       std::to_string(ih.dims.size()));
+  if (lh.dims.size() != 1)
     throw DatasetError(labels_path + ": labels file must have 1 dimension (N), found " +
-                       std::to_string(lb.dims.size()));
-  if (im.dims[0] != lb.dims[0])
-    throw DatasetError(name + ": " + images_path + " holds " + std::to_string(im.dims[0]) +
-                       " images but " + labels_path + " holds " + std::to_string(lb.dims[0]) +
-                       " labels");
-  if (im.dims[1] == 0 || im.dims[2] == 0)
-    throw DatasetError(images_path + ": image size " + std::to_string(im.dims[1]) + "x" +
-                       std::to_string(im.dims[2]) + " is empty");
+                       std::to_string(lh.dims.size()));
+  if (ih.dims[0] != lh.dims[0])
+    throw DatasetError(name + ": " + images_path + " holds " + std::to_string(ih.dims[0]) +
+                       " images (IDX dimension 0) but " + labels_path + " holds " + std::to_string(lh.dims[0]) +
+                       " labels; the counts must be equal");
+  if (ih.dims[1] == 0 || ih.dims[2] == 0)
+    throw DatasetError(images_path + ": image size " + std::to_string(ih.dims[1]) + "x" +
+                       std::to_string(ih.dims[2]) + " is empty");
+  IdxArray lb = read_idx(labels_path);
+  IdxArray im = read_idx(images_path);
+  if (im.dims != ih.dims || lb.dims != lh.dims)
+    throw DatasetError(name + ": " + images_path + " or " + labels_path + " changed while being read");
   for (std::size_t i = 0; i < lb.data.size(); ++i)
     if (lb.data[i] >= kDatasetClasses)
       throw DatasetError(labels_path + ": label " + std::to_string(lb.data[i]) + " of sample " +

@@ -234,7 +234,11 @@ std::vector<std::uint8_t> serialize_network(const BnnNetwork& net) {
   return std::move(w.data());
 }
 
-BnnNetwork parse_network(const std::uint8_t* bytes, std::size_t size, const std::string& name) {
+namespace {
+
+// The fixed header and the layer shapes, checked against the file size `file_size`
+// (bytes holds at least min(file_size, 24 + 8·64) bytes).
+BnnFileHeader parse_header(const std::uint8_t* bytes, std::size_t avail, std::uint64_t size, const std::string& name) {
   auto fail = [&](const std::string& msg) { throw NetworkFileError(name + ": " + msg); };
   if (size < kFixedHeader)
     fail("truncated: " + std::to_string(size) + " bytes, the fixed header alone needs " +
@@ -245,18 +249,19 @@ BnnNetwork parse_network(const std::uint8_t* bytes, std::size_t size, const std:
   if (version != kBnnFormatVersionPlain && version != kBnnFormatVersion)
     fail("format version " + std::to_string(version) + " not supported (allowed " +
          std::to_string(kBnnFormatVersionPlain) + ", " + std::to_string(kBnnFormatVersion) + ")" + at(8));
-  const bool v2 = version >= 2;
-  const std::size_t shape_bytes = v2 ? kShapeV2 : kShapeV1;
-  BnnNetwork net;
+  BnnFileHeader h;
+  h.file_bytes = size;
+  h.version = version;
+  const std::size_t shape_bytes = h.shape_entry_bytes();
   const unsigned mode = r.u8(), enc = r.u8();
   if (mode > 1) fail("field cell_mode is " + std::to_string(mode) + " (allowed 0 hbnn_6t, 1 xnor_8t)" + at(12));
   if (enc > 1) fail("field input_encoding is " + std::to_string(enc) + " (allowed 0 binarized, 1 bit_serial)" + at(13));
-  net.mode = static_cast<CellMode>(mode);
-  net.input = static_cast<InputEncoding>(enc);
-  net.input_bits = r.u8();
-  net.input_threshold = r.u8();
-  if (net.input_bits < 1 || net.input_bits > 8)
-    fail("field input_bits is " + std::to_string(net.input_bits) + " (allowed 1..8)" + at(14));
+  h.mode = static_cast<CellMode>(mode);
+  h.input = static_cast<InputEncoding>(enc);
+  h.input_bits = r.u8();
+  h.input_threshold = r.u8();
+  if (h.input_bits < 1 || h.input_bits > 8)
+    fail("field input_bits is " + std::to_string(h.input_bits) + " (allowed 1..8)" + at(14));
   const std::uint32_t layers = r.u32();
   if (layers < 1 || layers > kBnnMaxLayers)
     fail("field layer_count is " + std::to_string(layers) + " (allowed 1.." + std::to_string(kBnnMaxLayers) + ")" + at(16));
@@ -264,63 +269,105 @@ BnnNetwork parse_network(const std::uint8_t* bytes, std::size_t size, const std:
   if (dlen > kBnnMaxDescription)
     fail("field description_length is " + std::to_string(dlen) + " (allowed 0.." +
          std::to_string(kBnnMaxDescription) + ")" + at(20));
+  h.description_bytes = dlen;
   const std::size_t shapes_end = kFixedHeader + shape_bytes * std::size_t{layers};
-  if (size < shapes_end)
+  if (size < shapes_end || avail < shapes_end)
     fail("truncated: " + std::to_string(size) + " bytes, the header with " + std::to_string(layers) +
          " layer shapes needs " + std::to_string(shapes_end));
-  // Shapes, chaining and the exact file size implied by the header.
+  // Shapes, chaining, supports and the exact file size implied by the header.
   std::uint64_t expected = shapes_end + dlen + 4;
-  net.layers.resize(layers);
+  h.shapes.resize(layers);
+  h.supports.resize(layers);
   for (std::uint32_t l = 0; l < layers; ++l) {
-    BnnLayer& L = net.layers[l];
+    auto& [K, M] = h.shapes[l];
+    BnnSupportHeader& S = h.supports[l];
     const std::size_t off = kFixedHeader + shape_bytes * l;
-    L.inputs = r.u32();
-    L.outputs = r.u32();
+    K = r.u32();
+    M = r.u32();
     const std::string lw = "layer " + std::to_string(l) + ": ";
-    if (v2) {
-      L.support_block = r.u32();
-      L.support_bits = r.u8();
-      L.support_default = r.u8();
+    if (K < 1 || K > kBnnMaxWidth)
+      fail(lw + "field K is " + std::to_string(K) + " (allowed 1.." + std::to_string(kBnnMaxWidth) + ")" + at(off));
+    if (M < 1 || M > kBnnMaxWidth)
+      fail(lw + "field M is " + std::to_string(M) + " (allowed 1.." + std::to_string(kBnnMaxWidth) + ")" +
+           at(off + 4));
+    if (l > 0 && K != h.shapes[l - 1].second)
+      fail(lw + "field K is " + std::to_string(K) + " but layer " + std::to_string(l - 1) + " has M=" +
+           std::to_string(h.shapes[l - 1].second) + " (layers must chain)" + at(off));
+    if (h.version >= 2) {
+      S.block = r.u32();
+      S.bits = r.u8();
+      S.default_code = r.u8();
       const unsigned reserved = r.u8() | (unsigned{r.u8()} << 8);
-      L.support_step = r.f32();
+      S.step = r.f32();
       if (reserved != 0) fail(lw + "reserved field is " + std::to_string(reserved) + " (allowed 0)" + at(off + 14));
-      if (L.support_block == 0) {
-        if (L.support_bits != 0 || L.support_default != 0)
-          fail(lw + "support_bits " + std::to_string(L.support_bits) + " / support_default " +
-               std::to_string(L.support_default) + " with support_block 0 (allowed 0 / 0: no supports)" + at(off + 12));
+      if (S.block == 0) {
+        if (S.bits != 0 || S.default_code != 0)
+          fail(lw + "support_bits " + std::to_string(S.bits) + " / support_default " + std::to_string(S.default_code) +
+               " with support_block 0 (allowed 0 / 0: no supports)" + at(off + 12));
       } else {
-        if (L.support_block > L.inputs && L.inputs >= 1 && L.inputs <= kBnnMaxWidth)
-          fail(lw + "field support_block is " + std::to_string(L.support_block) + " (allowed 0 or 1.." +
-               std::to_string(L.inputs) + ", the layer's K)" + at(off + 8));
-        if (L.support_bits < 1 || L.support_bits > kMaxSupportBits)
-          fail(lw + "field support_bits is " + std::to_string(L.support_bits) + " (allowed 1.." +
+        if (S.block > K)
+          fail(lw + "field support_block is " + std::to_string(S.block) + " (allowed 0 or 1.." + std::to_string(K) +
+               ", the layer's K)" + at(off + 8));
+        if (S.bits < 1 || S.bits > kMaxSupportBits)
+          fail(lw + "field support_bits is " + std::to_string(S.bits) + " (allowed 1.." +
                std::to_string(kMaxSupportBits) + " when support_block > 0)" + at(off + 12));
-        if (L.support_default > (1u << L.support_bits) - 1u)
-          fail(lw + "field support_default is " + std::to_string(L.support_default) + " (allowed 0.." +
-               std::to_string((1u << L.support_bits) - 1u) + " for " + std::to_string(L.support_bits) +
-               " support bits)" + at(off + 13));
-        if (!std::isfinite(L.support_step) || !(L.support_step > 0.0f))
-          fail(lw + "field support_step is " + std::to_string(L.support_step) + " (allowed a finite value > 0)" +
-               at(off + 16));
+        if (S.default_code > (1u << S.bits) - 1u)
+          fail(lw + "field support_default is " + std::to_string(S.default_code) + " (allowed 0.." +
+               std::to_string((1u << S.bits) - 1u) + " for " + std::to_string(S.bits) + " support bits)" + at(off + 13));
+        if (!std::isfinite(S.step) || !(S.step > 0.0f))
+          fail(lw + "field support_step is " + std::to_string(S.step) + " (allowed a finite value > 0)" + at(off + 16));
       }
     }
-    if (L.inputs < 1 || L.inputs > kBnnMaxWidth)
-      fail(lw + "field K is " + std::to_string(L.inputs) + " (allowed 1.." + std::to_string(kBnnMaxWidth) + ")" + at(off));
-    if (L.outputs < 1 || L.outputs > kBnnMaxWidth)
-      fail(lw + "field M is " + std::to_string(L.outputs) + " (allowed 1.." + std::to_string(kBnnMaxWidth) + ")" +
-           at(off + 4));
-    if (l > 0 && L.inputs != net.layers[l - 1].outputs)
-      fail(lw + "field K is " + std::to_string(L.inputs) + " but layer " + std::to_string(l - 1) + " has M=" +
-           std::to_string(net.layers[l - 1].outputs) + " (layers must chain)" + at(off));
-    expected += std::uint64_t{L.outputs} * words_per_row(L.inputs) * 8;
-    expected += l + 1 < layers ? 5ull * L.outputs : 8ull * L.outputs;
-    expected += std::uint64_t{L.outputs} * support_blocks(L);
+    expected += std::uint64_t{M} * words_per_row(K) * 8;
+    expected += l + 1 < layers ? 5ull * M : 8ull * M;
+    if (S.block > 0) expected += std::uint64_t{M} * ((std::uint64_t{K} + S.block - 1) / S.block);
   }
   if (size < expected)
     fail("truncated: the header describes " + std::to_string(expected) + " bytes, the file has " + std::to_string(size));
   if (size > expected)
     fail(std::to_string(size - expected) + " trailing bytes: the header describes " + std::to_string(expected) +
          " bytes, the file has " + std::to_string(size));
+  return h;
+}
+
+}  // namespace
+
+std::uint64_t BnnFileHeader::weight_count() const {
+  std::uint64_t n = 0;
+  for (const auto& [K, M] : shapes) n += std::uint64_t{K} * M;
+  return n;
+}
+
+BnnFileHeader read_network_header(const std::string& path) {
+  std::vector<std::uint8_t> prefix;
+  std::uint64_t size = 0;
+  const std::string problem = read_input_prefix(path, prefix, kFixedHeader + kShapeV2 * kBnnMaxLayers, size);
+  if (!problem.empty()) throw NetworkFileError(path + ": cannot read network file: " + problem);
+  return parse_header(prefix.data(), prefix.size(), size, path);
+}
+
+BnnNetwork parse_network(const std::uint8_t* bytes, std::size_t size, const std::string& name) {
+  auto fail = [&](const std::string& msg) { throw NetworkFileError(name + ": " + msg); };
+  const BnnFileHeader h = parse_header(bytes, size, size, name);
+  const std::uint32_t layers = static_cast<std::uint32_t>(h.shapes.size());
+  const std::uint32_t dlen = h.description_bytes;
+  const std::size_t body = kFixedHeader + h.shape_entry_bytes() * std::size_t{layers};
+  BnnNetwork net;
+  net.mode = h.mode;
+  net.input = h.input;
+  net.input_bits = h.input_bits;
+  net.input_threshold = h.input_threshold;
+  net.layers.resize(layers);
+  for (std::uint32_t l = 0; l < layers; ++l) {
+    BnnLayer& L = net.layers[l];
+    L.inputs = h.shapes[l].first;
+    L.outputs = h.shapes[l].second;
+    L.support_block = h.supports[l].block;
+    L.support_bits = h.supports[l].bits;
+    L.support_default = h.supports[l].default_code;
+    L.support_step = h.supports[l].step;
+  }
+  Reader r(bytes + body);
   const std::uint32_t stored_crc = Reader(bytes + size - 4).u32();
   const std::uint32_t crc = crc_of(bytes, size - 4);
   if (stored_crc != crc) {
@@ -338,7 +385,7 @@ BnnNetwork parse_network(const std::uint8_t* bytes, std::size_t size, const std:
     for (std::size_t j = 0; j < L.outputs; ++j) {
       std::int8_t* row = L.weights.data() + j * L.inputs;
       for (std::size_t wi = 0; wi < wpr; ++wi) {
-        const std::size_t off = 8 + r.offset();
+        const std::size_t off = body + r.offset();
         const std::uint64_t word = r.u64();
         const std::size_t nbits = std::min<std::size_t>(64, L.inputs - wi * 64);
         if (nbits < 64 && (word >> nbits) != 0)
@@ -352,7 +399,7 @@ BnnNetwork parse_network(const std::uint8_t* bytes, std::size_t size, const std:
       L.flip.resize(L.outputs);
       for (auto& t : L.threshold) t = r.i32();
       for (std::size_t j = 0; j < L.outputs; ++j) {
-        const std::size_t off = 8 + r.offset();
+        const std::size_t off = body + r.offset();
         L.flip[j] = r.u8();
         if (L.flip[j] > 1)
           fail(lw + "flip of neuron " + std::to_string(j) + " is " + std::to_string(L.flip[j]) + " (allowed 0, 1)" + at(off));
@@ -368,7 +415,7 @@ BnnNetwork parse_network(const std::uint8_t* bytes, std::size_t size, const std:
     }
     if (L.has_supports()) {
       const std::size_t n = std::size_t{L.outputs} * support_blocks(L);
-      const std::size_t off = 8 + r.offset();
+      const std::size_t off = body + r.offset();
       const std::uint8_t* codes = r.take(n);
       L.support.assign(codes, codes + n);
       const unsigned top = (1u << L.support_bits) - 1u;
@@ -392,6 +439,7 @@ void save_network(const std::string& path, const BnnNetwork& net) {
 }
 
 BnnNetwork load_network(const std::string& path) {
+  read_network_header(path);  // header and shapes against the file size before the body is read
   std::vector<std::uint8_t> bytes;
   const std::string problem = read_input_file(path, bytes);
   if (!problem.empty()) throw NetworkFileError(path + ": cannot read network file: " + problem);

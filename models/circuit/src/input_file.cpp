@@ -27,7 +27,8 @@ std::string size_text(std::uint64_t bytes) {
 }
 
 template <class Buffer>
-std::string read_all(const std::string& path, Buffer& out, std::uint64_t max_bytes) {
+std::string read_all(const std::string& path, Buffer& out, std::uint64_t max_bytes,
+                     std::uint64_t prefix_bytes = ~std::uint64_t{0}, std::uint64_t* file_bytes = nullptr) {
   // O_NONBLOCK: opening a fifo must not wait for a writer (it is refused below)
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return std::string("cannot open: ") + std::strerror(errno);
@@ -40,6 +41,23 @@ std::string read_all(const std::string& path, Buffer& out, std::uint64_t max_byt
   } else if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
     problem = std::to_string(st.st_size) + " bytes is larger than the " + size_text(max_bytes) +
               " limit for input files";
+  } else if (file_bytes != nullptr) {
+    // prefix only
+    *file_bytes = static_cast<std::uint64_t>(st.st_size);
+    out.clear();
+    out.resize(static_cast<std::size_t>(std::min<std::uint64_t>(prefix_bytes, *file_bytes)));
+    std::size_t have = 0;
+    while (have < out.size()) {
+      const ssize_t r = ::read(fd, reinterpret_cast<char*>(out.data()) + have, out.size() - have);
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        problem = std::string("read error: ") + std::strerror(errno);
+        break;
+      }
+      if (r == 0) break;
+      have += static_cast<std::size_t>(r);
+    }
+    out.resize(have);
   } else {
     out.clear();
     out.resize(static_cast<std::size_t>(st.st_size));
@@ -78,6 +96,12 @@ std::string read_input_file(const std::string& path, std::string& out, std::uint
 
 std::string read_input_file(const std::string& path, std::vector<std::uint8_t>& out, std::uint64_t max_bytes) {
   return read_all(path, out, max_bytes);
+}
+
+std::string read_input_prefix(const std::string& path, std::vector<std::uint8_t>& out,
+                              std::uint64_t prefix_bytes, std::uint64_t& file_bytes, std::uint64_t max_bytes) {
+  file_bytes = 0;
+  return read_all(path, out, max_bytes, prefix_bytes, &file_bytes);
 }
 
 }  // namespace cimvp

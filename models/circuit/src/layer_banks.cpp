@@ -1,5 +1,6 @@
 #include "cimvp/circuit/layer_banks.h"
 
+#include "cimvp/circuit/faults.h"
 #include "cimvp/circuit/random.h"
 
 #include <algorithm>
@@ -30,6 +31,12 @@ ArrayBank::ArrayBank(unsigned inputs, unsigned outputs, const std::int8_t* weigh
       const unsigned j0 = cb * C, nc = std::min(C, M_ - j0);
       for (unsigned c = 0; c < nc; ++c)
         std::copy_n(weights + std::size_t{j0 + c} * K_ + k0, nr, block.data() + std::size_t{c} * R);
+      if (cells.faults.any()) {  // stuck cells hold their value whatever is programmed
+        const std::vector<std::int8_t> stuck = stuck_cells(cells.faults, R, C, layer_id, rb, cb);
+        for (unsigned c = 0; c < nc; ++c)
+          for (unsigned r = 0; r < nr; ++r)
+            if (const std::int8_t v = stuck[std::size_t{r} * C + c]; v != 0) block[std::size_t{c} * R + r] = v;
+      }
       arrays_.emplace_back(array_);
       arrays_.back().program(block.data(), nr, nc, R);
       if (cells.sigma > 0.0)
@@ -74,7 +81,10 @@ SenseBank::SenseBank(std::vector<std::vector<Segment>> segments, unsigned col_bl
   const unsigned refs = std::min(max_refs, cfg_.max_references());
   offsets_.reserve(std::size_t{nrb} * ncb_);
   for (unsigned rb = 0; rb < nrb; ++rb)
-    for (unsigned cb = 0; cb < ncb_; ++cb) offsets_.push_back(cfg_.offsets(cols_, refs, layer_, rb, cb));
+    for (unsigned cb = 0; cb < ncb_; ++cb) {
+      offsets_.push_back(cfg_.offsets(cols_, refs, layer_, rb, cb));
+      dead_.push_back(dead_columns(cfg_.faults, cols_, layer_, rb, cb));
+    }
   tables_.resize(std::size_t{nrb} * ncb_ * planes_);
   for (unsigned rb = 0; rb < nrb; ++rb)
     for (unsigned p = 0; p < planes_; ++p) build(rb, p);
@@ -84,7 +94,9 @@ void SenseBank::build(unsigned rb, unsigned p) {
   if (digital()) return;
   const auto& q = q_[std::size_t{rb} * planes_ + p];
   for (unsigned cb = 0; cb < ncb_; ++cb) {
-    tables_[(std::size_t{rb} * ncb_ + cb) * planes_ + p] = SenseTable(q, cols_, offsets_[std::size_t{rb} * ncb_ + cb]);
+    SenseTable& t = tables_[(std::size_t{rb} * ncb_ + cb) * planes_ + p];
+    t = SenseTable(q, cols_, offsets_[std::size_t{rb} * ncb_ + cb]);
+    if (cfg_.faults.any()) t.set_dead_columns(dead_[std::size_t{rb} * ncb_ + cb], cfg_.faults.level);
     ++tables_built_;
   }
 }

@@ -47,6 +47,7 @@ void SenseConfig::validate() const {
   if (kind != SenseKind::mlsa && kind != SenseKind::adc)
     throw std::invalid_argument("SenseConfig.kind = " + std::to_string(static_cast<int>(kind)) + ": expected mlsa|adc");
   if (mux < 1) throw std::invalid_argument("SenseConfig.mux = 0: expected >= 1");
+  faults.validate();
   if (kind == SenseKind::mlsa) {
     mlsa().validate();
     if (noise_sigma != 0.0) {

@@ -57,6 +57,7 @@ void CellVariationConfig::validate() const {
     os << "CellVariationConfig.sigma = " << sigma << ": expected a finite value >= 0 (relative)";
     throw std::invalid_argument(os.str());
   }
+  faults.validate();
 }
 
 ArrayActivity& ArrayActivity::operator+=(const ArrayActivity& o) {
@@ -133,7 +134,33 @@ SenseTable::SenseTable(std::vector<Quantizer> per_segment, unsigned cols, const 
   }
 }
 
+void SenseTable::set_dead_columns(const std::vector<std::uint8_t>& dead, DeadLevel level) {
+  dead_.assign(cols_, 0);
+  dead_level_ = level;
+  bool any = false;
+  for (unsigned c = 0; c < cols_ && c < dead.size(); ++c) any |= (dead_[c] = dead[c] ? 1 : 0) != 0;
+  if (!any) {
+    dead_.clear();
+    return;
+  }
+  for (unsigned s = 0; s < q_.size(); ++s) {
+    const auto& v = q_[s].values_half();
+    const std::int32_t stuck = level == DeadLevel::high ? v.back() : v.front();
+    const unsigned d = q_[s].range().count;
+    for (unsigned c = 0; c < cols_; ++c) {
+      if (!dead_[c]) continue;
+      const auto start = static_cast<std::uint32_t>(lut_.size());
+      lut_.resize(lut_.size() + d, stuck);  // a LUT of its own: the shared one stays intact
+      lut_start_[std::size_t{s} * cols_ + c] = start;
+    }
+  }
+}
+
 std::int32_t SenseTable::sense(unsigned s, unsigned c, double analog) const {
+  if (!dead_.empty() && dead_[c]) {
+    const auto& v = q_[s].values_half();
+    return dead_level_ == DeadLevel::high ? v.back() : v.front();
+  }
   const double* off = offsets_.empty() ? nullptr : offsets_.data() + std::size_t{c} * refs_per_col_;
   return q_[s].value_half(q_[s].level(analog, off));
 }
@@ -203,7 +230,7 @@ int SubArray::weight(unsigned r, unsigned c) const {
 }
 
 void SubArray::set_cell_variation(double sigma, std::uint64_t seed) {
-  CellVariationConfig{sigma, seed}.validate();
+  CellVariationConfig{sigma, seed, CellFaultConfig{}}.validate();
   if (sigma == 0.0) {
     set_cell_factors({});
     return;

@@ -42,7 +42,7 @@ void Host::set_program(std::function<void(Hal&)> program) {
 }
 
 void Host::reset() {
-  finished_ = failed_ = false;
+  finished_ = failed_ = out_of_memory_ = false;
   error_.clear();
   finish_time_ = sc_core::SC_ZERO_TIME;
 }
@@ -63,6 +63,11 @@ void Host::run() {
     failed_ = true;  // a SystemC error raised below us: keep its own report
     finish_time_ = sc_core::sc_time_stamp();
     throw;
+  } catch (const std::bad_alloc& e) {
+    failed_ = out_of_memory_ = true;
+    error_ = std::string("out of memory (") + e.what() + ")";
+    finish_time_ = sc_core::sc_time_stamp();
+    SC_REPORT_ERROR("cimvp/host", ("program stopped: " + error_).c_str());
   } catch (const std::exception& e) {
     failed_ = true;
     error_ = e.what();

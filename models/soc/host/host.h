@@ -40,6 +40,8 @@ class Host : public sc_core::sc_module, public Hal, public Counted, public Price
   void set_program(std::function<void(Hal&)> program);
   bool finished() const { return finished_; }  ///< the program returned normally
   bool failed() const { return failed_; }      ///< the program was stopped by an exception
+  /// The exception was std::bad_alloc (an allocation failed; also sets failed()).
+  bool out_of_memory() const { return out_of_memory_; }
   const std::string& error() const { return error_; }  ///< what stopped it ("" if none)
   /// sc_time_stamp() when the program returned or failed (after synchronizing).
   sc_core::sc_time finish_time() const { return finish_time_; }
@@ -78,6 +80,7 @@ class Host : public sc_core::sc_module, public Hal, public Counted, public Price
   sc_core::sc_process_handle thread_;
   bool finished_ = false;
   bool failed_ = false;
+  bool out_of_memory_ = false;
   std::string error_;
   sc_core::sc_time finish_time_;
   CounterSet counters_;

@@ -6,19 +6,35 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <new>
 #include <stdexcept>
 #include <string>
 
 namespace cimvp {
 
-void Memory::reset() { std::memset(mem_.get(), 0, config_.size_bytes); }
+void Memory::reset() {
+  std::memset(mem_.get(), 0, config_.size_bytes);
+  transactions_ = 0;
+}
 
 namespace {
+/// An allocation failure that says what was being allocated (still a std::bad_alloc).
+class AllocationFailed : public std::bad_alloc {
+ public:
+  explicit AllocationFailed(std::string what) : what_(std::move(what)) {}
+  const char* what() const noexcept override { return what_.c_str(); }
+
+ private:
+  std::string what_;
+};
+
 const MemoryConfig& validated(const MemoryConfig& c) {
   if (c.size_bytes == 0) throw std::invalid_argument("Memory: size_bytes must be > 0");
   if (!(c.read_latency_ns >= 0.0) || !(c.write_latency_ns >= 0.0))
     throw std::invalid_argument("Memory: read_latency_ns and write_latency_ns must be >= 0");
   if (!(c.bytes_per_ns > 0.0)) throw std::invalid_argument("Memory: bytes_per_ns must be > 0");
+  if (c.fault.error_bytes > 0 && c.fault.error_base + c.fault.error_bytes < c.fault.error_base)
+    throw std::invalid_argument("Memory: fault.error_base + fault.error_bytes runs past the 64-bit space");
   return c;
 }
 }  // namespace
@@ -27,8 +43,8 @@ Memory::Memory(sc_core::sc_module_name name, const MemoryConfig& config)
     : sc_core::sc_module(name), socket("socket"), config_(validated(config)) {
   // calloc: large memories get zero pages lazily from the OS instead of a memset.
   mem_.reset(static_cast<std::uint8_t*>(std::calloc(config_.size_bytes, 1)));
-  if (!mem_) throw std::runtime_error(std::string(this->name()) + ": cannot allocate " +
-                                      std::to_string(config_.size_bytes) + " bytes");
+  if (!mem_) throw AllocationFailed(std::string(this->name()) + ": cannot allocate " +
+                                    std::to_string(config_.size_bytes) + " bytes (memory.size_bytes)");
   read_latency_ = sc_core::sc_time(config_.read_latency_ns, sc_core::SC_NS);
   write_latency_ = sc_core::sc_time(config_.write_latency_ns, sc_core::SC_NS);
   socket.register_b_transport(this, &Memory::b_transport);
@@ -41,6 +57,7 @@ Memory::Memory(sc_core::sc_module_name name, const MemoryConfig& config)
   c_bytes_written_ = counters_.declare("bytes_written");
   c_dmi_grants_ = counters_.declare("dmi_grants");
   c_errors_ = counters_.declare("errors");
+  c_injected_ = counters_.declare("injected_errors");
 }
 
 void Memory::trace(sc_core::sc_trace_file*) const {}
@@ -60,6 +77,8 @@ void Memory::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& dela
     status = tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
   else if (trans.get_data_ptr() == nullptr && cmd != tlm::TLM_IGNORE_COMMAND)
     status = tlm::TLM_GENERIC_ERROR_RESPONSE;
+  else if (injected_error(addr, len))
+    status = tlm::TLM_GENERIC_ERROR_RESPONSE;
   if (status != tlm::TLM_OK_RESPONSE) {
     counters_.add(c_errors_);
     trans.set_response_status(status);
@@ -77,8 +96,18 @@ void Memory::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& dela
     counters_.add(c_writes_);
     counters_.add(c_bytes_written_, len);
   }
-  trans.set_dmi_allowed(config_.dmi);
+  trans.set_dmi_allowed(config_.dmi && !config_.fault.any());
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+bool Memory::injected_error(std::uint64_t addr, std::uint64_t len) {
+  const MemoryFaultConfig& f = config_.fault;
+  if (!f.any()) return false;
+  const std::uint64_t n = transactions_++;
+  bool fail = f.error_count > 0 && n >= f.error_after && n - f.error_after < f.error_count;
+  if (f.error_bytes > 0 && addr < f.error_base + f.error_bytes && f.error_base < addr + len) fail = true;
+  if (fail) counters_.add(c_injected_);
+  return fail;
 }
 
 tlm::tlm_sync_enum Memory::nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
@@ -111,7 +140,7 @@ bool Memory::get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& d
     dmi.set_granted_access(tlm::tlm_dmi::DMI_ACCESS_NONE);
     return false;
   }
-  if (!config_.dmi) {
+  if (!config_.dmi || config_.fault.any()) {
     dmi.set_start_address(0);
     dmi.set_end_address(config_.size_bytes - 1);
     dmi.set_granted_access(tlm::tlm_dmi::DMI_ACCESS_NONE);

@@ -20,7 +20,12 @@ namespace cimvp {
 ///    IGNORE answers OK with no delay.  Errors (nothing is transferred, no delay added):
 ///    [address, address+length) outside the memory -> TLM_ADDRESS_ERROR_RESPONSE,
 ///    length 0 or streaming width < length          -> TLM_BURST_ERROR_RESPONSE,
-///    byte enables (not supported)                   -> TLM_BYTE_ENABLE_ERROR_RESPONSE.
+///    byte enables (not supported)                   -> TLM_BYTE_ENABLE_ERROR_RESPONSE,
+///    an injected fault (MemoryConfig::fault): a transaction touching [error_base,
+///    error_base + error_bytes), or transactions error_after+1 .. error_after+error_count
+///    (counting every b_transport / nb_transport since reset, reads and writes)
+///                                                   -> TLM_GENERIC_ERROR_RESPONSE
+///    (counter injected_errors; no DMI is granted while a fault is set).
 ///  DMI (MemoryConfig::dmi): whole memory, read+write, start 0, end size-1, latencies
 ///    read/write_latency_ns per access.
 ///  transport_dbg: no delay, no counters; copies the part inside the memory, returns its length.
@@ -63,7 +68,10 @@ class Memory : public sc_core::sc_module, public Counted, public Priced {
   std::unique_ptr<std::uint8_t[], Free> mem_;
   sc_core::sc_time read_latency_, write_latency_;
   CounterSet counters_;
-  std::size_t c_reads_, c_writes_, c_bytes_read_, c_bytes_written_, c_dmi_grants_, c_errors_;
+  /// Whether an injected fault fails this transaction (counts it).
+  bool injected_error(std::uint64_t addr, std::uint64_t len);
+  std::size_t c_reads_, c_writes_, c_bytes_read_, c_bytes_written_, c_dmi_grants_, c_errors_, c_injected_ = 0;
+  std::uint64_t transactions_ = 0;  ///< b/nb transactions since reset (fault.error_after)
 };
 
 }  // namespace cimvp

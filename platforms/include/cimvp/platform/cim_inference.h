@@ -8,6 +8,10 @@
 // simulation (run): the firmware-like BnnDriver loads the image through the Hal and streams
 // the images in batches; the job then compares the hardware's predictions with the golden
 // ones (they must agree on every image for the job to pass).
+// When the driver gives a batch up after an error (BnnRunResult::failures, e.g. an injected
+// memory.fault), its images are not classified: they count as wrong in the hardware
+// accuracy and as disagreeing with the golden reference (the job fails, exit 1), and the
+// summary and the report list their indices and the cause.
 #pragma once
 
 #include "cimvp/config.h"
@@ -76,6 +80,15 @@ class CimInference : public Job {
   /// Wall-clock seconds of the host program (load + streaming) and of the streaming alone.
   double wall_seconds() const { return wall_s_; }
   const std::string& error() const { return error_; }
+  /// Bus address of the preloaded test images (image i at + i · pixels), 0 without preload.
+  std::uint64_t images_address() const { return config_.preload ? images_addr_ : 0; }
+  /// Indices of the images the driver could not classify (ascending).
+  const std::vector<std::size_t>& unclassified() const { return unclassified_; }
+  /// The batches the driver gave up, with the device's error.
+  const std::vector<BnnBatchFailure>& failures() const { return failures_; }
+  /// Retries the driver needed, and every error it saw (retried or not).
+  std::uint64_t retries() const { return retries_; }
+  const std::vector<std::string>& driver_errors() const { return driver_errors_; }
 
  private:
   CimInferenceConfig config_;
@@ -96,6 +109,10 @@ class CimInference : public Job {
   std::size_t agree_ = 0;
   double load_ns_ = 0, infer_ns_ = 0, wall_s_ = 0, infer_wall_s_ = 0;
   std::uint64_t batches_ = 0;
+  std::vector<std::size_t> unclassified_;
+  std::vector<BnnBatchFailure> failures_;
+  std::uint64_t retries_ = 0;
+  std::vector<std::string> driver_errors_;
   bool ran_ = false;
   std::string error_;
 };

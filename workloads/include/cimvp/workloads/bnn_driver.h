@@ -71,13 +71,33 @@ struct BnnDriverConfig {
   std::uint64_t dma_base = 0x40000000;    ///< MMIO window of the HostDma (use_dma)
   unsigned dma_irq_line = 0;              ///< host interrupt line of the HostDma (use_dma)
   std::uint64_t abuf_base = 0x50100000;   ///< bus address of the activation buffer window (use_dma)
+  /// Times a failed batch (error interrupt of the macro), DMA transfer (error interrupt of
+  /// the HostDma) or host bus access of a batch is retried before the batch's vectors are
+  /// given up (reported in BnnRunResult::failures and unclassified).
+  unsigned retries = 1;
+};
+
+/// Prediction of an input the driver could not classify (BnnRunResult::unclassified).
+constexpr std::uint32_t kUnclassified = 0xFFFFFFFFu;
+
+/// A batch (master mode) or chunk (DMA mode) given up after its retries.
+struct BnnBatchFailure {
+  std::size_t first = 0;  ///< index of its first input
+  std::size_t count = 0;  ///< inputs in it (all unclassified)
+  std::string stage;      ///< "input DMA", "batch", "output DMA", "input copy", "sums read"
+  std::string cause;      ///< the device's error: STATUS / ERR_CAUSE / ERROR_CODE and ERR_ADDR as read
 };
 
 struct BnnRunResult {
-  std::vector<std::uint32_t> predictions;  ///< arg-max class of every input
+  /// arg-max class of every input; kUnclassified for the inputs of a failed batch
+  std::vector<std::uint32_t> predictions;
   std::vector<std::int32_t> sums_half;     ///< N × M last-layer sums (half units), when kept
   std::uint64_t batches = 0;
   std::size_t vectors_per_start = 0;  ///< BATCH of every START but the last (DMA mode: the chunk size)
+  std::vector<std::size_t> unclassified;  ///< indices of the inputs without a prediction, ascending
+  std::vector<BnnBatchFailure> failures;  ///< the batches given up, in order
+  std::uint64_t retries = 0;              ///< retries that were needed (successful or not)
+  std::vector<std::string> errors;        ///< every error seen, retried or not, in order
 };
 
 class BnnDriver {
@@ -93,13 +113,20 @@ class BnnDriver {
   /// Throws CimDriverError.
   void probe(const CimNetworkImage& image);
   /// Copies the image to memory (write_block), writes DESC, enables the interrupts, issues
-  /// CTRL.LOAD and waits for the interrupt.  Throws CimDriverError when the macro fails.
+  /// CTRL.LOAD and waits for the interrupt; a bus error (host copy, or the load failing
+  /// with BUS_ERROR) is retried config().retries times.  Throws CimDriverError (or BusError) when it still fails.
   void load(const CimNetworkImage& image);
 
   /// Streams n input vectors (image.input_bytes each, host memory) through the loaded
   /// network in batches: each batch is copied into one of two input buffers while the
   /// macro computes the previous one; the last layer's sums are read back and the class is
   /// argmax_j scale_j · (0.5·h_j) + bias_j (circuit::argmax_affine).
+  /// Errors during a batch (an error interrupt of the macro or the DMA, read as
+  /// ERROR_CODE / ERR_CAUSE and ERR_ADDR; a bus error of a host access) are retried
+  /// config().retries times when they may be transient (DMA errors, BUS_ERROR, host bus
+  /// errors; other macro codes are not retried); then the batch is given up: its inputs get kUnclassified,
+  /// their indices go to unclassified and the cause to failures, and the stream goes on
+  /// with the next batch.  No prediction is ever taken from a failed batch.
   BnnRunResult infer(const std::uint8_t* vectors, std::size_t n, const float* scale, const float* bias,
                      bool keep_sums = false, const Progress& progress = nullptr);
   /// The same for vectors already in memory at bus address `vectors_addr` (no copy).
@@ -118,6 +145,10 @@ class BnnDriver {
   /// STATUS (throws on ERROR) and acknowledges it.
   void dma_copy(std::uint64_t src, std::uint64_t dst, std::uint64_t len);
   void dma_wait(const char* what);
+  /// Marks inputs [first, first + count) of a given-up batch (predictions must already hold
+  /// kUnclassified there).
+  void give_up(BnnRunResult& res, std::size_t first, std::size_t count, const std::string& stage,
+               const std::string& cause);
   /// Reads the int32 sums of k vectors (M each, little-endian) at bus address `sums`,
   /// classifies them (argmax_affine with scale, bias) and appends predictions (and the sums
   /// when keep_sums) to `res`.  Shared by the master and the DMA transfer modes.

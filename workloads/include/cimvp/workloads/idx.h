@@ -8,6 +8,12 @@
 // A file whose first two bytes are 0x1f 0x8b is gunzipped first (concatenated gzip members
 // are accepted).  Any deviation (bad magic, unsupported type, truncated data, trailing
 // bytes, corrupt gzip) throws IdxError naming the file and what was expected vs found.
+//
+// Memory: the header is read and checked before the body is allocated.  A plain file must
+// be exactly header + product(dims) bytes long; a gzip file's declared data must fit what
+// its compressed size can hold (deflate expands at most kIdxMaxGzipRatio:1), and its data
+// is grown as it is decompressed, never from the declared count, so a header that lies
+// costs no more memory than the data really present.  At most kIdxMaxElements elements.
 #pragma once
 
 #include <cstddef>
@@ -24,6 +30,21 @@ class IdxError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Most elements (bytes of data) an IDX file may declare: 4 Gi.
+constexpr std::uint64_t kIdxMaxElements = std::uint64_t{1} << 32;
+/// Largest expansion of deflate (zlib's technical limit, about 1032:1).
+constexpr std::uint64_t kIdxMaxGzipRatio = 1032;
+
+/// The header of an IDX file, read without its body (read_idx_header).
+struct IdxHeader {
+  std::vector<std::uint32_t> dims;  ///< dimension sizes
+  bool gzip = false;                ///< the file is gzip-compressed
+  std::uint64_t file_bytes = 0;     ///< size on disk (compressed size for gzip)
+  std::size_t header_bytes = 0;     ///< 4 + 4·dims (in the decompressed stream)
+  /// Product of dims: data bytes the header declares.
+  std::uint64_t element_count() const;
+};
+
 /// An n-dimensional array of unsigned bytes, row-major (last dimension fastest).
 struct IdxArray {
   std::vector<std::uint32_t> dims;
@@ -35,6 +56,11 @@ struct IdxArray {
 
 /// Reads an IDX file, gunzipping it when it starts with the gzip magic.
 IdxArray read_idx(const std::string& path);
+
+/// Reads and checks only the header of an IDX file (plain: at most 64 KiB are read and the
+/// declared data must match the file size exactly; gzip: only the header is decompressed
+/// and the declared data must fit kIdxMaxGzipRatio × the compressed size).  Throws IdxError.
+IdxHeader read_idx_header(const std::string& path);
 
 /// Parses an IDX image held in memory (already decompressed). `name` is used in errors.
 IdxArray parse_idx(const std::uint8_t* bytes, std::size_t size, const std::string& name);

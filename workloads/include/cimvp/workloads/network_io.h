@@ -35,6 +35,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cimvp {
@@ -50,6 +51,37 @@ constexpr std::uint32_t kBnnFormatVersion = 2;       ///< newest: per-layer supp
 constexpr std::uint32_t kBnnMaxLayers = 64;
 constexpr std::uint32_t kBnnMaxWidth = 1u << 20;
 constexpr std::uint32_t kBnnMaxDescription = 1u << 16;
+
+/// The header of a .bnn file: fixed fields and layer shapes, checked against the file size.
+/// The support fields of one layer's version-2 shape entry (all 0 / 1.0 without supports).
+struct BnnSupportHeader {
+  std::uint32_t block = 0;   ///< p (0: no supports)
+  unsigned bits = 0;         ///< b_s
+  std::uint8_t default_code = 0;
+  float step = 1.0f;
+};
+
+struct BnnFileHeader {
+  std::uint32_t version = kBnnFormatVersionPlain;
+  CellMode mode = CellMode::xnor_8t;
+  InputEncoding input = InputEncoding::binarized;
+  unsigned input_bits = 8;
+  unsigned input_threshold = 128;
+  std::uint32_t description_bytes = 0;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> shapes;  ///< per layer (K inputs, M outputs)
+  std::vector<BnnSupportHeader> supports;                       ///< per layer (version 2)
+  /// Bytes of one layer's shape entry: 8 (version 1) or 20 (version 2).
+  std::size_t shape_entry_bytes() const { return version >= 2 ? 20 : 8; }
+  std::uint64_t file_bytes = 0;                                 ///< size of the file
+  /// Σ K·M: the weights load_network will expand (one byte each in memory).
+  std::uint64_t weight_count() const;
+};
+
+/// Reads only the header (at most 24 + 8·kBnnMaxLayers bytes) and checks every field and
+/// the exact file size the shapes imply, so a caller can check the shapes (against a
+/// platform's capacity, say) before load_network allocates about K·M bytes per layer.
+/// Throws NetworkFileError like load_network.
+BnnFileHeader read_network_header(const std::string& path);
 
 /// Checks that a network is well formed (shapes, ±1 weights, per-layer vectors of the right
 /// length for hidden / last layers, flips 0/1, finite scale and bias, enums and input

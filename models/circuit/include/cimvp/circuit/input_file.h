@@ -21,4 +21,12 @@ std::string read_input_file(const std::string& path, std::string& out,
 std::string read_input_file(const std::string& path, std::vector<std::uint8_t>& out,
                             std::uint64_t max_bytes = max_input_file_bytes);
 
+/// Reads at most the first `prefix_bytes` of the file at `path` into `out` and its size
+/// into `file_bytes`, with the same checks as read_input_file (regular file, at most
+/// `max_bytes`): lets a loader check a header against the file size before it allocates
+/// for the body.  Returns "" on success, else why not.
+std::string read_input_prefix(const std::string& path, std::vector<std::uint8_t>& out,
+                              std::uint64_t prefix_bytes, std::uint64_t& file_bytes,
+                              std::uint64_t max_bytes = max_input_file_bytes);
+
 }  // namespace cimvp

@@ -8,7 +8,9 @@
 // blocks; sub-array (rb, cb) holds inputs [rb·R, rb·R + R) on its rows and neurons
 // [cb·C, cb·C + C) on its columns (padding beyond K and M).
 // Seeds (random streams, first id of derive_seed): cell factors {kStreamCellFactor, layer,
-// rb, cb}; converter offsets and noise as SenseConfig::offsets / ConversionNoise say.
+// rb, cb}; converter offsets and noise as SenseConfig::offsets / ConversionNoise say;
+// stuck cells {kStreamStuckCell, ...} (ArrayBank) and dead converters {kStreamDeadSense,
+// ...} (SenseBank) as faults.h says.
 // Layer 1: plain C++17, no SystemC.
 #pragma once
 
@@ -27,7 +29,9 @@ class ArrayBank {
   ArrayBank() = default;
   /// weights: M×K row-major (neuron j, input k), each ±1.  kind must be supported by
   /// array.mode.  Cell factors 1 + N(0, σ) per sub-array from derive_seed(cells.seed,
-  /// {kStreamCellFactor, layer_id, rb, cb}) when cells.sigma > 0.  Throws std::invalid_argument.
+  /// {kStreamCellFactor, layer_id, rb, cb}) when cells.sigma > 0; stuck cells
+  /// (cells.faults, faults.h stuck_cells) override the programmed weights.  Throws
+  /// std::invalid_argument.
   ArrayBank(unsigned inputs, unsigned outputs, const std::int8_t* weights, InputKind kind, const SubArrayConfig& array,
             const CellVariationConfig& cells, std::uint64_t layer_id);
 
@@ -100,6 +104,7 @@ class SenseBank {
   std::vector<std::vector<Quantizer>> q_;  ///< [rb·planes + p][segment]
   std::vector<std::uint8_t> usable_;       ///< [rb·planes + p]
   std::vector<MlsaOffsets> offsets_;       ///< [rb·ncb + cb]
+  std::vector<std::vector<std::uint8_t>> dead_;  ///< [rb·ncb + cb]: dead column converters (faults.h)
   std::vector<SenseTable> tables_;         ///< [(rb·ncb + cb)·planes + p]
 };
 

@@ -43,6 +43,7 @@ struct SenseConfig {
   double noise_sigma = 0.0;   ///< adc: σ of the per-conversion noise, PS units
   std::uint64_t seed = 1;     ///< seed of offsets and noise
   unsigned mux = 1;           ///< columns sharing one converter (timing and area only), >= 1
+  SenseFaultConfig faults;    ///< dead column converters (faults.h), applied by SenseBank
 
   /// Throws std::invalid_argument naming the field and the allowed values.
   void validate() const;

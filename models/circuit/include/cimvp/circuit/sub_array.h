@@ -14,6 +14,7 @@
 
 #include "cimvp/circuit/bitpack.h"
 #include "cimvp/circuit/cell_mode.h"
+#include "cimvp/circuit/faults.h"
 #include "cimvp/circuit/quantizer.h"
 
 #include <cstdint>
@@ -50,6 +51,7 @@ struct SubArrayConfig {
 struct CellVariationConfig {
   double sigma = 0.0;        ///< relative σ of the cell current (>= 0); 0 = ideal cells
   std::uint64_t seed = 1;
+  CellFaultConfig faults;    ///< stuck-at cells (faults.h), applied by ArrayBank
   void validate() const;
 };
 
@@ -120,6 +122,10 @@ class SenseTable {
   const std::int32_t* lut(unsigned s, unsigned c) const { return lut_.data() + lut_start_[std::size_t{s} * cols_ + c]; }
   /// Sensed value (half units) of an analog value on column c, segment s.
   std::int32_t sense(unsigned s, unsigned c, double analog) const;
+  /// Kills the converters of the flagged columns (dead[c] != 0, faults.h): whatever the bit
+  /// line carries they output the lowest (or highest) level value of their segment's
+  /// transfer function, in the LUT and in sense().
+  void set_dead_columns(const std::vector<std::uint8_t>& dead, DeadLevel level);
 
  private:
   std::vector<Quantizer> q_;
@@ -128,6 +134,8 @@ class SenseTable {
   std::vector<double> offsets_;  ///< cols × refs_per_col_, or empty
   std::vector<std::int32_t> lut_;
   std::vector<std::uint32_t> lut_start_;
+  std::vector<std::uint8_t> dead_;  ///< per column, empty when none is dead
+  DeadLevel dead_level_ = DeadLevel::low;
 };
 
 class SubArray {
