@@ -16,14 +16,21 @@ CIMVP_DEBS=(
   nodejs npm
 )
 
+# Only for fuzzing (scripts/fuzz, docs/fuzzing.md): clang and its runtime libraries
+# (libFuzzer, ASan, UBSan).  Installed on demand by scripts/fuzz, not by the set-up.
+CIMVP_FUZZ_DEBS=(clang libclang-rt-dev)
+
 cimvp_sudo() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+# cimvp_install_debs [PACKAGE...]: installs the missing ones (default: CIMVP_DEBS).
 cimvp_install_debs() {
   local missing=()
   local p
-  for p in "${CIMVP_DEBS[@]}"; do
+  local wanted=("$@")
+  [ ${#wanted[@]} -gt 0 ] || wanted=("${CIMVP_DEBS[@]}")
+  for p in "${wanted[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
       missing+=("$p")
     fi
