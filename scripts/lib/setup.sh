@@ -61,10 +61,16 @@ cimvp_prepare_mnist() {
   fi
 }
 
+# CMake arguments for the ccache launcher when ccache is installed (never required).
+cimvp_launcher() {
+  if command -v ccache >/dev/null 2>&1; then echo "-DCMAKE_CXX_COMPILER_LAUNCHER=ccache"; fi
+}
+
 cimvp_build() {
   local type="${1:-Release}"
   if [ ! -f "$CIMVP_BUILD/CMakeCache.txt" ]; then
-    cmake -S "$CIMVP_ROOT" -B "$CIMVP_BUILD" -DCMAKE_BUILD_TYPE="$type" >/dev/null
+    # shellcheck disable=SC2046
+    cmake -S "$CIMVP_ROOT" -B "$CIMVP_BUILD" -DCMAKE_BUILD_TYPE="$type" $(cimvp_launcher) >/dev/null
   fi
   cmake --build "$CIMVP_BUILD" --parallel "$(nproc)" 2>&1 | grep -Ev '^\[ *[0-9]+%\]|^Consolidate|^-- ' || true
   # fail if the build failed
