@@ -190,6 +190,7 @@ struct Bench {
   std::unique_ptr<Platform> top;
   std::unique_ptr<TlmChecker> checker;
   std::unique_ptr<Driver> driver;
+  const bool trace = std::getenv("CIMVP_FUZZ_TRACE") != nullptr;  // one status line per input
 
   Bench() {
     setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
@@ -220,6 +221,14 @@ struct Bench {
     sc_core::sc_start();  // until no event is left: the operations and every command they started
     FUZZ_CHECK(!(top->dma.registers().get(dma_reg::STATUS) & dma_bit::STATUS_BUSY),
                "HostDma still BUSY with no event left");
+    if (trace) {
+      std::fprintf(stderr, "mmio: %zu ops, dma STATUS 0x%x ERR_CAUSE %u", driver->ops.size(),
+                   top->dma.registers().get(dma_reg::STATUS), top->dma.registers().get(dma_reg::ERR_CAUSE));
+      if (top->cim)
+        std::fprintf(stderr, ", cim STATUS 0x%x ERROR_CODE %u DONE_COUNT %u", top->cim->registers().get(cim_reg::STATUS),
+                     top->cim->registers().get(cim_reg::ERROR_CODE), top->cim->registers().get(cim_reg::DONE_COUNT));
+      std::fprintf(stderr, "\n");
+    }
     if (top->cim) {
       FUZZ_CHECK(!(top->cim->registers().get(cim_reg::STATUS) & cim_bit::STATUS_BUSY),
                  "CimMacro still BUSY with no event left");
@@ -232,7 +241,7 @@ struct Bench {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static Bench bench;
+  static Bench& bench = *new Bench;  // never destroyed: SystemC objects outlive main's return
   bench.run(data, size);
   return 0;
 }
