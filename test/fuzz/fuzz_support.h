@@ -35,9 +35,23 @@ class Bytes {
   bool empty() const { return off_ >= n_; }
   std::size_t left() const { return empty() ? 0 : n_ - off_; }
   std::uint8_t u8() { return off_ < n_ ? p_[off_++] : 0; }
-  std::uint16_t u16() { return static_cast<std::uint16_t>(u8() | (u8() << 8)); }
-  std::uint32_t u32() { return u16() | (static_cast<std::uint32_t>(u16()) << 16); }
-  std::uint64_t u64() { return u32() | (static_cast<std::uint64_t>(u32()) << 32); }
+  // Little-endian; each read is its own statement (the operands of | are unsequenced, and
+  // compilers evaluate them in different orders).
+  std::uint16_t u16() {
+    const unsigned lo = u8();
+    const unsigned hi = u8();
+    return static_cast<std::uint16_t>(lo | hi << 8);
+  }
+  std::uint32_t u32() {
+    const std::uint32_t lo = u16();
+    const std::uint32_t hi = u16();
+    return lo | hi << 16;
+  }
+  std::uint64_t u64() {
+    const std::uint64_t lo = u32();
+    const std::uint64_t hi = u32();
+    return lo | hi << 32;
+  }
   /// Up to `n` bytes (fewer at the end of the input).
   std::string_view take(std::size_t n) {
     const std::size_t k = n < left() ? n : left();
