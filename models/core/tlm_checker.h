@@ -63,7 +63,7 @@ class TlmChecker : public sc_core::sc_module, public Counted {
   /// Counters are kept.
   void reset();
   /// The checker has no signals: nothing to trace.
-  void trace(sc_core::sc_trace_file* tf) const;
+  void trace(sc_core::sc_trace_file* tf) const override;
   /// transactions (b_transport), nb_transactions (BEGIN_REQ), debug_transactions,
   /// dmi_requests, dmi_invalidations, violations.
   const CounterSet& counters() const override { return counters_; }

@@ -17,14 +17,21 @@ CIMVP_DEBS=(
   python3 python3-matplotlib
 )
 
+# Only for fuzzing (scripts/fuzz, docs/fuzzing.md): clang and its runtime libraries
+# (libFuzzer, ASan, UBSan).  Installed on demand by scripts/fuzz, not by the set-up.
+CIMVP_FUZZ_DEBS=(clang libclang-rt-dev)
+
 cimvp_sudo() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+# cimvp_install_debs [PACKAGE...]: installs the missing ones (default: CIMVP_DEBS).
 cimvp_install_debs() {
   local missing=()
   local p
-  for p in "${CIMVP_DEBS[@]}"; do
+  local wanted=("$@")
+  [ ${#wanted[@]} -gt 0 ] || wanted=("${CIMVP_DEBS[@]}")
+  for p in "${wanted[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
       missing+=("$p")
     fi
@@ -55,10 +62,16 @@ cimvp_prepare_mnist() {
   fi
 }
 
+# CMake arguments for the ccache launcher when ccache is installed (never required).
+cimvp_launcher() {
+  if command -v ccache >/dev/null 2>&1; then echo "-DCMAKE_CXX_COMPILER_LAUNCHER=ccache"; fi
+}
+
 cimvp_build() {
   local type="${1:-Release}"
   if [ ! -f "$CIMVP_BUILD/CMakeCache.txt" ]; then
-    cmake -S "$CIMVP_ROOT" -B "$CIMVP_BUILD" -DCMAKE_BUILD_TYPE="$type" >/dev/null
+    # shellcheck disable=SC2046
+    cmake -S "$CIMVP_ROOT" -B "$CIMVP_BUILD" -DCMAKE_BUILD_TYPE="$type" $(cimvp_launcher) >/dev/null
   fi
   cmake --build "$CIMVP_BUILD" --parallel "$(nproc)" 2>&1 | grep -Ev '^\[ *[0-9]+%\]|^Consolidate|^-- ' || true
   # fail if the build failed

@@ -67,7 +67,7 @@ class ActivationBuffer : public sc_core::sc_module, public cim_buffer_if, public
   /// (they count the whole run), as for every module.
   void reset();
   /// Traces the four fill levels.
-  void trace(sc_core::sc_trace_file* tf) const;
+  void trace(sc_core::sc_trace_file* tf) const override;
   /// bus_reads, bus_writes, bus_bytes_read, bus_bytes_written, macro_reads, macro_writes,
   /// macro_bytes_read, macro_bytes_written, dmi_grants, errors.
   const CounterSet& counters() const override { return counters_; }

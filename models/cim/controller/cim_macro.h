@@ -75,7 +75,7 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   const CimMacroConfig& config() const { return config_; }
 
   /// Traces irq, busy, state and every stage's signals.
-  void trace(sc_core::sc_trace_file* tf) const;
+  void trace(sc_core::sc_trace_file* tf) const override;
   /// The datapath stages (array, sense, accumulate), in datapath order.
   const std::vector<CimStage*>& stages() const { return stages_; }
   /// Back to the state after elaboration: registers at their reset values, network

@@ -84,7 +84,6 @@ class SenseStage : public sc_core::sc_module, public cim_sense_if, public CimSta
   sc_core::sc_time t_decision_;
   std::vector<SenseBank> layers_;
   std::vector<LayerStats> stats_;
-  std::uint64_t tables_seen_ = 0;
   const SenseTable none_;
   CounterSet counters_;
   std::size_t c_conversions_, c_sa_reads_, c_refs_, c_tables_;

@@ -83,7 +83,7 @@ class HostDma : public sc_core::sc_module, public Counted, public Priced {
   const HostDmaConfig& config() const { return config_; }
 
   /// Traces busy and irq.
-  void trace(sc_core::sc_trace_file* tf) const;
+  void trace(sc_core::sc_trace_file* tf) const override;
   /// Back to the state after elaboration: registers at their reset values, no transfer
   /// pending, irq low, DMI grants dropped.  Counters are kept.  Call only while idle.
   void reset();

@@ -56,7 +56,7 @@ class Host : public sc_core::sc_module, public Hal, public Counted, public Price
   sc_core::sc_time now() override;
 
   /// Traces waiting_irq.
-  void trace(sc_core::sc_trace_file* tf) const;
+  void trace(sc_core::sc_trace_file* tf) const override;
   /// Forgets the outcome of the last program (finished / failed / error).  Counters and the
   /// installed program are kept.  Call only when the program is not running.
   void reset();

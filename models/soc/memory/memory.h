@@ -43,7 +43,7 @@ class Memory : public sc_core::sc_module, public Counted, public Priced {
   const MemoryConfig& config() const { return config_; }
 
   /// The memory has no signals: nothing to trace.
-  void trace(sc_core::sc_trace_file* tf) const;
+  void trace(sc_core::sc_trace_file* tf) const override;
   /// Back to the state after elaboration: every byte 0 (DMI pointers stay valid: the
   /// storage is cleared in place).  Counters are kept.
   void reset();

@@ -50,7 +50,7 @@ class Router : public sc_core::sc_module, public Counted {
   const RouterConfig& config() const { return config_; }
 
   /// The router has no signals: nothing to trace.
-  void trace(sc_core::sc_trace_file* tf) const;
+  void trace(sc_core::sc_trace_file* tf) const override;
   /// Back to the state after elaboration: forgets the nb_transport transactions in flight
   /// (counters and the address map are kept).  Call between simulations.
   void reset() { in_flight_.clear(); }
