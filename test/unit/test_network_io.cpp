@@ -67,6 +67,10 @@ bool same(const BnnNetwork& a, const BnnNetwork& b) {
       return false;
     for (std::size_t j = 0; j < x.scale.size(); ++j)
       if (std::memcmp(&x.scale[j], &y.scale[j], 4) || std::memcmp(&x.bias[j], &y.bias[j], 4)) return false;
+    if (x.support_block != y.support_block || x.support_bits != y.support_bits ||
+        x.support_default != y.support_default || x.support != y.support ||
+        (x.has_supports() && std::memcmp(&x.support_step, &y.support_step, 4)))
+      return false;
   }
   return true;
 }
@@ -162,8 +166,8 @@ TEST_CASE("network loader: bad header fields name the field and the allowed valu
   b[3] = 'x';
   CHECK_THROWS_WITH(parse(b), Contains("net.bnn") && Contains("bad magic"));
   b = good;
-  put32(b, 8, 2);
-  CHECK_THROWS_WITH(parse(b), Contains("format version 2") && Contains("allowed 1"));
+  put32(b, 8, 3);
+  CHECK_THROWS_WITH(parse(b), Contains("format version 3") && Contains("allowed 1, 2"));
   b = good;
   b[12] = 2;
   CHECK_THROWS_WITH(parse(b), Contains("cell_mode is 2") && Contains("0 hbnn_6t, 1 xnor_8t"));
@@ -325,4 +329,101 @@ TEST_CASE("shipped weights load with the documented shape and accuracy", "[netwo
     const auto test = cimvp::load_dataset(s.dataset, cimvp::DatasetSplit::test);
     CHECK(cimvp::integer_accuracy(net, test) >= s.min_accuracy);
   }
+}
+
+namespace {
+// make_net() with supports on layer 0: K = 70, p = 16 → B = 5 blocks (the last holds 6 rows),
+// b_s = 3; code of (j, b) = (j + 2b) % 8; default 4; step 0.25.
+BnnNetwork make_supported_net() {
+  BnnNetwork n = make_net();
+  auto& L = n.layers[0];
+  L.support_block = 16;
+  L.support_bits = 3;
+  L.support_default = 4;
+  L.support_step = 0.25f;
+  for (unsigned j = 0; j < 5; ++j)
+    for (unsigned b = 0; b < 5; ++b) L.support.push_back(static_cast<std::uint8_t>((j + 2 * b) % 8));
+  return n;
+}
+// Version-2 offsets: header 24 + 2·20 shapes + 8 description = 72; layer 0 body as version 1
+// (weights 80, thresholds 20, flips 5) then 25 codes; layer 1 body 48.
+constexpr std::size_t kV2W0 = 72;
+constexpr std::size_t kV2Codes = kV2W0 + 80 + 20 + 5;  // 177
+constexpr std::size_t kV2Size = kV2Codes + 25 + 24 + 12 + 12 + 4;
+}  // namespace
+
+TEST_CASE("network files: plain networks stay version 1, supports make version 2 (layout by hand)", "[network_io][supports]") {
+  CHECK(le32(cimvp::serialize_network(make_net()), 8) == 1);
+  const BnnNetwork n = make_supported_net();
+  const auto b = cimvp::serialize_network(n);
+  REQUIRE(b.size() == kV2Size);
+  CHECK(le32(b, 8) == 2);
+  // layer 0 shape entry at 24: K, M, p, b_s, default, reserved, step
+  CHECK(le32(b, 24) == 70);
+  CHECK(le32(b, 28) == 5);
+  CHECK(le32(b, 32) == 16);
+  CHECK(b[36] == 3);
+  CHECK(b[37] == 4);
+  CHECK(b[38] == 0);
+  CHECK(b[39] == 0);
+  CHECK(le32(b, 40) == 0x3E800000u);  // 0.25f
+  // layer 1 entry at 44: no supports, step 1.0
+  CHECK(le32(b, 44) == 5);
+  CHECK(le32(b, 52) == 0);
+  CHECK(b[56] == 0);
+  CHECK(le32(b, 60) == 0x3F800000u);
+  // codes: neuron 1, block 3 → (1 + 6) % 8 = 7 at 177 + 1·5 + 3
+  CHECK(b[kV2Codes + 8] == 7);
+  CHECK(b[kV2Codes] == 0);
+  CHECK(same(parse(b), n));
+  const auto path = temp_path("sup.bnn");
+  cimvp::save_network(path, n);
+  CHECK(same(cimvp::load_network(path), n));
+}
+
+TEST_CASE("network loader: bad support fields name the field and the allowed values", "[network_io][supports]") {
+  const auto good = cimvp::serialize_network(make_supported_net());
+  auto b = good;
+  put32(b, 32, 71);  // p > K
+  fix_crc(b);
+  CHECK_THROWS_WITH(parse(b), Contains("support_block is 71") && Contains("1..70"));
+  b = good;
+  b[36] = 9;
+  fix_crc(b);
+  CHECK_THROWS_WITH(parse(b), Contains("support_bits is 9") && Contains("1..8"));
+  b = good;
+  b[37] = 8;
+  fix_crc(b);
+  CHECK_THROWS_WITH(parse(b), Contains("support_default is 8") && Contains("0..7"));
+  b = good;
+  b[38] = 1;
+  fix_crc(b);
+  CHECK_THROWS_WITH(parse(b), Contains("reserved field is 1"));
+  b = good;
+  put32(b, 40, 0x7FC00000u);  // NaN step
+  fix_crc(b);
+  CHECK_THROWS_WITH(parse(b), Contains("support_step") && Contains("finite value > 0"));
+  b = good;
+  b[56] = 2;  // support_bits on a layer without supports
+  fix_crc(b);
+  CHECK_THROWS_WITH(parse(b), Contains("layer 1") && Contains("support_block 0"));
+  b = good;
+  b[kV2Codes + 8] = 8;
+  fix_crc(b);
+  CHECK_THROWS_WITH(parse(b), Contains("support code of neuron 1, block 3 is 8") && Contains("0..7"));
+  b = good;
+  put32(b, 32, 14);  // p = 14 → 5 blocks still; p = 8 → 9 blocks: the size no longer matches
+  put32(b, 32, 8);
+  fix_crc(b);
+  CHECK_THROWS_WITH(parse(b), Contains("truncated"));
+  // in memory
+  BnnNetwork n = make_supported_net();
+  n.layers[0].support.pop_back();
+  CHECK_THROWS_WITH(cimvp::serialize_network(n), Contains("layer 0") && Contains("expected outputs x blocks = 25"));
+  n = make_supported_net();
+  n.layers[1].support_bits = 2;
+  CHECK_THROWS_AS(cimvp::serialize_network(n), NetworkFileError);
+  n = make_supported_net();
+  n.layers[0].support_step = 0.0f;
+  CHECK_THROWS_WITH(cimvp::serialize_network(n), Contains("support_step"));
 }

@@ -1,6 +1,7 @@
 // .bnn network files (see network_io.h for the byte layout).
 #include "cimvp/workloads/network_io.h"
 #include "cimvp/circuit/input_file.h"
+#include "cimvp/circuit/supports.h"
 
 #include <zlib.h>
 
@@ -16,6 +17,18 @@ namespace cimvp {
 namespace {
 
 constexpr std::size_t kFixedHeader = 24;
+constexpr std::size_t kShapeV1 = 8;   // u32 K, u32 M
+constexpr std::size_t kShapeV2 = 20;  // + u32 p, u8 b_s, u8 default, u16 reserved, f32 step
+
+bool any_supports(const BnnNetwork& net) {
+  for (const auto& L : net.layers)
+    if (L.has_supports()) return true;
+  return false;
+}
+
+std::size_t support_blocks(const BnnLayer& L) {
+  return L.support_block ? (std::size_t{L.inputs} + L.support_block - 1) / L.support_block : 0;
+}
 
 std::size_t words_per_row(std::uint32_t k) { return (std::size_t{k} + 63) / 64; }
 
@@ -152,6 +165,21 @@ void validate_network(const BnnNetwork& net, const std::string& what) {
     for (std::size_t j = 0; j < want_last; ++j)
       if (!std::isfinite(L.scale[j]) || !std::isfinite(L.bias[j]))
         throw NetworkFileError(lw + ": scale/bias of output " + std::to_string(j) + " not finite");
+    if (!L.has_supports()) {
+      if (L.support_bits != 0 || L.support_default != 0 || !L.support.empty())
+        throw NetworkFileError(lw + ": support_bits/support_default/support codes set but support_block is 0 "
+                               "(a layer without supports has support_bits 0, default 0 and no codes)");
+      continue;
+    }
+    if (!std::isfinite(L.support_step) || !(L.support_step > 0.0f))
+      throw NetworkFileError(lw + ": support_step " + std::to_string(L.support_step) +
+                             " (allowed a finite value > 0)");
+    try {
+      validate_supports(SupportShape{L.inputs, L.outputs, L.support_block, L.support_bits}, L.support,
+                        L.support_default, lw.c_str());
+    } catch (const std::invalid_argument& e) {
+      throw NetworkFileError(e.what());
+    }
   }
 }
 
@@ -159,7 +187,8 @@ std::vector<std::uint8_t> serialize_network(const BnnNetwork& net) {
   validate_network(net);
   Writer w;
   w.bytes(kBnnMagic, 8);
-  w.u32(kBnnFormatVersion);
+  const bool v2 = any_supports(net);
+  w.u32(v2 ? kBnnFormatVersion : kBnnFormatVersionPlain);
   w.u8(static_cast<std::uint8_t>(net.mode));
   w.u8(static_cast<std::uint8_t>(net.input));
   w.u8(static_cast<std::uint8_t>(net.input_bits));
@@ -169,6 +198,14 @@ std::vector<std::uint8_t> serialize_network(const BnnNetwork& net) {
   for (const auto& L : net.layers) {
     w.u32(L.inputs);
     w.u32(L.outputs);
+    if (v2) {
+      w.u32(L.support_block);
+      w.u8(static_cast<std::uint8_t>(L.support_bits));
+      w.u8(L.support_default);
+      w.u8(0);
+      w.u8(0);
+      w.f32(L.has_supports() ? L.support_step : 1.0f);
+    }
   }
   w.bytes(net.description.data(), net.description.size());
   for (std::size_t l = 0; l < net.layers.size(); ++l) {
@@ -190,6 +227,7 @@ std::vector<std::uint8_t> serialize_network(const BnnNetwork& net) {
       for (auto s : L.scale) w.f32(s);
       for (auto b : L.bias) w.f32(b);
     }
+    if (L.has_supports()) w.bytes(L.support.data(), L.support.size());
   }
   w.u32(crc_of(w.data().data(), w.data().size()));
   return std::move(w.data());
@@ -203,9 +241,11 @@ BnnNetwork parse_network(const std::uint8_t* bytes, std::size_t size, const std:
   if (std::memcmp(bytes, kBnnMagic, 8) != 0) fail("bad magic: expected \"CIMVPBNN\" at offset 0, not a cimvp network file");
   Reader r(bytes + 8);
   const std::uint32_t version = r.u32();
-  if (version != kBnnFormatVersion)
+  if (version != kBnnFormatVersionPlain && version != kBnnFormatVersion)
     fail("format version " + std::to_string(version) + " not supported (allowed " +
-         std::to_string(kBnnFormatVersion) + ")" + at(8));
+         std::to_string(kBnnFormatVersionPlain) + ", " + std::to_string(kBnnFormatVersion) + ")" + at(8));
+  const bool v2 = version >= 2;
+  const std::size_t shape_bytes = v2 ? kShapeV2 : kShapeV1;
   BnnNetwork net;
   const unsigned mode = r.u8(), enc = r.u8();
   if (mode > 1) fail("field cell_mode is " + std::to_string(mode) + " (allowed 0 hbnn_6t, 1 xnor_8t)" + at(12));
@@ -223,7 +263,7 @@ BnnNetwork parse_network(const std::uint8_t* bytes, std::size_t size, const std:
   if (dlen > kBnnMaxDescription)
     fail("field description_length is " + std::to_string(dlen) + " (allowed 0.." +
          std::to_string(kBnnMaxDescription) + ")" + at(20));
-  const std::size_t shapes_end = kFixedHeader + 8 * std::size_t{layers};
+  const std::size_t shapes_end = kFixedHeader + shape_bytes * std::size_t{layers};
   if (size < shapes_end)
     fail("truncated: " + std::to_string(size) + " bytes, the header with " + std::to_string(layers) +
          " layer shapes needs " + std::to_string(shapes_end));
@@ -232,10 +272,37 @@ BnnNetwork parse_network(const std::uint8_t* bytes, std::size_t size, const std:
   net.layers.resize(layers);
   for (std::uint32_t l = 0; l < layers; ++l) {
     BnnLayer& L = net.layers[l];
-    const std::size_t off = kFixedHeader + 8 * l;
+    const std::size_t off = kFixedHeader + shape_bytes * l;
     L.inputs = r.u32();
     L.outputs = r.u32();
     const std::string lw = "layer " + std::to_string(l) + ": ";
+    if (v2) {
+      L.support_block = r.u32();
+      L.support_bits = r.u8();
+      L.support_default = r.u8();
+      const unsigned reserved = r.u8() | (unsigned{r.u8()} << 8);
+      L.support_step = r.f32();
+      if (reserved != 0) fail(lw + "reserved field is " + std::to_string(reserved) + " (allowed 0)" + at(off + 14));
+      if (L.support_block == 0) {
+        if (L.support_bits != 0 || L.support_default != 0)
+          fail(lw + "support_bits " + std::to_string(L.support_bits) + " / support_default " +
+               std::to_string(L.support_default) + " with support_block 0 (allowed 0 / 0: no supports)" + at(off + 12));
+      } else {
+        if (L.support_block > L.inputs && L.inputs >= 1 && L.inputs <= kBnnMaxWidth)
+          fail(lw + "field support_block is " + std::to_string(L.support_block) + " (allowed 0 or 1.." +
+               std::to_string(L.inputs) + ", the layer's K)" + at(off + 8));
+        if (L.support_bits < 1 || L.support_bits > kMaxSupportBits)
+          fail(lw + "field support_bits is " + std::to_string(L.support_bits) + " (allowed 1.." +
+               std::to_string(kMaxSupportBits) + " when support_block > 0)" + at(off + 12));
+        if (L.support_default > (1u << L.support_bits) - 1u)
+          fail(lw + "field support_default is " + std::to_string(L.support_default) + " (allowed 0.." +
+               std::to_string((1u << L.support_bits) - 1u) + " for " + std::to_string(L.support_bits) +
+               " support bits)" + at(off + 13));
+        if (!std::isfinite(L.support_step) || !(L.support_step > 0.0f))
+          fail(lw + "field support_step is " + std::to_string(L.support_step) + " (allowed a finite value > 0)" +
+               at(off + 16));
+      }
+    }
     if (L.inputs < 1 || L.inputs > kBnnMaxWidth)
       fail(lw + "field K is " + std::to_string(L.inputs) + " (allowed 1.." + std::to_string(kBnnMaxWidth) + ")" + at(off));
     if (L.outputs < 1 || L.outputs > kBnnMaxWidth)
@@ -246,6 +313,7 @@ BnnNetwork parse_network(const std::uint8_t* bytes, std::size_t size, const std:
            std::to_string(net.layers[l - 1].outputs) + " (layers must chain)" + at(off));
     expected += std::uint64_t{L.outputs} * words_per_row(L.inputs) * 8;
     expected += l + 1 < layers ? 5ull * L.outputs : 8ull * L.outputs;
+    expected += std::uint64_t{L.outputs} * support_blocks(L);
   }
   if (size < expected)
     fail("truncated: the header describes " + std::to_string(expected) + " bytes, the file has " + std::to_string(size));
@@ -296,6 +364,18 @@ BnnNetwork parse_network(const std::uint8_t* bytes, std::size_t size, const std:
       for (std::size_t j = 0; j < L.outputs; ++j)
         if (!std::isfinite(L.scale[j]) || !std::isfinite(L.bias[j]))
           fail(lw + "scale/bias of output " + std::to_string(j) + " not finite");
+    }
+    if (L.has_supports()) {
+      const std::size_t n = std::size_t{L.outputs} * support_blocks(L);
+      const std::size_t off = 8 + r.offset();
+      const std::uint8_t* codes = r.take(n);
+      L.support.assign(codes, codes + n);
+      const unsigned top = (1u << L.support_bits) - 1u;
+      for (std::size_t i = 0; i < n; ++i)
+        if (L.support[i] > top)
+          fail(lw + "support code of neuron " + std::to_string(i / support_blocks(L)) + ", block " +
+               std::to_string(i % support_blocks(L)) + " is " + std::to_string(L.support[i]) + " (allowed 0.." +
+               std::to_string(top) + ")" + at(off + i));
     }
   }
   return net;

@@ -2,7 +2,9 @@
 //
 // Byte layout (docs/workloads.md has the table):
 //   0   8   magic "CIMVPBNN"
-//   8   4   u32 format version (kBnnFormatVersion)
+//   8   4   u32 format version: 1 (no supports) or 2 (kBnnFormatVersion, any layer may carry
+//           supports); the writer uses 1 when no layer has supports, so plain networks keep
+//           their version-1 bytes and older readers still load them
 //   12  1   u8 cell mode (0 hbnn_6t, 1 xnor_8t)
 //   13  1   u8 input encoding (0 binarized, 1 bit_serial)
 //   14  1   u8 input_bits (1..8)
@@ -10,6 +12,9 @@
 //   16  4   u32 layer count L (1..kBnnMaxLayers)
 //   20  4   u32 description length D (0..kBnnMaxDescription)
 //   24  8L  per layer u32 K (inputs), u32 M (outputs), each 1..kBnnMaxWidth; K[l+1] == M[l]
+//       (version 2: 20L, each entry followed by u32 support_block p (0, or 1..K), u8 support_bits
+//        (0 when p = 0, else 1..8), u8 support_default (0..2^bits−1), u16 reserved (0),
+//        f32 support_step (finite, > 0 when p > 0))
 //   ..  D   description (UTF-8 text, no terminator)
 //   per layer l:
 //     M·ceil(K/64)·8 bytes of weights: neuron j's row is ceil(K/64) u64 words; bit (k mod 64)
@@ -17,6 +22,7 @@
 //       byte k/8); unused bits of a row's last word are 0
 //     hidden layers: M × i32 threshold, then M × u8 flip (0 or 1)
 //     last layer:    M × f32 scale, then M × f32 bias (finite)
+//     version 2, p > 0: M·⌈K/p⌉ u8 support codes (neuron j, block b) row-major, each ≤ 2^bits−1
 //   end 4   u32 CRC-32 (zlib crc32) of every preceding byte
 // The loader rejects anything else with NetworkFileError naming the file, the field and the
 // allowed values (bad magic or version, enum values, shapes, layer chaining, truncation,
@@ -39,7 +45,8 @@ class NetworkFileError : public std::runtime_error {
 };
 
 constexpr char kBnnMagic[9] = "CIMVPBNN";
-constexpr std::uint32_t kBnnFormatVersion = 1;
+constexpr std::uint32_t kBnnFormatVersionPlain = 1;  ///< no supports
+constexpr std::uint32_t kBnnFormatVersion = 2;       ///< newest: per-layer supports
 constexpr std::uint32_t kBnnMaxLayers = 64;
 constexpr std::uint32_t kBnnMaxWidth = 1u << 20;
 constexpr std::uint32_t kBnnMaxDescription = 1u << 16;
