@@ -206,6 +206,9 @@ int run_cli(int argc, char* argv[]) {
     if (vm.count("workload")) {
       const std::string path = vm["workload"].as<std::string>();
       workload = workload_schema().load(read_text_file(path, "workload file"), path);
+    } else if (!config.workload.empty()) {  // the platform's own workload
+      const std::string path = resolve_platform_workload(config.workload);
+      workload = workload_schema().load(read_text_file(path, "workload file (platform key workload)"), path);
     }
     job = make_job(workload, config);
   } catch (const ConfigError& e) {

@@ -97,6 +97,9 @@ void add_core_keys(ConfigSchema& s) {
       .as_time().above(0)
       .describe("Global TLM quantum of loosely-timed initiators (`--quantum` overrides it).");
   s.add("seed", &PlatformConfig::seed).describe("Master seed of every seeded non-ideality and test pattern.");
+  s.add("workload", &PlatformConfig::workload)
+      .describe("Workload run when --workload is not given: a workload YAML path, or the name of a built-in "
+                "workload in platforms/workloads/ (supported-binarynet); empty = the auto job with defaults.");
 
   // memory
   s.add("memory.size_bytes", [](auto& c) -> auto& { return c.memory.size_bytes; })

@@ -2,6 +2,8 @@
 
 #include "cimvp/platform/cim_config.h"
 
+#include <filesystem>
+
 namespace cimvp {
 
 Schema<WorkloadConfig> workload_schema() {
@@ -35,9 +37,20 @@ Schema<WorkloadConfig> workload_schema() {
       .one_of({"dma", "master"})
       .describe("Who moves images and sums: dma = the host DMA, between DRAM and the macro's activation buffer "
                 "(`cim_buffer` target), overlapped with compute; master = the macro's own bus master.");
+  s.add("cim_inference.drop_levels", [](auto& w) -> auto& { return w.cim_inference.drop_levels; })
+      .describe("Support drop levels per mille, comma-separated (e.g. \"0,250,500,750\"), each 0..1000: the test "
+                "set runs once per level (SUPPORT_DROP written between passes, no reload) and a drop-level "
+                "trade-off table is printed; empty = one pass. Needs a network with supports.");
   s.add("cim_inference.progress", [](auto& w) -> auto& { return w.cim_inference.progress; })
       .describe("Progress bar on stderr when it is a terminal.");
   return s;
+}
+
+std::string resolve_platform_workload(const std::string& spec) {
+  std::error_code ec;
+  if (std::filesystem::exists(spec, ec) || spec.find('/') != std::string::npos) return spec;
+  const std::string name = spec.size() > 5 && spec.substr(spec.size() - 5) == ".yaml" ? spec : spec + ".yaml";
+  return std::string(CIMVP_SOURCE_DIR) + "/platforms/workloads/" + name;
 }
 
 std::unique_ptr<Job> make_job(const WorkloadConfig& workload, const PlatformConfig& platform) {

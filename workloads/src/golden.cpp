@@ -26,11 +26,6 @@ void validate_network(const BnnNetwork& net, std::size_t n_pixels) {
     throw std::invalid_argument("network: input_threshold = " + std::to_string(net.input_threshold) +
                                 ", expected 0..255");
   if (net.layers.empty()) throw std::invalid_argument("network: no layers");
-  for (std::size_t l = 0; l < net.layers.size(); ++l)
-    if (net.layers[l].has_supports())
-      throw std::invalid_argument("network: layer " + std::to_string(l) +
-                                  " has supports (Supported-BinaryNet), which this build's golden reference and "
-                                  "datapath do not run yet (docs/supported-binarynet.md)");
   for (std::size_t l = 0; l < net.layers.size(); ++l) {
     const BnnLayer& L = net.layers[l];
     const bool last = l + 1 == net.layers.size();

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "cimvp/config.h"
+#include "cimvp/circuit/ppa_tech.h"
 #include "cimvp/platform/job.h"
 #include "cimvp/workloads/bnn.h"
 #include "cimvp/workloads/bnn_driver.h"
@@ -37,7 +38,15 @@ struct CimInferenceConfig {
   /// the sums back (needs `dma` and `cim_buffer` targets); master: the macro's own bus
   /// master reads the images and writes the sums (docs/cim-macro.md).
   std::string transfer = "dma";
+  /// Support drop levels (per mille, 0..1000, comma-separated, e.g. "0,250,500"): the test
+  /// set runs once per level, the driver writing SUPPORT_DROP between the passes (no reload),
+  /// and the summary prints the drop-level trade-off table.  Empty: one pass at level 0
+  /// (without touching SUPPORT_DROP).  Needs a network with supports.
+  std::string drop_levels;
 };
+
+/// Parses cim_inference.drop_levels; throws ConfigError naming the key and the allowed values.
+std::vector<unsigned> parse_drop_levels(const std::string& text);
 
 class CimInference : public Job {
  public:
@@ -73,6 +82,18 @@ class CimInference : public Job {
   /// Wall-clock seconds of the host program (load + streaming) and of the streaming alone.
   double wall_seconds() const { return wall_s_; }
   const std::string& error() const { return error_; }
+  /// One pass of the test set at a support drop level.
+  struct LevelResult {
+    unsigned drop_permille = 0;
+    double acc_ideal = 0, acc_golden = 0, acc_hw = 0;
+    std::size_t agree = 0;
+    std::uint64_t dac_programmings = 0, dac_conversions = 0, support_reads = 0;
+    double inference_ns = 0;  ///< simulated time of the pass
+    double energy_pj = 0;     ///< dynamic energy of the pass (every priced module)
+  };
+  const std::vector<LevelResult>& drop_results() const { return levels_; }
+  /// The drop-level trade-off table (empty without drop levels).
+  std::string drop_table() const;
 
  private:
   CimInferenceConfig config_;
@@ -95,6 +116,13 @@ class CimInference : public Job {
   std::uint64_t batches_ = 0;
   bool ran_ = false;
   std::string error_;
+  std::vector<unsigned> drop_levels_;
+  std::vector<std::vector<std::uint32_t>> golden_at_;  ///< golden predictions per drop level
+  std::vector<double> ideal_acc_at_, golden_acc_at_;
+  std::vector<LevelResult> levels_;
+  TechParams tech_;
+  bool has_tech_ = false;
+  class Platform* platform_ = nullptr;
 };
 
 }  // namespace cimvp

@@ -3,6 +3,8 @@
 // when the platform maps a "cim" target, else the DMA/memory self-test, with default settings.
 #pragma once
 
+#include <string>
+
 #include "cimvp/config.h"
 #include "cimvp/platform/cim_inference.h"
 #include "cimvp/platform/config_schema.h"
@@ -26,5 +28,10 @@ Schema<WorkloadConfig> workload_schema();
 
 /// The job a workload selects, built for `platform`; ConfigError when it cannot run there.
 std::unique_ptr<Job> make_job(const WorkloadConfig& workload, const PlatformConfig& platform);
+
+/// Path of the workload named by the platform key `workload`: the spec itself when it is an
+/// existing file or contains '/', else CIMVP_SOURCE_DIR/platforms/workloads/<spec>.yaml
+/// (".yaml" appended when missing).
+std::string resolve_platform_workload(const std::string& spec);
 
 }  // namespace cimvp
