@@ -7,6 +7,7 @@
 #include "sc_test.h"
 #include "test_cim_bench.h"
 
+#include "cimvp/cim/drive/row_dac/row_dac.h"
 #include "cimvp/core/hal.h"
 
 #include <memory>
@@ -233,4 +234,56 @@ TEST_CASE("a network with supports on binary word lines is refused with a clear 
   CHECK(warnings.count() == 1);
   CHECK_THAT(probe_error, Catch::Contains("row_dac"));
   CHECK(code == cim_err::BAD_DESCRIPTOR);
+}
+
+TEST_CASE("RowDac counts its schedule, annotates DAC time and prices itself (hand-computed)", "[cim][supports][ppa]") {
+  // One 4×4 sub-array, K = M = 4, p = 2, b_s = 2; codes c0 [1,2], c1 [1,2], c2 [3,2], c3 [1,2]:
+  // groups {c0, c1, c3}, {c2}; conversions 4 + 2; support reads 2 programmings × 2 blocks.
+  SubArrayConfig a;
+  a.rows = 4;
+  a.cols = 4;
+  const std::vector<std::int8_t> w(16, 1);
+  const ArrayBank bank(4, 4, w.data(), InputKind::bipolar, a, CellVariationConfig{}, 0);
+  LayerSupports sup;
+  sup.shape = SupportShape{4, 4, 2, 2};
+  sup.codes = {1, 2, 1, 2, 3, 2, 1, 2};
+  sup.default_code = 1;
+  DriveStageConfig cfg;
+  cfg.kind = DriveKind::row_dac;
+  cfg.dac.bits = 8;
+  cfg.buffer_bytes = 16;
+  RowDac dac("dac", cfg, 2.5);
+  dac.program_layer(0, bank, &sup, 0);
+  sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+  REQUIRE(dac.drive(0, 0, 0, d) != nullptr);
+  CHECK(d == sc_core::sc_time(5.0, sc_core::SC_NS));  // 2 programmings × 2.5 ns
+  CHECK(dac.counters().get("dac_programmings") == 2u);
+  CHECK(dac.counters().get("dac_conversions") == 6u);
+  CHECK(dac.counters().get("support_reads") == 4u);
+  CHECK(dac.counters().get("support_writes") == 8u);
+  CHECK(dac.range(0).full_scale == 3u);
+  // a second layer whose codes overflow the 16-byte buffer is refused, naming the key
+  CHECK_NOTHROW(dac.program_layer(1, bank, &sup, 0));  // 8 + 8 = 16 bytes fit
+  CHECK_THROWS_WITH(dac.program_layer(2, bank, &sup, 0), Catch::Contains("cim.drive.buffer_bytes"));
+  TechParams t;
+  t.dac.reference.bits = 4;
+  t.dac.reference.cost = {0.032, 1.0, 52.0};  // sram65: 32 fJ, 52 µm² at 4 bits, both ∝ 2^b
+  t.line_buffer.read_energy_pj_per_bit = 0.5;
+  t.line_buffer.write_energy_pj_per_bit = 1.0;
+  t.line_buffer.area_um2_per_bit = 1.5;
+  PpaLedger l;
+  dac.price(t, l);
+  // 8 bits: 0.032 · 2^4 = 0.512 pJ per conversion, 52 · 16 = 832 µm² per DAC
+  REQUIRE(l.event("dac_conversion") != nullptr);
+  CHECK(l.event("dac_conversion")->count == 6u);
+  CHECK(l.event("dac_conversion")->energy_pj == Approx(6 * 0.512));
+  CHECK(l.event("support_read")->energy_pj == Approx(4 * 8 * 0.5));
+  CHECK(l.event("support_write")->energy_pj == Approx(16 * 8 * 1.0));  // layers 0 and 1
+  double row_dacs = 0, buf = 0;
+  for (const auto& i : l.areas()) {
+    if (i.what == "row_dacs") row_dacs += i.area_um2();
+    if (i.what == "support_buffer_bits") buf += i.area_um2();
+  }
+  CHECK(row_dacs == Approx(2 * 4 * 832.0));  // layers 0 and 1: 4 row DACs each
+  CHECK(buf == Approx(16 * 8 * 1.5));
 }

@@ -14,6 +14,6 @@ void BinaryDrive::program_layer(unsigned layer, const ArrayBank&, const LayerSup
                                 "need row_dac)");
 }
 
-void BinaryDrive::price(const TechParams&, PpaLedger&) const {}
+void BinaryDrive::price(const TechParams&, PpaLedger& ledger) const { ledger.set_scope(PpaScope::macro); }
 
 }  // namespace cimvp
