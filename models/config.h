@@ -62,9 +62,6 @@ struct PlatformConfig {
   std::uint64_t seed = 1;        ///< master seed for every seeded non-ideality
   std::string tech = "sram65";   ///< technology for PPA: built-in name (sram65, sram28, rram) or a file
   bool tech_timing = false;      ///< take the CIM macro's clock, read and MLSA times from `tech`
-  /// Workload run when the command line gives none: a YAML path, or the name of a built-in
-  /// workload (platforms/workloads/<name>.yaml); empty = the `auto` job with its defaults.
-  std::string workload;
   MemoryConfig memory;
   HostDmaConfig dma;
   HostConfig host;

@@ -15,9 +15,32 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
+#include <string>
+#include <utility>
 #include <sstream>
 
 namespace cimvp {
+
+namespace {
+std::map<std::pair<std::string, int>, Dataset>& preloaded() {
+  static std::map<std::pair<std::string, int>, Dataset> cache;
+  return cache;
+}
+
+Dataset preloaded_or_load(const std::string& name, DatasetSplit split) {
+  const auto it = preloaded().find({name, static_cast<int>(split)});
+  return it != preloaded().end() ? it->second : load_dataset(name, split);
+}
+}  // namespace
+
+void preload_dataset(const std::string& name) {
+  for (DatasetSplit split : {DatasetSplit::test, DatasetSplit::train}) {
+    auto& slot = preloaded()[{name, static_cast<int>(split)}];
+    if (slot.size() == 0) slot = load_dataset(name, split);
+  }
+}
+
 
 namespace {
 
@@ -120,7 +143,7 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
     throw ConfigError("", "cim_inference.weights", e.what());
   }
   try {
-    data_ = load_dataset(config_.dataset, DatasetSplit::test);
+    data_ = preloaded_or_load(config_.dataset, DatasetSplit::test);
     if (config_.images > 0) data_ = data_.head(config_.images);
   } catch (const std::exception& e) {
     throw ConfigError("", "cim_inference.dataset", e.what());
@@ -191,7 +214,7 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
                         "nonlinear MLSAs need calibration samples (at least 1)");
     Dataset train;
     try {
-      train = load_dataset(config_.dataset, DatasetSplit::train).head(config_.calibration_samples);
+      train = preloaded_or_load(config_.dataset, DatasetSplit::train).head(config_.calibration_samples);
     } catch (const std::exception& e) {
       throw ConfigError("", "cim_inference.dataset", e.what());
     }
@@ -359,6 +382,12 @@ std::string CimInference::drop_table() const {
     os << b;
   }
   return os.str();
+}
+
+std::string CimInference::verdict() const {
+  if (!ran_) return {};
+  return "hardware == golden on " + std::to_string(agree_) + "/" + std::to_string(data_.size()) +
+         " images; hardware accuracy " + pct(acc_hw_);
 }
 
 std::string CimInference::summary() const {

@@ -7,6 +7,7 @@
 #include "cimvp/platform/platform_config.h"
 #include "cimvp/platform/ppa.h"
 #include "cimvp/platform/report.h"
+#include "cimvp/platform/sweep.h"
 #include "cimvp/platform/units.h"
 #include "cimvp/platform/workload.h"
 
@@ -14,6 +15,8 @@
 #include <systemc>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -38,10 +41,15 @@ po::options_description make_options() {
       ("platform", po::value<std::string>()->value_name("FILE"),
        "platform YAML file, or the name of a built-in platform (default: the embedded 'default')")
       ("workload", po::value<std::string>()->value_name("FILE"),
-       "workload YAML file selecting the job (default: the DMA/memory self-test)")
+       "workload YAML file selecting the job, applied over the platform's own `workload:` section "
+       "(default job: BNN inference when the platform maps a CIM macro, else the DMA/memory self-test)")
       ("set", po::value<std::vector<std::string>>()->value_name("KEY=VALUE"),
-       "override one platform key, e.g. memory.read_latency_ns=20 or address_map[1].base=0x4000_1000 "
-       "(repeatable, applied in order)")
+       "override one platform key, e.g. memory.read_latency_ns=20 or address_map[1].base=0x4000_1000, "
+       "or a workload key as workload.KEY, e.g. workload.cim_inference.images=100 (repeatable, applied in order)")
+      ("images", po::value<std::string>()->value_name("N"),
+       "classify only the first N test images (same as --set workload.cim_inference.images=N)")
+      ("min-accuracy", po::value<std::string>()->value_name("PERCENT"),
+       "fail (exit 1) when the hardware accuracy is below PERCENT (jobs that classify images)")
       ("vcd", po::value<std::string>()->value_name("FILE"), "write a VCD waveform of every module's signals")
       ("report", po::value<std::string>()->value_name("FILE.json"), "write the JSON run report")
       ("report-csv", po::value<std::string>()->value_name("FILE.csv"),
@@ -75,10 +83,11 @@ std::string suggest_option(const po::options_description& d, std::string name) {
 }
 
 void print_help(const po::options_description& d) {
-  std::cout << "Usage: cimvp [--platform FILE] [--workload FILE] [--set KEY=VALUE]... [--vcd FILE]\n"
-               "             [--report FILE.json] [--report-csv FILE.csv] [--quantum TIME]\n"
-               "             [--log-level LEVEL]\n"
-               "             [--list-platforms] [--list-keys] [--help] [--version]\n\n"
+  std::cout << "Usage: cimvp [--platform FILE] [--workload FILE] [--set KEY=VALUE]... [--images N]\n"
+               "             [--min-accuracy PERCENT] [--vcd FILE] [--report FILE.json] [--report-csv FILE.csv]\n"
+               "             [--quantum TIME] [--log-level LEVEL]\n"
+               "             [--list-platforms] [--list-keys] [--help] [--version]\n"
+               "       cimvp sweep SWEEP.yaml [-j N] [--out DIR]   (docs/sweeps.md)\n\n"
                "Elaborates a cimvp SystemC/TLM-2.0 platform from YAML and runs a job on it.\n\n"
             << d
             << "\nExit codes: 0 ok, 1 simulation failure, 2 bad input (option, YAML, --set, file).\n"
@@ -92,7 +101,7 @@ int list_platforms() {
   for (const auto& b : all) {
     std::string description;
     try {
-      description = load_platform({std::string(b.name) + ".yaml", std::string(b.text)}).description;
+      description = load_platform(resolve_platform(std::string(b.name))).description;
     } catch (const ConfigError& e) {
       description = std::string("(invalid: ") + e.what() + ")";
     }
@@ -146,6 +155,7 @@ bool check_output(const std::string& option, const std::string& path) {
 }  // namespace
 
 int run_cli(int argc, char* argv[]) {
+  if (argc > 1 && std::strcmp(argv[1], "sweep") == 0) return run_sweep(argc - 1, argv + 1);
   const po::options_description desc = make_options();
   po::variables_map vm;
   try {
@@ -184,6 +194,7 @@ int run_cli(int argc, char* argv[]) {
   PlatformConfig config;
   TechParams tech;
   std::unique_ptr<Job> job;
+  std::optional<double> min_accuracy;  // percent
   const ConfigSchema schema = platform_schema();
   try {
     const PlatformSource src = resolve_platform(vm.count("platform") ? vm["platform"].as<std::string>() : "default");
@@ -198,19 +209,24 @@ int run_cli(int argc, char* argv[]) {
         throw ConfigError("--quantum", "", "\"" + shown(text) + "\" is " + problem);
       overrides.push_back("quantum_ns=" + format_number(*ns));
     }
-    config = schema.load(src.text, src.source, overrides);
+    if (vm.count("images")) overrides.push_back("workload.cim_inference.images=" + vm["images"].as<std::string>());
+    config = load_platform(src, overrides);
     tech = load_tech(config.tech);
     check_tech_for(config, tech);
     apply_tech_timing(config, tech);
-    WorkloadConfig workload;
-    if (vm.count("workload")) {
-      const std::string path = vm["workload"].as<std::string>();
-      workload = workload_schema().load(read_text_file(path, "workload file"), path);
-    } else if (!config.workload.empty()) {  // the platform's own workload
-      const std::string path = resolve_platform_workload(config.workload);
-      workload = workload_schema().load(read_text_file(path, "workload file (platform key workload)"), path);
-    }
+    const WorkloadConfig workload =
+        load_workload(src, vm.count("workload") ? vm["workload"].as<std::string>() : std::string(), overrides);
     job = make_job(workload, config);
+    if (vm.count("min-accuracy")) {
+      const std::string text = vm["min-accuracy"].as<std::string>();
+      char* end = nullptr;
+      const double v = std::strtod(text.c_str(), &end);
+      if (text.empty() || end == nullptr || *end != '\0' || !(v >= 0.0 && v <= 100.0))
+        throw ConfigError("--min-accuracy", "", "expected a percentage 0..100, got \"" + shown(text) + "\"");
+      if (!job->classifies())
+        throw ConfigError("--min-accuracy", "", "the job " + job->name() + " does not classify images");
+      min_accuracy = v;
+    }
   } catch (const ConfigError& e) {
     error(e.what());
     return exit_bad_input;
@@ -259,6 +275,7 @@ int run_cli(int argc, char* argv[]) {
     report.modules = collect_counters();
     report.job_name = job->name();
     report.job_summary = job->summary();
+    report.job_verdict = job->verdict();
     report.job = job->results();
     report.ppa = make_ppa_report(tech, config.tech, collect_ledgers(tech), report.simulated_time_ns,
                                  work_from_job(report.job));
@@ -296,6 +313,13 @@ int run_cli(int argc, char* argv[]) {
   }
   if (!ran_ok) {
     error("simulation failed: " + report.job_summary);
+    return exit_simulation_failed;
+  }
+  if (min_accuracy && 100.0 * job->accuracy_fraction() < *min_accuracy) {
+    char text[160];
+    std::snprintf(text, sizeof text, "hardware accuracy %.2f %% is below --min-accuracy %g %%", 100.0 * job->accuracy_fraction(),
+                  *min_accuracy);
+    error(text);
     return exit_simulation_failed;
   }
   return exit_ok;

@@ -33,8 +33,13 @@ ConfigError::ConfigError(std::string location, std::string key, std::string mess
       message_(std::move(message)) {}
 
 std::string ConfigOrigin::location_of(std::string path) const {
-  // the key itself, else something set under it ("address_map[1]" ← "address_map[1].base"),
-  // else its closest recorded parent
+  // an override at or under the key first (the user's latest change, e.g. --set
+  // address_map[1].base over a base file's item), then the key itself, else something set
+  // under it ("address_map[1]" ← "address_map[1].base"), else its closest recorded parent
+  for (auto it = where_.lower_bound(path); it != where_.end() && it->first.compare(0, path.size(), path) == 0; ++it)
+    if ((it->first.size() == path.size() || it->first[path.size()] == '.' || it->first[path.size()] == '[') &&
+        it->second.compare(0, 5, "--set") == 0)
+      return it->second;
   if (const auto it = where_.find(path); it != where_.end()) return it->second;
   for (auto it = where_.lower_bound(path); it != where_.end() && it->first.compare(0, path.size(), path) == 0; ++it)
     if (it->first.size() > path.size() && (it->first[path.size()] == '.' || it->first[path.size()] == '['))
@@ -283,6 +288,10 @@ bool has_prefix(std::string_view s, std::string_view prefix) {
 }
 }  // namespace
 
+bool SchemaBase::is_foreign(std::string_view top_level_key) const {
+  return std::find(foreign_.begin(), foreign_.end(), top_level_key) != foreign_.end();
+}
+
 bool SchemaBase::is_section(std::string_view path) const {
   for (const auto& k : keys_)
     if (has_prefix(k.path, path)) return true;
@@ -447,6 +456,7 @@ class SchemaWalker {
       const std::string full = path.empty() ? key.Scalar() : path + "." + key.Scalar();
       if (!seen.insert(key.Scalar()).second)
         throw ConfigError(where(key.Mark()), full, "duplicate key");
+      if (path.empty() && s_.is_foreign(full)) continue;  // read by another schema
       apply(full, value, key.Mark());
     }
   }
@@ -505,14 +515,22 @@ class SchemaWalker {
   ConfigOrigin& origin_;
 };
 
-void SchemaBase::apply_yaml(void* cfg, std::string_view text, const std::string& source,
-                            ConfigOrigin& origin) const {
+void SchemaBase::apply_yaml(void* cfg, std::string_view text, const std::string& source, ConfigOrigin& origin,
+                            const std::string& subtree) const {
   const YAML::Node root = load_yaml_document(text, source);
   SchemaWalker w(*this, cfg, source, true, origin);
   if (!root.IsNull() && !root.IsMap())
     throw ConfigError(w.where(root.Mark()), "", "expected a map of keys at the top level, got " +
                                                     describe_node(root));
-  w.apply("", root, YAML::Mark::null_mark());
+  if (subtree.empty()) {
+    w.apply("", root, YAML::Mark::null_mark());
+    return;
+  }
+  if (root.IsNull()) return;
+  for (const auto& kv : root) {
+    if (!kv.first.IsScalar() || kv.first.Scalar() != subtree) continue;
+    w.apply(subtree, kv.second, kv.first.Mark());
+  }
 }
 
 namespace {

@@ -2,6 +2,7 @@
 
 #include "cimvp/platform/target_kinds.h"
 
+#include <fstream>
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include <cstdio>
@@ -98,6 +99,28 @@ void VcdFile::finish() {
   if (tf_ == nullptr) return;
   sc_core::sc_close_vcd_trace_file(tf_);
   tf_ = nullptr;
+  blank_date(out_.temp_path());
+}
+
+void VcdFile::blank_date(const std::string& file) {
+  // SystemC writes the wall-clock date into the header ("$date\n     Nov 30, 2026  21:11:59\n$end"):
+  // overwrite it with blanks in place (same length, so the rest of a large file is not
+  // copied), so two identical runs give identical files
+  std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+  if (!f) return;
+  std::string head(512, '\0');
+  f.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(f.gcount()));
+  f.clear();
+  const std::size_t date = head.find("$date");
+  if (date == std::string::npos) return;
+  const std::size_t begin = date + 5, end = head.find("$end", begin);
+  if (end == std::string::npos) return;
+  std::string blanks = head.substr(begin, end - begin);
+  for (char& c : blanks)
+    if (c != '\n') c = ' ';
+  f.seekp(static_cast<std::streamoff>(begin));
+  f.write(blanks.data(), static_cast<std::streamsize>(blanks.size()));
 }
 
 }  // namespace cimvp

@@ -8,8 +8,12 @@
 #include "cimvp/platform/ppa.h"
 #include "cimvp/platform/target_kinds.h"
 #include "cimvp/platform/units.h"
+#include "cimvp/platform/yaml_load.h"
+
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -97,9 +101,7 @@ void add_core_keys(ConfigSchema& s) {
       .as_time().above(0)
       .describe("Global TLM quantum of loosely-timed initiators (`--quantum` overrides it).");
   s.add("seed", &PlatformConfig::seed).describe("Master seed of every seeded non-ideality and test pattern.");
-  s.add("workload", &PlatformConfig::workload)
-      .describe("Workload run when --workload is not given: a workload YAML path, or the name of a built-in "
-                "workload in platforms/workloads/ (supported-binarynet); empty = the auto job with defaults.");
+
 
   // memory
   s.add("memory.size_bytes", [](auto& c) -> auto& { return c.memory.size_bytes; })
@@ -171,6 +173,8 @@ ConfigSchema platform_schema() {
   add_cim_keys(s);
   add_cim_buffer_keys(s);
   add_tech_keys(s);
+  s.add_foreign("base");      // platform_chain()
+  s.add_foreign("workload");  // load_workload()
   return s;
 }
 
@@ -186,19 +190,112 @@ PlatformSource resolve_platform(const std::string& spec) {
   if (std::filesystem::exists(spec, ec)) {
     if (std::filesystem::is_directory(spec, ec))
       throw ConfigError("", "", "platform file '" + spec + "' is a directory");
-    return {spec, read_text_file(spec, "platform file")};
+    return {spec, read_text_file(spec, "platform file"), ""};
   }
   if (const BuiltinPlatform* b = find_builtin_platform(spec))
-    return {std::string(b->name) + ".yaml", std::string(b->text)};
+    return {std::string(b->name) + ".yaml", std::string(b->text), std::string(b->name)};
   std::string names;
   for (const auto& b : builtin_platforms()) names += (names.empty() ? "" : ", ") + std::string(b.name);
   throw ConfigError("", "", "no platform file '" + shown(spec) + "' and no built-in platform of that name (built-in: " +
                                 names + ")");
 }
 
+namespace {
+
+/// The top-level `base` of a platform document: "" when absent.
+std::string base_key(const PlatformSource& src) {
+  const YAML::Node root = load_yaml_document(src.text, src.source);
+  if (!root.IsMap()) return {};
+  for (const auto& kv : root) {
+    if (!kv.first.IsScalar() || kv.first.Scalar() != "base") continue;
+    const YAML::Mark m = kv.second.Mark();
+    const std::string at = src.source + (m.line >= 0 ? ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1) : "");
+    if (!kv.second.IsScalar() || kv.second.Scalar().empty())
+      throw ConfigError(at, "base", "expected a built-in platform name, a platform file or none");
+    return kv.second.Scalar();
+  }
+  return {};
+}
+
+std::string identity(const PlatformSource& s) {
+  if (!s.builtin.empty()) return "builtin:" + s.builtin;
+  std::error_code ec;
+  const auto canon = std::filesystem::weakly_canonical(s.source, ec);
+  return "file:" + (ec ? s.source : canon.string());
+}
+
+}  // namespace
+
+std::vector<PlatformSource> platform_chain(const PlatformSource& src) {
+  constexpr std::size_t kMaxDepth = 8;
+  std::vector<PlatformSource> chain{src};
+  while (true) {
+    const PlatformSource& cur = chain.back();
+    std::string base = base_key(cur);
+    if (base.empty()) base = cur.builtin == "default" ? "none" : "default";
+    if (base == "none") break;
+    if (chain.size() > kMaxDepth)
+      throw ConfigError(cur.source, "base", "platform bases nested deeper than " + std::to_string(kMaxDepth));
+    PlatformSource next;
+    std::error_code ec;
+    const std::filesystem::path rel = std::filesystem::path(cur.source).parent_path() / base;
+    if (cur.builtin.empty() && std::filesystem::path(base).is_relative() && std::filesystem::is_regular_file(rel, ec)) {
+      next = {rel.string(), read_text_file(rel.string(), "platform file"), ""};
+    } else {
+      try {
+        next = resolve_platform(base);
+      } catch (const ConfigError& e) {
+        throw ConfigError(cur.source, "base", e.what());
+      }
+    }
+    for (const auto& seen : chain)
+      if (identity(seen) == identity(next))
+        throw ConfigError(cur.source, "base", "'" + base + "' is already in the chain of bases (a cycle)");
+    chain.push_back(std::move(next));
+  }
+  std::reverse(chain.begin(), chain.end());
+  return chain;
+}
+
+bool is_workload_override(const std::string& assignment) {
+  const std::string key = assignment.substr(0, assignment.find('='));
+  std::size_t b = 0;
+  while (b < key.size() && std::isspace(static_cast<unsigned char>(key[b]))) ++b;
+  return key.compare(b, 9, "workload.") == 0;
+}
+
 PlatformConfig load_platform(const PlatformSource& src, const std::vector<std::string>& overrides,
                              ConfigOrigin* origin) {
-  return platform_schema().load(src.text, src.source, overrides, origin);
+  const ConfigSchema schema = platform_schema();
+  const std::vector<PlatformSource> chain = platform_chain(src);
+  PlatformConfig cfg = schema.defaults();
+  ConfigOrigin base_origin, user_origin;
+  for (std::size_t i = 0; i + 1 < chain.size(); ++i) schema.apply_yaml(cfg, chain[i].text, chain[i].source, base_origin);
+  // a built-in platform's own keys are not the user's: only a file of the user's and --set
+  // are checked for cim.* keys that nothing would use
+  schema.apply_yaml(cfg, src.text, src.source, src.builtin.empty() ? user_origin : base_origin);
+  for (const auto& o : overrides)
+    if (!is_workload_override(o)) schema.apply_set(cfg, o, user_origin);
+  if (!user_origin.is_set("name") && src.builtin.empty()) cfg.name = std::filesystem::path(src.source).stem().string();
+  if (!user_origin.is_set("description") && chain.size() > 1 && src.builtin.empty())
+    cfg.description = "extends " + chain[chain.size() - 2].source + ": " + cfg.description;
+  const bool maps_cim = std::any_of(cfg.router.map.begin(), cfg.router.map.end(),
+                                    [](const AddressRange& r) { return r.target == "cim"; });
+  if (!maps_cim)
+    for (const auto& [path, where] : user_origin.all())
+      if (path.compare(0, 4, "cim.") == 0)
+        throw ConfigError(where, path,
+                          "is set but the address map has no 'cim' target, so the CIM macro is not built and every "
+                          "cim.* key would be ignored (map one: { target: cim, base: 0x5000_0000, size: 4 KiB })");
+  // one origin for the checks: the base's records, minus what the file or --set replaced
+  ConfigOrigin merged = base_origin;
+  for (const auto& [path, where] : user_origin.all()) {
+    if (schema.find_list(path) != nullptr) merged.forget(path);
+  }
+  for (const auto& [path, where] : user_origin.all()) merged.record(path, where);
+  schema.finish(cfg, merged);
+  if (origin != nullptr) *origin = merged;
+  return cfg;
 }
 
 }  // namespace cimvp

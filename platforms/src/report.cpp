@@ -92,7 +92,8 @@ std::string console_summary(const RunReport& r) {
     }
   }
   if (r.ppa) os << '\n' << ppa_console(*r.ppa);
-  os << '\n' << "job " << r.job_name << ": " << (r.passed ? "PASS" : "FAIL") << " - " << r.job_summary << '\n';
+  os << '\n' << "job " << r.job_name << ": " << (r.passed ? "PASS" : "FAIL")
+     << (r.job_verdict.empty() ? "" : " (" + r.job_verdict + ")") << " - " << r.job_summary << '\n';
   return os.str();
 }
 

@@ -14,6 +14,7 @@ CIMVP_DEBS=(
   catch2 nlohmann-json3-dev zlib1g-dev
   dataset-fashion-mnist
   nodejs npm
+  python3 python3-matplotlib
 )
 
 cimvp_sudo() {

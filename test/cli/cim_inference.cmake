@@ -7,7 +7,7 @@ file(WRITE "${WORK}/short.yaml"
      "job: cim_inference\ncim_inference:\n  images: 300\n  batch: 128\n  calibration_samples: 200\n")
 cimvp_run(s --workload short.yaml --report s.json)
 expect_rc(s 0)
-expect_contains("short run" "${s_out}" "job cim_inference: PASS - fashion-mnist/test, 300 images"
+expect_contains("short run" "${s_out}" "job cim_inference: PASS (hardware == golden on 300/300 images; hardware accuracy"
                 "hardware == golden on 300/300 images" "3 batches of 128")
 file(READ "${WORK}/s.json" json)
 string(JSON images GET "${json}" job images)

@@ -22,7 +22,7 @@ std::string error_of(const std::function<void()>& f) {
 }
 
 PlatformConfig load(const std::string& text, const std::vector<std::string>& sets = {}) {
-  return load_platform({"p.yaml", text}, sets);
+  return load_platform({"p.yaml", text, ""}, sets);
 }
 
 std::string default_yaml() {
@@ -58,10 +58,16 @@ TEST_CASE("platform: the embedded default platform is the documented one", "[con
   CHECK(c.host.irq_lines >= 2u);
 }
 
-TEST_CASE("platform: an empty file gives the same configuration as default.yaml", "[config][platform]") {
+TEST_CASE("platform: an empty file extends default.yaml; with base: none it gives the struct defaults", "[config][platform]") {
   const ConfigSchema s = platform_schema();
-  PlatformConfig from_default = load(default_yaml());
-  PlatformConfig from_empty = load("");
+  PlatformConfig extended = load("");
+  CHECK(extended.name == "p");  // named after the file
+  CHECK(extended.description.rfind("extends default.yaml: ", 0) == 0);
+  extended.name = "default";
+  extended.description = load_platform(resolve_platform("default")).description;
+  CHECK(s.to_json(extended) == s.to_json(load_platform(resolve_platform("default"))));
+  PlatformConfig from_default = load("base: none\n" + default_yaml());
+  PlatformConfig from_empty = load("base: none\nname: default\n");
   // default.yaml adds only its description and the CIM macro's address-map entries (its cim:
   // section spells out the defaults).
   from_default.description.clear();
@@ -143,7 +149,7 @@ TEST_CASE("platform: cross-field checks", "[config][platform]") {
   CHECK(error_of([&] { load("address_map:\n" + dma + "  - {target: memory, base: 0xFFFF_FFFF_FFFF_F000, size: 8 KiB}\n"); }) ==
         "p.yaml:3:5: address_map[1]: range 0xfffffffffffff000 + 0x2000 runs past the end of the 64-bit address space");
   CHECK(error_of([&] { load("", {"memory.size_bytes=32 MiB"}); }) ==
-        "address_map[0]: memory window of 67108864 bytes is larger than memory.size_bytes (33554432)");
+        "default.yaml:22:5: address_map[0]: memory window of 67108864 bytes is larger than memory.size_bytes (33554432)");
   CHECK(error_of([&] { load("address_map:\n  - {target: memory, base: 0, size: 0}\n" + dma); }) ==
         "p.yaml:2:37: address_map[0].size: expected an unsigned integer >= 1 (bytes), got \"0\"");
   CHECK(error_of([&] { load("dma:\n  bus_width_bytes: 8\n  burst_bytes: 60\n"); }) ==

@@ -1,5 +1,5 @@
 // Configuration of the Supported-BinaryNet job: cim_inference.drop_levels parsing and the
-// platform key `workload` (the built-in platform supported-binarynet names its own workload).
+// built-in platform supported-binarynet with its own `workload:` section.
 #include <catch2/catch.hpp>
 
 #include "cimvp/platform/builtin_platforms.h"
@@ -7,9 +7,6 @@
 #include "cimvp/platform/platform_config.h"
 #include "cimvp/platform/workload.h"
 
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -24,24 +21,18 @@ TEST_CASE("drop levels: comma-separated per mille, 0..1000, bad items name the k
   CHECK_THROWS_AS(parse_drop_levels("-1"), ConfigError);
 }
 
-TEST_CASE("platform supported-binarynet: row DAC, column ADC and its own workload file", "[config][supports]") {
-  const PlatformConfig c = load_platform(resolve_platform("supported-binarynet"));
+TEST_CASE("platform supported-binarynet: row DAC, column ADC and its own workload section", "[config][supports]") {
+  const PlatformSource src = resolve_platform("supported-binarynet");
+  const PlatformConfig c = load_platform(src);
   CHECK(c.cim.drive.kind == DriveKind::row_dac);
   CHECK(c.cim.sense.kind == SenseKind::adc);
-  CHECK(c.workload == "supported-binarynet");
-  const std::string path = resolve_platform_workload(c.workload);
-  CHECK(path.size() > 5);
-  CHECK(std::filesystem::exists(path));
-  const WorkloadConfig w = workload_schema().load(
-      [&] {
-        std::ifstream f(path);
-        return std::string(std::istreambuf_iterator<char>(f), {});
-      }(),
-      path);
+  const WorkloadConfig w = load_workload(src, "", {});
+  CHECK(w.job == "cim_inference");
   CHECK(w.cim_inference.weights == "mnist-xnor-sup.bnn");
+  CHECK(w.cim_inference.dataset == "mnist");
   CHECK(parse_drop_levels(w.cim_inference.drop_levels) == std::vector<unsigned>{0, 250, 500, 750, 900});
-  // the default platform keeps binary word lines and no workload of its own
-  const PlatformConfig d = load_platform(resolve_platform("default"));
-  CHECK(d.cim.drive.kind == DriveKind::binary);
-  CHECK(d.workload.empty());
+  // the default platform keeps binary word lines and runs without drop levels
+  const PlatformSource d = resolve_platform("default");
+  CHECK(load_platform(d).cim.drive.kind == DriveKind::binary);
+  CHECK(load_workload(d, "", {}).cim_inference.drop_levels.empty());
 }

@@ -2,6 +2,7 @@
 #include "cimvp/workloads/dataset.h"
 
 #include "cimvp/workloads/idx.h"
+#include "cimvp/workloads/data_dir.h"
 
 #include <cstdlib>
 #include <fstream>
@@ -75,6 +76,7 @@ std::string fashion_mnist_dir() {
 std::string mnist_dir() {
   std::string env = env_or_empty("CIMVP_MNIST_DIR");
   if (!env.empty()) return env;
+  if (const std::string data = installed_data_dir(); !data.empty()) return data + "/data/mnist";
   const std::string in_build = std::string(CIMVP_BUILD_DIR) + "/data/mnist";
   const std::string in_source = std::string(CIMVP_SOURCE_DIR) + "/build/data/mnist";
   if (!find_idx(in_build, "train-images-idx3-ubyte").empty()) return in_build;

@@ -2,6 +2,7 @@
 #include "cimvp/workloads/network_io.h"
 #include "cimvp/circuit/input_file.h"
 #include "cimvp/circuit/supports.h"
+#include "cimvp/workloads/data_dir.h"
 
 #include <zlib.h>
 
@@ -399,7 +400,10 @@ BnnNetwork load_network(const std::string& path) {
 
 std::string shipped_weights_path(const std::string& file_name) {
   const char* env = std::getenv("CIMVP_WEIGHTS_DIR");
-  const std::string dir = env && *env ? std::string(env) : std::string(CIMVP_SOURCE_DIR) + "/workloads/weights";
+  const std::string data = installed_data_dir();
+  const std::string dir = env && *env      ? std::string(env)
+                          : !data.empty() ? data + "/weights"
+                                          : std::string(CIMVP_SOURCE_DIR) + "/workloads/weights";
   return dir + "/" + file_name;
 }
 

@@ -1,4 +1,5 @@
 #include "cimvp/circuit/version.h"
+#include "cimvp/circuit/version_macros.h"
 namespace cimvp {
-const char* version() { return "0.1.0"; }
+const char* version() { return CIMVP_VERSION_STRING; }
 }  // namespace cimvp

@@ -64,6 +64,9 @@ class CimInference : public Job {
   void run(Hal& hal) override;
   /// The driver finished and hardware == golden on every image.
   bool passed() const override;
+  std::string verdict() const override;
+  bool classifies() const override { return true; }
+  double accuracy_fraction() const override { return acc_hw_; }
   std::string summary() const override;
   nlohmann::ordered_json results() const override;
 
@@ -124,5 +127,10 @@ class CimInference : public Job {
   bool has_tech_ = false;
   class Platform* platform_ = nullptr;
 };
+
+/// Loads both splits of data set `name` into a process-wide cache that every CimInference
+/// built afterwards reads instead of the files (a sweep warms it once before it forks its
+/// points, docs/sweeps.md).  Not thread-safe; throws DatasetError as load_dataset.
+void preload_dataset(const std::string& name);
 
 }  // namespace cimvp

@@ -187,14 +187,18 @@ class SchemaBase {
   const std::string* renamed(const std::string& path) const;
   /// "unknown key 'X' (did you mean 'Y'?)", or "'X' was renamed: use Y" for a renamed path.
   std::string unknown_key(const std::string& path) const;
+  /// Declares a top-level key that another reader handles (a platform file's `base` and
+  /// `workload`): apply_yaml skips it, hints may suggest it.
+  void add_foreign(std::string top_level_key) { foreign_.push_back(std::move(top_level_key)); }
+  bool is_foreign(std::string_view top_level_key) const;
 
  protected:
   KeySpec& new_key(std::string path);
   ListSpec& new_list(std::string path);
   void new_check(std::function<void(const void*, const CheckContext&)> check);
 
-  void apply_yaml(void* cfg, std::string_view text, const std::string& source,
-                  ConfigOrigin& origin) const;
+  void apply_yaml(void* cfg, std::string_view text, const std::string& source, ConfigOrigin& origin,
+                  const std::string& subtree = {}) const;
   void apply_set(void* cfg, std::string_view assignment, ConfigOrigin& origin) const;
   void finish(void* cfg, const ConfigOrigin& origin) const;
   std::string markdown(void* defaults_scratch) const;
@@ -209,6 +213,7 @@ class SchemaBase {
   std::deque<ListSpec> lists_;
   std::vector<Entry> order_;
   std::vector<std::pair<std::string, std::string>> renamed_;
+  std::vector<std::string> foreign_;
   std::vector<std::function<void(const void*, const CheckContext&)>> checks_;
 };
 
@@ -358,9 +363,12 @@ class Schema : public SchemaBase {
 
   const Cfg& defaults() const { return defaults_; }
 
-  /// Applies a YAML document; `source` names it in errors ("default.yaml").
-  void apply_yaml(Cfg& cfg, std::string_view text, const std::string& source, ConfigOrigin& origin) const {
-    SchemaBase::apply_yaml(&cfg, text, source, origin);
+  /// Applies a YAML document; `source` names it in errors ("default.yaml").  With `subtree`
+  /// ("workload"; the schema's keys then start with "workload."), only that top-level key
+  /// is applied (nothing when absent) and every other top-level key is skipped.
+  void apply_yaml(Cfg& cfg, std::string_view text, const std::string& source, ConfigOrigin& origin,
+                  const std::string& subtree = {}) const {
+    SchemaBase::apply_yaml(&cfg, text, source, origin, subtree);
   }
   /// Applies one "key.path=value" override (list items: "address_map[1].base=0x0").
   void apply_set(Cfg& cfg, std::string_view assignment, ConfigOrigin& origin) const {

@@ -26,6 +26,13 @@ class Job {
   virtual bool passed() const = 0;
   /// One line for the console ("8/8 copies verified, 6216 bytes").
   virtual std::string summary() const = 0;
+  /// What the verdict rests on, shown next to PASS/FAIL ("hardware == golden on 300/300
+  /// images; hardware accuracy 88.09 %"); empty when summary() already says it.
+  virtual std::string verdict() const { return {}; }
+  /// True for jobs that classify images (they report an accuracy; `--min-accuracy` applies).
+  virtual bool classifies() const { return false; }
+  /// Fraction of images the hardware classified correctly (classifies() jobs, after the run).
+  virtual double accuracy_fraction() const { return 0.0; }
   /// Job results for the report's "job" object (deterministic key order).
   virtual nlohmann::ordered_json results() const = 0;
 };

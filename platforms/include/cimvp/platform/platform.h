@@ -81,6 +81,8 @@ class VcdFile {
   void finish();
   /// Renames the finished temporary onto the path (output_file.h).
   void commit() { out_.commit(); }
+  /// Blanks the wall-clock date SystemC writes into a VCD header, in place (same length).
+  static void blank_date(const std::string& vcd_file);
 
  private:
   OutputFile out_;

@@ -29,8 +29,9 @@ ConfigSchema platform_schema();
 
 /// A platform source: its name in messages and its YAML text.
 struct PlatformSource {
-  std::string source;  ///< "default.yaml" or the path the user gave
+  std::string source;   ///< "default.yaml" or the path the user gave
   std::string text;
+  std::string builtin;  ///< the built-in platform's name ("default"); empty for a file
 };
 
 /// Reads a whole text file; ConfigError "cannot read '<path>': <reason>" when it fails.
@@ -40,7 +41,21 @@ std::string read_text_file(const std::string& path, const std::string& what = "f
 /// "default.yaml"); a file that exists wins.  ConfigError when it is neither.
 PlatformSource resolve_platform(const std::string& spec);
 
-/// schema.load(source) with `overrides` ("key.path=value") applied in order.
+/// Platform files extend a base (docs/configuration.md, "Bases"): the top-level key
+/// `base` names a built-in platform or a file (relative paths: first next to the file
+/// that names it), or `none`; absent, it is `default` (the built-in default itself has no
+/// base).  Returns the chain, root first and `src` last; ConfigError for a cycle, a chain
+/// deeper than 8 or an unknown base.
+std::vector<PlatformSource> platform_chain(const PlatformSource& src);
+
+/// True for an override that names a workload key ("workload.cim_inference.images=100").
+bool is_workload_override(const std::string& assignment);
+
+/// The platform: struct defaults → each base of the chain → `src` → `overrides` (those
+/// that are not workload overrides), then the checks.  Maps merge key by key; a list such
+/// as address_map replaces the base's list whole.  A file that sets no `name` is named
+/// after its file stem.  `cim.*` keys set by `src` (a file, not a built-in platform) or an
+/// override while the address map has no `cim` target are an error (they would be ignored).
 PlatformConfig load_platform(const PlatformSource& src, const std::vector<std::string>& overrides = {},
                              ConfigOrigin* origin = nullptr);
 

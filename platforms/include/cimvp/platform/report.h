@@ -41,6 +41,7 @@ struct RunReport {
   std::vector<ModuleCounters> modules;
   std::string job_name;               ///< Job::name()
   std::string job_summary;            ///< Job::summary()
+  std::string job_verdict;            ///< Job::verdict()
   nlohmann::ordered_json job;         ///< Job::results()
   std::optional<PpaReport> ppa;       ///< energy, area and metrics (docs/ppa.md)
 };

@@ -1,5 +1,5 @@
 #pragma once
 namespace cimvp {
-/// cimvp version string ("major.minor.patch").
+/// cimvp version string ("major.minor.patch"); the same as macros: version_macros.h.
 const char* version();
 }  // namespace cimvp
