@@ -3,6 +3,8 @@
 
 #include "cimvp/workloads/network_io.h"
 
+#include "cimvp/circuit/supports.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -105,10 +107,11 @@ std::size_t uniform_below(std::mt19937_64& rng, std::size_t n) {  // unbiased, n
   return static_cast<std::size_t>(x % n);
 }
 
-// Largest |s| a layer can produce: K × the largest |input|.
+// Largest |s| a layer can produce: K × the largest |input| (× the largest support code).
 std::int64_t max_abs_sum(const TrainerConfig& c, std::size_t layer, unsigned k) {
-  if (layer == 0 && c.input == InputEncoding::bit_serial) return std::int64_t{k} * ((1 << c.input_bits) - 1);
-  return k;
+  const std::int64_t code = c.support_block > 0 ? (std::int64_t{1} << c.support_bits) - 1 : 1;
+  if (layer == 0 && c.input == InputEncoding::bit_serial) return std::int64_t{k} * ((1 << c.input_bits) - 1) * code;
+  return std::int64_t{k} * code;
 }
 
 // Last-layer logit, one out-of-line definition for the trainer and the integer reference.
@@ -203,6 +206,38 @@ void validate_trainer_config(const TrainerConfig& c) {
   if (!(c.bn_momentum > 0.0f) || c.bn_momentum > 1.0f) bad("bn_momentum must be in (0, 1]");
   if (!(c.bn_epsilon > 0.0f) || !std::isfinite(c.bn_epsilon)) bad("bn_epsilon must be > 0");
   if (c.shift > 8) bad("shift " + std::to_string(c.shift) + " out of range 0..8");
+  if (c.support_block > 0) {
+    if (c.support_bits < 1 || c.support_bits > kMaxSupportBits)
+      bad("support_bits " + std::to_string(c.support_bits) + " out of range 1..8");
+    for (std::size_t l = 0; l + 1 < c.layers.size(); ++l)
+      if (c.support_block > c.layers[l])
+        bad("support_block " + std::to_string(c.support_block) + " exceeds the " + std::to_string(c.layers[l]) +
+            " inputs of layer " + std::to_string(l));
+    if (c.float_mode) bad("float_mode has no supports (support_block must be 0)");
+    if (!(c.support_lr_scale > 0.0f) || !std::isfinite(c.support_lr_scale)) bad("support_lr_scale must be > 0");
+  }
+  if (c.float_mode && c.freeze_weights) bad("float_mode cannot freeze the weights");
+}
+
+float support_step(unsigned bits) {
+  if (bits < 1 || bits > kMaxSupportBits) throw std::invalid_argument("support_step: bits out of range 1..8");
+  return std::ldexp(1.0f, 1 - static_cast<int>(bits));
+}
+
+std::uint8_t quantize_support(float u, unsigned bits) {
+  const float step = support_step(bits);
+  const float top = static_cast<float>((1u << bits) - 1u);
+  if (!(u > 0.0f)) return 0;
+  const float q = std::floor(u / step + 0.5f);
+  return static_cast<std::uint8_t>(q > top ? top : q);
+}
+
+std::uint8_t default_support_code(const std::vector<std::uint8_t>& codes) {
+  if (codes.empty()) return 0;
+  std::uint64_t sum = 0;
+  for (auto c : codes) sum += c;
+  // ⌊sum/n + 1/2⌋ in integers
+  return static_cast<std::uint8_t>((2 * sum + codes.size()) / (2 * codes.size()));
 }
 
 float learning_rate(const TrainerConfig& c, unsigned epoch) {
@@ -221,6 +256,10 @@ struct BnnTrainer::Impl {
     std::vector<float> s, xhat, y, dy, ds;           // batch × M
     std::vector<float> mean, invstd, dgamma, dbeta;  // M
     std::vector<float> dw;                           // K×M
+    // supports: p rows per block, B blocks per neuron, latent u (M×B), codes, Adam moments
+    unsigned P = 0, B = 0;
+    float step = 1.0f, top = 0.0f;                   // real value of code 1, largest code
+    std::vector<float> sup, code, dsup, msup, vsup;  // M×B
   };
   TrainerConfig cfg;
   std::vector<Layer> layers;
@@ -232,8 +271,19 @@ struct BnnTrainer::Impl {
 
   float low() const { return cfg.mode == CellMode::xnor_8t ? -1.0f : 0.0f; }
 
+  // Effective weights (K×M in wbt, M×K in wb): sign(w)·code (supports), sign(w), or w (float).
   void binarize(Layer& L) {
-    for (std::size_t i = 0; i < L.w.size(); ++i) L.wbt[i] = L.w[i] >= 0.0f ? 1.0f : -1.0f;
+    if (cfg.float_mode) {
+      L.wbt = L.w;
+    } else if (L.P > 0) {
+      for (std::size_t k = 0; k < L.K; ++k) {
+        const float* code = L.code.data() + k / L.P;
+        for (std::size_t j = 0; j < L.M; ++j)
+          L.wbt[k * L.M + j] = L.w[k * L.M + j] >= 0.0f ? code[j * L.B] : -code[j * L.B];
+      }
+    } else {
+      for (std::size_t i = 0; i < L.w.size(); ++i) L.wbt[i] = L.w[i] >= 0.0f ? 1.0f : -1.0f;
+    }
     constexpr std::size_t T = 32;  // transpose in tiles to stay in cache
     for (std::size_t k0 = 0; k0 < L.K; k0 += T)
       for (std::size_t j0 = 0; j0 < L.M; j0 += T)
@@ -277,7 +327,10 @@ struct BnnTrainer::Impl {
       if (l + 1 < nl) {
         float* out = act[l + 1].data();
         const float lo = low();
-        for (std::size_t i = 0; i < n * M; ++i) out[i] = L.y[i] >= 0.0f ? 1.0f : lo;
+        if (cfg.float_mode)
+          for (std::size_t i = 0; i < n * M; ++i) out[i] = L.y[i] > 0.0f ? L.y[i] : 0.0f;
+        else
+          for (std::size_t i = 0; i < n * M; ++i) out[i] = L.y[i] >= 0.0f ? 1.0f : lo;
       }
     }
     // softmax cross-entropy on the last layer's batch-norm output
@@ -304,7 +357,10 @@ struct BnnTrainer::Impl {
       const std::size_t M = L.M;
       if (l + 1 < nl) {  // straight-through estimator of the sign activation
         const float* g = dact[l + 1].data();
-        for (std::size_t i = 0; i < n * M; ++i) L.dy[i] = std::fabs(L.y[i]) <= 1.0f ? g[i] : 0.0f;
+        if (cfg.float_mode)  // ReLU
+          for (std::size_t i = 0; i < n * M; ++i) L.dy[i] = L.y[i] > 0.0f ? g[i] : 0.0f;
+        else
+          for (std::size_t i = 0; i < n * M; ++i) L.dy[i] = std::fabs(L.y[i]) <= 1.0f ? g[i] : 0.0f;
       }
       std::fill(L.dgamma.begin(), L.dgamma.end(), 0.0f);
       std::fill(L.dbeta.begin(), L.dbeta.end(), 0.0f);
@@ -321,6 +377,17 @@ struct BnnTrainer::Impl {
           L.ds[i] = L.gamma[j] * L.invstd[j] * (L.dy[i] - (L.dbeta[j] + L.xhat[i] * L.dgamma[j]) * inv_n);
         }
       gemm<true>(L.K, M, n, act[l].data(), L.K, L.ds.data(), M, L.dw.data(), M, false);
+      if (L.P > 0) {  // dL/dcode = Σ_{k∈b} sign(w)·dL/dW_eff (straight through the rounding)
+        std::fill(L.dsup.begin(), L.dsup.end(), 0.0f);
+        for (std::size_t k = 0; k < L.K; ++k) {
+          const std::size_t b = k / L.P;
+          for (std::size_t j = 0; j < M; ++j) {
+            const std::size_t i = k * M + j;
+            L.dsup[j * L.B + b] += L.w[i] >= 0.0f ? L.dw[i] : -L.dw[i];
+            L.dw[i] *= L.code[j * L.B + b];  // dW_eff/dw = code (straight-through sign)
+          }
+        }
+      }
       if (l > 0) gemm<false>(n, L.K, M, L.ds.data(), M, L.wb.data(), L.K, dact[l].data(), L.K, false);
     }
     // Adam
@@ -328,25 +395,35 @@ struct BnnTrainer::Impl {
     constexpr double b1 = 0.9, b2 = 0.999;
     const float lr_t = static_cast<float>(lr * std::sqrt(1.0 - std::pow(b2, static_cast<double>(steps))) /
                                           (1.0 - std::pow(b1, static_cast<double>(steps))));
+    constexpr float inf = std::numeric_limits<float>::infinity();
     for (Layer& L : layers) {
-      adam(L.w, L.dw, L.mw, L.vw, lr_t, true);
-      adam(L.gamma, L.dgamma, L.mg, L.vg, lr_t, false);
-      adam(L.beta, L.dbeta, L.mb, L.vb, lr_t, false);
+      if (!cfg.freeze_weights) {
+        if (cfg.float_mode) adam(L.w, L.dw, L.mw, L.vw, lr_t, -inf, inf);
+        else adam(L.w, L.dw, L.mw, L.vw, lr_t, -1.0f, 1.0f);
+      }
+      adam(L.gamma, L.dgamma, L.mg, L.vg, lr_t, -inf, inf);
+      adam(L.beta, L.dbeta, L.mb, L.vb, lr_t, -inf, inf);
+      if (L.P > 0) {
+        adam(L.sup, L.dsup, L.msup, L.vsup, lr_t * cfg.support_lr_scale, 0.0f, L.top * L.step);
+        quantize(L);
+      }
       binarize(L);
     }
   }
 
+  void quantize(Layer& L) {
+    for (std::size_t i = 0; i < L.sup.size(); ++i) L.code[i] = quantize_support(L.sup[i], cfg.support_bits);
+  }
+
   // Adam on 4-float vectors (the plain loop would not vectorize: scalar sqrt sets errno).
   static void adam(std::vector<float>& p, const std::vector<float>& g, std::vector<float>& m, std::vector<float>& v,
-                   float lr_t, bool clip) {
+                   float lr_t, float lo, float hi) {
     constexpr float b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
     const std::size_t n = p.size();
     float* pp = p.data();
     const float* gp = g.data();
     float* mp = m.data();
     float* vp = v.data();
-    const float lo = clip ? -1.0f : -std::numeric_limits<float>::infinity();
-    const float hi = clip ? 1.0f : std::numeric_limits<float>::infinity();
     std::size_t i = 0;
     for (; i + 4 <= n; i += 4) {
       const v4f gv = load4(gp + i);
@@ -372,8 +449,10 @@ struct BnnTrainer::Impl {
   }
 
   // Float inference of images [begin, begin + n) into pred.
+  // With stop < layers.size(), stops after computing the sums of layer `stop` (left in
+  // buf[layers.size() + 1]) and writes no predictions.
   void infer(const Dataset& d, std::size_t begin, std::size_t n, std::vector<std::vector<float>>& buf,
-             unsigned* pred) const {
+             unsigned* pred, std::size_t stop = std::numeric_limits<std::size_t>::max()) const {
     const std::size_t nl = layers.size();
     encode_input(cfg, d.image(begin), n * d.pixels(), buf[0].data());
     for (std::size_t l = 0; l < nl; ++l) {
@@ -381,14 +460,22 @@ struct BnnTrainer::Impl {
       const std::size_t M = L.M;
       float* s = buf[nl + 1].data();
       gemm<false>(n, M, L.K, buf[l].data(), L.K, L.wbt.data(), M, s, M, false);
+      if (l == stop) return;
       std::vector<float> inv(M);
       for (std::size_t j = 0; j < M; ++j) inv[j] = 1.0f / std::sqrt(L.rvar[j] + cfg.bn_epsilon);
       if (l + 1 < nl) {
         float* out = buf[l + 1].data();
         const float lo = low();
-        for (std::size_t b = 0; b < n; ++b)
-          for (std::size_t j = 0; j < M; ++j)
-            out[b * M + j] = bn_fires(s[b * M + j], L.gamma[j], L.beta[j], L.rmean[j], inv[j]) ? 1.0f : lo;
+        if (cfg.float_mode)
+          for (std::size_t b = 0; b < n; ++b)
+            for (std::size_t j = 0; j < M; ++j) {
+              const float y = L.gamma[j] * ((s[b * M + j] - L.rmean[j]) * inv[j]) + L.beta[j];
+              out[b * M + j] = y > 0.0f ? y : 0.0f;
+            }
+        else
+          for (std::size_t b = 0; b < n; ++b)
+            for (std::size_t j = 0; j < M; ++j)
+              out[b * M + j] = bn_fires(s[b * M + j], L.gamma[j], L.beta[j], L.rmean[j], inv[j]) ? 1.0f : lo;
       } else {
         std::vector<float> scale(M), bias(M);
         for (std::size_t j = 0; j < M; ++j) {
@@ -444,6 +531,17 @@ BnnTrainer::BnnTrainer(const TrainerConfig& config) : impl_(std::make_unique<Imp
     for (auto* v : {&L.s, &L.xhat, &L.y, &L.dy, &L.ds}) v->assign(B * L.M, 0.0f);
     I.act[l].assign(B * L.K, 0.0f);
     I.dact[l].assign(l > 0 ? B * L.K : 0, 0.0f);
+    if (config.support_block > 0) {
+      L.P = config.support_block;
+      L.B = (L.K + L.P - 1) / L.P;
+      L.step = support_step(config.support_bits);
+      L.top = static_cast<float>((1u << config.support_bits) - 1u);
+      const std::size_t MB = std::size_t{L.M} * L.B;
+      L.sup.assign(MB, 1.0f);
+      L.code.assign(MB, 0.0f);
+      for (auto* v : {&L.dsup, &L.msup, &L.vsup}) v->assign(MB, 0.0f);
+      I.quantize(L);
+    }
     I.binarize(L);
   }
 }
@@ -495,16 +593,25 @@ EpochResult BnnTrainer::train_epoch(const Dataset& train) {
   return r;
 }
 
+namespace {
+constexpr std::size_t kChunk = 256;
+template <class Layers>
+std::vector<std::vector<float>> infer_buffers(const Layers& layers) {
+  const std::size_t nl = layers.size();
+  std::vector<std::vector<float>> buf(nl + 2);
+  for (std::size_t l = 0; l < nl; ++l) buf[l].resize(kChunk * layers[l].K);
+  std::size_t widest = 0;
+  for (const auto& L : layers) widest = std::max<std::size_t>(widest, L.M);
+  buf[nl + 1].resize(kChunk * widest);
+  return buf;
+}
+}  // namespace
+
 std::vector<unsigned> BnnTrainer::predict(const Dataset& data) const {
   const Impl& I = *impl_;
   check_dataset(I.cfg, data);
-  const std::size_t nl = I.layers.size();
-  constexpr std::size_t chunk = 256;
-  std::vector<std::vector<float>> buf(nl + 2);
-  for (std::size_t l = 0; l < nl; ++l) buf[l].resize(chunk * I.layers[l].K);
-  std::size_t widest = 0;
-  for (const auto& L : I.layers) widest = std::max<std::size_t>(widest, L.M);
-  buf[nl + 1].resize(chunk * widest);
+  constexpr std::size_t chunk = kChunk;
+  auto buf = infer_buffers(I.layers);
   std::vector<unsigned> pred(data.size());
   for (std::size_t b = 0; b < data.size(); b += chunk)
     I.infer(data, b, std::min(chunk, data.size() - b), buf, pred.data() + b);
@@ -521,6 +628,7 @@ double BnnTrainer::evaluate(const Dataset& data) const {
 
 BnnNetwork BnnTrainer::export_network(const std::string& description) const {
   const Impl& I = *impl_;
+  if (I.cfg.float_mode) throw std::invalid_argument("export_network: a float-mode network cannot be exported");
   BnnNetwork net;
   net.mode = I.cfg.mode;
   net.input = I.cfg.input;
@@ -536,6 +644,14 @@ BnnNetwork BnnTrainer::export_network(const std::string& description) const {
     out.weights.resize(std::size_t{L.M} * L.K);
     for (std::size_t j = 0; j < L.M; ++j)
       for (std::size_t k = 0; k < L.K; ++k) out.weights[j * L.K + k] = L.w[k * L.M + j] >= 0.0f ? 1 : -1;
+    if (L.P > 0) {
+      out.support_block = L.P;
+      out.support_bits = I.cfg.support_bits;
+      out.support.resize(L.code.size());
+      for (std::size_t i = 0; i < L.code.size(); ++i) out.support[i] = static_cast<std::uint8_t>(L.code[i]);
+      out.support_default = default_support_code(out.support);
+      out.support_step = L.step;
+    }
     for (std::size_t j = 0; j < L.M; ++j) {
       const float inv = 1.0f / std::sqrt(L.rvar[j] + I.cfg.bn_epsilon);
       if (l + 1 < nl) {
@@ -551,6 +667,91 @@ BnnNetwork BnnTrainer::export_network(const std::string& description) const {
     net.layers.push_back(std::move(out));
   }
   return net;
+}
+
+std::vector<std::uint8_t> BnnTrainer::support_codes(std::size_t layer) const {
+  const Impl& I = *impl_;
+  if (layer >= I.layers.size()) throw std::invalid_argument("support_codes: no layer " + std::to_string(layer));
+  const auto& L = I.layers[layer];
+  std::vector<std::uint8_t> out(L.code.size());
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<std::uint8_t>(L.code[i]);
+  return out;
+}
+
+void BnnTrainer::init_from_network(const BnnNetwork& net, const Dataset& calibration) {
+  Impl& I = *impl_;
+  const TrainerConfig& c = I.cfg;
+  auto bad = [](const std::string& m) { throw std::invalid_argument("init_from_network: " + m); };
+  if (c.float_mode) bad("not in float mode");
+  if (net.mode != c.mode) bad("the network's cell mode differs from the config's");
+  if (net.input != c.input) bad("the network's input encoding differs from the config's");
+  if (c.input == InputEncoding::bit_serial ? net.input_bits != c.input_bits : net.input_threshold != c.input_threshold)
+    bad("the network's input bits / threshold differ from the config's");
+  if (net.layers.size() != I.layers.size()) bad("layer count differs from the config's");
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    const BnnLayer& N = net.layers[l];
+    if (N.inputs != I.layers[l].K || N.outputs != I.layers[l].M)
+      bad("layer " + std::to_string(l) + " shape differs from the config's");
+    if (N.has_supports()) bad("layer " + std::to_string(l) + " already has supports (expected a plain binary network)");
+  }
+  validate_network(net, "init_from_network");
+  check_dataset(c, calibration);
+  const Dataset cal = calibration.head(10000);
+  if (cal.size() < 2) bad("the calibration set needs at least 2 images");
+  const std::size_t nl = I.layers.size();
+  for (std::size_t l = 0; l < nl; ++l) {
+    auto& L = I.layers[l];
+    const BnnLayer& N = net.layers[l];
+    for (std::size_t j = 0; j < L.M; ++j)
+      for (std::size_t k = 0; k < L.K; ++k) L.w[k * L.M + j] = N.weights[j * L.K + k] > 0 ? 0.5f : -0.5f;
+    if (L.P > 0) {
+      std::fill(L.sup.begin(), L.sup.end(), 1.0f);
+      I.quantize(L);
+    }
+    I.binarize(L);
+  }
+  // Layer by layer: statistics of the (supported) sums with the layers before already set,
+  // then γ, β such that the float predicate reproduces the network's decision.
+  auto buf = infer_buffers(I.layers);
+  std::vector<unsigned> dummy(kChunk);
+  for (std::size_t l = 0; l < nl; ++l) {
+    auto& L = I.layers[l];
+    const BnnLayer& N = net.layers[l];
+    std::vector<double> sum(L.M, 0.0), sq(L.M, 0.0);
+    for (std::size_t b = 0; b < cal.size(); b += kChunk) {
+      const std::size_t n = std::min(kChunk, cal.size() - b);
+      I.infer(cal, b, n, buf, dummy.data(), l);
+      const float* s = buf[nl + 1].data();
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < L.M; ++j) {
+          sum[j] += s[i * L.M + j];
+          sq[j] += double{s[i * L.M + j]} * s[i * L.M + j];
+        }
+    }
+    const double cnt = static_cast<double>(cal.size());
+    const float c0 = L.P > 0 ? L.code[0] : 1.0f;  // every support starts at the same code
+    for (std::size_t j = 0; j < L.M; ++j) {
+      const double mean = sum[j] / cnt;
+      const double var = std::max(0.0, sq[j] / cnt - mean * mean);
+      L.rmean[j] = static_cast<float>(mean);
+      L.rvar[j] = static_cast<float>(var);
+      const float inv = 1.0f / std::sqrt(L.rvar[j] + c.bn_epsilon);
+      if (l + 1 < nl) {  // fire ⇔ s >= c0·t (flip: s <= c0·t); boundary half a step away
+        const float t = static_cast<float>(N.threshold[j]);
+        if (!N.flip[j]) {
+          L.gamma[j] = 1.0f;
+          L.beta[j] = (L.rmean[j] - c0 * (t - 0.5f)) * inv;
+        } else {
+          L.gamma[j] = -1.0f;
+          L.beta[j] = (c0 * (t + 0.5f) - L.rmean[j]) * inv;
+        }
+      } else {  // logit = scale·s_bin + bias = (scale/c0)·s + bias
+        const float sc = N.scale[j] / c0;
+        L.gamma[j] = sc / inv;
+        L.beta[j] = N.bias[j] + sc * L.rmean[j];
+      }
+    }
+  }
 }
 
 void BnnTrainer::set_batch_norm(std::size_t layer, const std::vector<float>& gamma, const std::vector<float>& beta,
@@ -578,35 +779,67 @@ void train_network(BnnTrainer& trainer, const Dataset& train, const Dataset& tes
 }
 
 // ---------------------------------------------------------------------------------------
-std::vector<unsigned> integer_predict(const BnnNetwork& net, const Dataset& data) {
-  validate_network(net, "integer_predict");
+namespace {
+
+// Effective integer weights M×K of every layer: W[j][k] · code_{j,⌊k/p⌋} at the drop level.
+std::vector<std::vector<std::int32_t>> effective_weights(const BnnNetwork& net, unsigned drop_permille,
+                                                         const DropOrders* orders) {
+  if (orders && orders->size() != net.layers.size())
+    throw std::invalid_argument("integer_predict: " + std::to_string(orders->size()) + " drop orders for " +
+                                std::to_string(net.layers.size()) + " layers");
+  std::vector<std::vector<std::int32_t>> w(net.layers.size());
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    const BnnLayer& L = net.layers[l];
+    w[l].assign(L.weights.begin(), L.weights.end());
+    if (!L.has_supports()) continue;
+    const SupportShape shape{L.inputs, L.outputs, L.support_block, L.support_bits};
+    std::vector<std::uint8_t> codes;
+    if (orders) {
+      validate_supports(shape, L.support, L.support_default, "integer_predict");
+      const auto& order = (*orders)[l];
+      if (order.size() != L.support.size())
+        throw std::invalid_argument("integer_predict: drop order of layer " + std::to_string(l) + " has " +
+                                    std::to_string(order.size()) + " entries, expected " +
+                                    std::to_string(L.support.size()));
+      codes = L.support;
+      const std::uint64_t n = dropped_supports(shape, drop_permille);
+      for (std::uint64_t i = 0; i < n; ++i) codes.at(order[i]) = L.support_default;
+    } else {
+      codes = effective_supports(shape, L.support, L.support_default, drop_permille);
+    }
+    const unsigned B = shape.blocks();
+    for (std::size_t j = 0; j < L.outputs; ++j)
+      for (std::size_t k = 0; k < L.inputs; ++k) w[l][j * L.inputs + k] *= codes[j * B + k / L.support_block];
+  }
+  return w;
+}
+
+// Integer inference of every image; hook(l, x, s) sees the inputs and sums of each layer.
+template <class Hook>
+std::vector<unsigned> run_integer(const BnnNetwork& net, const std::vector<std::vector<std::int32_t>>& w,
+                                  const Dataset& data, Hook&& hook) {
   if (data.pixels() != net.layers.front().inputs)
     throw std::invalid_argument("integer_predict: images have " + std::to_string(data.pixels()) +
                                 " pixels, the network expects " + std::to_string(net.layers.front().inputs));
   const bool xnor = net.mode == CellMode::xnor_8t;
-  std::vector<std::vector<std::int16_t>> w16(net.layers.size());
   std::size_t widest = net.layers.front().inputs;
-  for (std::size_t l = 0; l < net.layers.size(); ++l) {
-    w16[l].assign(net.layers[l].weights.begin(), net.layers[l].weights.end());
-    widest = std::max<std::size_t>(widest, net.layers[l].outputs);
-  }
-  std::vector<std::int16_t> x(widest);
-  std::vector<std::int32_t> s(widest);
+  for (const auto& L : net.layers) widest = std::max<std::size_t>(widest, L.outputs);
+  std::vector<std::int32_t> x(widest), s(widest);
   std::vector<unsigned> pred(data.size());
   for (std::size_t i = 0; i < data.size(); ++i) {
     const std::uint8_t* px = data.image(i);
     for (std::size_t k = 0; k < data.pixels(); ++k)
-      x[k] = net.input == InputEncoding::bit_serial
-                 ? static_cast<std::int16_t>(px[k] >> (8 - net.input_bits))
-                 : static_cast<std::int16_t>(px[k] >= net.input_threshold ? 1 : (xnor ? -1 : 0));
+      x[k] = net.input == InputEncoding::bit_serial ? std::int32_t{px[k]} >> (8 - net.input_bits)
+                                                    : (px[k] >= net.input_threshold ? 1 : (xnor ? -1 : 0));
     for (std::size_t l = 0; l < net.layers.size(); ++l) {
       const BnnLayer& L = net.layers[l];
       for (std::size_t j = 0; j < L.outputs; ++j) {
-        const std::int16_t* w = w16[l].data() + j * L.inputs;
+        const std::int32_t* wj = w[l].data() + j * L.inputs;
         std::int32_t acc = 0;
-        for (std::size_t k = 0; k < L.inputs; ++k) acc += std::int32_t{w[k]} * std::int32_t{x[k]};
+        for (std::size_t k = 0; k < L.inputs; ++k) acc += wj[k] * x[k];
         s[j] = acc;
       }
+      hook(l, x.data(), s.data());
       if (l + 1 < net.layers.size()) {
         for (std::size_t j = 0; j < L.outputs; ++j) {
           const bool fire = L.flip[j] ? s[j] <= L.threshold[j] : s[j] >= L.threshold[j];
@@ -629,12 +862,70 @@ std::vector<unsigned> integer_predict(const BnnNetwork& net, const Dataset& data
   return pred;
 }
 
-double integer_accuracy(const BnnNetwork& net, const Dataset& data) {
+}  // namespace
+
+std::vector<unsigned> integer_predict(const BnnNetwork& net, const Dataset& data, unsigned drop_permille,
+                                      const DropOrders* orders) {
+  validate_network(net, "integer_predict");
+  const auto w = effective_weights(net, drop_permille, orders);
+  return run_integer(net, w, data, [](std::size_t, const std::int32_t*, const std::int32_t*) {});
+}
+
+double integer_accuracy(const BnnNetwork& net, const Dataset& data, unsigned drop_permille, const DropOrders* orders) {
   if (data.size() == 0) return 0.0;
-  const auto pred = integer_predict(net, data);
+  const auto pred = integer_predict(net, data, drop_permille, orders);
   std::size_t ok = 0;
   for (std::size_t i = 0; i < pred.size(); ++i) ok += pred[i] == data.labels[i];
   return static_cast<double>(ok) / static_cast<double>(pred.size());
+}
+
+DropOrders data_aware_drop_orders(const BnnNetwork& net, const Dataset& data) {
+  validate_network(net, "data_aware_drop_orders");
+  const auto w = effective_weights(net, 0, nullptr);
+  const std::size_t nl = net.layers.size();
+  std::vector<std::vector<double>> part(nl), sum(nl), sq(nl);
+  for (std::size_t l = 0; l < nl; ++l) {
+    const BnnLayer& L = net.layers[l];
+    if (!L.has_supports()) continue;
+    part[l].assign(L.support.size(), 0.0);
+    sum[l].assign(L.outputs, 0.0);
+    sq[l].assign(L.outputs, 0.0);
+  }
+  run_integer(net, w, data, [&](std::size_t l, const std::int32_t* x, const std::int32_t* s) {
+    const BnnLayer& L = net.layers[l];
+    if (!L.has_supports()) return;
+    const unsigned p = L.support_block, B = (L.inputs + p - 1) / p;
+    for (std::size_t j = 0; j < L.outputs; ++j) {
+      const std::int8_t* wj = L.weights.data() + j * L.inputs;
+      for (unsigned b = 0; b < B; ++b) {
+        std::int32_t acc = 0;
+        for (std::size_t k = std::size_t{b} * p; k < std::min<std::size_t>(L.inputs, std::size_t{b} * p + p); ++k)
+          acc += std::int32_t{wj[k]} * x[k];
+        part[l][j * B + b] += std::abs(acc);
+      }
+      sum[l][j] += s[j];
+      sq[l][j] += double(s[j]) * double(s[j]);
+    }
+  });
+  DropOrders orders(nl);
+  const double n = std::max<double>(1.0, static_cast<double>(data.size()));
+  for (std::size_t l = 0; l < nl; ++l) {
+    const BnnLayer& L = net.layers[l];
+    if (!L.has_supports()) continue;
+    const unsigned B = (L.inputs + L.support_block - 1) / L.support_block;
+    std::vector<double> cost(L.support.size());
+    for (std::size_t i = 0; i < cost.size(); ++i) {
+      const std::size_t j = i / B;
+      const double mean = sum[l][j] / n;
+      const double sd = std::sqrt(std::max(1.0, sq[l][j] / n - mean * mean));  // at least one integer unit
+      cost[i] = std::abs(int{L.support[i]} - int{L.support_default}) * (part[l][i] / n) / sd;
+    }
+    auto& order = orders[l];
+    order.resize(cost.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return cost[a] < cost[b]; });
+  }
+  return orders;
 }
 
 }  // namespace cimvp

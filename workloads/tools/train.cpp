@@ -36,6 +36,19 @@ batch norm as a .bnn file (docs/workloads.md).
   --seed N              seed of initialization, shuffling and augmentation (default 1)
   --limit N             use only the first N training and N test images (quick runs)
   --out FILE            write the network here (default: no file)
+Supports (Supported-BinaryNet, docs/supported-binarynet.md):
+  --support-block P     learn one support per P x 1 block of every layer (2..64; 0 = none)
+  --support-bits B      support code bits 1..8 (default 4)
+  --support-lr S        Adam step of the supports = S x that of the weights (default 10)
+  --from FILE.bnn       start from this trained plain binary network: binary weights frozen,
+                        supports and batch norm learned (mode, input and widths from the file)
+  --train-weights       with --from: also train the binary weights (latent +-0.5 by the file's signs)
+  --validation N        hold the last N training images out as a validation split
+  --drop-table          print exact-integer test accuracy vs support drop fraction 0..90 %
+                        (data-free order of supports.h and a data-aware alternative)
+Reference:
+  --float               full-precision MLP of the same shape (real weights, batch norm,
+                        ReLU hidden activations); nothing is exported
   --help                this text
 Exit status: 0 success, 1 exported network disagrees with the trainer, 2 bad arguments
 or data / file errors.
@@ -88,7 +101,9 @@ std::string percent(double x) {
 int run(int argc, char** argv) {
   cimvp::TrainerConfig cfg;
   std::string dataset = "fashion-mnist", out;
-  std::size_t limit = 0;
+  std::size_t limit = 0, validation = 0;
+  std::string from;
+  bool drop_table = false, train_weights = false;
   std::string cmdline = "cimvp-train";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -97,6 +112,11 @@ int run(int argc, char** argv) {
       return 0;
     }
     if (a.rfind("--", 0) != 0) throw UsageError("unexpected argument '" + a + "' (see --help)");
+    if (a == "--float" || a == "--drop-table" || a == "--train-weights") {  // flags without a value
+      (a == "--float" ? cfg.float_mode : a == "--drop-table" ? drop_table : train_weights) = true;
+      cmdline += " " + a;
+      continue;
+    }
     if (i + 1 >= argc) throw UsageError(a + ": missing value (see --help)");
     const std::string v = argv[++i];
     if (a != "--out") cmdline += " " + a + " " + v;
@@ -136,23 +156,67 @@ int run(int argc, char** argv) {
       limit = static_cast<std::size_t>(parse_uint(a, v));
     } else if (a == "--out") {
       out = v;
+    } else if (a == "--support-block") {
+      cfg.support_block = static_cast<unsigned>(parse_uint(a, v));
+    } else if (a == "--support-bits") {
+      cfg.support_bits = static_cast<unsigned>(parse_uint(a, v));
+    } else if (a == "--support-lr") {
+      cfg.support_lr_scale = parse_float(a, v);
+    } else if (a == "--from") {
+      from = v;
+    } else if (a == "--validation") {
+      validation = static_cast<std::size_t>(parse_uint(a, v));
     } else {
       throw UsageError("unknown option '" + a + "' (see --help)");
     }
   }
+  cimvp::BnnNetwork pretrained;
+  if (!from.empty()) {
+    if (cfg.float_mode) throw UsageError("--from and --float exclude each other");
+    if (cfg.support_block == 0) throw UsageError("--from needs --support-block P (the binary weights stay frozen)");
+    pretrained = cimvp::load_network(from);
+    cfg.mode = pretrained.mode;
+    cfg.input = pretrained.input;
+    cfg.input_bits = pretrained.input_bits;
+    cfg.input_threshold = pretrained.input_threshold;
+    cfg.layers = {pretrained.layers.front().inputs};
+    for (const auto& L : pretrained.layers) cfg.layers.push_back(L.outputs);
+    cfg.freeze_weights = !train_weights;
+  } else if (train_weights) {
+    throw UsageError("--train-weights needs --from");
+  }
+  if (cfg.float_mode && !out.empty()) throw UsageError("--float: a full-precision network cannot be written (no --out)");
   try {
     cimvp::validate_trainer_config(cfg);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
 
-  const cimvp::Dataset train = cimvp::load_dataset(dataset, cimvp::DatasetSplit::train).head(limit);
+  const cimvp::Dataset full_train = cimvp::load_dataset(dataset, cimvp::DatasetSplit::train).head(limit);
   const cimvp::Dataset test = cimvp::load_dataset(dataset, cimvp::DatasetSplit::test).head(limit);
-  std::cout << "cimvp-train: " << cmdline << "\n  train " << train.name << " " << train.size() << " images, test "
-            << test.name << " " << test.size() << " images\n"
-            << std::flush;
+  if (validation + 2 > full_train.size())
+    throw UsageError("--validation " + std::to_string(validation) + " leaves fewer than 2 of the " +
+                     std::to_string(full_train.size()) + " training images");
+  // validation split: the last N training images (never the test set)
+  const cimvp::Dataset train = full_train.head(full_train.size() - validation);
+  cimvp::Dataset val;
+  val.name = full_train.name + " (validation)";
+  val.rows = full_train.rows;
+  val.cols = full_train.cols;
+  val.images.assign(full_train.images.begin() + static_cast<std::ptrdiff_t>(train.images.size()),
+                    full_train.images.end());
+  val.labels.assign(full_train.labels.begin() + static_cast<std::ptrdiff_t>(train.size()), full_train.labels.end());
+  std::cout << "cimvp-train: " << cmdline << "\n  train " << train.name << " " << train.size() << " images, ";
+  if (validation) std::cout << "validation " << val.size() << " images, ";
+  std::cout << "test " << test.name << " " << test.size() << " images\n" << std::flush;
 
   cimvp::BnnTrainer trainer(cfg);
+  if (!from.empty()) {
+    trainer.init_from_network(pretrained, train);
+    std::cout << "from " << from << ": exact-integer test accuracy " << percent(cimvp::integer_accuracy(pretrained, test))
+              << ", with uniform supports before training " << percent(trainer.evaluate(test)) << "\n"
+              << std::flush;
+  }
   double last_test = 0.0, total_s = 0.0;
   cimvp::train_network(trainer, train, test, [&](const cimvp::EpochResult& r, double acc) {
     last_test = acc;
@@ -164,6 +228,13 @@ int run(int argc, char** argv) {
     std::cout << line << std::flush;
   });
 
+  const double val_acc = val.size() ? trainer.evaluate(val) : -1.0;
+  if (cfg.float_mode) {
+    std::cout << "float (full-precision) test accuracy: " << percent(last_test) << "\n"
+              << "training time " << total_s << " s (" << total_s / cfg.epochs << " s/epoch)\n";
+    std::printf("summary: test %.4f validation %.4f\n", 100.0 * last_test, 100.0 * val_acc);
+    return 0;
+  }
   // Export, then check it with an exact integer inference independent of the float code.
   const auto float_pred = trainer.predict(test);
   cimvp::BnnNetwork net = trainer.export_network("");
@@ -180,6 +251,18 @@ int run(int argc, char** argv) {
             << "training time " << total_s << " s (" << total_s / cfg.epochs << " s/epoch)\n";
   net.description = cmdline + " ; data " + train.name + " (" + std::to_string(train.size()) + ") / " + test.name +
                     " (" + std::to_string(test.size()) + ") ; exact integer test accuracy " + percent(int_acc);
+  std::printf("summary: test %.4f validation %.4f\n", 100.0 * int_acc, 100.0 * val_acc);
+  if (drop_table && net.layers.front().has_supports()) {
+    // data-aware order measured on (at most 2,000) training images, never the test set
+    const cimvp::DropOrders aware = cimvp::data_aware_drop_orders(net, train.head(2000));
+    std::cout << "support drop-out, exact-integer test accuracy (data-free order | data-aware order):\n";
+    for (unsigned d = 0; d <= 900; d += 100) {
+      const double a0 = cimvp::integer_accuracy(net, test, d);
+      const double a1 = cimvp::integer_accuracy(net, test, d, &aware);
+      std::printf("drop %3u %%  data-free %.4f  data-aware %.4f\n", d / 10, 100.0 * a0, 100.0 * a1);
+      std::fflush(stdout);
+    }
+  }
   if (!out.empty()) {
     cimvp::save_network(out, net);
     const auto back = cimvp::load_network(out);  // the file must load back (checksum etc.)

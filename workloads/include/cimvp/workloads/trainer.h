@@ -16,6 +16,18 @@
 // boundary of the very float predicate evaluate() uses, and the last layer's scale/bias are
 // the float values evaluate() multiplies with, so integer inference of the exported network
 // reproduces evaluate() prediction for prediction.
+// Supports (Supported-BinaryNet, docs/supported-binarynet.md): with support_block = p > 0
+//   every layer's binary weight W[j][k] is scaled by the support of its p×1 block,
+//   code_{j,⌊k/p⌋}; a latent real support u per block (init 1.0) is quantized to
+//   code = min(2^b_s − 1, ⌊u/step + 1/2⌋), step = 2^(1−b_s) (so 1.0 is code 2^(b_s−1), the
+//   middle of the range), u clipped to [0, (2^b_s − 1)·step]; straight-through gradient
+//   through the rounding.  The layer sums the integer code-weighted products and batch norm
+//   acts on that integer sum (it absorbs the step), so export folds it exactly as for a plain
+//   layer.  freeze_weights keeps the binary weights (e.g. loaded by init_from_network) and
+//   learns supports and batch norm only.
+// Float mode: the full-precision MLP of the same shape as the reference: real weights
+//   (Glorot init, no clipping), the same first-layer input encoding, batch norm on every layer,
+//   ReLU on hidden layers; it cannot be exported.
 // Determinism: std::mt19937_64 seeded from the config drives initialization and shuffling
 // (own integer/float conversions, no <random> distributions), all reductions run in a fixed
 // order and no FMA contraction is used (-std=c++17): same seed → bit-identical weights.
@@ -47,7 +59,19 @@ struct TrainerConfig {
   float bn_epsilon = 1e-4f;
   unsigned shift = 0;               ///< augmentation: random translation by up to ±shift pixels
   std::uint64_t seed = 1;
+  unsigned support_block = 0;       ///< p (rows per p×1 block) of every layer; 0 = no supports
+  unsigned support_bits = 4;        ///< b_s, 1..8 (used when support_block > 0)
+  float support_lr_scale = 10.0f;   ///< Adam step of the latent supports = scale × the weights' step
+  bool freeze_weights = false;      ///< supports + batch norm only; the binary weights stay
+  bool float_mode = false;          ///< full-precision reference MLP (ReLU), not exportable
 };
+
+/// Real value of support code 1 for b_s bits: 2^(1−b_s) (the init support 1.0 is code 2^(b_s−1)).
+float support_step(unsigned bits);
+/// Support quantizer: min(2^bits − 1, ⌊u/step + 1/2⌋) for u >= 0 (u < 0 → 0).
+std::uint8_t quantize_support(float u, unsigned bits);
+/// The layer's default (drop-out) code: ⌊mean code + 1/2⌋ (the code of the layer's mean support).
+std::uint8_t default_support_code(const std::vector<std::uint8_t>& codes);
 
 /// Throws std::invalid_argument naming the field when a config value is out of range.
 void validate_trainer_config(const TrainerConfig& config);
@@ -105,6 +129,16 @@ class BnnTrainer {
   /// Binarized weights and folded batch norm as a BnnNetwork (bnn.h semantics).
   BnnNetwork export_network(const std::string& description) const;
 
+  /// Starts from a trained plain binary network (same mode, input and layer widths as the
+  /// config): latent weights ±0.5 by the network's signs, supports 1.0 (code 2^(b_s−1)), and
+  /// batch norm set so the float evaluation reproduces the network's thresholds / scale and
+  /// bias exactly, with the batch-norm statistics measured on `calibration` (its first 10,000
+  /// images).  Throws std::invalid_argument on a shape or mode mismatch.
+  void init_from_network(const BnnNetwork& net, const Dataset& calibration);
+
+  /// Support codes of layer l (M×B, empty without supports).
+  std::vector<std::uint8_t> support_codes(std::size_t layer) const;
+
   /// Batch-norm parameters of layer l (for tests): γ, β, running mean, running variance.
   void set_batch_norm(std::size_t layer, const std::vector<float>& gamma, const std::vector<float>& beta,
                       const std::vector<float>& mean, const std::vector<float>& var);
@@ -119,10 +153,26 @@ class BnnTrainer {
 void train_network(BnnTrainer& trainer, const Dataset& train, const Dataset& test,
                    const std::function<void(const EpochResult&, double)>& on_epoch);
 
+/// Per supported layer, an order of its M·B supports (flat j·B + b), first dropped first.
+using DropOrders = std::vector<std::vector<std::uint32_t>>;
+
 /// Exact integer inference of a network (bnn.h semantics), independent of the trainer's
-/// float code: the predicted class of every image.
-std::vector<unsigned> integer_predict(const BnnNetwork& net, const Dataset& data);
+/// float code: the predicted class of every image.  Supported layers use the codes in effect
+/// at `drop_permille` (0..1000): effective_supports() (the data-free order of supports.h), or,
+/// when `orders` is given, the first dropped_supports() entries of orders[l] replaced by the
+/// layer's default code.
+std::vector<unsigned> integer_predict(const BnnNetwork& net, const Dataset& data, unsigned drop_permille = 0,
+                                      const DropOrders* orders = nullptr);
 /// Fraction of integer_predict() equal to the labels.
-double integer_accuracy(const BnnNetwork& net, const Dataset& data);
+double integer_accuracy(const BnnNetwork& net, const Dataset& data, unsigned drop_permille = 0,
+                        const DropOrders* orders = nullptr);
+
+/// Data-aware alternative to the data-free drop order (measured, not what the hardware uses):
+///   cost_{j,b} = |code_{j,b} − default| · mean_x |Σ_{k∈b} W[j][k]·x_k| / σ_j ,
+/// the mean absolute change of neuron j's sum when the support is dropped, relative to the
+/// standard deviation σ_j of that sum (batch norm divides by it), over the images of `data`
+/// (integer inference, undropped); ascending, ties by the flat index.  Empty entries for
+/// layers without supports.
+DropOrders data_aware_drop_orders(const BnnNetwork& net, const Dataset& data);
 
 }  // namespace cimvp
