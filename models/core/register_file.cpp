@@ -82,6 +82,7 @@ tlm::tlm_response_status RegisterFile::access(tlm::tlm_generic_payload& trans, b
   } else {
     std::uint32_t d = 0;
     for (int b = 0; b < 4; ++b) d |= static_cast<std::uint32_t>(data[b]) << (8 * b);
+    if (reg.accept && !reg.accept(d & reg.rw_mask)) return respond(tlm::TLM_GENERIC_ERROR_RESPONSE);
     const std::uint32_t old = values_[i];
     std::uint32_t now;
     if (debug) {

@@ -22,6 +22,8 @@ namespace cimvp {
 struct Register {
   using ReadHook = std::function<std::uint32_t(std::uint32_t stored)>;
   using WriteHook = std::function<void(std::uint32_t old_value, std::uint32_t new_value)>;
+  /// Accepts or refuses the value a write would store (bus and debug writes alike).
+  using WriteCheck = std::function<bool(std::uint32_t value)>;
 
   /// One table row: Register{"CTRL", 0x08, reset, rw_mask, w1c_mask, on_read, on_write, pulse_mask}.
   Register(std::string name_, std::uint32_t offset_, std::uint32_t reset_ = 0,
@@ -50,6 +52,10 @@ struct Register {
   /// Bus (non-debug) write: called after the new value is stored, with the old and the
   /// new stored value (also when they are equal).  May call RegisterFile::set().
   WriteHook on_write;
+  /// Optional range check (e.g. SUPPORT_DROP <= 1000): a write whose data (masked by
+  /// rw_mask) it refuses gets TLM_GENERIC_ERROR_RESPONSE and changes nothing.  Set after
+  /// construction: `Register r{…}; r.accept = …;`.
+  WriteCheck accept;
 };
 
 class RegisterFile {
@@ -65,6 +71,7 @@ class RegisterFile {
   ///   data length != 4, or streaming width < length    -> TLM_BURST_ERROR_RESPONSE
   ///   byte-enable pointer set                          -> TLM_BYTE_ENABLE_ERROR_RESPONSE
   ///   data pointer null                                -> TLM_GENERIC_ERROR_RESPONSE
+  ///   write refused by the register's `accept` check   -> TLM_GENERIC_ERROR_RESPONSE
   /// Data is little-endian (byte 0 = bits 7..0) whatever the host byte order.
   /// READ: value = on_read ? on_read(stored) : stored.
   /// WRITE: stored = (old & ro) | (data & rw_mask) | (old & w1c_mask & ~data), then

@@ -62,6 +62,32 @@ void check_cim(const PlatformConfig& c, const CheckContext& ctx) {
 
 void add_cim_keys(ConfigSchema& s) {
 
+  // drive stage (models/circuit RowDacConfig; docs/supported-binarynet.md)
+  s.add_enum("cim.drive.kind", [](auto& c) -> auto& { return c.cim.drive.kind; },
+             std::vector<std::pair<std::string, DriveKind>>{{"binary", DriveKind::binary},
+                                                            {"row_dac", DriveKind::row_dac}})
+      .describe("Word-line drive: binary (a driven row contributes +-1) or row_dac (Supported-BinaryNet: a "
+                "row DAC per word line driven with the support of the row's p x 1 block, a support buffer; "
+                "networks with supports need it).");
+  s.add("cim.drive.dac_bits", [](auto& c) -> auto& { return c.cim.drive.dac.bits; })
+      .range(1u, kMaxDacBits)
+      .describe("Row DAC resolution b_d; exact (drive = support code) when >= the network's support bits, "
+                "else the b_d MSBs of the code.");
+  s.add("cim.drive.mismatch_sigma", [](auto& c) -> auto& { return c.cim.drive.dac.mismatch_sigma; })
+      .min(0.0)
+      .describe("Relative sigma of each row DAC's gain (V_TH variation), factor 1 + N(0, sigma) per row "
+                "(0 = ideal DACs).");
+  s.add("cim.drive.seed", [](auto& c) -> auto& { return c.cim.drive.dac.seed; })
+      .inherit("seed")
+      .describe("Seed of the row DAC gains (random stream 7).");
+  s.add("cim.drive.dac_ns", [](auto& c) -> auto& { return c.cim.timing.dac_ns; })
+      .as_time().min(0)
+      .describe("One row-DAC programming (codes loaded, DACs settled; all rows in parallel), once per column "
+                "group of a sub-array read.");
+  s.add("cim.drive.buffer_bytes", [](auto& c) -> auto& { return c.cim.drive.buffer_bytes; })
+      .with_unit("bytes").range(1u, 1u << 24)
+      .describe("Support-buffer capacity, one byte per support code of every loaded layer.");
+
   // array stage (models/circuit SubArrayConfig, CellVariationConfig)
   s.add_enum("cim.array.cell", [](auto& c) -> auto& { return c.cim.array.mode; },
              std::vector<std::pair<std::string, CellMode>>{{"xnor_8t", CellMode::xnor_8t},

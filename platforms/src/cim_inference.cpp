@@ -4,6 +4,7 @@
 #include "cimvp/platform/cim_config.h"
 #include "cimvp/platform/config_schema.h"
 #include "cimvp/platform/platform.h"
+#include "cimvp/platform/ppa.h"
 #include "cimvp/workloads/golden.h"
 #include "cimvp/workloads/network_io.h"
 
@@ -90,7 +91,30 @@ void draw_progress(std::size_t done, std::size_t total) {
   std::fflush(stderr);
 }
 
+double priced_dynamic_pj(const TechParams& tech) {
+  double pj = 0;
+  for (const auto& l : collect_ledgers(tech)) pj += l.second.dynamic_pj();
+  return pj;
+}
+
 }  // namespace
+
+std::vector<unsigned> parse_drop_levels(const std::string& text) {
+  std::vector<unsigned> out;
+  std::string item;
+  std::istringstream is(text);
+  while (std::getline(is, item, ',')) {
+    const auto a = item.find_first_not_of(" \t"), b = item.find_last_not_of(" \t");
+    const std::string t = a == std::string::npos ? "" : item.substr(a, b - a + 1);
+    bool digits = !t.empty() && t.size() <= 4;
+    for (char c : t) digits = digits && c >= '0' && c <= '9';
+    if (!digits || std::stoul(t) > kDropLevelScale)
+      throw ConfigError("", "cim_inference.drop_levels",
+                        "'" + t + "' in '" + text + "': expected comma-separated drop levels per mille, each 0..1000");
+    out.push_back(static_cast<unsigned>(std::stoul(t)));
+  }
+  return out;
+}
 
 CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfig& platform) : config_(config) {
   if (!has_cim(platform))
@@ -175,11 +199,33 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
                             "(cim_inference.transfer: dma)");
   }
 
+  drop_levels_ = parse_drop_levels(config_.drop_levels);
+  bool supported = false;
+  for (const auto& l : net_.layers) supported = supported || l.has_supports();
+  if (!drop_levels_.empty() && !supported)
+    throw ConfigError("", "cim_inference.drop_levels",
+                      weights_path_ + " has no supports to drop (leave cim_inference.drop_levels empty)");
+  if (supported && platform.cim.drive.kind != DriveKind::row_dac)
+    throw ConfigError("", "cim.drive.kind",
+                      weights_path_ + " has supports (Supported-BinaryNet): expected row_dac, got binary");
+  try {
+    tech_ = load_tech(platform.tech);
+    has_tech_ = true;
+  } catch (const std::exception&) {
+    has_tech_ = false;  // the trade-off table then has no energy column
+  }
+
   // References: the golden quantized network uses the macro's own mapping; its nonlinear
   // MLSAs are calibrated on training images, and the same transfer functions go to the
   // macro through the MLSA tables of the memory image.
   const std::size_t P = data_.pixels();
-  QuantizedNetwork qn(net_, platform.cim.mapping());
+  QuantizedNetwork qn = [&] {
+    try {
+      return QuantizedNetwork(net_, platform.cim.mapping());
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError("", "cim.sense.kind", weights_path_ + ": " + e.what());
+    }
+  }();
   if (qn.needs_calibration()) {
     if (config_.calibration_samples == 0)
       throw ConfigError("", "cim_inference.calibration_samples",
@@ -194,8 +240,21 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
     }
     qn.calibrate(train.images.data(), train.size(), P);
   }
-  golden_ = qn.run(data_.images.data(), data_.size(), P).predictions;
-  ideal_ = exact_inference(net_, data_.images.data(), data_.size(), P).predictions;
+  if (!drop_levels_.empty()) {  // golden and ideal at every level; the first one is the headline
+    for (unsigned lvl : drop_levels_) {
+      qn.set_drop_level(lvl);
+      golden_at_.push_back(qn.run(data_.images.data(), data_.size(), P).predictions);
+      golden_acc_at_.push_back(accuracy(golden_at_.back(), data_.labels));
+      ideal_acc_at_.push_back(
+          accuracy(exact_inference(net_, data_.images.data(), data_.size(), P, false, lvl).predictions, data_.labels));
+    }
+    qn.set_drop_level(drop_levels_.front());
+    golden_ = golden_at_.front();
+    ideal_ = exact_inference(net_, data_.images.data(), data_.size(), P, false, drop_levels_.front()).predictions;
+  } else {
+    golden_ = qn.run(data_.images.data(), data_.size(), P).predictions;
+    ideal_ = exact_inference(net_, data_.images.data(), data_.size(), P).predictions;
+  }
   acc_ideal_ = accuracy(ideal_, data_.labels);
   acc_golden_ = accuracy(golden_, data_.labels);
 
@@ -231,7 +290,10 @@ std::uint64_t CimInference::binary_macs_per_image() const {
   return n;
 }
 
-void CimInference::attach(Platform& platform) { preload_images(platform.memory.data(), platform.memory.size()); }
+void CimInference::attach(Platform& platform) {
+  platform_ = &platform;
+  preload_images(platform.memory.data(), platform.memory.size());
+}
 
 void CimInference::preload_images(std::uint8_t* memory, std::uint64_t size) {
   if (!config_.preload) return;
@@ -263,10 +325,41 @@ void CimInference::run(Hal& hal) {
     const auto w1 = std::chrono::steady_clock::now();
     const BnnLayer& last = net_.layers.back();
     const BnnDriver::Progress progress = bar ? BnnDriver::Progress(draw_progress) : BnnDriver::Progress();
-    BnnRunResult r = preloaded_ ? driver.infer_in_memory(images_addr_, data_.size(), last.scale.data(),
-                                                         last.bias.data(), false, progress)
-                                : driver.infer(data_.images.data(), data_.size(), last.scale.data(), last.bias.data(),
-                                               false, progress);
+    const auto pass = [&] {
+      return preloaded_ ? driver.infer_in_memory(images_addr_, data_.size(), last.scale.data(), last.bias.data(),
+                                                 false, progress)
+                        : driver.infer(data_.images.data(), data_.size(), last.scale.data(), last.bias.data(), false,
+                                       progress);
+    };
+    const auto drive_count = [&](const char* c) -> std::uint64_t {
+      return platform_ != nullptr && platform_->cim ? platform_->cim->drive->counters().get(c) : 0;
+    };
+    BnnRunResult r;
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, drop_levels_.size()); ++i) {
+      if (drop_levels_.empty()) {
+        r = pass();
+        break;
+      }
+      LevelResult lr;
+      lr.drop_permille = drop_levels_[i];
+      driver.set_drop_level(lr.drop_permille);  // between batches: no reload
+      const std::uint64_t p0 = drive_count("dac_programmings"), c0 = drive_count("dac_conversions"),
+                          s0 = drive_count("support_reads");
+      const double e0 = has_tech_ ? priced_dynamic_pj(tech_) : 0.0;
+      const sc_core::sc_time ta = hal.now();
+      BnnRunResult ri = pass();
+      lr.inference_ns = (hal.now() - ta).to_seconds() * 1e9;
+      lr.energy_pj = has_tech_ ? priced_dynamic_pj(tech_) - e0 : 0.0;
+      lr.dac_programmings = drive_count("dac_programmings") - p0;
+      lr.dac_conversions = drive_count("dac_conversions") - c0;
+      lr.support_reads = drive_count("support_reads") - s0;
+      lr.acc_hw = accuracy(ri.predictions, data_.labels);
+      lr.acc_golden = golden_acc_at_[i];
+      lr.acc_ideal = ideal_acc_at_[i];
+      for (std::size_t k = 0; k < ri.predictions.size(); ++k) lr.agree += ri.predictions[k] == golden_at_[i][k] ? 1 : 0;
+      levels_.push_back(lr);
+      if (i == 0) r = std::move(ri);
+    }
     const sc_core::sc_time t2 = hal.now();
     const auto w2 = std::chrono::steady_clock::now();
     hw_ = std::move(r.predictions);
@@ -277,7 +370,7 @@ void CimInference::run(Hal& hal) {
     batches_ = r.batches;
     vectors_per_start_ = r.vectors_per_start;
     load_ns_ = (t1 - t0).to_seconds() * 1e9;
-    infer_ns_ = (t2 - t1).to_seconds() * 1e9;
+    infer_ns_ = levels_.empty() ? (t2 - t1).to_seconds() * 1e9 : levels_.front().inference_ns;  // first pass
     infer_wall_s_ = std::chrono::duration<double>(w2 - w1).count();
     acc_hw_ = accuracy(hw_, data_.labels);
     agree_ = 0;
@@ -291,7 +384,31 @@ void CimInference::run(Hal& hal) {
   wall_s_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
 }
 
-bool CimInference::passed() const { return ran_ && error_.empty() && agree_ == data_.size(); }
+bool CimInference::passed() const {
+  for (const LevelResult& l : levels_)
+    if (l.agree != data_.size()) return false;
+  return ran_ && error_.empty() && agree_ == data_.size() && levels_.size() == drop_levels_.size();
+}
+
+std::string CimInference::drop_table() const {
+  if (levels_.empty()) return "";
+  std::ostringstream os;
+  char b[256];
+  os << "  support drop-level trade-off (hardware == golden checked at every level):\n";
+  std::snprintf(b, sizeof b, "  %7s %10s %10s %10s %10s %14s %14s %12s %14s\n", "drop %", "ideal", "golden",
+                "hardware", "hw==gold", "DAC programs", "DAC convs", "latency", "energy/image");
+  os << b;
+  const double n = data_.size() ? static_cast<double>(data_.size()) : 1.0;
+  for (const LevelResult& l : levels_) {
+    std::snprintf(b, sizeof b, "  %7.1f %10s %10s %10s %10zu %14llu %14llu %12s %14s\n", l.drop_permille / 10.0,
+                  pct(l.acc_ideal).c_str(), pct(l.acc_golden).c_str(), pct(l.acc_hw).c_str(), l.agree,
+                  static_cast<unsigned long long>(l.dac_programmings),
+                  static_cast<unsigned long long>(l.dac_conversions), time_text(l.inference_ns).c_str(),
+                  has_tech_ ? format_energy_pj(l.energy_pj / n).c_str() : "-");
+    os << b;
+  }
+  return os.str();
+}
 
 std::string CimInference::verdict() const {
   if (!ran_) return {};
@@ -325,6 +442,7 @@ std::string CimInference::summary() const {
      << (config_.transfer == "dma" ? " via the DMA" : "")
      << (preloaded_ ? " (images preloaded in DRAM): " : " (images copied by the driver): ")
      << time_text(infer_ns_) << " simulated after a " << time_text(load_ns_) << " load, " << wall;
+  if (!levels_.empty()) os << "\n" << drop_table();
   return os.str();
 }
 
@@ -360,6 +478,20 @@ nlohmann::ordered_json CimInference::results() const {
   j["failed_batches"] = std::move(fails);
   j["retries"] = retries_;
   j["driver_errors"] = driver_errors_;
+  if (!levels_.empty()) {
+    nlohmann::ordered_json a = nlohmann::ordered_json::array();
+    for (const LevelResult& l : levels_)
+      a.push_back({{"drop_permille", l.drop_permille},
+                   {"accuracy", {{"ideal_bnn", l.acc_ideal}, {"golden", l.acc_golden}, {"hardware", l.acc_hw}}},
+                   {"hardware_equals_golden", l.agree},
+                   {"dac_programmings", l.dac_programmings},
+                   {"dac_conversions", l.dac_conversions},
+                   {"support_reads", l.support_reads},
+                   {"inference_ns", l.inference_ns},
+                   {"energy_pj", l.energy_pj},
+                   {"energy_pj_per_image", data_.size() ? l.energy_pj / data_.size() : 0.0}});
+    j["drop_levels"] = a;
+  }
   j["error"] = error_;
   return j;
 }

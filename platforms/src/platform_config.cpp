@@ -109,6 +109,7 @@ void add_core_keys(ConfigSchema& s) {
       .describe("Global TLM quantum of loosely-timed initiators (`--quantum` overrides it).");
   s.add("seed", &PlatformConfig::seed).describe("Master seed of every seeded non-ideality and test pattern.");
 
+
   // memory
   s.add("memory.size_bytes", [](auto& c) -> auto& { return c.memory.size_bytes; })
       .with_unit("bytes").range(std::uint64_t{1}, std::uint64_t{4} << 30)

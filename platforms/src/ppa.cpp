@@ -87,8 +87,9 @@ void add_tech_keys(ConfigSchema& s) {
       .describe("Technology for power and area (docs/ppa.md): a built-in technology file (sram65, sram28, "
                 "rram) or the path of a technology YAML file.");
   s.add("tech_timing", &PlatformConfig::tech_timing)
-      .describe("Take the CIM macro's clock, array read and sense decision times from the technology file (overrides "
-                "cim.clock_period_ns, cim.array.read_ns and cim.sense.decision_ns).");
+      .describe("Take the CIM macro's clock, array read and sense decision times (and, with a row DAC, its "
+                "programming time) from the technology file (overrides cim.clock_period_ns, cim.array.read_ns, "
+                "cim.sense.decision_ns and cim.drive.dac_ns).");
   s.add_check([](const PlatformConfig& c, const CheckContext& ctx) {
     const std::string problem = tech_problem(c.tech);
     if (!problem.empty()) ctx.fail("tech", problem);
@@ -118,10 +119,13 @@ void apply_tech_timing(PlatformConfig& config, const TechParams& tech) {
     t.sense_ns = adc_conversion_cost(tech, sense.converter, sense.bits).latency_ns / adc_steps(sense.converter, sense.bits);
   else
     t.sense_ns = mlsa_conversion_latency_ns(tech, sense.bits);
+  if (config.cim.drive.kind == DriveKind::row_dac)  // one row-DAC programming: the DAC's conversion latency
+    t.dac_ns = dac_cost(tech, config.cim.drive.dac.bits).latency_ns;
   // times derived from the technology obey the same limits as configured ones
   const std::pair<const char*, double> derived[] = {{"clock_period_ns", t.clock_period_ns},
                                                     {"array read latency", t.array_read_ns},
-                                                    {"sense decision latency", t.sense_ns}};
+                                                    {"sense decision latency", t.sense_ns},
+                                                    {"row DAC latency", t.dac_ns}};
   for (const auto& [what, ns] : derived)
     if (const std::string problem = time_problem(ns); !problem.empty())
       throw ConfigError("", "tech", "the technology's " + std::string(what) + " (" + format_number(ns) + " ns) is " +

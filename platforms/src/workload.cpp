@@ -39,6 +39,10 @@ Schema<WorkloadConfig> workload_schema(const std::string& prefix) {
       .one_of({"dma", "master"})
       .describe("Who moves images and sums: dma = the host DMA, between DRAM and the macro's activation buffer "
                 "(`cim_buffer` target), overlapped with compute; master = the macro's own bus master.");
+  s.add(prefix + "cim_inference.drop_levels", [](auto& w) -> auto& { return w.cim_inference.drop_levels; })
+      .describe("Support drop levels per mille, comma-separated (e.g. \"0,250,500,750\"), each 0..1000: the test "
+                "set runs once per level (SUPPORT_DROP written between passes, no reload) and a drop-level "
+                "trade-off table is printed; empty = one pass. Needs a network with supports.");
   s.add(prefix + "cim_inference.progress", [](auto& w) -> auto& { return w.cim_inference.progress; })
       .describe("Progress bar on stderr when it is a terminal.");
   return s;

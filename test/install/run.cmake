@@ -19,7 +19,13 @@ foreach(f bin/cimvp bin/cimvp-train share/cimvp/weights/fmnist-xnor.bnn share/ci
   endif()
 endforeach()
 
+# (a sanitizer build keeps its sanitizer options: the suite runs with leak detection off)
 set(clean env -i PATH=/usr/bin:/bin HOME=${WORK}/elsewhere)
+foreach(var ASAN_OPTIONS UBSAN_OPTIONS)
+  if(DEFINED ENV{${var}})
+    list(APPEND clean "${var}=$ENV{${var}}")
+  endif()
+endforeach()
 execute_process(COMMAND ${clean} "${prefix}/bin/cimvp" --images 200 --report r.json
                 WORKING_DIRECTORY "${WORK}/elsewhere" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0 OR NOT out MATCHES "job cim_inference: PASS \\(hardware == golden on 200/200 images")

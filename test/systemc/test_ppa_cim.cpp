@@ -296,10 +296,11 @@ TEST_CASE("cim blocks price their own events against hand-computed values", "[ci
   CHECK(count(ctl, "buffer_read") == 456);
   CHECK(energy(ctl, "buffer_read") == Approx(228.0));
   CHECK(energy(ctl, "buffer_write") == Approx(456.0));
-  // area: bus master 1000 + 29 registers (docs/registers.md) · 32 · 6 + tile buffers
+  // area: bus master 1000 + 31 registers (docs/registers.md; SUPPORT_DROP and CAP_DRIVE
+  // included) · 32 · 6 + tile buffers
   // 2 · 16 vectors · (16 input bits + 8 activation bits + 4 · 32 sum bits) · 1.5
   CHECK(area(ctl, "bus_master") == Approx(1000.0));
-  CHECK(area(ctl, "register_bits") == Approx(29 * 32 * 6.0));
+  CHECK(area(ctl, "register_bits") == Approx(31 * 32 * 6.0));
   CHECK(area(ctl, "buffer_bits") == Approx(2 * 16 * (16 + 8 + 128) * 1.5));
 
   // Per-layer rows merged over the four modules (the report's merge).

@@ -68,7 +68,8 @@ bool same(const LayerDescriptor& a, const LayerDescriptor& b) {
   return a.inputs == b.inputs && a.outputs == b.outputs && a.kind == b.kind && a.input_kind == b.input_kind &&
          a.planes == b.planes && a.format == b.format && a.last == b.last && a.pixel_threshold == b.pixel_threshold &&
          a.first_bit == b.first_bit && a.weights == b.weights && a.thresholds == b.thresholds && a.flips == b.flips &&
-         a.table == b.table && a.table_bytes == b.table_bytes;
+         a.table == b.table && a.table_bytes == b.table_bytes && a.support_block == b.support_block &&
+         a.support_bits == b.support_bits && a.support_default == b.support_default && a.supports == b.supports;
 }
 
 struct Rejection {
@@ -133,7 +134,7 @@ TEST_CASE("descriptor codec round trips headers layers and networks", "[descript
   CHECK(b[desc(0) + cim_desc::LAYER_KIND] == 0);
   const NetworkDescriptor back = decode_network(b, kBase, limits());
   CHECK(back.header.magic == cim_desc::kMagic);
-  CHECK(back.header.version == 2);
+  CHECK(back.header.version == 3);
   CHECK(back.header.layers == 2);
   REQUIRE(back.layers.size() == 2);
   CHECK(same(back.layers[0], n.layers[0]));
@@ -161,10 +162,39 @@ TEST_CASE("descriptor codec round trips headers layers and networks", "[descript
   LayerDescriptor conv = first_layer();
   conv.kind = LayerKind::conv;
   CHECK_THROWS_AS(encode(conv, 1), std::invalid_argument);
-  CHECK_THROWS_AS(encode(first_layer(), 3), std::invalid_argument);
+  CHECK_THROWS_AS(encode(first_layer(), 4), std::invalid_argument);
   std::vector<std::uint8_t> t;
   CHECK_THROWS_AS(encode(MlsaTableEntry{{1, 2}, {0, 1}}, t), std::invalid_argument);
   CHECK_THROWS_AS(encode(MlsaTableEntry{{}, {}}, t), std::invalid_argument);
+}
+
+TEST_CASE("descriptor codec carries the version-3 support section", "[descriptor]") {
+  NetworkDescriptor n = two_layers();
+  n.layers[1].support_block = 300;  // > 255: both bytes of the u16
+  n.layers[1].inputs = 400;
+  n.layers[0].outputs = 400;
+  n.layers[1].support_bits = 3;
+  n.layers[1].support_default = 5;
+  n.layers[1].supports = 0x123456789ull;
+  // M × ⌈K/p⌉ = 10 × ⌈400/300⌉ = 20 bytes
+  CHECK(n.layers[1].support_bytes() == std::uint64_t{n.layers[1].outputs} * 2);
+  CHECK(n.layers[0].support_bytes() == 0u);
+  const std::vector<std::uint8_t> b = encode(n);
+  CHECK(b[desc(1) + cim_desc::SUPPORT_BLOCK] == 300 % 256);
+  CHECK(b[desc(1) + cim_desc::SUPPORT_BLOCK + 1] == 1);
+  CHECK(b[desc(1) + cim_desc::SUPPORT_BITS] == 3);
+  CHECK(b[desc(1) + cim_desc::SUPPORT_DEFAULT] == 5);
+  CHECK(b[desc(1) + cim_desc::SUPPORTS] == 0x89);
+  DescriptorLimits lim = limits();
+  lim.max_width = 1024;
+  const NetworkDescriptor back = decode_network(b, kBase, lim);
+  CHECK(same(back.layers[0], n.layers[0]));
+  CHECK(same(back.layers[1], n.layers[1]));
+  // version 2 cannot express supports; a version-2 image with bytes 52..63 set is rejected
+  CHECK_THROWS_WITH(encode(n.layers[1], 2), Catch::Contains("version 3"));
+  std::vector<std::uint8_t> v2 = b;
+  v2[4] = 2;
+  CHECK_THROWS_AS(decode_network(v2, kBase, lim), DescriptorError);
 }
 
 TEST_CASE("descriptor codec reads version-1 images as fully connected layers", "[descriptor]") {
@@ -201,8 +231,8 @@ TEST_CASE("descriptor codec rejects what the macro rejects with its codes and ad
       {"bad magic", [](auto& v) { v[0] ^= 0xFF; }, cim_err::BAD_HEADER, none, kBase, 0,
        "bad magic 0x4e4d49bc at 0x10000, expected 0x4e4d4943"},
       {"version 0", [](auto& v) { put32(v, 4, 0); }, cim_err::BAD_HEADER, none, kBase, 4,
-       "descriptor version 0, expected 1..2"},
-      {"version 3", [](auto& v) { put32(v, 4, 3); }, cim_err::BAD_HEADER, none, kBase, 4, nullptr},
+       "descriptor version 0, expected 1..3"},
+      {"version 4", [](auto& v) { put32(v, 4, 4); }, cim_err::BAD_HEADER, none, kBase, 4, nullptr},
       {"no layers", [](auto& v) { put32(v, 8, 0); }, cim_err::BAD_HEADER, none, kBase, 8, "0 layers, expected 1..4"},
       {"too many layers", [](auto& v) { put32(v, 8, 5); }, cim_err::BAD_HEADER, none, kBase, 8, nullptr},
       {"reserved header word", [](auto& v) { v[13] = 1; }, cim_err::BAD_HEADER, none, kBase, 12,
@@ -245,8 +275,16 @@ TEST_CASE("descriptor codec rejects what the macro rejects with its codes and ad
        "LAST flag missing on the last layer"},
       {"reserved byte 15", [](auto& v) { v[desc(0) + RESERVED0] = 1; }, cim_err::BAD_DESCRIPTOR, 0, 0,
        desc(0) + RESERVED0, "reserved fields are not 0"},
-      {"reserved word 52", [](auto& v) { v[desc(1) + RESERVED1 + 1] = 1; }, cim_err::BAD_DESCRIPTOR, 1, 0,
+      {"reserved word 52", [](auto& v) { v[desc(1) + RESERVED1 + 2] = 1; }, cim_err::BAD_DESCRIPTOR, 1, 0,
        desc(1) + RESERVED1, "reserved fields are not 0"},
+      // version 3: bytes 52..63 are the support section (p = 256 > K = 37 of layer 1)
+      {"support block > K", [](auto& v) { v[desc(1) + SUPPORT_BLOCK + 1] = 1; }, cim_err::BAD_DESCRIPTOR, 1, 0,
+       desc(1) + SUPPORT_BLOCK, nullptr},
+      {"support bits 9", [](auto& v) { v[desc(1) + SUPPORT_BLOCK] = 4; v[desc(1) + SUPPORT_BITS] = 9; },
+       cim_err::BAD_DESCRIPTOR, 1, 0, desc(1) + SUPPORT_BITS, "support bits = 9, expected 1..8"},
+      {"support default > max", [](auto& v) { v[desc(1) + SUPPORT_BLOCK] = 4; v[desc(1) + SUPPORT_BITS] = 2;
+                                               v[desc(1) + SUPPORT_DEFAULT] = 4; },
+       cim_err::BAD_DESCRIPTOR, 1, 0, desc(1) + SUPPORT_DEFAULT, "default support code 4, expected 0..3"},
       {"reserved word 56", [](auto& v) { v[desc(0) + RESERVED1 + 5] = 1; }, cim_err::BAD_DESCRIPTOR, 0, 0,
        desc(0) + RESERVED1 + 4, "reserved fields are not 0"},
       {"misaligned weights", [](auto& v) { put64(v, desc(1) + WEIGHTS, kBase + 0xC04); }, cim_err::MISALIGNED, 1,

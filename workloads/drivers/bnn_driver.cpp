@@ -121,7 +121,16 @@ CimNetworkImage build_cim_image(const BnnNetwork& net, std::uint64_t base, const
       d.flips = base + at;
       b.insert(b.end(), layer.flip.begin(), layer.flip.end());
     }
-    if (tables) {
+    if (layer.has_supports()) {
+      img.has_supports = true;
+      d.support_block = layer.support_block;
+      d.support_bits = static_cast<std::uint8_t>(layer.support_bits);
+      d.support_default = layer.support_default;
+      at = b.size();
+      d.supports = base + at;
+      b.insert(b.end(), layer.support.begin(), layer.support.end());
+    }
+    if (tables && (!layer.has_supports() || quantizers->layer(l).config().sense.needs_calibration())) {
       const std::vector<std::uint8_t> t = mlsa_table(quantizers->layer(l), l);
       at = align_up(b.size(), 4);
       d.table = base + at;
@@ -163,6 +172,9 @@ void BnnDriver::probe(const CimNetworkImage& image) {
   if (mode != image.mode)
     throw CimDriverError(std::string("the network is for ") + to_string(image.mode) + " cells, the macro has " +
                          to_string(mode));
+  if (image.has_supports && (reg(CAP_DRIVE) & 1u) == 0)
+    throw CimDriverError("the network has supports but the CIM macro drives binary word lines "
+                         "(CAP_DRIVE kind 0; needs cim.drive.kind: row_dac)");
   if (!image.has_tables) return;
   const unsigned rows = cap_array & 0xFFFFu, cols = cap_array >> 16;
   const auto access = static_cast<AccessMode>((cap_mode >> 2) & 3u);
@@ -185,6 +197,14 @@ void BnnDriver::probe(const CimNetworkImage& image) {
     diff << " full scale " << to_string(full_scale) << " (image " << to_string(want.full_scale) << ")";
   if (!diff.str().empty())
     throw CimDriverError("the sense tables of the image were made for another macro:" + diff.str());
+}
+
+void BnnDriver::set_drop_level(unsigned drop_permille) {
+  if (drop_permille > kDropLevelScale)
+    throw CimDriverError("support drop level " + std::to_string(drop_permille) + " per mille, expected 0..1000");
+  if ((reg(cim_reg::CAP_DRIVE) & 1u) == 0)
+    throw CimDriverError("the CIM macro has binary word lines (CAP_DRIVE): no supports to drop");
+  set_reg(cim_reg::SUPPORT_DROP, drop_permille);
 }
 
 void BnnDriver::wait_done(const char* what) {

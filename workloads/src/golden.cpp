@@ -26,11 +26,6 @@ void validate_network(const BnnNetwork& net, std::size_t n_pixels) {
     throw std::invalid_argument("network: input_threshold = " + std::to_string(net.input_threshold) +
                                 ", expected 0..255");
   if (net.layers.empty()) throw std::invalid_argument("network: no layers");
-  for (std::size_t l = 0; l < net.layers.size(); ++l)
-    if (net.layers[l].has_supports())
-      throw std::invalid_argument("network: layer " + std::to_string(l) +
-                                  " has supports (Supported-BinaryNet), which this build's golden reference and "
-                                  "datapath do not run yet (docs/supported-binarynet.md)");
   for (std::size_t l = 0; l < net.layers.size(); ++l) {
     const BnnLayer& L = net.layers[l];
     const bool last = l + 1 == net.layers.size();
@@ -47,6 +42,15 @@ void validate_network(const BnnNetwork& net, std::size_t n_pixels) {
       if (L.weights[i] != 1 && L.weights[i] != -1)
         throw std::invalid_argument(where(l) + "weight " + std::to_string(i) + " is " +
                                     std::to_string(static_cast<int>(L.weights[i])) + ", expected -1 or +1");
+    if (L.has_supports()) {
+      try {
+        validate_supports(layer_supports(L).shape, L.support, L.support_default, "supports");
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(where(l) + e.what());
+      }
+    } else if (!L.support.empty() || L.support_bits != 0) {
+      throw std::invalid_argument(where(l) + "support codes/bits given but support_block = 0");
+    }
     if (!last) {
       if (L.threshold.size() != L.outputs || L.flip.size() != L.outputs)
         throw std::invalid_argument(where(l) + "threshold/flip need " + std::to_string(L.outputs) +
@@ -61,8 +65,24 @@ void validate_network(const BnnNetwork& net, std::size_t n_pixels) {
 // ---------------------------------------------------------------- (a) exact oracle
 
 GoldenResult exact_inference(const BnnNetwork& net, const std::uint8_t* images, std::size_t n_images,
-                             std::size_t n_pixels, bool keep_sums) {
+                             std::size_t n_pixels, bool keep_sums, unsigned drop_permille) {
   validate_network(net, n_pixels);
+  if (drop_permille > kDropLevelScale)
+    throw std::invalid_argument("drop level " + std::to_string(drop_permille) + " per mille (allowed 0..1000)");
+  // Per layer and weight: the effective weight code·W (W alone without supports).
+  std::vector<std::vector<std::int32_t>> weff(net.layers.size());
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    const BnnLayer& L = net.layers[l];
+    if (!L.has_supports()) continue;
+    const LayerSupports sup = layer_supports(L);
+    const std::vector<std::uint8_t> codes =
+        effective_supports(sup.shape, L.support, L.support_default, drop_permille);
+    const unsigned B = sup.shape.blocks();
+    weff[l].resize(L.weights.size());
+    for (std::size_t j = 0; j < L.outputs; ++j)
+      for (std::size_t k = 0; k < L.inputs; ++k)
+        weff[l][j * L.inputs + k] = codes[j * B + k / L.support_block] * L.weights[j * L.inputs + k];
+  }
   const bool xnor = net.mode == CellMode::xnor_8t;
   GoldenResult res;
   res.predictions.resize(n_images);
@@ -93,8 +113,13 @@ GoldenResult exact_inference(const BnnNetwork& net, const std::uint8_t* images, 
       s.assign(L.outputs, 0);
       for (std::size_t j = 0; j < L.outputs; ++j) {
         std::int32_t acc = 0;
-        const std::int16_t* w = w16[l].data() + j * L.inputs;
-        for (std::size_t k = 0; k < L.inputs; ++k) acc += w[k] * x[k];
+        if (L.has_supports()) {
+          const std::int32_t* w = weff[l].data() + j * L.inputs;
+          for (std::size_t k = 0; k < L.inputs; ++k) acc += w[k] * x[k];
+        } else {
+          const std::int16_t* w = w16[l].data() + j * L.inputs;
+          for (std::size_t k = 0; k < L.inputs; ++k) acc += w[k] * x[k];
+        }
         s[j] = acc;
         if (keep_sums) res.sums_half[l][n * L.outputs + j] = 2 * acc;
       }
@@ -154,8 +179,37 @@ QuantizedNetwork::QuantizedNetwork(const BnnNetwork& net, const MappingConfig& c
     const BnnLayer& L = net_.layers[l];
     const InputKind kind = l == 0 ? first_layer_input_kind(net_) : native_input(net_.mode);
     const unsigned planes = l == 0 ? first_layer_planes(net_) : 1u;
-    layers_.emplace_back(L.inputs, L.outputs, L.weights, kind, planes, cfg_, l);
+    if (L.has_supports()) {
+      const LayerSupports sup = layer_supports(L);
+      layers_.emplace_back(L.inputs, L.outputs, L.weights, kind, planes, cfg_, l, &sup);
+    } else {
+      layers_.emplace_back(L.inputs, L.outputs, L.weights, kind, planes, cfg_, l);
+    }
   }
+}
+
+void QuantizedNetwork::set_drop_level(unsigned drop_permille) {
+  if (drop_permille > kDropLevelScale)
+    throw std::invalid_argument("drop level " + std::to_string(drop_permille) + " per mille (allowed 0..1000)");
+  for (auto& l : layers_) l.set_drop_level(drop_permille);
+  drop_ = drop_permille;
+}
+
+bool QuantizedNetwork::has_supports() const {
+  for (const auto& l : layers_)
+    if (l.has_supports()) return true;
+  return false;
+}
+
+LayerSupports layer_supports(const BnnLayer& L) {
+  LayerSupports s;
+  s.shape.inputs = L.inputs;
+  s.shape.outputs = L.outputs;
+  s.shape.block_rows = L.support_block;
+  s.shape.bits = L.support_bits;
+  s.codes = L.support;
+  s.default_code = L.support_default;
+  return s;
 }
 
 bool QuantizedNetwork::needs_calibration() const {

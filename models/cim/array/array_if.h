@@ -4,6 +4,7 @@
 
 #include "cimvp/circuit/bitpack.h"
 #include "cimvp/circuit/cell_mode.h"
+#include "cimvp/circuit/layer_banks.h"
 #include "cimvp/circuit/sub_array.h"
 
 #include <systemc>
@@ -33,6 +34,8 @@ class cim_array_if : public virtual sc_core::sc_interface {
   /// ±1, inputs of kind `kind`.  std::invalid_argument on bad shapes or values.
   virtual void program_layer(unsigned layer, unsigned inputs, unsigned outputs, InputKind kind,
                              const std::int8_t* weights) = 0;
+  /// The programmed sub-arrays of a layer (the drive stage derives its drives from them).
+  virtual const ArrayBank& bank(unsigned layer) const = 0;
   /// The sensing segments of each row block of a programmed layer.
   virtual std::vector<std::vector<Segment>> segments(unsigned layer) const = 0;
   /// One read (see ArrayRead): every column block's column quantities go to the MLSAs

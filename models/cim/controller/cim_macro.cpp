@@ -1,5 +1,6 @@
 #include "cimvp/cim/controller/cim_macro.h"
 #include "cimvp/cim/sense/sense_factory.h"
+#include "cimvp/cim/drive/drive_stage.h"
 #include "cimvp/core/payload.h"
 
 #include "cimvp/core/hal.h"
@@ -46,10 +47,12 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
       irq("irq"),
       busy("busy", false),
       state("state", 0),
+      drive_port("drive_port"),
       array_port("array_port"),
       sense_port("sense_port"),
       acc_port("acc_port"),
-      array("array", validated(config).array, config.cells, config.timing.array_read_ns, config.timing.clock_period_ns),
+      drive(make_drive_stage("drive", validated(config).drive, config.timing.dac_ns)),
+      array("array", config.array, config.cells, config.timing.array_read_ns, config.timing.clock_period_ns),
       sense(make_sense_stage("sense", config.array, config.sense, config.timing.sense_ns)),
       accumulator("accumulator", config.array, config.timing),
       buffer("buffer", config.buffer, config.timing.clock_period_ns),
@@ -63,12 +66,14 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
   using namespace cim_reg;
   using namespace cim_bit;
   // Stages: controller → array → sense → accumulator, through their interfaces.
+  drive_port.bind(drive->target_export);
+  array.drive_port.bind(drive->target_export);
   array_port.bind(array.target_export);
   sense_port.bind(sense->target_export);
   acc_port.bind(accumulator.target_export);
   array.sense_port.bind(sense->target_export);
   sense->acc_port.bind(accumulator.target_export);
-  stages_ = {&array, sense.get(), &accumulator};
+  stages_ = {drive.get(), &array, sense.get(), &accumulator};
   buffer_port.bind(buffer.target_export);
 
   auto signals = [this](std::uint32_t, std::uint32_t) { update_ev_.notify(mmio_delay_); };
@@ -123,6 +128,16 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
              nullptr});
   regs_.add({"CAP_BUF_OUT", CAP_BUF_OUT, static_cast<std::uint32_t>(config_.buffer.output_half_bytes), 0, 0,
              nullptr, nullptr});
+  {
+    Register drop{"SUPPORT_DROP", SUPPORT_DROP, 0, 0xFFFFFFFFu, 0, nullptr, nullptr};
+    drop.accept = [](std::uint32_t v) { return v <= kDropLevelScale; };
+    regs_.add(std::move(drop));
+  }
+  const auto& dr = config_.drive;
+  regs_.add({"CAP_DRIVE", CAP_DRIVE,
+             (dr.kind == DriveKind::row_dac ? 1u : 0u) | (dr.dac.bits & 0xFu) << 4 |
+                 (std::min<std::uint32_t>(dr.buffer_bytes / 1024, 0xFFFFu)) << 16,
+             0, 0, nullptr, nullptr});
 
   clock_ = sc_core::sc_time(config_.timing.clock_period_ns, sc_core::SC_NS);
 
@@ -141,6 +156,8 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
   c_desc_bytes_ = counters_.declare("descriptor_bytes");
   c_weight_bytes_ = counters_.declare("weight_bytes");
   c_table_bytes_ = counters_.declare("table_bytes");
+  c_support_bytes_ = counters_.declare("support_bytes");
+  c_drop_changes_ = counters_.declare("drop_level_changes");
   c_input_bytes_ = counters_.declare("input_bytes");
   c_output_bytes_ = counters_.declare("output_bytes");
   c_bytes_read_ = counters_.declare("bytes_read");
@@ -192,6 +209,7 @@ void CimMacro::reset() {
   want_load_ = want_run_ = loaded_ = false;
   state_ = CimState::idle;
   irq_level_ = false;
+  drop_applied_ = 0;
   vectors_since_load_ = 0;
   layers_.clear();
   bus_.invalidate_direct_mem_ptr(0, ~sc_dt::uint64{0});
@@ -341,10 +359,12 @@ void CimMacro::load_network() {
   regs_.set(LAYERS, 0);
   regs_.set(SUBARRAYS, 0);
   layers_.clear();
+  drive_port->clear();
   array_port->clear();
   sense_port->clear();
   acc_port->clear();
   vectors_since_load_ = 0;
+  drop_applied_ = regs_.get(SUPPORT_DROP);  // the layers are programmed at this level
   counters_.add(c_loads_);
 
   const std::uint64_t desc = static_cast<std::uint64_t>(regs_.get(DESC_HI)) << 32 | regs_.get(DESC_LO);
@@ -419,6 +439,10 @@ CimMacro::LayerInfo CimMacro::decode_layer(const std::uint8_t* d, unsigned l, co
   L.flips = D.flips;
   L.table = D.table;
   L.table_bytes = D.table_bytes;
+  L.support_block = D.support_block;
+  L.support_bits = D.support_bits;
+  L.support_default = D.support_default;
+  L.supports = D.supports;
   const unsigned R = config_.array.rows, C = config_.array.cols;
   L.row_blocks = (L.inputs + R - 1) / R;
   L.col_blocks = (L.outputs + C - 1) / C;
@@ -444,10 +468,35 @@ void CimMacro::program_layer(unsigned l, LayerInfo& L) {
   } catch (const std::invalid_argument& e) {
     throw Fault{cim_err::BAD_DESCRIPTOR, l, 0, e.what()};
   }
+  // Supports: the codes go into the drive stage's support buffer (descriptor path).
+  if (L.support_block != 0) {
+    LayerSupports sup;
+    sup.shape = SupportShape{K, M, L.support_block, L.support_bits};
+    sup.default_code = L.support_default;
+    sup.codes.resize(std::size_t{M} * sup.shape.blocks());
+    bus_read(L.supports, sup.codes.data(), sup.codes.size(), l);
+    counters_.add(c_support_bytes_, sup.codes.size());
+    for (std::size_t i = 0; i < sup.codes.size(); ++i)
+      if (sup.codes[i] > sup.shape.max_code())
+        throw Fault{cim_err::BAD_DESCRIPTOR, l, L.supports + i,
+                    "support code " + std::to_string(sup.codes[i]) + " at " + hex(L.supports + i) + ", expected 0.." +
+                        std::to_string(sup.shape.max_code())};
+    try {
+      drive_port->program_layer(l, array_port->bank(l), &sup, regs_.get(cim_reg::SUPPORT_DROP));
+    } catch (const std::invalid_argument& e) {
+      throw Fault{cim_err::BAD_DESCRIPTOR, l, 0, e.what()};
+    }
+  } else {
+    drive_port->program_layer(l, array_port->bank(l), nullptr, 0);
+  }
   const auto segs = array_port->segments(l);
   L.max_segments = 0;
   for (const auto& s : segs) L.max_segments = std::max<unsigned>(L.max_segments, static_cast<unsigned>(s.size()));
-  sense_port->program_layer(l, segs, L.col_blocks, L.planes, L.kind);
+  try {
+    sense_port->program_layer(l, segs, L.col_blocks, L.planes, L.kind, drive_port->range(l));
+  } catch (const std::invalid_argument& e) {
+    throw Fault{cim_err::BAD_DESCRIPTOR, l, 0, e.what()};
+  }
   if (config_.array.access != AccessMode::row_by_row) {
     if (L.table != 0) program_mlsa_table(l, L);
     if (!sense_port->ready(l))
@@ -488,7 +537,7 @@ void CimMacro::program_mlsa_table(unsigned l, const LayerInfo& L) {
       for (unsigned plane = 0; plane < L.planes; ++plane) {
         std::vector<Quantizer> qs;
         for (std::size_t s = 0; s < segs[rb].size(); ++s)
-          qs.push_back(table.next_quantizer(PsRange::of(segs[rb][s].rows, L.kind),
+          qs.push_back(table.next_quantizer(drive_range(segs[rb][s].rows, L.kind, drive_port->range(l)),
                                             "row block " + std::to_string(rb) + ", plane " + std::to_string(plane) +
                                                 ", segment " + std::to_string(s)));
         try {
@@ -506,10 +555,19 @@ void CimMacro::program_mlsa_table(unsigned l, const LayerInfo& L) {
 
 // ---- batches -------------------------------------------------------------------------
 
+void CimMacro::apply_drop_level() {
+  const unsigned level = regs_.get(cim_reg::SUPPORT_DROP);
+  if (level == drop_applied_) return;
+  for (unsigned l = 0; l < layers_.size(); ++l) drive_port->set_drop_level(l, array_port->bank(l), level);
+  drop_applied_ = level;
+  counters_.add(c_drop_changes_);
+}
+
 void CimMacro::run_batch() {
   using namespace cim_reg;
   const std::uint64_t N = regs_.get(BATCH);
   if (N == 0) throw Fault{cim_err::BAD_BATCH, kNoLayer, 0, "BATCH is 0"};
+  apply_drop_level();
   const LayerInfo& first = layers_.front();
   const std::uint32_t M = layers_.back().outputs;
   const std::uint64_t vb = cim_input_bytes(first.format, first.inputs);

@@ -5,6 +5,7 @@
 
 #include "cimvp/cim/accumulate/accumulator.h"
 #include "cimvp/cim/array/sram/bitcell_array.h"
+#include "cimvp/cim/drive/drive_stage.h"
 #include "cimvp/cim/sense/sense_stage.h"
 #include "cimvp/cim/stage.h"
 #include "cimvp/cim/buffer/activation_buffer.h"
@@ -56,10 +57,12 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   sc_core::sc_signal<bool> busy;                                  ///< STATUS.BUSY
   sc_core::sc_signal<std::uint32_t> state;                        ///< CimState
 
+  sc_core::sc_port<cim_drive_if> drive_port;
   sc_core::sc_port<cim_array_if> array_port;
   sc_core::sc_port<cim_sense_if> sense_port;
   sc_core::sc_port<cim_accumulate_if> acc_port;
 
+  std::unique_ptr<DriveStage> drive;  ///< kind config.drive.kind (binary | row_dac; drive_stage.h)
   BitcellArray array;
   std::unique_ptr<SenseStage> sense;  ///< kind config.sense.kind (sense_factory.h)
   Accumulator accumulator;
@@ -76,7 +79,7 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
 
   /// Traces irq, busy, state and every stage's signals.
   void trace(sc_core::sc_trace_file* tf) const override;
-  /// The datapath stages (array, sense, accumulate), in datapath order.
+  /// The datapath stages (drive, array, sense, accumulate), in datapath order.
   const std::vector<CimStage*>& stages() const { return stages_; }
   /// Back to the state after elaboration: registers at their reset values, network
   /// unloaded, stages reset; counters kept.  Call only while the macro is idle (no command
@@ -122,6 +125,9 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
     unsigned row_blocks = 0, col_blocks = 0;
     std::size_t in_words = 0;    ///< cim_blocked_words(K, R): words per input vector
     unsigned max_segments = 0;   ///< segments of the fullest row block
+    std::uint32_t support_block = 0;  ///< p (0: no supports)
+    std::uint8_t support_bits = 0, support_default = 0;
+    std::uint64_t supports = 0;       ///< address of the codes
   };
 
   // TLM target side.
@@ -138,6 +144,8 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
 
   // Command steps (throw Fault).
   void load_network();
+  /// Applies SUPPORT_DROP to every supported layer when it changed since the last batch.
+  void apply_drop_level();
   LayerInfo decode_layer(const std::uint8_t* d, unsigned l, const NetworkHeader& header,
                          std::uint32_t prev_outputs) const;
   void program_layer(unsigned l, LayerInfo& info);
@@ -172,6 +180,7 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   sc_core::sc_time started_at_;
 
   std::vector<CimStage*> stages_;
+  unsigned drop_applied_ = 0;  ///< drop level the drive stage holds
   std::uint64_t vectors_since_load_ = 0;  // keys the ADC conversion noise (ColumnBatch::first_vector)
   std::vector<LayerInfo> layers_;
   std::vector<std::uint8_t> staging_;           // raw bytes from memory
@@ -189,7 +198,7 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
 
   CounterSet counters_;
   std::size_t c_commands_, c_loads_, c_batches_, c_tiles_, c_vectors_, c_layers_, c_desc_bytes_, c_weight_bytes_,
-      c_table_bytes_, c_input_bytes_, c_output_bytes_, c_bytes_read_, c_bytes_written_, c_tlm_reads_, c_tlm_writes_,
+      c_table_bytes_, c_support_bytes_, c_drop_changes_, c_input_bytes_, c_output_bytes_, c_bytes_read_, c_bytes_written_, c_tlm_reads_, c_tlm_writes_,
       c_dmi_reads_, c_dmi_writes_, c_dmi_grants_, c_errors_, c_irqs_, c_mmio_reads_, c_mmio_writes_, c_busy_cycles_,
       c_dmi_bytes_read_, c_dmi_bytes_written_, c_buf_read_, c_buf_written_;
 };

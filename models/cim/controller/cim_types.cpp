@@ -38,6 +38,11 @@ void CimMacroConfig::validate() const {
   check_time("timing.sense_ns", timing.sense_ns, false);
   check_time("timing.accumulate_ns", timing.accumulate_ns, false);
   check_time("timing.activation_ns", timing.activation_ns, false);
+  check_time("timing.dac_ns", timing.dac_ns, false);
+  if (drive.kind != DriveKind::binary && drive.kind != DriveKind::row_dac)
+    bad("drive.kind", std::to_string(static_cast<int>(drive.kind)), "binary|row_dac");
+  drive.dac.validate();
+  if (drive.buffer_bytes < 1) bad("drive.buffer_bytes", std::to_string(drive.buffer_bytes), ">= 1");
 }
 
 const char* cim_error_name(std::uint32_t code) {

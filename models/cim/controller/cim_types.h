@@ -21,6 +21,16 @@ struct CimTimingConfig {
   double activation_ns = 1.0;     ///< threshold compare of a hidden layer (per vector)
   unsigned start_cycles = 4;      ///< controller cycles to accept a command
   unsigned descriptor_cycles = 8; ///< controller cycles to decode one layer descriptor
+  double dac_ns = 2.0;            ///< row drive stage (row_dac): one DAC programming (code load +
+                                  ///< settling of the row DACs, all rows in parallel)
+};
+
+/// The drive stage (docs/supported-binarynet.md, "Row DAC"): binary word lines, or row DACs
+/// with a support buffer.
+struct DriveStageConfig {
+  DriveKind kind = DriveKind::binary;  ///< binary (Liu et al., the default) | row_dac (Nasrin et al.)
+  RowDacConfig dac;                    ///< row_dac: bits, mismatch σ, seed
+  unsigned buffer_bytes = 65536;       ///< row_dac: support-buffer capacity (one byte per code)
 };
 
 /// Everything that shapes a CimMacro.  The mapping fields are the circuit structs
@@ -33,6 +43,7 @@ struct CimMacroConfig {
   /// a sub-array has ⌈C / mux⌉ of them.  Timing and area only: results do not depend on mux.
   SenseConfig sense;
   CellVariationConfig cells;    ///< array stage: per-cell current variation σ and seed
+  DriveStageConfig drive;       ///< drive stage: binary word lines or row DAC + support buffer
   unsigned capacity_subarrays = 512;  ///< physical sub-arrays (sum over layers of ⌈K/R⌉·⌈M/C⌉)
   unsigned max_layers = 16;           ///< descriptors per network
   unsigned max_width = 8192;          ///< largest K or M (on-chip activation buffer width)
@@ -53,7 +64,7 @@ struct CimMacroConfig {
     sense.quantization = Quantization::nonlinear;
   }
   /// The mapping the golden reference must use to match this macro bit for bit.
-  MappingConfig mapping() const { return MappingConfig{array, sense, cells}; }
+  MappingConfig mapping() const { return MappingConfig{array, sense, cells, drive.kind, drive.dac}; }
   /// Throws std::invalid_argument naming the field and the allowed range.
   void validate() const;
 };
@@ -93,6 +104,10 @@ constexpr std::uint32_t SUBARRAYS = 0x64;   ///< ro, sub-arrays used by the load
 constexpr std::uint32_t IO_MODE = 0x68;     ///< rw, cim_bit::IO_*: INPUT / OUTPUT are buffer offsets
 constexpr std::uint32_t CAP_BUF_IN = 0x6C;  ///< ro, bytes of one input half of the activation buffer
 constexpr std::uint32_t CAP_BUF_OUT = 0x70; ///< ro, bytes of one output half
+constexpr std::uint32_t SUPPORT_DROP = 0x74;///< rw, support drop level per mille 0..1000 (writes > 1000: error
+                                            ///< response, unchanged); used from the next START
+constexpr std::uint32_t CAP_DRIVE = 0x78;   ///< ro, drive kind [0] (0 binary, 1 row_dac), DAC bits [7:4],
+                                            ///< support buffer KiB [31:16]
 constexpr std::uint32_t WINDOW_BYTES = 0x100;  ///< size to map for the register window
 }  // namespace cim_reg
 
@@ -148,7 +163,7 @@ constexpr std::uint32_t cim_version = 0x00010000;  ///< 1.0
 /// Encoded and decoded by the codec in descriptor.h.
 namespace cim_desc {
 constexpr std::uint32_t kMagic = 0x4E4D4943;  ///< "CIMN"
-constexpr std::uint32_t kVersion = 2;        ///< written by the toolchain: adds LAYER_KIND
+constexpr std::uint32_t kVersion = 3;        ///< written by the toolchain: 2 adds LAYER_KIND, 3 the support section
 constexpr std::uint32_t kMinVersion = 1;     ///< oldest version still accepted (no layer kind)
 constexpr std::uint32_t kHeaderBytes = 16;    ///< u32 magic, u32 version, u32 layers, u32 reserved (0)
 constexpr std::uint32_t kLayerBytes = 64;     ///< one layer descriptor
@@ -169,7 +184,13 @@ constexpr std::uint32_t THRESHOLDS = 24;   ///< u64, 4-aligned: M × i32 (hidden
 constexpr std::uint32_t FLIPS = 32;        ///< u64: M × u8 0/1 (hidden layers)
 constexpr std::uint32_t MLSA_TABLE = 40;   ///< u64, 4-aligned, 0 = built-in references
 constexpr std::uint32_t MLSA_BYTES = 48;   ///< u32 table length
-constexpr std::uint32_t RESERVED1 = 52;    ///< u32 + u64, 0
+constexpr std::uint32_t RESERVED1 = 52;    ///< version <= 2: u32 + u64, 0 (version 3: the support section below)
+// Support section (version >= 3; Supported-BinaryNet, docs/supported-binarynet.md):
+constexpr std::uint32_t SUPPORT_BLOCK = 52;   ///< u16 p, rows per p×1 block (1..K); 0 = no supports (then 52..63 are 0)
+constexpr std::uint32_t SUPPORT_BITS = 54;    ///< u8 b_s, 1..8
+constexpr std::uint32_t SUPPORT_DEFAULT = 55; ///< u8 default code (drop-out), 0..2^b_s − 1
+constexpr std::uint32_t SUPPORTS = 56;        ///< u64 address of the codes: M × ⌈K/p⌉ bytes, neuron-major
+                                              ///< (byte j·B + b = code of neuron j, block b); length implied
 
 constexpr std::uint8_t kFlagLast = 1u << 0;
 }  // namespace cim_desc

@@ -56,6 +56,10 @@ std::vector<std::uint8_t> encode(const LayerDescriptor& d, std::uint32_t version
   if (version < 2 && d.kind != LayerKind::fully_connected)
     throw std::invalid_argument(std::string("encode: layer kind ") + to_string(d.kind) +
                                 " needs descriptor version 2");
+  if (version < 3 && d.support_block != 0)
+    throw std::invalid_argument("encode: supports need descriptor version 3");
+  if (d.support_block > 0xFFFFu)
+    throw std::invalid_argument("encode: support block " + std::to_string(d.support_block) + " > 65535");
   std::vector<std::uint8_t> b(kLayerBytes, 0);
   put32(b.data() + K, d.inputs);
   put32(b.data() + M, d.outputs);
@@ -71,6 +75,13 @@ std::vector<std::uint8_t> encode(const LayerDescriptor& d, std::uint32_t version
   put64(b.data() + FLIPS, d.flips);
   put64(b.data() + MLSA_TABLE, d.table);
   put32(b.data() + MLSA_BYTES, d.table_bytes);
+  if (d.support_block != 0) {
+    b[SUPPORT_BLOCK] = static_cast<std::uint8_t>(d.support_block);
+    b[SUPPORT_BLOCK + 1] = static_cast<std::uint8_t>(d.support_block >> 8);
+    b[SUPPORT_BITS] = d.support_bits;
+    b[SUPPORT_DEFAULT] = d.support_default;
+    put64(b.data() + SUPPORTS, d.supports);
+  }
   return b;
 }
 
@@ -203,13 +214,32 @@ LayerDescriptor decode_layer(const std::uint8_t* d, std::size_t size, unsigned l
   if (L.last != (l + 1 == h.layers))
     throw fail(cim_err::BAD_DESCRIPTOR, FLAGS,
                L.last ? "LAST flag on a hidden layer" : "LAST flag missing on the last layer");
-  // Reserved: byte 15, bytes 52..63, and byte 14 too in version 1 (no layer kind there).
-  const std::size_t reserved_at = h.version < 2 && d[LAYER_KIND] != 0 ? LAYER_KIND
-                                  : d[RESERVED0] != 0                 ? RESERVED0
-                                  : le32(d + RESERVED1) != 0          ? RESERVED1
-                                  : le64(d + RESERVED1 + 4) != 0      ? RESERVED1 + 4
-                                                                      : 0;
+  // Reserved: byte 15, bytes 52..63 before version 3 (and with p = 0), and byte 14 too in
+  // version 1 (no layer kind there).
+  const unsigned p = h.version >= 3 ? static_cast<unsigned>(d[SUPPORT_BLOCK]) | static_cast<unsigned>(d[SUPPORT_BLOCK + 1]) << 8
+                                    : 0u;
+  const std::size_t reserved_at = h.version < 2 && d[LAYER_KIND] != 0      ? LAYER_KIND
+                                  : d[RESERVED0] != 0                      ? RESERVED0
+                                  : p == 0 && le32(d + RESERVED1) != 0     ? RESERVED1
+                                  : p == 0 && le64(d + RESERVED1 + 4) != 0 ? RESERVED1 + 4
+                                                                           : 0;
   if (reserved_at != 0) throw fail(cim_err::BAD_DESCRIPTOR, reserved_at, "reserved fields are not 0");
+  if (p != 0) {
+    L.support_block = p;
+    L.support_bits = d[SUPPORT_BITS];
+    L.support_default = d[SUPPORT_DEFAULT];
+    L.supports = le64(d + SUPPORTS);
+    if (p > L.inputs)
+      throw fail(cim_err::BAD_DESCRIPTOR, SUPPORT_BLOCK,
+                 "support block p = " + std::to_string(p) + ", expected 1..K (" + std::to_string(L.inputs) + ")");
+    if (L.support_bits < 1 || L.support_bits > 8)
+      throw fail(cim_err::BAD_DESCRIPTOR, SUPPORT_BITS,
+                 "support bits = " + std::to_string(L.support_bits) + ", expected 1..8");
+    if (L.support_default > (1u << L.support_bits) - 1u)
+      throw fail(cim_err::BAD_DESCRIPTOR, SUPPORT_DEFAULT,
+                 "default support code " + std::to_string(L.support_default) + ", expected 0.." +
+                     std::to_string((1u << L.support_bits) - 1u));
+  }
   L.weights = le64(d + WEIGHTS);
   L.thresholds = le64(d + THRESHOLDS);
   L.flips = le64(d + FLIPS);

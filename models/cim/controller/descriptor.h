@@ -3,7 +3,8 @@
 // the macro applies.  Plain C++ (no SystemC): CimMacro decodes with it, the toolchain
 // (build_cim_image) encodes with it, and the unit tests exercise it without a kernel.
 //
-// Versions: version 2 (current) adds the layer kind in byte 14 of a layer descriptor, which
+// Versions: version 3 (current) adds the support section (bytes 52..63, reserved 0 before:
+// p, b_s, default code, address of the codes); version 2 adds the layer kind in byte 14 of a layer descriptor, which
 // was a reserved byte (0) in version 1; a version-1 image therefore decodes as all
 // fully-connected layers, and a non-zero byte 14 in a version-1 image is still "reserved
 // fields are not 0".  The layout (16-byte header, 64-byte layers) is the same in both.
@@ -79,6 +80,15 @@ struct LayerDescriptor {
   std::uint8_t first_bit = 0;
   std::uint64_t weights = 0, thresholds = 0, flips = 0, table = 0;  ///< addresses
   std::uint32_t table_bytes = 0;
+  // Support section (version >= 3); support_block == 0: a plain binary layer.
+  std::uint32_t support_block = 0;   ///< p (1..K, at most 65535)
+  std::uint8_t support_bits = 0;     ///< b_s (1..8)
+  std::uint8_t support_default = 0;  ///< default code
+  std::uint64_t supports = 0;        ///< address of the M × ⌈K/p⌉ code bytes
+  /// Bytes of the codes: M · ⌈K/p⌉ (0 without supports).
+  std::uint64_t support_bytes() const {
+    return support_block ? std::uint64_t{outputs} * ((inputs + support_block - 1) / support_block) : 0;
+  }
 };
 
 /// A header and its layers.

@@ -6,6 +6,7 @@
 #include "cimvp/circuit/bitpack.h"
 #include "cimvp/circuit/cell_mode.h"
 #include "cimvp/circuit/quantizer.h"
+#include "cimvp/circuit/row_dac.h"
 #include "cimvp/circuit/sub_array.h"
 
 #include <systemc>
@@ -29,6 +30,9 @@ struct ColumnBatch {
   std::size_t x_stride = 0;
   std::size_t n = 0;
   std::uint64_t first_vector = 0;  ///< index of the first vector since the network was loaded
+  /// Row-DAC drive of the sub-array (Supported-BinaryNet), nullptr for binary word lines:
+  /// the read then follows the column-group schedule (SubArray::accumulate_supported).
+  const SubArrayDrive* drive = nullptr;
 };
 
 class cim_sense_if : public virtual sc_core::sc_interface {
@@ -38,8 +42,11 @@ class cim_sense_if : public virtual sc_core::sc_interface {
   /// Declares layer `layer`: the sensing segments of each row block (as the array senses
   /// them), the number of column blocks and bit planes and the input kind.  Nominal transfer
   /// functions; those that need calibration (nonlinear MLSA, calibrated ADC) wait for program().
+  /// `drive`: the row-DAC drive range of a supported layer (DriveRange{}: binary word lines),
+  /// which the transfer functions must cover (SenseBank).
   virtual void program_layer(unsigned layer, const std::vector<std::vector<Segment>>& segments,
-                             unsigned col_blocks, unsigned planes, InputKind kind) = 0;
+                             unsigned col_blocks, unsigned planes, InputKind kind,
+                             const DriveRange& drive = DriveRange{}) = 0;
   /// Programs the transfer functions of (row block, plane): one per segment.
   /// std::invalid_argument when they do not fit the segments or the converter.
   virtual void program(unsigned layer, unsigned row_block, unsigned plane, std::vector<Quantizer> per_segment) = 0;

@@ -43,11 +43,11 @@ const SenseBank& SenseStage::bank(unsigned layer) const {
 }
 
 void SenseStage::program_layer(unsigned layer, const std::vector<std::vector<Segment>>& segments, unsigned col_blocks,
-                               unsigned planes, InputKind kind) {
+                               unsigned planes, InputKind kind, const DriveRange& drive) {
   if (segments.empty() || col_blocks == 0 || planes == 0)
     throw std::invalid_argument(std::string(name()) + ": layer " + std::to_string(layer) + " has an empty shape");
   if (layers_.size() <= layer) layers_.resize(layer + 1);
-  layers_[layer] = SenseBank(segments, col_blocks, planes, kind, array_.cols, array_.access, sense_, layer);
+  layers_[layer] = SenseBank(segments, col_blocks, planes, kind, array_.cols, array_.access, sense_, layer, drive);
   counters_.add(c_tables_, layers_[layer].tables_built());
 }
 
@@ -82,14 +82,20 @@ void SenseStage::convert(const ColumnBatch& b, ArrayActivity& activity, sc_core:
   const ConversionNoise noise = L.noise(b.row_block, b.col_block, b.plane, b.first_vector);
   const AccumulatorTarget t = acc_port->target(b.col_block, b.plane);
   ArrayActivity a;
-  b.array->accumulate(b.x, b.x_stride, b.n, b.kind, table, t.shift, t.sums, t.stride, &a, &noise);
+  if (b.drive != nullptr)
+    b.array->accumulate_supported(b.x, b.x_stride, b.n, b.kind, *b.drive, table, t.shift, t.sums, t.stride, &a,
+                                  &noise);
+  else
+    b.array->accumulate(b.x, b.x_stride, b.n, b.kind, table, t.shift, t.sums, t.stride, &a, &noise);
   counters_.add(c_conversions_, a.mlsa_conversions);
   counters_.add(c_sa_reads_, a.sa_reads);
   if (stats_.size() <= b.layer) stats_.resize(b.layer + 1);
   stats_[b.layer].conversions += a.mlsa_conversions;
   stats_[b.layer].sa_reads += a.sa_reads;
   // the columns sharing a converter are converted one after the other
-  delay += conversion_time() * static_cast<double>(b.n * b.array->segments().size());
+  // (and, with a row DAC, the column groups one read after the other)
+  const std::uint64_t groups = b.drive != nullptr ? b.drive->groups() : 1;
+  delay += conversion_time() * static_cast<double>(b.n * b.array->segments().size() * groups);
   acc_port->accumulated(a);
   activity += a;
 }

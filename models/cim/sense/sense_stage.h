@@ -38,13 +38,13 @@ class SenseStage : public sc_core::sc_module, public cim_sense_if, public CimSta
   // cim_sense_if
   void clear() override;
   void program_layer(unsigned layer, const std::vector<std::vector<Segment>>& segments, unsigned col_blocks,
-                     unsigned planes, InputKind kind) override;
+                     unsigned planes, InputKind kind, const DriveRange& drive = DriveRange{}) override;
   void program(unsigned layer, unsigned row_block, unsigned plane, std::vector<Quantizer> per_segment) override;
   bool ready(unsigned layer) const override;
   /// decision_ns × sequential decisions of one conversion × mux (row_by_row: the 1-bit SA,
   /// one decision × mux).
   sc_core::sc_time conversion_time() const override;
-  /// Latency: n × segments × conversion_time().
+  /// Latency: n × segments × conversion_time() (× column groups with a row-DAC drive).
   void convert(const ColumnBatch& batch, ArrayActivity& activity, sc_core::sc_time& delay) override;
 
   // CimStage

@@ -52,7 +52,8 @@ std::vector<std::vector<Segment>> ArrayBank::segments() const {
 }
 
 SenseBank::SenseBank(std::vector<std::vector<Segment>> segments, unsigned col_blocks, unsigned planes, InputKind kind,
-                     unsigned cols, AccessMode access, const SenseConfig& sense, std::uint64_t layer_id)
+                     unsigned cols, AccessMode access, const SenseConfig& sense, std::uint64_t layer_id,
+                     const DriveRange& drive)
     : segments_(std::move(segments)),
       ncb_(col_blocks),
       planes_(planes),
@@ -60,8 +61,15 @@ SenseBank::SenseBank(std::vector<std::vector<Segment>> segments, unsigned col_bl
       kind_(kind),
       access_(access),
       cfg_(sense),
+      drive_(drive),
       layer_(layer_id) {
   cfg_.validate();
+  if (drive_.supported() && access_ == AccessMode::row_by_row)
+    throw std::invalid_argument("supports need an analog read (access parallel or group), not row_by_row");
+  if (drive_.supported() && cfg_.kind == SenseKind::mlsa && cfg_.quantization == Quantization::nonlinear)
+    throw std::invalid_argument(
+        "a nonlinear MLSA cannot sense support-weighted bit lines (few levels over 2*rows*full-scale+1 values); "
+        "use sense kind adc (or an ideal/linear MLSA)");
   if (segments_.empty() || ncb_ == 0 || planes_ == 0 || cols_ == 0)
     throw std::invalid_argument("sense bank of an empty layer shape");
   const unsigned nrb = row_blocks();
@@ -72,7 +80,7 @@ SenseBank::SenseBank(std::vector<std::vector<Segment>> segments, unsigned col_bl
     if (segments_[rb].empty()) throw std::invalid_argument("row block " + std::to_string(rb) + " has no segment");
     for (unsigned p = 0; p < planes_; ++p)
       for (const Segment& s : segments_[rb]) {
-        const PsRange r = PsRange::of(s.rows, kind_);
+        const PsRange r = range(s.rows);
         q_[std::size_t{rb} * planes_ + p].push_back(cfg_.nominal(r));
         max_refs = std::max(max_refs, r.count - 1);
       }
@@ -140,7 +148,7 @@ std::uint64_t SenseBank::program(unsigned rb, unsigned p, std::vector<Quantizer>
   std::uint64_t refs = 0;
   for (std::size_t s = 0; s < segs.size(); ++s) {
     const Quantizer& q = per_segment[s];
-    if (!(q.range() == PsRange::of(segs[s].rows, kind_)))
+    if (!(q.range() == range(segs[s].rows)))
       throw std::invalid_argument("segment " + std::to_string(s) + ": transfer function range does not match " +
                                   std::to_string(segs[s].rows) + " " + to_string(kind_) + " rows");
     if (q.references().size() > cfg_.max_references())

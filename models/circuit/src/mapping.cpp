@@ -16,13 +16,18 @@ void MappingConfig::validate() const {
   array.validate();
   sense.validate();
   cells.validate();
+  if (drive != DriveKind::binary && drive != DriveKind::row_dac)
+    throw std::invalid_argument("MappingConfig.drive = " + std::to_string(static_cast<int>(drive)) +
+                                ": expected binary|row_dac");
+  dac.validate();
   if (sense.mux > array.cols)
     throw std::invalid_argument("SenseConfig.mux = " + std::to_string(sense.mux) + ": expected 1..cols (" +
                                 std::to_string(array.cols) + ")");
 }
 
 MappedLayer::MappedLayer(unsigned inputs, unsigned outputs, const std::vector<std::int8_t>& weights, InputKind kind,
-                         unsigned planes, const MappingConfig& cfg, std::uint64_t layer_id)
+                         unsigned planes, const MappingConfig& cfg, std::uint64_t layer_id,
+                         const LayerSupports* supports)
     : K_(inputs), M_(outputs), planes_(planes), kind_(kind), cfg_(cfg) {
   cfg_.validate();
   if (K_ == 0 || M_ == 0) throw std::invalid_argument("MappedLayer: layer shape must be at least 1x1");
@@ -33,8 +38,16 @@ MappedLayer::MappedLayer(unsigned inputs, unsigned outputs, const std::vector<st
     throw std::invalid_argument("MappedLayer: planes = " + std::to_string(planes_) + ", expected 1..8");
   try {
     arrays_ = ArrayBank(K_, M_, weights.data(), kind_, cfg_.array, cfg_.cells, layer_id);
+    DriveRange drive;
+    if (supports != nullptr) {
+      if (cfg_.drive != DriveKind::row_dac)
+        throw std::invalid_argument("the layer has supports but the word lines are binary (drive kind " +
+                                    std::string(to_string(cfg_.drive)) + "; supports need row_dac)");
+      supports_ = SupportBank(arrays_, *supports, cfg_.dac, layer_id);
+      drive = supports_.range();
+    }
     sense_ = SenseBank(arrays_.segments(), arrays_.col_blocks(), planes_, kind_, cfg_.array.cols, cfg_.array.access,
-                       cfg_.sense, layer_id);
+                       cfg_.sense, layer_id, drive);
   } catch (const std::invalid_argument& e) {
     throw std::invalid_argument(std::string("MappedLayer: ") + e.what());
   }
@@ -42,6 +55,15 @@ MappedLayer::MappedLayer(unsigned inputs, unsigned outputs, const std::vector<st
   ncb_ = arrays_.col_blocks();
   wpb_ = words_for_bits(cfg_.array.rows);
   histograms_.resize(std::size_t{nrb_} * planes_);
+}
+
+void MappedLayer::set_drop_level(unsigned drop_permille) {
+  if (supports_.empty()) {
+    if (drop_permille > kDropLevelScale)
+      throw std::invalid_argument("drop level " + std::to_string(drop_permille) + " per mille (allowed 0..1000)");
+    return;
+  }
+  supports_.set_drop_level(arrays_, drop_permille);
 }
 
 void MappedLayer::set_quantizers(unsigned rb, unsigned p, std::vector<Quantizer> per_segment) {
@@ -108,7 +130,7 @@ void MappedLayer::calibrate(const std::vector<BitMatrix>& input) {
     for (unsigned p = 0; p < planes_; ++p) {
       auto& hs = histograms_[std::size_t{rb} * planes_ + p];
       hs.clear();
-      for (const auto& s : segs) hs.emplace_back(PsRange::of(s.rows, kind_));
+      for (const auto& s : segs) hs.emplace_back(sense_.range(s.rows));
     }
   }
   std::vector<Word> buf;
@@ -120,7 +142,8 @@ void MappedLayer::calibrate(const std::vector<BitMatrix>& input) {
       const std::size_t S = hs.size();
       for (unsigned cb = 0; cb < ncb_; ++cb) {
         const SubArray& a = sub_array(rb, cb);
-        a.partial_sums(x, stride, cnt, kind_, ps);
+        if (has_supports()) a.supported_partial_sums(x, stride, cnt, kind_, supports_.drive(rb, cb), ps);
+        else a.partial_sums(x, stride, cnt, kind_, ps);
         const std::size_t C = a.active_cols();
         for (std::size_t s = 0; s < S; ++s) {
           const PsRange r = hs[s].range();
@@ -157,8 +180,12 @@ void MappedLayer::evaluate_planes(const Planes& planes, std::vector<std::int32_t
       for (unsigned cb = 0; cb < ncb_; ++cb) {
         const SenseTable& t = digital ? none : sense_table(rb, cb, p);
         const ConversionNoise noise = sense_.noise(rb, cb, p, first_vector + n0);
-        sub_array(rb, cb).accumulate(x, stride, cnt, kind_, t, p, sums_half.data() + n0 * M_ + std::size_t{cb} * C,
-                                     M_, activity, &noise);
+        std::int32_t* acc = sums_half.data() + n0 * M_ + std::size_t{cb} * C;
+        if (has_supports())
+          sub_array(rb, cb).accumulate_supported(x, stride, cnt, kind_, supports_.drive(rb, cb), t, p, acc, M_, activity,
+                                                 &noise);
+        else
+          sub_array(rb, cb).accumulate(x, stride, cnt, kind_, t, p, acc, M_, activity, &noise);
       }
     });
   }

@@ -2,6 +2,7 @@
 
 #include "cimvp/circuit/column_adc.h"
 #include "cimvp/circuit/random.h"
+#include "cimvp/circuit/row_dac.h"
 
 #include <algorithm>
 #include <cmath>
@@ -67,13 +68,17 @@ ArrayActivity& ArrayActivity::operator+=(const ArrayActivity& o) {
   sa_reads += o.sa_reads;
   accumulations += o.accumulations;
   binary_macs += o.binary_macs;
+  dac_programmings += o.dac_programmings;
+  dac_conversions += o.dac_conversions;
+  support_reads += o.support_reads;
   return *this;
 }
 
 bool ArrayActivity::operator==(const ArrayActivity& o) const {
   return array_reads == o.array_reads && wordline_activations == o.wordline_activations &&
          mlsa_conversions == o.mlsa_conversions && sa_reads == o.sa_reads && accumulations == o.accumulations &&
-         binary_macs == o.binary_macs;
+         binary_macs == o.binary_macs && dac_programmings == o.dac_programmings &&
+         dac_conversions == o.dac_conversions && support_reads == o.support_reads;
 }
 
 // ---------------------------------------------------------------- MLSA offsets, tables
@@ -264,7 +269,7 @@ void SubArray::check_kind(InputKind kind) const {
                                 to_string(kind) + " inputs");
 }
 
-void SubArray::check_sense(InputKind kind, const SenseTable& sense) const {
+void SubArray::check_sense(InputKind kind, const SenseTable& sense, const SubArrayDrive* d) const {
   if (sense.segments() != segs_.size())
     throw std::invalid_argument("SubArray: sense table has " + std::to_string(sense.segments()) +
                                 " segments, the array senses " + std::to_string(segs_.size()));
@@ -272,10 +277,19 @@ void SubArray::check_sense(InputKind kind, const SenseTable& sense) const {
     throw std::invalid_argument("SubArray: sense table covers " + std::to_string(sense.cols()) + " columns, need " +
                                 std::to_string(n_cols_));
   for (unsigned s = 0; s < segs_.size(); ++s)
-    if (!(sense.quantizer(s).range() == PsRange::of(segs_[s].rows, kind)))
+    if (!(sense.quantizer(s).range() == drive_range(segs_[s].rows, kind, d ? d->range() : DriveRange{})))
       throw std::invalid_argument("SubArray: sense table segment " + std::to_string(s) +
                                   " does not match the reachable partial sums of " + std::to_string(segs_[s].rows) +
-                                  " " + to_string(kind) + " rows");
+                                  " " + to_string(kind) + " rows" + (d ? " with row-DAC drive" : ""));
+}
+
+void SubArray::check_drive(const SubArrayDrive& d) const {
+  if (cfg_.access == AccessMode::row_by_row)
+    throw std::invalid_argument("SubArray: row_by_row access cannot read with a row DAC");
+  std::size_t rows = 0;
+  for (const auto& p : d.pieces()) rows += p.rows;
+  if (rows != n_rows_ || d.group_of().size() != n_cols_ || (d.analog() && d.gains().size() != cfg_.rows))
+    throw std::invalid_argument("SubArray: row-DAC drive built for another sub-array");
 }
 
 namespace {
@@ -545,6 +559,114 @@ void SubArray::accumulate(const Word* x, std::size_t x_stride, std::size_t n_inp
     a.segs = segs_.data();
     a.nsegs = static_cast<unsigned>(S);
     run_group(a, bip);
+  }
+}
+
+void SubArray::supported_partial_sums(const Word* x, std::size_t x_stride, std::size_t n_inputs, InputKind kind,
+                                      const SubArrayDrive& d, std::vector<std::int32_t>& ps) const {
+  check_kind(kind);
+  check_drive(d);
+  const bool bip = kind == InputKind::bipolar;
+  const std::size_t S = segs_.size(), P = d.pieces().size();
+  ps.assign(n_inputs * S * n_cols_, 0);
+  std::vector<int> px(P);
+  for (std::size_t n = 0; n < n_inputs; ++n) {
+    const Word* xn = x + n * x_stride;
+    for (std::size_t i = 0; i < P; ++i) {
+      int cnt = 0;
+      for (const auto& w : d.pieces()[i].words) cnt += pc(xn[w.word] & w.mask);
+      px[i] = cnt;
+    }
+    std::int32_t* out = ps.data() + n * S * n_cols_;
+    for (unsigned c = 0; c < n_cols_; ++c) {
+      const Word* wc = wbits_.data() + c * wpc_;
+      for (std::size_t i = 0; i < P; ++i) {
+        const auto& piece = d.pieces()[i];
+        int cnt = 0;
+        for (const auto& w : piece.words)
+          cnt += bip ? pc((xn[w.word] ^ wc[w.word]) & w.mask) : pc(xn[w.word] & wc[w.word] & w.mask);
+        const int v = bip ? static_cast<int>(piece.rows) - 2 * cnt : 2 * cnt - px[i];
+        out[std::size_t{piece.segment} * n_cols_ + c] += d.level(c, i) * v;
+      }
+    }
+  }
+}
+
+void SubArray::accumulate_supported(const Word* x, std::size_t x_stride, std::size_t n_inputs, InputKind kind,
+                                    const SubArrayDrive& d, const SenseTable& sense, unsigned shift, std::int32_t* acc,
+                                    std::size_t acc_stride, ArrayActivity* activity,
+                                    const ConversionNoise* noise) const {
+  check_kind(kind);
+  check_drive(d);
+  check_sense(kind, sense, &d);
+  if (shift > 23)
+    throw std::invalid_argument("SubArray::accumulate_supported: shift " + std::to_string(shift) + " > 23");
+  const std::int32_t mul = std::int32_t{1} << shift;
+  const bool bip = kind == InputKind::bipolar;
+  const std::size_t S = segs_.size(), P = d.pieces().size();
+  if (activity) {
+    ArrayActivity a = this->activity(x, x_stride, n_inputs, kind);  // one read per vector and segment
+    const std::uint64_t G = d.groups();
+    a.array_reads *= G;
+    a.wordline_activations *= G;
+    a.dac_programmings = G;
+    a.dac_conversions = d.dac_conversions();
+    a.support_reads = d.support_reads();
+    *activity += a;
+  }
+  const bool noisy = noise != nullptr && noise->sigma > 0.0;
+  if (d.analog() || !factors_.empty() || noisy) {  // analog path: real-valued bit-line sums
+    std::vector<double> v(S * n_cols_);
+    const std::size_t C = cfg_.cols;
+    for (std::size_t n = 0; n < n_inputs; ++n) {
+      const Word* xn = x + n * x_stride;
+      std::fill(v.begin(), v.end(), 0.0);
+      for (std::size_t i = 0; i < P; ++i) {
+        const auto& piece = d.pieces()[i];
+        double* o = v.data() + std::size_t{piece.segment} * n_cols_;
+        for (unsigned r = piece.first_row; r < piece.first_row + piece.rows; ++r) {
+          const bool bit = (xn[r / kWordBits] >> (r % kWordBits)) & 1u;
+          if (!bip && !bit) continue;  // word line not driven
+          double coef = bip && !bit ? -1.0 : 1.0;
+          if (d.analog()) coef *= d.gains()[r];
+          for (unsigned c = 0; c < n_cols_; ++c) {
+            const double cell = factors_.empty() ? w_[std::size_t{r} * C + c] : g_[std::size_t{r} * C + c];
+            o[c] += coef * d.level(c, i) * cell;
+          }
+        }
+      }
+      std::int32_t* accn = acc + n * acc_stride;
+      for (std::size_t s = 0; s < S; ++s)
+        for (unsigned c = 0; c < n_cols_; ++c) {
+          double value = v[s * n_cols_ + c];
+          if (noisy)
+            value += adc_noise(noise->sigma, noise->seed, noise->layer, noise->row_block, noise->col_block,
+                               noise->plane, static_cast<unsigned>(s) * kMaxSubArrayCols + c, noise->first_vector + n);
+          accn[c] += sense.sense(static_cast<unsigned>(s), c, value) * mul;
+        }
+    }
+    return;
+  }
+  std::vector<std::int32_t> ps;
+  std::vector<const std::int32_t*> luts(S * n_cols_);
+  std::vector<PsRange> ranges(S);
+  for (std::size_t s = 0; s < S; ++s) {
+    ranges[s] = sense.quantizer(static_cast<unsigned>(s)).range();
+    for (unsigned c = 0; c < n_cols_; ++c) luts[s * n_cols_ + c] = sense.lut(static_cast<unsigned>(s), c);
+  }
+  constexpr std::size_t kBlock = 64;  // vectors per partial-sum pass
+  for (std::size_t n0 = 0; n0 < n_inputs; n0 += kBlock) {
+    const std::size_t nb = std::min(kBlock, n_inputs - n0);
+    supported_partial_sums(x + n0 * x_stride, x_stride, nb, kind, d, ps);
+    for (std::size_t n = 0; n < nb; ++n) {
+      std::int32_t* accn = acc + (n0 + n) * acc_stride;
+      for (std::size_t s = 0; s < S; ++s) {
+        const PsRange& r = ranges[s];
+        const std::int32_t* psn = ps.data() + (n * S + s) * n_cols_;
+        for (unsigned c = 0; c < n_cols_; ++c)
+          accn[c] += luts[s * n_cols_ + c][(psn[c] - r.lo) / r.step] * mul;
+      }
+    }
   }
 }
 

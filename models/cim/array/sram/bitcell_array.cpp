@@ -18,6 +18,7 @@ BitcellArray::BitcellArray(sc_core::sc_module_name name, const SubArrayConfig& a
     : sc_core::sc_module(name),
       target_export("target_export"),
       sense_port("sense_port"),
+      drive_port("drive_port"),
       wordline_activations("wordline_activations", 0),
       array_reads("array_reads", 0),
       array_(array),
@@ -109,7 +110,10 @@ void BitcellArray::read(const ArrayRead& r, sc_core::sc_time& delay) {
     b.x_stride = r.x_stride;
     b.n = r.n;
     b.first_vector = r.first_vector;
-    sc_core::sc_time d = t_read_ * static_cast<double>(r.n * s.segments().size());
+    sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+    if (drive_port.size() > 0) b.drive = drive_port->drive(r.layer, r.row_block, cb, d);  // DAC programmings
+    const std::uint64_t groups = b.drive != nullptr ? b.drive->groups() : 1;
+    d += t_read_ * static_cast<double>(r.n * s.segments().size() * groups);
     const std::uint64_t wl0 = a.wordline_activations, rd0 = a.array_reads;
     sense_port->convert(b, a, d);  // column blocks are read at the same time
     worst = std::max(worst, d);

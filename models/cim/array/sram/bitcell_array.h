@@ -3,6 +3,7 @@
 #pragma once
 
 #include "cimvp/cim/array/array_if.h"
+#include "cimvp/cim/drive/drive_if.h"
 #include "cimvp/cim/sense/sense_if.h"
 #include "cimvp/cim/stage.h"
 
@@ -23,7 +24,8 @@ namespace cimvp {
 /// holding inputs [rb·R, rb·R + R) on its rows and neurons [cb·C, cb·C + C) on its columns.
 /// A read drives the word lines and hands each column block to the sense stage (sense_port).
 /// Latency of a read: n × segments × read_ns, plus the sense stage's conversions
-/// (row_by_row: one read per active row).
+/// (row_by_row: one read per active row); with a row-DAC drive (drive_port) every column
+/// group of a sub-array is read in turn (× groups) after its DAC programming.
 /// Priced (docs/ppa.md): word-line activations, cells conducting (active word line ×
 /// programmed column), precharged columns, one clock per read cycle of each sub-array; area
 /// of the sub-arrays the loaded network occupies (cells, WL drivers, precharge).
@@ -31,6 +33,8 @@ class BitcellArray : public sc_core::sc_module, public cim_array_if, public CimS
  public:
   sc_core::sc_export<cim_array_if> target_export;
   sc_core::sc_port<cim_sense_if> sense_port;
+  /// The drive stage (row DAC); unbound or nullptr drive: binary word lines.
+  sc_core::sc_port<cim_drive_if, 1, sc_core::SC_ZERO_OR_MORE_BOUND> drive_port;
   /// Cumulative word-line activations and array reads, updated by publish() (for VCD).
   sc_core::sc_signal<std::uint64_t> wordline_activations;
   sc_core::sc_signal<std::uint64_t> array_reads;
@@ -45,6 +49,7 @@ class BitcellArray : public sc_core::sc_module, public cim_array_if, public CimS
   void program_layer(unsigned layer, unsigned inputs, unsigned outputs, InputKind kind,
                      const std::int8_t* weights) override;
   std::vector<std::vector<Segment>> segments(unsigned layer) const override;
+  const ArrayBank& bank(unsigned layer) const override { return layer_at(layer); }
   void read(const ArrayRead& read, sc_core::sc_time& delay) override;
 
   /// Sub-arrays a K×M layer needs: ⌈K/R⌉ · ⌈M/C⌉.

@@ -15,6 +15,7 @@
 #pragma once
 
 #include "cimvp/config.h"
+#include "cimvp/circuit/ppa_tech.h"
 #include "cimvp/platform/job.h"
 #include "cimvp/workloads/bnn.h"
 #include "cimvp/workloads/bnn_driver.h"
@@ -41,7 +42,15 @@ struct CimInferenceConfig {
   /// the sums back (needs `dma` and `cim_buffer` targets); master: the macro's own bus
   /// master reads the images and writes the sums (docs/cim-macro.md).
   std::string transfer = "dma";
+  /// Support drop levels (per mille, 0..1000, comma-separated, e.g. "0,250,500"): the test
+  /// set runs once per level, the driver writing SUPPORT_DROP between the passes (no reload),
+  /// and the summary prints the drop-level trade-off table.  Empty: one pass at level 0
+  /// (without touching SUPPORT_DROP).  Needs a network with supports.
+  std::string drop_levels;
 };
+
+/// Parses cim_inference.drop_levels; throws ConfigError naming the key and the allowed values.
+std::vector<unsigned> parse_drop_levels(const std::string& text);
 
 class CimInference : public Job {
  public:
@@ -89,6 +98,18 @@ class CimInference : public Job {
   /// Retries the driver needed, and every error it saw (retried or not).
   std::uint64_t retries() const { return retries_; }
   const std::vector<std::string>& driver_errors() const { return driver_errors_; }
+  /// One pass of the test set at a support drop level.
+  struct LevelResult {
+    unsigned drop_permille = 0;
+    double acc_ideal = 0, acc_golden = 0, acc_hw = 0;
+    std::size_t agree = 0;
+    std::uint64_t dac_programmings = 0, dac_conversions = 0, support_reads = 0;
+    double inference_ns = 0;  ///< simulated time of the pass
+    double energy_pj = 0;     ///< dynamic energy of the pass (every priced module)
+  };
+  const std::vector<LevelResult>& drop_results() const { return levels_; }
+  /// The drop-level trade-off table (empty without drop levels).
+  std::string drop_table() const;
 
  private:
   CimInferenceConfig config_;
@@ -115,6 +136,13 @@ class CimInference : public Job {
   std::vector<std::string> driver_errors_;
   bool ran_ = false;
   std::string error_;
+  std::vector<unsigned> drop_levels_;
+  std::vector<std::vector<std::uint32_t>> golden_at_;  ///< golden predictions per drop level
+  std::vector<double> ideal_acc_at_, golden_acc_at_;
+  std::vector<LevelResult> levels_;
+  TechParams tech_;
+  bool has_tech_ = false;
+  class Platform* platform_ = nullptr;
 };
 
 /// Loads both splits of data set `name` into a process-wide cache that every CimInference

@@ -4,6 +4,8 @@
 // when the platform maps a "cim" target, else the DMA/memory self-test, with default settings.
 #pragma once
 
+#include <string>
+
 #include "cimvp/config.h"
 #include "cimvp/platform/cim_inference.h"
 #include "cimvp/platform/config_schema.h"

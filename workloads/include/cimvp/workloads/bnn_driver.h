@@ -44,9 +44,15 @@ struct CimNetworkImage {
   bool has_tables = false;
   SubArrayConfig array;             ///< geometry of the tables (valid when has_tables)
   SenseConfig sense;                ///< kind / bits / quantization / full scale of the tables (valid when has_tables)
+  /// Some layer carries supports (descriptor version 3 support section): needs a macro with
+  /// a row-DAC drive stage (CAP_DRIVE).
+  bool has_supports = false;
 };
 
-/// Toolchain: lays `net` out at bus address `base` (8-byte aligned).  When `quantizers` is
+/// Toolchain: lays `net` out at bus address `base` (8-byte aligned).  Layers with supports
+/// get the descriptor's support section and their M × ⌈K/p⌉ code bytes (neuron-major); their
+/// sense tables are written only when the sensing needs calibration (a calibrated ADC) —
+/// otherwise the macro builds the nominal transfer functions over the drive range itself.  When `quantizers` is
 /// given (a QuantizedNetwork of the same network, calibrated if its MLSAs are nonlinear),
 /// every layer gets an MLSA reference table holding exactly its transfer functions
 /// (MappedLayer::quantizers, per row block, plane and segment), so the macro senses
@@ -134,6 +140,10 @@ class BnnDriver {
                                bool keep_sums = false, const Progress& progress = nullptr);
 
   const BnnDriverConfig& config() const { return config_; }
+  /// Writes SUPPORT_DROP (per mille, 0..1000): the supports in effect from the next START
+  /// (between batches; no reload).  Throws CimDriverError for a level > 1000 or a macro
+  /// without a row-DAC drive stage.
+  void set_drop_level(unsigned drop_permille);
 
  private:
   BnnRunResult stream(const std::uint8_t* host, std::uint64_t addr, std::size_t n, const float* scale,

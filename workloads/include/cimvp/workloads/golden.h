@@ -30,8 +30,13 @@ struct GoldenResult {
 };
 
 /// (a) Exact BNN inference with plain integer loops.  images: n_images × n_pixels bytes.
+/// Layers with supports use the codes in effect at `drop_permille` (0..1000,
+/// effective_supports()): s_j = Σ_k code[j·B + ⌊k/p⌋]·W[j][k]·x_k (bnn.h).
 GoldenResult exact_inference(const BnnNetwork& net, const std::uint8_t* images, std::size_t n_images,
-                             std::size_t n_pixels, bool keep_sums = false);
+                             std::size_t n_pixels, bool keep_sums = false, unsigned drop_permille = 0);
+
+/// The supports of layer `L` as the circuit takes them (shape, codes, default).
+LayerSupports layer_supports(const BnnLayer& L);
 
 /// How the first layer drives the array: bit-serial planes always use AND (unipolar)
 /// semantics, binarized pixels the cell's native input kind.
@@ -47,8 +52,16 @@ std::vector<BitMatrix> encode_input(const BnnNetwork& net, const std::uint8_t* i
 /// (b) The network mapped onto sub-arrays with quantized sensing.
 class QuantizedNetwork {
  public:
-  /// cfg.array.mode must equal net.mode.  Layer l's random streams use layer_id l.
+  /// cfg.array.mode must equal net.mode.  Layer l's random streams use layer_id l.  Layers
+  /// with supports are mapped with their row-DAC drive (cfg.drive must be row_dac) at drop
+  /// level 0.
   QuantizedNetwork(const BnnNetwork& net, const MappingConfig& cfg);
+  /// Drop level (per mille, 0..1000) of every supported layer (MappedLayer::set_drop_level);
+  /// the transfer functions stay as calibrated.
+  void set_drop_level(unsigned drop_permille);
+  unsigned drop_level() const { return drop_; }
+  /// True when some layer carries supports.
+  bool has_supports() const;
 
   std::size_t layers() const { return layers_.size(); }
   const MappedLayer& layer(std::size_t l) const { return layers_.at(l); }
@@ -68,6 +81,7 @@ class QuantizedNetwork {
   BnnNetwork net_;
   MappingConfig cfg_;
   std::vector<MappedLayer> layers_;
+  unsigned drop_ = 0;
 };
 
 /// Fraction of predictions equal to the labels (0 for an empty set).  Throws

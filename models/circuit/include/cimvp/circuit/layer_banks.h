@@ -15,6 +15,7 @@
 #pragma once
 
 #include "cimvp/circuit/quantizer.h"
+#include "cimvp/circuit/row_dac.h"
 #include "cimvp/circuit/sense.h"
 #include "cimvp/circuit/sub_array.h"
 
@@ -61,9 +62,15 @@ class SenseBank {
   SenseBank() = default;
   /// segments[rb]: the sensing segments of row block rb; cols: C.  Nominal transfer
   /// functions (SenseConfig::nominal) everywhere; when sense.needs_calibration() a
-  /// (rb, plane) is usable only after calibrate() or program().  Throws std::invalid_argument.
+  /// (rb, plane) is usable only after calibrate() or program().  drive: the row-DAC drive
+  /// range of a supported layer (row_dac.h); its segments then reach drive_range(rows, kind,
+  /// drive) and the transfer functions cover that range.  A nonlinear MLSA cannot be used
+  /// with supports (its calibration is O(L·D²) over D = 2·rows·FS/LSB + 1 values, and a few
+  /// levels cannot resolve the support-weighted sums: the design senses with the column ADC).
+  /// Throws std::invalid_argument.
   SenseBank(std::vector<std::vector<Segment>> segments, unsigned col_blocks, unsigned planes, InputKind kind,
-            unsigned cols, AccessMode access, const SenseConfig& sense, std::uint64_t layer_id);
+            unsigned cols, AccessMode access, const SenseConfig& sense, std::uint64_t layer_id,
+            const DriveRange& drive = DriveRange{});
 
   unsigned row_blocks() const { return static_cast<unsigned>(segments_.size()); }
   unsigned col_blocks() const { return ncb_; }
@@ -73,6 +80,9 @@ class SenseBank {
   bool digital() const { return access_ == AccessMode::row_by_row; }
   const SenseConfig& config() const { return cfg_; }
   const std::vector<Segment>& segments(unsigned rb) const { return segments_.at(rb); }
+  const DriveRange& drive() const { return drive_; }
+  /// Reachable partial sums of a segment of `rows` rows (drive_range()).
+  PsRange range(unsigned rows) const { return drive_range(rows, kind_, drive_); }
 
   /// Transfer functions of (rb, plane), one per segment.
   const std::vector<Quantizer>& quantizers(unsigned rb, unsigned plane) const;
@@ -100,6 +110,7 @@ class SenseBank {
   InputKind kind_ = InputKind::bipolar;
   AccessMode access_ = AccessMode::parallel;
   SenseConfig cfg_;
+  DriveRange drive_;
   std::uint64_t layer_ = 0, tables_built_ = 0;
   std::vector<std::vector<Quantizer>> q_;  ///< [rb·planes + p][segment]
   std::vector<std::uint8_t> usable_;       ///< [rb·planes + p]

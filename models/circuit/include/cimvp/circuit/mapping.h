@@ -8,7 +8,10 @@
 //
 //   sums_half[n·M + j] = Σ_p 2^p · Σ_rb sensed_{rb,p}(n, j)        (half PS units)
 //
-// With ideal sensing sums_half = 2·Σ_k W[j][k]·x_k exactly.
+// With ideal sensing sums_half = 2·Σ_k W[j][k]·x_k exactly; with supports read through row
+// DACs (support_bank.h) sums_half = 2·Σ_k drive(s_{j,⌊k/p⌋})·W[j][k]·x_k, equal to the exact
+// support semantics of bnn.h when the DAC has at least b_s bits and the sensing resolves
+// every level.
 #pragma once
 
 #include "cimvp/circuit/bitpack.h"
@@ -17,6 +20,7 @@
 #include "cimvp/circuit/quantizer.h"
 #include "cimvp/circuit/sense.h"
 #include "cimvp/circuit/sub_array.h"
+#include "cimvp/circuit/support_bank.h"
 
 #include <cstdint>
 #include <vector>
@@ -28,6 +32,8 @@ struct MappingConfig {
   SubArrayConfig array;
   SenseConfig sense;
   CellVariationConfig cells;
+  DriveKind drive = DriveKind::binary;  ///< row_dac: layers with supports are read through row DACs
+  RowDacConfig dac;                     ///< row_dac only
   void validate() const;
 };
 
@@ -39,9 +45,12 @@ class MappedLayer {
   /// weights: M×K row-major (neuron j, input k), each ±1.  kind: how the inputs drive
   /// the rows (must be supported by cfg.array.mode).  planes: number of input bit planes
   /// (1, or the input bits of a bit-serial first layer: 1..8).  layer_id: separates the
-  /// random streams of layers sharing the same seeds.  Throws std::invalid_argument.
+  /// random streams of layers sharing the same seeds.  supports (nullable): the layer's
+  /// Supported-BinaryNet supports, read through row DACs (cfg.drive must be row_dac; a
+  /// SupportBank at drop level 0, row_dac.h).  Throws std::invalid_argument.
   MappedLayer(unsigned inputs, unsigned outputs, const std::vector<std::int8_t>& weights, InputKind kind,
-              unsigned planes, const MappingConfig& cfg, std::uint64_t layer_id = 0);
+              unsigned planes, const MappingConfig& cfg, std::uint64_t layer_id = 0,
+              const LayerSupports* supports = nullptr);
 
   unsigned inputs() const { return K_; }
   unsigned outputs() const { return M_; }
@@ -54,6 +63,12 @@ class MappedLayer {
   const SubArray& sub_array(unsigned rb, unsigned cb) const { return arrays_.sub_array(rb, cb); }
   const ArrayBank& arrays() const { return arrays_; }
   const SenseBank& sensing() const { return sense_; }
+  bool has_supports() const { return !supports_.empty(); }
+  /// The row-DAC drives (empty without supports).
+  const SupportBank& supports() const { return supports_; }
+  /// Drop level (per mille, 0..1000) of the supports in effect; no-op without supports.
+  /// The cells and the transfer functions are unchanged (the ADC full scale is the DAC's).
+  void set_drop_level(unsigned drop_permille);
   /// The programmed converters of sub-array (rb, cb) for plane p (throws in row_by_row mode).
   const SenseTable& sense_table(unsigned rb, unsigned cb, unsigned p) const { return sense_.table(rb, cb, p); }
   /// Transfer functions (one per sensing segment) of row block rb, plane p.
@@ -102,6 +117,7 @@ class MappedLayer {
   std::size_t wpb_ = 1;  ///< words per row block
   ArrayBank arrays_;
   SenseBank sense_;
+  SupportBank supports_;
   std::vector<std::vector<PsHistogram>> histograms_;  ///< [rb·planes + p][segment]
 };
 

@@ -23,6 +23,8 @@
 
 namespace cimvp {
 
+class SubArrayDrive;
+
 /// How the rows of a sub-array are read.
 enum class AccessMode : std::uint8_t {
   parallel = 0,    ///< all active rows at once, one MLSA conversion per column
@@ -63,6 +65,10 @@ struct ArrayActivity {
   std::uint64_t sa_reads = 0;              ///< 1-bit sense-amplifier reads (row_by_row)
   std::uint64_t accumulations = 0;         ///< sensed values added into digital sums
   std::uint64_t binary_macs = 0;           ///< useful binary multiply-accumulates (active cells × inputs)
+  // Row DAC (Supported-BinaryNet, row_dac.h); 0 with binary word lines.
+  std::uint64_t dac_programmings = 0;      ///< row-DAC programmings (column groups × read calls)
+  std::uint64_t dac_conversions = 0;       ///< row DACs whose input changed (row_dac.h)
+  std::uint64_t support_reads = 0;         ///< support codes read from the support buffer
 
   ArrayActivity& operator+=(const ArrayActivity& o);
   bool operator==(const ArrayActivity& o) const;
@@ -188,6 +194,22 @@ class SubArray {
                   const SenseTable& sense, unsigned shift, std::int32_t* acc, std::size_t acc_stride,
                   ArrayActivity* activity, const ConversionNoise* noise = nullptr) const;
 
+  /// Supported-BinaryNet read (row_dac.h): as accumulate() with every driven row r of column
+  /// c weighted by its drive d.level(c, piece(r)) (× d.gains()[r] and the cell factor on the
+  /// analog path), i.e. PS_c = Σ_r drive·w·x per segment; `sense` must be built for
+  /// drive_range(segment rows, kind, d.range()).  Integer path (no gains, no cell factors, no
+  /// noise): PS by popcount per support piece, then the table look-up.  Counts the column-
+  /// select schedule: array_reads n·S·G, conversions n·S·C, word lines per read as
+  /// accumulate() × G, dac_programmings G, dac_conversions and support_reads of d.
+  /// Throws std::invalid_argument for row_by_row access or a drive of another sub-array.
+  void accumulate_supported(const Word* x, std::size_t x_stride, std::size_t n_inputs, InputKind kind,
+                            const SubArrayDrive& d, const SenseTable& sense, unsigned shift, std::int32_t* acc,
+                            std::size_t acc_stride, ArrayActivity* activity,
+                            const ConversionNoise* noise = nullptr) const;
+  /// Ideal integer supported partial sums (drive levels, no gains): ps[(n·S + s)·C + c].
+  void supported_partial_sums(const Word* x, std::size_t x_stride, std::size_t n_inputs, InputKind kind,
+                              const SubArrayDrive& d, std::vector<std::int32_t>& ps) const;
+
   /// The events accumulate() would count, without evaluating.
   ArrayActivity activity(const Word* x, std::size_t x_stride, std::size_t n_inputs, InputKind kind) const;
 
@@ -205,7 +227,8 @@ class SubArray {
 
  private:
   void check_kind(InputKind kind) const;
-  void check_sense(InputKind kind, const SenseTable& sense) const;
+  void check_sense(InputKind kind, const SenseTable& sense, const SubArrayDrive* d = nullptr) const;
+  void check_drive(const SubArrayDrive& d) const;
   void rebuild_weights();
 
   SubArrayConfig cfg_;
