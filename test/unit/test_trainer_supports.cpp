@@ -4,6 +4,8 @@
 // 0 == undropped, the float reference mode.
 #include <catch2/catch.hpp>
 
+#include "separable_dataset.h"
+
 #include "cimvp/circuit/supports.h"
 #include "cimvp/workloads/network_io.h"
 #include "cimvp/workloads/trainer.h"
@@ -19,28 +21,7 @@ using cimvp::InputEncoding;
 
 namespace {
 
-// 8×8 images, label 1 when the top half has more bright pixels than the bottom half (as in
-// test_trainer.cpp; kept local so the two files stay independent).
-cimvp::Dataset halves(std::size_t n, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  cimvp::Dataset d;
-  d.name = "halves";
-  d.rows = 8;
-  d.cols = 8;
-  while (d.size() < n) {
-    std::uint8_t px[64];
-    int top = 0, bottom = 0;
-    for (int i = 0; i < 64; ++i) {
-      const bool bright = (rng() % 100) < 40;
-      px[i] = static_cast<std::uint8_t>(bright ? 200 + rng() % 56 : rng() % 100);
-      if (bright) (i < 32 ? top : bottom) += 1;
-    }
-    if (top - bottom < 3 && bottom - top < 3) continue;
-    d.images.insert(d.images.end(), px, px + 64);
-    d.labels.push_back(top > bottom ? 1 : 0);
-  }
-  return d;
-}
+cimvp::Dataset halves(std::size_t n, std::uint64_t seed) { return separable_dataset(n, seed, "halves"); }
 
 cimvp::TrainerConfig config(unsigned p, unsigned bits) {
   cimvp::TrainerConfig c;
