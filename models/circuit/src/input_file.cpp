@@ -11,6 +11,24 @@
 namespace cimvp {
 
 namespace {
+
+/// Reads [data, data + n) from fd until n bytes, the end of the file or an error (then
+/// `problem` says which); returns the bytes read.  Retries reads interrupted by signals.
+std::size_t read_fully(int fd, char* data, std::size_t n, std::string& problem) {
+  std::size_t have = 0;
+  while (have < n) {
+    const ssize_t r = ::read(fd, data + have, n - have);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      problem = std::string("read error: ") + std::strerror(errno);
+      break;
+    }
+    if (r == 0) break;
+    have += static_cast<std::size_t>(r);
+  }
+  return have;
+}
+
 std::string kind_of(mode_t m) {
   if (S_ISDIR(m)) return "a directory";
   if (S_ISCHR(m)) return "a character device";
@@ -46,18 +64,7 @@ std::string read_all(const std::string& path, Buffer& out, std::uint64_t max_byt
     *file_bytes = static_cast<std::uint64_t>(st.st_size);
     out.clear();
     out.resize(static_cast<std::size_t>(std::min<std::uint64_t>(prefix_bytes, *file_bytes)));
-    std::size_t have = 0;
-    while (have < out.size()) {
-      const ssize_t r = ::read(fd, reinterpret_cast<char*>(out.data()) + have, out.size() - have);
-      if (r < 0) {
-        if (errno == EINTR) continue;
-        problem = std::string("read error: ") + std::strerror(errno);
-        break;
-      }
-      if (r == 0) break;
-      have += static_cast<std::size_t>(r);
-    }
-    out.resize(have);
+    out.resize(read_fully(fd, reinterpret_cast<char*>(out.data()), out.size(), problem));
   } else {
     out.clear();
     out.resize(static_cast<std::size_t>(st.st_size));
@@ -73,14 +80,10 @@ std::string read_all(const std::string& path, Buffer& out, std::uint64_t max_byt
         }
         out.resize(std::min<std::uint64_t>(max_bytes, out.size() + 65536));
       }
-      const ssize_t r = ::read(fd, reinterpret_cast<char*>(out.data()) + have, out.size() - have);
-      if (r < 0) {
-        if (errno == EINTR) continue;
-        problem = std::string("read error: ") + std::strerror(errno);
-        break;
-      }
-      if (r == 0) break;
-      have += static_cast<std::size_t>(r);
+      const std::size_t want = out.size() - have;
+      const std::size_t got = read_fully(fd, reinterpret_cast<char*>(out.data()) + have, want, problem);
+      have += got;
+      if (!problem.empty() || got < want) break;  // end of file or an error
     }
     out.resize(have);
   }
