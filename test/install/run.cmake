@@ -46,7 +46,8 @@ endif()
 
 # pkg-config: compile and link against the installed libraries
 file(WRITE "${WORK}/v.cpp" "#include <cimvp/circuit/version.h>\n#include <cimvp/circuit/version_macros.h>\n#include <string>\n"
-           "int main() { return std::string(cimvp::version()) == CIMVP_VERSION_STRING && CIMVP_VERSION >= 100 ? 0 : 1; }\n")
+           "int main() { return std::string(cimvp::version()) == CIMVP_VERSION_STRING && CIMVP_VERSION >= 100 ? 0 : 1; }\n"
+           "extern \"C\" int sc_main(int, char*[]) { return 0; }  // libsystemc refers to it when linked in\n")
 execute_process(COMMAND ${clean} PKG_CONFIG_PATH=${prefix}/lib/pkgconfig pkg-config --cflags --libs cimvp
                 RESULT_VARIABLE rc OUTPUT_VARIABLE flags ERROR_VARIABLE err OUTPUT_STRIP_TRAILING_WHITESPACE)
 if(NOT rc EQUAL 0)
