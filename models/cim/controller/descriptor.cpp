@@ -28,15 +28,6 @@ std::string hex(std::uint64_t v) {
 
 }  // namespace
 
-const char* to_string(LayerKind k) {
-  switch (k) {
-    case LayerKind::fully_connected: return "fully_connected";
-    case LayerKind::conv: return "conv";
-    case LayerKind::pool: return "pool";
-  }
-  return "?";
-}
-
 // ---------------------------------------------------------------- encoding
 
 std::vector<std::uint8_t> encode(const NetworkHeader& h) {

@@ -12,6 +12,7 @@
 
 #include "cimvp/cim/controller/cim_types.h"
 #include "cimvp/circuit/cell_mode.h"
+#include "cimvp/circuit/conv_shape.h"
 #include "cimvp/circuit/quantizer.h"
 
 #include <cstddef>
@@ -22,14 +23,9 @@
 
 namespace cimvp {
 
-/// Layer kind (byte cim_desc::LAYER_KIND, version >= 2).  Only fully_connected is executed
-/// by CimMacro; conv and pool are reserved for later macros and rejected (BAD_DESCRIPTOR).
-enum class LayerKind : std::uint8_t {
-  fully_connected = 0,
-  conv = 1,   ///< reserved
-  pool = 2,   ///< reserved
-};
-const char* to_string(LayerKind k);
+// Layer kind (byte cim_desc::LAYER_KIND, version >= 2): LayerKind of
+// cimvp/circuit/conv_shape.h.  Only fully_connected is executed by CimMacro; conv and pool
+// are reserved for later macros and rejected (BAD_DESCRIPTOR).
 
 /// ERROR_INFO value meaning "no layer".
 constexpr std::uint32_t kNoDescriptorLayer = 0xFFFFFFFFu;

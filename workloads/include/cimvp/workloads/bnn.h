@@ -19,10 +19,22 @@
 //       s_j = Σ_k support[j·B + ⌊k/p⌋] · W[j][k] · x_k ,   B = ⌈K/p⌉,
 //     with the codes in effect at the run's drop level (effective_supports()); thresholds,
 //     flips and the last layer's scale apply to this integer sum unchanged.
+//   Conv layers (kind == LayerKind::conv; Tang et al., ASP-DAC 2017; docs/convolution.md):
+//     the layer's input is the conv.in_h × in_w × in_c binary map (packed HWC, the previous
+//     layer's output map or, for the first layer, the image with in_c = 1); every output
+//     pixel computes s_j over its unrolled kernel window exactly as a dense layer computes
+//     it over its input vector (K = inputs = conv.window_rows(), M = outputs = conv.out_c,
+//     weights M×K with row order (ky, kx, c), padding bits 0), then the threshold/flip gives
+//     the output bit, then max pooling (OR) over conv.pool × conv.pool windows gives the
+//     output map (pooled_h × pooled_w × out_c, HWC) that the next layer reads.  The last
+//     layer is always dense.  A conv first layer with bit-serial input convolves each bit
+//     plane (AND semantics) and shift-adds the plane sums, as a dense first layer does.
 #pragma once
 
 #include "cimvp/circuit/cell_mode.h"
+#include "cimvp/circuit/conv_shape.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -36,6 +48,9 @@ enum class InputEncoding : std::uint8_t {
 };
 
 struct BnnLayer {
+  LayerKind kind = LayerKind::fully_connected;  ///< fully_connected or conv (conv_shape.h)
+  ConvShape conv;                     ///< kind == conv only (inputs == conv.window_rows(),
+                                      ///< outputs == conv.out_c)
   unsigned inputs = 0;                ///< K
   unsigned outputs = 0;               ///< M
   std::vector<std::int8_t> weights;   ///< M×K row-major (neuron j, input k), each ±1
@@ -52,6 +67,11 @@ struct BnnLayer {
   float support_step = 1.0f;                 ///< real value of code 1 (informative: folded into
                                              ///< thresholds / scale already)
   bool has_supports() const { return support_block > 0; }
+  bool is_conv() const { return kind == LayerKind::conv; }
+  /// Bits of the vector or map this layer reads (dense: K; conv: in_h·in_w·in_c).
+  std::size_t input_size() const { return is_conv() ? conv.input_bits() : inputs; }
+  /// Bits / values this layer hands to the next (dense: M; conv: the pooled map).
+  std::size_t output_size() const { return is_conv() ? conv.output_bits() : outputs; }
 };
 
 struct BnnNetwork {
