@@ -12,6 +12,11 @@
 // semantics, −1 in XNOR semantics).  Every row is driven for every window, so padding
 // needs no row masking in any array kind.
 //
+// Arrays: every window is one input vector of the layer's MappedLayer (mapping.h), the
+// same tile datapath a dense layer uses, so golden reference and hardware agree by
+// construction.  The vector index of window (oy, ox) of image n (it keys seeded conversion
+// noise, ConversionNoise) is  n·windows() + oy·out_w() + ox.
+//
 // Pooling: max pooling of `pool`×`pool` non-overlapping windows (stride = pool) on the
 // *binary* map after the activation (threshold, then OR: the max of bits is their OR);
 // rows/columns that do not fill a whole window are dropped (floor).  pool = 1: none.
