@@ -103,7 +103,7 @@ void print_help(const po::options_description& d) {
                "             [--min-accuracy PERCENT] [--vcd FILE] [--report FILE.json] [--report-csv FILE.csv]\n"
                "             [--quantum TIME] [--log-level LEVEL]\n"
                "             [--list-platforms] [--list-keys] [--help] [--version]\n"
-               "       cimvp sweep SWEEP.yaml [-j N] [--out DIR]   (docs/sweeps.md)\n\n"
+               "       cimvp sweep SWEEP.yaml [-j N] [--out DIR] [--slurm ...]   (docs/sweeps.md)\n\n"
                "Elaborates a cimvp SystemC/TLM-2.0 platform from YAML and runs a job on it.\n\n"
             << d
             << "\nExit codes: 0 ok, 1 simulation failure, 2 bad input (option, YAML, --set, file).\n"

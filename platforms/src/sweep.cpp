@@ -1,5 +1,7 @@
 #include "cimvp/platform/sweep.h"
 
+#include "cimvp/platform/sweep_slurm.h"
+
 #include "cimvp/platform/cim_config.h"
 #include "cimvp/platform/cim_inference.h"
 #include "cimvp/platform/cli.h"
@@ -180,14 +182,35 @@ namespace {
 struct Options {
   std::string file, out;
   unsigned jobs = 0;
+  bool range = false;             ///< --points FIRST:LAST given
+  std::size_t first = 0, last = 0;
+  bool gather = false;
+  bool slurm = false;
+  SlurmOptions slurm_options;
 };
 
 void usage() {
   std::cout << "usage: cimvp sweep SWEEP.yaml [-j N] [--out DIR]\n"
+               "       cimvp sweep SWEEP.yaml --slurm [--partition P] [--time T] [--array-chunk N]\n"
+               "                   [--cpus-per-task C] [--wait] [--script-only] [--out DIR]\n"
+               "       cimvp sweep SWEEP.yaml --points FIRST:LAST [-j N] [--out DIR]   (one chunk)\n"
+               "       cimvp sweep SWEEP.yaml --gather [--out DIR]                     (merge the chunks)\n"
                "Runs every point of a sweep file (docs/sweeps.md), N at a time (default: all cores), and\n"
                "writes DIR/points/<id>.json per point and DIR/summary.csv, DIR/summary.jsonl.\n"
                "DIR defaults to the sweep file's name without .yaml, plus .out, in the working directory.\n"
-               "Finished points are skipped when the sweep runs again.\n";
+               "Finished points are skipped when the sweep runs again.\n"
+               "--slurm submits the points as a Slurm job array (N points per task, default 1) and a\n"
+               "gather job that writes the summary when the array has finished.  --points runs the points\n"
+               "FIRST..LAST-1 (in point order) and writes their rows to DIR/rows/FIRST-LAST.jsonl;\n"
+               "--gather writes the summary from those rows without running anything.\n";
+}
+
+unsigned count_option(const std::string& opt, const std::string& v, unsigned lo, unsigned hi, const char* what) {
+  if (v.empty() || v.size() > 6 || !std::all_of(v.begin(), v.end(), ::isdigit) || std::stoul(v) < lo ||
+      std::stoul(v) > hi)
+    throw ConfigError(opt, "", std::string("expected ") + what + " " + std::to_string(lo) + ".." + std::to_string(hi) +
+                                   ", got \"" + shown(v) + "\"");
+  return static_cast<unsigned>(std::stoul(v));
 }
 
 double num(const nlohmann::json& j, std::initializer_list<const char*> path) {
@@ -252,6 +275,90 @@ nlohmann::ordered_json summary_row(const SweepPoint& p, const fs::path& dir) {
   return row;
 }
 
+
+/// A row as JSON lines hold it: NaN (a figure the report lacks) becomes null.
+nlohmann::ordered_json clean_row(const nlohmann::ordered_json& r) {
+  nlohmann::ordered_json clean;
+  for (const auto& [k, v] : r.items())
+    clean[k] = v.is_number_float() && std::isnan(v.get<double>()) ? nlohmann::ordered_json() : v;
+  return clean;
+}
+
+/// Writes DIR/summary.csv and DIR/summary.jsonl; returns the number of points not passed.
+std::size_t write_summary(const std::vector<nlohmann::ordered_json>& rows, const fs::path& dir) {
+  std::vector<std::string> columns;
+  for (const auto& r : rows)
+    for (const auto& [k, _] : r.items())
+      if (std::find(columns.begin(), columns.end(), k) == columns.end()) columns.push_back(k);
+  std::ofstream csv(dir / "summary.csv"), jl(dir / "summary.jsonl");
+  for (std::size_t c = 0; c < columns.size(); ++c) csv << (c ? "," : "") << csv_cell(columns[c]);
+  csv << '\n';
+  std::size_t bad = 0;
+  for (const auto& r : rows) {
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      csv << (c ? "," : "");
+      if (!r.contains(columns[c])) continue;
+      const auto& v = r[columns[c]];
+      if (v.is_null()) continue;
+      csv << csv_cell(v.is_string() ? v.get<std::string>() : v.is_number() ? fmt(v.get<double>()) : v.dump());
+    }
+    csv << '\n';
+    jl << clean_row(r).dump() << '\n';
+    if (r["status"] != "pass") ++bad;
+  }
+  return bad;
+}
+
+void report_failed(const std::vector<nlohmann::ordered_json>& rows) {
+  for (const auto& r : rows)
+    if (r["status"] != "pass")
+      std::cout << "  failed point " << r["id"].get<std::string>() << ": " << r["error"].get<std::string>() << '\n';
+}
+
+/// --gather: the summary from the chunks' rows (DIR/rows/*.jsonl), in point order; a point
+/// that no chunk reported is an error row.
+int gather_summary(const std::vector<SweepPoint>& points, const fs::path& dir) {
+  std::map<std::string, nlohmann::ordered_json> by_id;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (fs::directory_iterator it(dir / "rows", ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().extension() == ".jsonl") files.push_back(it->path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    std::ifstream in(f);
+    std::string line;
+    while (std::getline(in, line)) {
+      auto row = nlohmann::ordered_json::parse(line, nullptr, false);
+      if (row.is_discarded() || !row.is_object() || !row.contains("id") || !row["id"].is_string()) {
+        std::cerr << "cimvp: warning: " << f.string() << ": a line that is not a summary row was skipped\n";
+        continue;
+      }
+      const std::string id = row["id"].get<std::string>();
+      by_id[id] = std::move(row);
+    }
+  }
+  std::vector<nlohmann::ordered_json> rows;
+  for (const auto& p : points) {
+    auto it = by_id.find(p.id);
+    if (it != by_id.end()) {
+      rows.push_back(it->second);
+      continue;
+    }
+    nlohmann::ordered_json row;
+    row["id"] = p.id;
+    for (const auto& [k, v] : p.values) row[k] = v;
+    row["status"] = "error";
+    row["error"] = "no task of the sweep reported this point (see DIR/slurm/task-*.log)";
+    rows.push_back(row);
+  }
+  const std::size_t bad = write_summary(rows, dir);
+  std::cout << "cimvp sweep: gathered " << files.size() << " chunk" << (files.size() == 1 ? "" : "s") << ": "
+            << points.size() - bad << "/" << points.size() << " points passed; summary: " << (dir / "summary.csv").string()
+            << ", " << (dir / "summary.jsonl").string() << '\n';
+  report_failed(rows);
+  return bad == 0 ? exit_ok : exit_simulation_failed;
+}
+
 }  // namespace
 
 int run_sweep(int argc, char* argv[]) {
@@ -267,10 +374,38 @@ int run_sweep(int argc, char* argv[]) {
         usage();
         return exit_ok;
       } else if (a == "-j" || a == "--jobs") {
+        opt.jobs = count_option(a, value(), 1, 9999, "a number of parallel points");
+      } else if (a == "--points") {
         const std::string v = value();
-        if (v.empty() || v.size() > 4 || !std::all_of(v.begin(), v.end(), ::isdigit) || std::stoul(v) < 1)
-          throw ConfigError(a, "", "expected a number of parallel points 1..9999, got \"" + shown(v) + "\"");
-        opt.jobs = static_cast<unsigned>(std::stoul(v));
+        const auto colon = v.find(':');
+        const std::string f = v.substr(0, colon), l = colon == std::string::npos ? "" : v.substr(colon + 1);
+        auto digits = [](const std::string& t) {
+          return !t.empty() && t.size() <= 9 && std::all_of(t.begin(), t.end(), ::isdigit);
+        };
+        if (!digits(f) || !digits(l) || std::stoul(f) >= std::stoul(l))
+          throw ConfigError(a, "", "expected FIRST:LAST, point indices with FIRST < LAST (e.g. 0:4), got \"" +
+                                       shown(v) + "\"");
+        opt.range = true;
+        opt.first = std::stoul(f);
+        opt.last = std::stoul(l);
+      } else if (a == "--gather") {
+        opt.gather = true;
+      } else if (a == "--slurm") {
+        opt.slurm = true;
+      } else if (a == "--partition") {
+        opt.slurm_options.partition = value();
+        check_slurm_partition(opt.slurm_options.partition);
+      } else if (a == "--time") {
+        opt.slurm_options.time = value();
+        check_slurm_time(opt.slurm_options.time);
+      } else if (a == "--array-chunk") {
+        opt.slurm_options.array_chunk = count_option(a, value(), 1, 100000, "a number of points per array task");
+      } else if (a == "--cpus-per-task") {
+        opt.slurm_options.cpus_per_task = count_option(a, value(), 1, 4096, "a number of cores per array task");
+      } else if (a == "--wait") {
+        opt.slurm_options.wait = true;
+      } else if (a == "--script-only") {
+        opt.slurm_options.script_only = true;
       } else if (a == "--out") {
         opt.out = value();
       } else if (!a.empty() && a[0] == '-') {
@@ -288,6 +423,19 @@ int run_sweep(int argc, char* argv[]) {
   if (opt.file.empty()) {
     std::cerr << "cimvp: error: sweep: missing SWEEP.yaml; see cimvp sweep --help\n";
     return exit_bad_input;
+  }
+  {
+    const char* conflict = nullptr;
+    if (opt.slurm && (opt.range || opt.gather)) conflict = "--slurm cannot be combined with --points or --gather";
+    else if (opt.range && opt.gather) conflict = "--points and --gather exclude each other";
+    else if (!opt.slurm && (!opt.slurm_options.partition.empty() || !opt.slurm_options.time.empty() ||
+                            opt.slurm_options.array_chunk != 1 || opt.slurm_options.cpus_per_task != 1 ||
+                            opt.slurm_options.wait || opt.slurm_options.script_only))
+      conflict = "--partition, --time, --array-chunk, --cpus-per-task, --wait and --script-only need --slurm";
+    if (conflict) {
+      std::cerr << "cimvp: error: sweep: " << conflict << "; see cimvp sweep --help\n";
+      return exit_bad_input;
+    }
   }
   if (opt.jobs == 0) opt.jobs = std::max(1u, static_cast<unsigned>(sysconf(_SC_NPROCESSORS_ONLN)));
   SweepSpec spec;
@@ -319,8 +467,17 @@ int run_sweep(int argc, char* argv[]) {
     std::cerr << "cimvp: error: --out: cannot create '" << (dir / "points").string() << "': " << ec.message() << '\n';
     return exit_bad_input;
   }
+  if (opt.slurm) {
+    std::error_code le;
+    const fs::path self = fs::read_symlink("/proc/self/exe", le);
+    return submit_sweep_to_slurm(le ? std::string("cimvp") : self.string(), opt.file, opt.out, points.size(),
+                                 opt.slurm_options);
+  }
+  if (opt.gather) return gather_summary(points, dir);
+  const std::size_t lo = opt.range ? std::min(opt.first, points.size()) : 0;
+  const std::size_t hi = opt.range ? std::min(opt.last, points.size()) : points.size();
   std::vector<std::size_t> todo;
-  for (std::size_t i = 0; i < points.size(); ++i)
+  for (std::size_t i = lo; i < hi; ++i)
     if (!fs::exists(dir / "points" / (points[i].id + ".json"))) todo.push_back(i);
   // the data sets once, in this process: every forked point shares them
   try {
@@ -331,8 +488,10 @@ int run_sweep(int argc, char* argv[]) {
     return exit_bad_input;
   }
 
-  const std::size_t skipped = points.size() - todo.size();
-  std::cerr << "cimvp sweep: " << points.size() << " points (" << skipped << " already done), " << opt.jobs
+  const std::size_t skipped = (hi - lo) - todo.size();
+  std::cerr << "cimvp sweep: " << hi - lo << " points";
+  if (opt.range) std::cerr << " (" << lo << ".." << (hi ? hi - 1 : 0) << " of " << points.size() << ")";
+  std::cerr << " (" << skipped << " already done), " << opt.jobs
             << " at a time, into " << dir.string() << '\n';
   const bool tty = isatty(STDERR_FILENO) != 0;
   const auto t0 = std::chrono::steady_clock::now();
@@ -406,42 +565,33 @@ int run_sweep(int argc, char* argv[]) {
   }
   if (tty) std::fprintf(stderr, "\n");
 
-  // the summary, in point order
-  std::vector<nlohmann::ordered_json> rows;
-  std::vector<std::string> columns;
-  for (const auto& p : points) {
-    rows.push_back(summary_row(p, dir));
-    for (const auto& [k, _] : rows.back().items())
-      if (std::find(columns.begin(), columns.end(), k) == columns.end()) columns.push_back(k);
-  }
-  {
-    std::ofstream csv(dir / "summary.csv"), jl(dir / "summary.jsonl");
-    for (std::size_t c = 0; c < columns.size(); ++c) csv << (c ? "," : "") << csv_cell(columns[c]);
-    csv << '\n';
-    for (const auto& r : rows) {
-      for (std::size_t c = 0; c < columns.size(); ++c) {
-        csv << (c ? "," : "");
-        if (!r.contains(columns[c])) continue;
-        const auto& v = r[columns[c]];
-        csv << csv_cell(v.is_string() ? v.get<std::string>() : v.is_number() ? fmt(v.get<double>()) : v.dump());
-      }
-      csv << '\n';
-      nlohmann::ordered_json clean;
-      for (const auto& [k, v] : r.items())
-        clean[k] = v.is_number_float() && std::isnan(v.get<double>()) ? nlohmann::ordered_json() : v;
-      jl << clean.dump() << '\n';
+  if (opt.range) {
+    // one chunk of a job array: its rows, merged later by --gather
+    fs::create_directories(dir / "rows", ec);
+    const fs::path rows_file = dir / "rows" / (std::to_string(opt.first) + "-" + std::to_string(opt.last) + ".jsonl");
+    std::ofstream out(rows_file);
+    std::size_t bad = 0;
+    for (std::size_t i = lo; i < hi; ++i) {
+      const auto row = summary_row(points[i], dir);
+      if (row["status"] != "pass") ++bad;
+      out << clean_row(row).dump() << '\n';
     }
+    if (!out) {
+      std::cerr << "cimvp: error: cannot write '" << rows_file.string() << "'\n";
+      return exit_bad_input;
+    }
+    std::cout << "cimvp sweep: points " << lo << ".." << (hi ? hi - 1 : 0) << ": " << (hi - lo) - bad << "/" << hi - lo
+              << " passed; rows: " << rows_file.string() << '\n';
+    return bad == 0 ? exit_ok : exit_simulation_failed;
   }
-  std::size_t bad = 0;
-  for (const auto& r : rows)
-    if (r["status"] != "pass") ++bad;
+  std::vector<nlohmann::ordered_json> rows;
+  for (const auto& p : points) rows.push_back(summary_row(p, dir));
+  const std::size_t bad = write_summary(rows, dir);
   const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::cout << "cimvp sweep: " << points.size() - bad << "/" << points.size() << " points passed (" << todo.size()
             << " run now in " << fmt(el) << " s, " << skipped << " from before); summary: "
             << (dir / "summary.csv").string() << ", " << (dir / "summary.jsonl").string() << '\n';
-  for (const auto& r : rows)
-    if (r["status"] != "pass")
-      std::cout << "  failed point " << r["id"].get<std::string>() << ": " << r["error"].get<std::string>() << '\n';
+  report_failed(rows);
   return bad == 0 ? exit_ok : exit_simulation_failed;
 }
 

@@ -82,6 +82,52 @@ expect_bad_input(b4 "grid.cim.sense.bits: value '99'")
 cimvp_run(b5 sweep s.yaml -j 0)
 expect_bad_input(b5 "-j: expected a number of parallel points")
 
+# chunks and gather (what a Slurm array task and the gather job run), without Slurm:
+# the rows of two chunks merge into the same summary as the local run's
+file(COPY "${WORK}/s.yaml" DESTINATION "${WORK}/chunked")
+cimvp_run(c1 sweep chunked/s.yaml --out chunked/out --points 0:3 -j 2)
+expect_rc(c1 0)
+expect_contains("chunk 0:3" "${c1_out}" "points 0..2: 3/3 passed; rows:")
+cimvp_run(c2 sweep chunked/s.yaml --out chunked/out --points 3:9)
+expect_rc(c2 0)
+expect_contains("chunk 3:9 (clamped to the 4 points)" "${c2_out}" "points 3..3: 1/1 passed")
+cimvp_run(g sweep chunked/s.yaml --out chunked/out --gather)
+expect_rc(g 0)
+expect_contains("gather" "${g_out}" "gathered 2 chunks: 4/4 points passed")
+file(READ "${WORK}/s.out/summary.csv" local_csv)
+file(READ "${WORK}/chunked/out/summary.csv" gathered_csv)
+if(NOT local_csv STREQUAL gathered_csv)
+  message(FATAL_ERROR "gathered summary.csv differs from the local run's:\n${gathered_csv}\n---\n${local_csv}")
+endif()
+# a gather with a chunk missing: its points are error rows, exit 1
+file(REMOVE "${WORK}/chunked/out/rows/3-9.jsonl")
+cimvp_run(g2 sweep chunked/s.yaml --out chunked/out --gather)
+expect_rc(g2 1)
+expect_contains("gather, chunk missing" "${g2_out}" "3/4 points passed" "no task of the sweep reported this point")
+# --slurm --script-only writes the batch scripts and submits nothing
+cimvp_run(ss sweep s.yaml --out scripted --slurm --array-chunk 3 --cpus-per-task 2 --partition short --time 1:00:00
+          --script-only)
+expect_rc(ss 0)
+expect_contains("script-only" "${ss_out}" "4 points in 2 array tasks of 3 points" "submit with: 'sbatch' '--parsable'")
+file(READ "${WORK}/scripted/slurm/array.sbatch" arr)
+expect_contains("array.sbatch" "${arr}" "#SBATCH --array=0-1" "#SBATCH --cpus-per-task=2" "#SBATCH --partition=short"
+                "#SBATCH --time=1:00:00" "first=$(( SLURM_ARRAY_TASK_ID * 3 ))" "--points \"$first:$(( first + 3 ))\"")
+file(READ "${WORK}/scripted/slurm/gather.sbatch" gat)
+expect_contains("gather.sbatch" "${gat}" "--gather")
+# bad Slurm options
+cimvp_run(b6 sweep s.yaml --slurm --time 1h)
+expect_bad_input(b6 "--time: expected a Slurm time limit")
+cimvp_run(b7 sweep s.yaml --slurm --partition "a b")
+expect_bad_input(b7 "--partition: expected a partition name")
+cimvp_run(b8 sweep s.yaml --slurm --array-chunk 0)
+expect_bad_input(b8 "--array-chunk: expected a number of points per array task 1..100000")
+cimvp_run(b9 sweep s.yaml --time 10)
+expect_bad_input(b9 "need --slurm")
+cimvp_run(b10 sweep s.yaml --points 4:2)
+expect_bad_input(b10 "--points: expected FIRST:LAST")
+cimvp_run(b11 sweep s.yaml --slurm --gather)
+expect_bad_input(b11 "--slurm cannot be combined")
+
 # plots from the summary (matplotlib from Debian, installed by the set-up)
 execute_process(COMMAND "${SRC}/scripts/plot" "${WORK}/s.out" --out "${WORK}/plots"
                 RESULT_VARIABLE prc OUTPUT_VARIABLE pout ERROR_VARIABLE perr)
