@@ -30,6 +30,14 @@ BusMaster::BusMaster(tlm::tlm_initiator_socket<>& socket, tlm_utils::tlm_quantum
                      const BusMasterConfig& config)
     : socket_(socket), qk_(qk), config_(validated(config)) {}
 
+void BusTrace::trace(sc_core::sc_trace_file* tf, const sc_core::sc_object& owner) const {
+  if (tf == nullptr) return;
+  const std::string base = owner.name();
+  sc_core::sc_trace(tf, addr, base + ".bus_addr");
+  sc_core::sc_trace(tf, bytes, base + ".bus_bytes");
+  sc_core::sc_trace(tf, cmd, base + ".bus_cmd");
+}
+
 void BusMaster::count_into(CounterSet& counters, const BusCounterMap& map) {
   counters_ = &counters;
   map_ = map;
@@ -60,6 +68,8 @@ BusResult BusMaster::run(const Side& src, const Side& dst, std::uint64_t len) {
   for (std::uint64_t off = 0; off < len;) {
     const auto n = static_cast<unsigned>(std::min<std::uint64_t>(config_.burst_bytes, len - off));
     unsigned char* buf = !src.bus ? src.local + off : !dst.bus ? dst.local + off : staging_.data();
+    const bool traced = trace_ != nullptr && trace_->enabled();
+    const sc_core::sc_time t0 = traced ? sc_core::sc_time_stamp() + qk_.get_local_time() : sc_core::SC_ZERO_TIME;
     if ((src.bus && !access(tlm::TLM_READ_COMMAND, src.addr + off, buf, n, r)) ||
         (dst.bus && !access(tlm::TLM_WRITE_COMMAND, dst.addr + off, buf, n, r))) {
       r.done = off;
@@ -67,6 +77,11 @@ BusResult BusMaster::run(const Side& src, const Side& dst, std::uint64_t len) {
     }
     const std::uint64_t beats = (n + bw - 1) / bw;
     qk_.inc(config_.clock * static_cast<double>(beats));
+    if (traced) {
+      const std::uint32_t c = (src.bus && dst.bus ? BusTrace::copy : src.bus ? BusTrace::read : BusTrace::write) +
+                              (last_dmi_ ? std::uint32_t{BusTrace::dmi} : 0u);
+      trace_->record(t0, sc_core::sc_time_stamp() + qk_.get_local_time(), c, src.bus ? src.addr + off : dst.addr + off, n);
+    }
     count(&BusStats::bursts, &BusCounterMap::bursts, 1);
     count(&BusStats::beats, &BusCounterMap::beats, beats);
     off += n;
@@ -78,6 +93,7 @@ BusResult BusMaster::run(const Side& src, const Side& dst, std::uint64_t len) {
 
 bool BusMaster::access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, unsigned n, BusResult& fail) {
   const bool read = cmd == tlm::TLM_READ_COMMAND;
+  last_dmi_ = false;
   if (config_.use_dmi) {
     bool new_grant = false;
     const tlm::tlm_dmi* d = dmi_.lookup(*socket_.operator->(), cmd, addr, &new_grant);
@@ -97,6 +113,7 @@ bool BusMaster::access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* 
         count(&BusStats::bytes_written, &BusCounterMap::bytes_written, n);
         count(&BusStats::dmi_bytes_written, &BusCounterMap::dmi_bytes_written, n);
       }
+      last_dmi_ = true;
       return true;
     }
   }

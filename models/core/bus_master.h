@@ -5,6 +5,7 @@
 
 #include "cimvp/core/counters.h"
 #include "cimvp/core/dmi_cache.h"
+#include "cimvp/core/trace_timeline.h"
 
 #include <systemc>
 #include <tlm>
@@ -64,6 +65,39 @@ struct BusResult {
   std::string describe() const;
 };
 
+/// What an initiator is doing on the bus, as waveforms (docs/waveforms.md): one burst
+/// (or one register access) from its start to its end, edges at the simulated times of
+/// the owner's timeline.  Owned by the initiator module (its signals are the module's).
+class BusTrace {
+ public:
+  /// bus_cmd values (GTKWave names them through the translate filter cimvp writes).
+  enum Cmd : std::uint32_t { idle = 0, read = 1, write = 2, copy = 3, dmi = 4 /* added: through DMI */ };
+  explicit BusTrace(TraceTimeline& timeline)
+      : addr("bus_addr", 0), bytes("bus_bytes", 0), cmd("bus_cmd", idle), timeline_(timeline) {}
+  sc_core::sc_signal<std::uint64_t> addr;   ///< bus address of the access (copy: the source)
+  sc_core::sc_signal<std::uint32_t> bytes;  ///< bytes of the burst
+  sc_core::sc_signal<std::uint32_t> cmd;    ///< Cmd, idle between accesses
+  bool enabled() const { return timeline_.enabled(); }
+  /// One access from `start` to `end` (absolute simulated times).
+  void record(const sc_core::sc_time& start, const sc_core::sc_time& end, std::uint32_t c, std::uint64_t a,
+              std::uint32_t n) {
+    timeline_.at(start, addr, a);
+    timeline_.at(start, bytes, n);
+    timeline_.at(start, cmd, c);
+    timeline_.at(end, cmd, static_cast<std::uint32_t>(idle));
+  }
+  /// Adds bus_addr, bus_bytes and bus_cmd under `owner` (nothing when tf is null).
+  void trace(sc_core::sc_trace_file* tf, const sc_core::sc_object& owner) const;
+  void reset() {
+    addr.write(0);
+    bytes.write(0);
+    cmd.write(idle);
+  }
+
+ private:
+  TraceTimeline& timeline_;
+};
+
 /// Owned by an initiator module; not a module itself (no sockets, no processes).
 ///
 /// Burst loop: a transfer of `len` bytes is cut into bursts of at most burst_bytes.  Each
@@ -79,6 +113,9 @@ class BusMaster {
   /// `socket` and `qk` belong to the owner and must outlive this object.  Throws
   /// std::invalid_argument for bus_width_bytes or burst_bytes 0 or a zero clock.
   BusMaster(tlm::tlm_initiator_socket<>& socket, tlm_utils::tlm_quantumkeeper& qk, const BusMasterConfig& config);
+
+  /// Also record every burst on `trace` (start to end of the burst, beats included).
+  void trace_into(BusTrace& trace) { trace_ = &trace; }
 
   /// Also add the counted events to `counters` (indices in `map`).
   void count_into(CounterSet& counters, const BusCounterMap& map);
@@ -116,6 +153,8 @@ class BusMaster {
   BusStats stats_;
   CounterSet* counters_ = nullptr;
   BusCounterMap map_;
+  BusTrace* trace_ = nullptr;
+  bool last_dmi_ = false;  // the last access() went through DMI
 };
 
 }  // namespace cimvp

@@ -2,6 +2,8 @@
 
 #include "cimvp/circuit/version.h"
 #include "cimvp/platform/builtin_platforms.h"
+#include "cimvp/platform/cim_config.h"
+#include "cimvp/platform/gtkwave_save.h"
 #include "cimvp/platform/output_file.h"
 #include "cimvp/platform/platform.h"
 #include "cimvp/platform/platform_config.h"
@@ -17,6 +19,7 @@
 #include <sys/resource.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -66,7 +69,12 @@ po::options_description make_options() {
        "classify only the first N test images (same as --set workload.cim_inference.images=N)")
       ("min-accuracy", po::value<std::string>()->value_name("PERCENT"),
        "fail (exit 1) when the hardware accuracy is below PERCENT (jobs that classify images)")
-      ("vcd", po::value<std::string>()->value_name("FILE"), "write a VCD waveform of every module's signals")
+      ("vcd", po::value<std::string>()->value_name("FILE"),
+       "write a VCD waveform of every module's signals (and FILE's stem + .gtkw, a GTKWave save file)")
+      ("vcd-window", po::value<std::string>()->value_name("T0:T1"),
+       "keep only the simulated times T0..T1 in the VCD, e.g. 800us:1ms (a bare number is ns)")
+      ("vcd-images", po::value<std::string>()->value_name("A:B"),
+       "keep only the time the CIM macro computes images A..B-1 (counted from the network load)")
       ("report", po::value<std::string>()->value_name("FILE.json"), "write the JSON run report")
       ("report-csv", po::value<std::string>()->value_name("FILE.csv"),
        "write the per-layer and per-module energy/area rows as CSV")
@@ -100,7 +108,7 @@ std::string suggest_option(const po::options_description& d, std::string name) {
 
 void print_help(const po::options_description& d) {
   std::cout << "Usage: cimvp [--platform FILE] [--workload FILE] [--set KEY=VALUE]... [--images N]\n"
-               "             [--min-accuracy PERCENT] [--vcd FILE] [--report FILE.json] [--report-csv FILE.csv]\n"
+               "             [--min-accuracy PERCENT] [--vcd FILE [--vcd-window T0:T1 | --vcd-images A:B]] [--report FILE.json] [--report-csv FILE.csv]\n"
                "             [--quantum TIME] [--log-level LEVEL]\n"
                "             [--list-platforms] [--list-keys] [--help] [--version]\n"
                "       cimvp sweep SWEEP.yaml [-j N] [--out DIR] [--slurm ...]   (docs/sweeps.md)\n\n"
@@ -211,6 +219,8 @@ int run_cli(int argc, char* argv[]) {
   TechParams tech;
   std::unique_ptr<Job> job;
   std::optional<double> min_accuracy;  // percent
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> vcd_window;  // picoseconds
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> vcd_images;  // [A, B)
   const ConfigSchema schema = platform_schema();
   try {
     const PlatformSource src = resolve_platform(vm.count("platform") ? vm["platform"].as<std::string>() : "default");
@@ -233,6 +243,32 @@ int run_cli(int argc, char* argv[]) {
     const WorkloadConfig workload =
         load_workload(src, vm.count("workload") ? vm["workload"].as<std::string>() : std::string(), overrides);
     job = make_job(workload, config);
+    if ((vm.count("vcd-window") || vm.count("vcd-images")) && !vm.count("vcd"))
+      throw ConfigError(vm.count("vcd-window") ? "--vcd-window" : "--vcd-images", "", "needs --vcd FILE");
+    if (vm.count("vcd-window") && vm.count("vcd-images"))
+      throw ConfigError("--vcd-window", "", "--vcd-window and --vcd-images exclude each other");
+    if (vm.count("vcd-window")) {
+      const std::string text = vm["vcd-window"].as<std::string>();
+      const auto colon = text.find(':');
+      const auto a = colon == std::string::npos ? std::nullopt : parse_time_ns(text.substr(0, colon));
+      const auto b = colon == std::string::npos ? std::nullopt : parse_time_ns(text.substr(colon + 1));
+      if (!a || !b || *a < 0 || *b <= *a)
+        throw ConfigError("--vcd-window", "", "expected T0:T1, two times with T0 < T1 (e.g. 800us:1ms; a bare number is ns), got \"" +
+                                                  shown(text) + "\"");
+      vcd_window = {static_cast<std::uint64_t>(std::llround(*a * 1e3)), static_cast<std::uint64_t>(std::llround(*b * 1e3))};
+    }
+    if (vm.count("vcd-images")) {
+      const std::string text = vm["vcd-images"].as<std::string>();
+      const auto colon = text.find(':');
+      const auto a = colon == std::string::npos ? std::nullopt : parse_uint(text.substr(0, colon));
+      const auto b = colon == std::string::npos ? std::nullopt : parse_uint(text.substr(colon + 1));
+      if (!a || !b || *b <= *a)
+        throw ConfigError("--vcd-images", "", "expected A:B, image indices with A < B (e.g. 0:1 for the first image), got \"" +
+                                                  shown(text) + "\"");
+      if (!has_cim(config))
+        throw ConfigError("--vcd-images", "", "the platform maps no CIM macro (no 'cim' target in its address_map)");
+      vcd_images = {*a, *b};
+    }
     if (vm.count("min-accuracy")) {
       const std::string text = vm["min-accuracy"].as<std::string>();
       char* end = nullptr;
@@ -284,7 +320,27 @@ int run_cli(int argc, char* argv[]) {
     const auto t0 = std::chrono::steady_clock::now();
     sc_core::sc_start();
     const auto t1 = std::chrono::steady_clock::now();
-    if (vcd) vcd->finish();
+    if (vcd) {
+      vcd->finish();
+      if (vcd_images) {
+        // the compute steps of the tiles holding images A..B-1
+        std::optional<std::pair<sc_core::sc_time, sc_core::sc_time>> span;
+        for (const auto& t : top.cim->tile_times())
+          if (t.first_vector < vcd_images->second && t.first_vector + t.vectors > vcd_images->first)
+            span = span ? std::make_pair(span->first, t.end) : std::make_pair(t.start, t.end);
+        if (!span)
+          throw ConfigError("--vcd-images", "",
+                            "the macro computed no image in " + std::to_string(vcd_images->first) + ":" +
+                                std::to_string(vcd_images->second) + " (it computed " +
+                                std::to_string(top.cim->tile_times().empty() ? 0
+                                                                             : top.cim->tile_times().back().first_vector +
+                                                                                   top.cim->tile_times().back().vectors) +
+                                " images)");
+        vcd_window = {static_cast<std::uint64_t>(span->first.value() / sc_core::sc_time(1, sc_core::SC_PS).value()),
+                      static_cast<std::uint64_t>(span->second.value() / sc_core::sc_time(1, sc_core::SC_PS).value())};
+      }
+      if (vcd_window) vcd->cut_window(vcd_window->first, vcd_window->second);
+    }
 
     report.platform = config.name;
     report.config = schema.to_json(config);
@@ -307,6 +363,9 @@ int run_cli(int argc, char* argv[]) {
       out_of_memory("running the job");
       return exit_bad_input;
     }
+  } catch (const ConfigError& e) {
+    error(e.what());
+    return exit_bad_input;
   } catch (const std::bad_alloc& e) {
     out_of_memory("building or running the platform", &e);
     return exit_bad_input;
@@ -335,7 +394,10 @@ int run_cli(int argc, char* argv[]) {
       if (o != nullptr)
         if (const std::string problem = output_path_problem(o->path()); !problem.empty())
           throw std::runtime_error("cannot write '" + o->path() + "': " + problem);
-    if (vcd) vcd->commit();
+    if (vcd) {
+      vcd->commit();
+      write_gtkwave_save(vm["vcd"].as<std::string>(), has_cim(config));
+    }
     if (report_out) report_out->commit();
     if (csv_out) csv_out->commit();
   } catch (const std::exception& e) {

@@ -1,7 +1,10 @@
 #include "cimvp/platform/platform.h"
 
+#include "cimvp/platform/vcd_window.h"
+
 #include "cimvp/platform/target_kinds.h"
 
+#include <filesystem>
 #include <fstream>
 #include <tlm_utils/tlm_quantumkeeper.h>
 
@@ -100,6 +103,18 @@ void VcdFile::finish() {
   sc_core::sc_close_vcd_trace_file(tf_);
   tf_ = nullptr;
   blank_date(out_.temp_path());
+}
+
+void VcdFile::cut_window(std::uint64_t t0_ps, std::uint64_t t1_ps) {
+  const std::string whole = out_.temp_path() + ".whole";
+  std::filesystem::rename(out_.temp_path(), whole);
+  try {
+    cut_vcd_window(whole, out_.temp_path(), t0_ps, t1_ps);
+  } catch (...) {
+    std::filesystem::remove(whole);
+    throw;
+  }
+  std::filesystem::remove(whole);
 }
 
 void VcdFile::blank_date(const std::string& file) {

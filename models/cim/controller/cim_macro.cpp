@@ -47,6 +47,14 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
       irq("irq"),
       busy("busy", false),
       state("state", 0),
+      layer("layer", kNoTraceLayer),
+      plane("plane", 0),
+      vector("vector", 0),
+      tile_vectors("tile_vectors", 0),
+      read_wordlines("read_wordlines", 0),
+      read_conversions("read_conversions", 0),
+      timeline("timeline"),
+      bus_trace(timeline),
       drive_port("drive_port"),
       array_port("array_port"),
       sense_port("sense_port"),
@@ -187,6 +195,7 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
   map.dmi_bytes_written = c_dmi_bytes_written_;
   map.dmi_grants = c_dmi_grants_;
   bus_.count_into(counters_, map);
+  bus_.trace_into(bus_trace);
 
   SC_HAS_PROCESS(CimMacro);
   SC_THREAD(run);
@@ -198,6 +207,14 @@ void CimMacro::trace(sc_core::sc_trace_file* tf) const {
   trace_member(tf, irq, *this, "irq");
   trace_member(tf, busy, *this, "busy");
   trace_member(tf, state, *this, "state");
+  trace_member(tf, layer, *this, "layer");
+  trace_member(tf, plane, *this, "plane");
+  trace_member(tf, vector, *this, "vector");
+  trace_member(tf, tile_vectors, *this, "tile_vectors");
+  trace_member(tf, read_wordlines, *this, "read_wordlines");
+  trace_member(tf, read_conversions, *this, "read_conversions");
+  bus_trace.trace(tf, *this);
+  if (tf != nullptr) timeline.enable();
   for (const CimStage* st : stages_) st->trace(tf);
   buffer.trace(tf);
 }
@@ -212,6 +229,14 @@ void CimMacro::reset() {
   drop_applied_ = 0;
   vectors_since_load_ = 0;
   layers_.clear();
+  timeline.clear();
+  bus_trace.reset();
+  layer.write(kNoTraceLayer);
+  plane.write(0);
+  vector.write(0);
+  tile_vectors.write(0);
+  read_wordlines.write(0);
+  read_conversions.write(0);
   bus_.invalidate_direct_mem_ptr(0, ~sc_dt::uint64{0});
   update_ev_.notify(sc_core::SC_ZERO_TIME);
 }
@@ -625,8 +650,12 @@ void CimMacro::run_batch() {
     if (i + 1 < tiles) fetch(i + 1);
     const sc_core::sc_time bus = qk_.get_local_time() - t0;
     const std::size_t n = tile_n(i);
-    const sc_core::sc_time compute = compute_tile(n);
+    const std::uint64_t first_vector = vectors_since_load_;
+    const sc_core::sc_time compute = compute_tile(n, sc_core::sc_time_stamp() + t0);
     qk_.set(t0 + std::max(bus, compute));
+    if (timeline.enabled())
+      tile_times_.push_back(TileTime{first_vector, n, sc_core::sc_time_stamp() + t0,
+                                     sc_core::sc_time_stamp() + qk_.get_local_time()});
     const std::int32_t* sums = acc_port->sums();
     out_bytes_.resize(n * out_vb);
     for (std::size_t k = 0; k < n * M; ++k) {
@@ -694,7 +723,20 @@ void CimMacro::encode_input(const LayerInfo& L, std::size_t n) {
   }
 }
 
-sc_core::sc_time CimMacro::compute_tile(std::size_t n) {
+std::uint64_t CimMacro::stage_count(const char* counter) const {
+  std::uint64_t sum = 0;
+  for (const CimStage* st : stages_)
+    for (const auto& [name, value] : st->counters().values())
+      if (name == counter) sum += value;
+  return sum;
+}
+
+sc_core::sc_time CimMacro::compute_tile(std::size_t n, const sc_core::sc_time& start) {
+  const bool detail = timeline.enabled();
+  if (detail) {
+    timeline.at(start, vector, vectors_since_load_);
+    timeline.at(start, tile_vectors, static_cast<std::uint32_t>(n));
+  }
   const unsigned R = config_.array.rows;
   const std::size_t wpb = words_for_bits(R);
   const Word* in = nullptr;
@@ -712,10 +754,19 @@ sc_core::sc_time CimMacro::compute_tile(std::size_t n) {
     for (unsigned p = 0; p < L.planes; ++p) {
       const Word* x = l == 0 ? planes_[p].data() : in;
       sc_core::sc_time d_plane = sc_core::SC_ZERO_TIME;  // row blocks are read at the same time
+      const std::uint64_t wl0 = detail ? stage_count("wordline_activations") : 0;
+      const std::uint64_t cv0 = detail ? stage_count("conversions") : 0;
       for (unsigned rb = 0; rb < L.row_blocks; ++rb) {
         sc_core::sc_time d = sc_core::SC_ZERO_TIME;
         array_port->read(ArrayRead{l, rb, p, x + rb * wpb, L.in_words, n, vectors_since_load_}, d);
         d_plane = std::max(d_plane, d);
+      }
+      if (detail) {
+        const sc_core::sc_time at = start + total + d_layer;
+        timeline.at(at, layer, static_cast<std::uint32_t>(l));
+        timeline.at(at, plane, static_cast<std::uint32_t>(p));
+        timeline.at(at, read_wordlines, stage_count("wordline_activations") - wl0);
+        timeline.at(at, read_conversions, stage_count("conversions") - cv0);
       }
       d_layer += d_plane;  // bit planes one after the other
     }
@@ -730,6 +781,11 @@ sc_core::sc_time CimMacro::compute_tile(std::size_t n) {
     layer_stats_[l].compute += d_layer;
     layer_stats_[l].read += d_read;
     total += d_layer;
+  }
+  if (detail) {
+    timeline.at(start + total, layer, kNoTraceLayer);
+    timeline.at(start + total, read_wordlines, std::uint64_t{0});
+    timeline.at(start + total, read_conversions, std::uint64_t{0});
   }
   vectors_since_load_ += n;
   return total;

@@ -15,6 +15,7 @@
 #include "cimvp/core/counters.h"
 #include "cimvp/core/priced.h"
 #include "cimvp/core/register_file.h"
+#include "cimvp/core/trace_timeline.h"
 
 #include <systemc>
 #include <tlm>
@@ -49,6 +50,9 @@ namespace cimvp {
 /// previous tile's sums and fetches the next tile (one bus: those two serialize), so a tile
 /// costs max(bus, compute).  The thread synchronises at every state change, so `state`,
 /// `busy` and `irq` change at exact times.
+/// Value of CimMacro::layer when no layer is computing (−1 as a signed 32-bit value).
+constexpr std::uint32_t kNoTraceLayer = 0xFFFFFFFFu;
+
 class CimMacro : public sc_core::sc_module, public Counted, public Priced {
  public:
   tlm_utils::simple_target_socket<CimMacro> target_socket;        ///< MMIO registers
@@ -56,6 +60,16 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   sc_core::sc_out<bool> irq;                                      ///< |(IRQ_STATUS & IRQ_ENABLE)
   sc_core::sc_signal<bool> busy;                                  ///< STATUS.BUSY
   sc_core::sc_signal<std::uint32_t> state;                        ///< CimState
+  // Detail signals (docs/waveforms.md), each edge at the simulated time it describes
+  // (through `timeline`; written only in traced runs):
+  sc_core::sc_signal<std::uint32_t> layer;        ///< layer being computed; kNoTraceLayer between layers
+  sc_core::sc_signal<std::uint32_t> plane;        ///< bit plane being read (0 for binary inputs)
+  sc_core::sc_signal<std::uint64_t> vector;       ///< first vector of the tile computing (images since load)
+  sc_core::sc_signal<std::uint32_t> tile_vectors; ///< vectors in that tile
+  sc_core::sc_signal<std::uint64_t> read_wordlines;    ///< word lines driven by this plane's reads (all row blocks, whole tile)
+  sc_core::sc_signal<std::uint64_t> read_conversions;  ///< column conversions of this plane's reads
+  TraceTimeline timeline;
+  BusTrace bus_trace;  ///< bus_addr, bus_bytes, bus_cmd: each burst of the master
 
   sc_core::sc_port<cim_drive_if> drive_port;
   sc_core::sc_port<cim_array_if> array_port;
@@ -73,6 +87,16 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
 
   /// Throws std::invalid_argument (CimMacroConfig::validate) for a bad configuration.
   CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config);
+
+  /// When and which vectors each tile computed (recorded in traced runs only, as the
+  /// detail signals are): the tile's first vector (counted from the network load), its
+  /// vector count, and the simulated start and end of its compute step.
+  struct TileTime {
+    std::uint64_t first_vector = 0;
+    std::uint64_t vectors = 0;
+    sc_core::sc_time start, end;
+  };
+  const std::vector<TileTime>& tile_times() const { return tile_times_; }
 
   const RegisterFile& registers() const { return regs_; }
   const CimMacroConfig& config() const { return config_; }
@@ -153,7 +177,8 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   void run_batch();
   void encode_input(const LayerInfo& info, std::size_t n);
   /// Computes a tile through every layer; returns its compute time (not yet on the clock).
-  sc_core::sc_time compute_tile(std::size_t n);
+  sc_core::sc_time compute_tile(std::size_t n, const sc_core::sc_time& start);
+  std::uint64_t stage_count(const char* counter) const;
   void enter(CimState s);
   void complete(const Fault* fault);
 
@@ -176,6 +201,7 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   bool loaded_ = false;
   std::uint64_t desc_generation_ = 0;  // bumped by DESC_* writes
   CimState state_ = CimState::idle;
+  std::vector<TileTime> tile_times_;
   bool irq_level_ = false;
   sc_core::sc_time started_at_;
 

@@ -28,12 +28,15 @@ HostDma::HostDma(sc_core::sc_module_name name, const HostDmaConfig& config)
       initiator_socket("initiator_socket"),
       irq("irq"),
       busy("busy", false),
+      timeline("timeline"),
+      bus_trace(timeline),
       config_(validated(config)),
       start_ev_("start_ev"),
       update_ev_("update_ev"),
       bus_(initiator_socket, qk_,
            BusMasterConfig{sc_core::sc_time(config.clock_period_ns, sc_core::SC_NS), config.bus_width_bytes,
                            config.burst_bytes, config.use_dmi, true}) {
+  bus_.trace_into(bus_trace);
   using namespace dma_reg;
   using namespace dma_bit;
   auto signals = [this](std::uint32_t, std::uint32_t) { update_ev_.notify(mmio_delay_); };
@@ -106,6 +109,8 @@ void HostDma::reset() {
   regs_.reset();
   job_src_ = job_dst_ = job_len_ = 0;
   irq_level_ = false;
+  timeline.clear();
+  bus_trace.reset();
   bus_.invalidate_direct_mem_ptr(0, ~sc_dt::uint64{0});
   update_ev_.notify(sc_core::SC_ZERO_TIME);
 }
@@ -113,6 +118,8 @@ void HostDma::reset() {
 void HostDma::trace(sc_core::sc_trace_file* tf) const {
   trace_member(tf, busy, *this, "busy");
   trace_member(tf, irq, *this, "irq");
+  bus_trace.trace(tf, *this);
+  if (tf != nullptr) timeline.enable();
 }
 
 // ---- MMIO target -------------------------------------------------------------------

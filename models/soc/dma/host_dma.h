@@ -74,6 +74,8 @@ class HostDma : public sc_core::sc_module, public Counted, public Priced {
   tlm_utils::simple_initiator_socket<HostDma> initiator_socket;  ///< data moves
   sc_core::sc_out<bool> irq;                                     ///< |(IRQ_STATUS & IRQ_ENABLE)
   sc_core::sc_signal<bool> busy;                                 ///< STATUS.BUSY
+  TraceTimeline timeline;  ///< edges of bus_trace at the bursts' simulated times
+  BusTrace bus_trace;      ///< bus_addr, bus_bytes, bus_cmd: each burst of a transfer
 
   /// Throws std::invalid_argument for clock_period_ns <= 0, bus_width_bytes == 0,
   /// burst_bytes == 0 or setup_latency_ns < 0.
@@ -82,7 +84,7 @@ class HostDma : public sc_core::sc_module, public Counted, public Priced {
   const RegisterFile& registers() const { return regs_; }
   const HostDmaConfig& config() const { return config_; }
 
-  /// Traces busy and irq.
+  /// Traces busy, irq and the bursts (bus_addr, bus_bytes, bus_cmd).
   void trace(sc_core::sc_trace_file* tf) const override;
   /// Back to the state after elaboration: registers at their reset values, no transfer
   /// pending, irq low, DMI grants dropped.  Counters are kept.  Call only while idle.

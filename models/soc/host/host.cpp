@@ -23,6 +23,8 @@ Host::Host(sc_core::sc_module_name name, const HostConfig& config)
       socket("socket"),
       irq("irq", validated(config).irq_lines),
       waiting_irq("waiting_irq", false),
+      timeline("timeline"),
+      bus_trace(timeline),
       config_(config) {
   access_cost_ = sc_core::sc_time(config_.clock_period_ns * config_.cycles_per_access, sc_core::SC_NS);
   c_reads_ = counters_.declare("reads");
@@ -45,9 +47,15 @@ void Host::reset() {
   finished_ = failed_ = out_of_memory_ = false;
   error_.clear();
   finish_time_ = sc_core::SC_ZERO_TIME;
+  timeline.clear();
+  bus_trace.reset();
 }
 
-void Host::trace(sc_core::sc_trace_file* tf) const { trace_member(tf, waiting_irq, *this, "waiting_irq"); }
+void Host::trace(sc_core::sc_trace_file* tf) const {
+  trace_member(tf, waiting_irq, *this, "waiting_irq");
+  bus_trace.trace(tf, *this);
+  if (tf != nullptr) timeline.enable();
+}
 
 void Host::run() {
   thread_ = sc_core::sc_get_current_process_handle();
@@ -86,9 +94,13 @@ void Host::transport(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* da
   if (sync_first) qk_.sync();
   prepare_payload(trans_, cmd, addr, data, len);
   sc_core::sc_time delay = qk_.get_local_time();
+  const sc_core::sc_time start = sc_core::sc_time_stamp() + delay;
   socket->b_transport(trans_, delay);
   qk_.set(delay);
   qk_.inc(access_cost_);
+  if (bus_trace.enabled())
+    bus_trace.record(start, sc_core::sc_time_stamp() + qk_.get_local_time(),
+                     cmd == tlm::TLM_READ_COMMAND ? BusTrace::read : BusTrace::write, addr, len);
   if (trans_.is_response_error()) {
     counters_.add(c_errors_);
     throw BusError(addr, cmd, trans_.get_response_status());

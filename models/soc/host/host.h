@@ -7,6 +7,9 @@
 #include "cimvp/core/priced.h"
 #include "cimvp/core/hal.h"
 
+#include "cimvp/core/bus_master.h"
+#include "cimvp/core/trace_timeline.h"
+
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
@@ -32,6 +35,8 @@ class Host : public sc_core::sc_module, public Hal, public Counted, public Price
   tlm_utils::simple_initiator_socket<Host> socket;
   sc_core::sc_vector<sc_core::sc_in<bool>> irq;  ///< HostConfig::irq_lines interrupt inputs
   sc_core::sc_signal<bool> waiting_irq;          ///< high while the program is in wait_irq
+  TraceTimeline timeline;                        ///< edges of bus_trace at the accesses' times
+  BusTrace bus_trace;                            ///< bus_addr, bus_bytes, bus_cmd: each MMIO access
 
   /// Throws std::invalid_argument for clock_period_ns <= 0 or bus_width_bytes == 0.
   Host(sc_core::sc_module_name name, const HostConfig& config);

@@ -81,6 +81,9 @@ class VcdFile {
   void finish();
   /// Renames the finished temporary onto the path (output_file.h).
   void commit() { out_.commit(); }
+  /// After finish(): keeps only the window [t0, t1] (picoseconds, the file's unit) of the
+  /// finished temporary (vcd_window.h).
+  void cut_window(std::uint64_t t0_ps, std::uint64_t t1_ps);
   /// Blanks the wall-clock date SystemC writes into a VCD header, in place (same length).
   static void blank_date(const std::string& vcd_file);
 

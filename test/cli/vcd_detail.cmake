@@ -1,0 +1,60 @@
+# Waveforms worth opening (docs/waveforms.md): the detail signals of the CIM macro (layer,
+# plane, vector, per-read word lines and conversions) and every initiator's bus
+# transactions show at the simulated times they describe; --vcd-window and --vcd-images cut
+# the file; a GTKWave save file and its filters are written beside it.  The VCD is read by an
+# independent parser (npm package vcd-parser 1.0.1, installed into the build directory).
+include(${CMAKE_CURRENT_LIST_DIR}/support/cli_helpers.cmake)
+
+cimvp_run(w --images 100 --vcd whole.vcd --vcd-window 0:1s --report r.json)
+expect_rc(w 0)
+cimvp_run(i --images 100 --vcd image0.vcd --vcd-images 0:1)
+expect_rc(i 0)
+# a traced run is timed exactly as an untraced one (the timeline only observes)
+cimvp_run(u --images 100 --report r0.json)
+expect_rc(u 0)
+file(READ "${WORK}/r.json" traced)
+file(READ "${WORK}/r0.json" untraced)
+string(JSON t_ns GET "${traced}" simulated_time_ns)
+string(JSON u_ns GET "${untraced}" simulated_time_ns)
+string(JSON t_inf GET "${traced}" job inference_ns)
+string(JSON u_inf GET "${untraced}" job inference_ns)
+if(NOT t_ns STREQUAL u_ns OR NOT t_inf STREQUAL u_inf)
+  message(FATAL_ERROR "traced run: ${t_ns} ns (inference ${t_inf}), untraced: ${u_ns} ns (inference ${u_inf})")
+endif()
+foreach(f whole.gtkw whole.cim-state.txt whole.bus-cmd.txt)
+  if(NOT EXISTS "${WORK}/${f}")
+    message(FATAL_ERROR "--vcd whole.vcd did not write ${f}")
+  endif()
+endforeach()
+file(READ "${WORK}/whole.gtkw" gtkw)
+expect_contains("whole.gtkw" "${gtkw}" "[dumpfile] \"${WORK}/whole.vcd\"" "SystemC.top.cim.layer[31:0]"
+                "^1 ${WORK}/whole.cim-state.txt" "SystemC.top.dma.bus_cmd[31:0]")
+file(READ "${WORK}/whole.cim-state.txt" states)
+expect_contains("state filter" "${states}" "3 compute")
+
+# bad options
+cimvp_run(b1 --vcd-images 0:1)
+expect_bad_input(b1 "--vcd-images: needs --vcd FILE")
+cimvp_run(b2 --vcd x.vcd --vcd-window 5us:1us)
+expect_bad_input(b2 "--vcd-window: expected T0:T1")
+cimvp_run(b3 --images 10 --vcd x.vcd --vcd-images 50:60)
+expect_bad_input(b3 "--vcd-images: the macro computed no image in 50:60 (it computed 10 images)")
+cimvp_run(b4 --vcd x.vcd --vcd-window 0:1 --vcd-images 0:1)
+expect_bad_input(b4 "exclude each other")
+
+# the independent reader
+get_filename_component(npm_dir "${WORK}/../npm-vcd-parser" ABSOLUTE)
+if(NOT EXISTS "${npm_dir}/node_modules/vcd-parser/package.json")
+  execute_process(COMMAND npm install --prefix "${npm_dir}" --no-audit --no-fund --no-save --loglevel=error vcd-parser@1.0.1
+                  RESULT_VARIABLE nrc OUTPUT_VARIABLE nout ERROR_VARIABLE nerr)
+  if(NOT nrc EQUAL 0)
+    message(FATAL_ERROR "npm install vcd-parser@1.0.1 failed (${nrc}): ${nout}${nerr}")
+  endif()
+endif()
+execute_process(COMMAND node "${CMAKE_CURRENT_LIST_DIR}/support/vcd_check.js" "${npm_dir}" "${WORK}/r.json"
+                        "${WORK}/whole.vcd" "${WORK}/image0.vcd"
+                RESULT_VARIABLE crc OUTPUT_VARIABLE cout ERROR_VARIABLE cerr)
+message(STATUS "${cout}")
+if(NOT crc EQUAL 0)
+  message(FATAL_ERROR "vcd_check.js: ${cout}${cerr}")
+endif()
