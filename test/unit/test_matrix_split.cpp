@@ -126,12 +126,13 @@ TEST_CASE("matrix split: AlexNet conv1 and fc6 on 128x128 and 256x256 crossbars"
 
   // CNN mode: 8-bit inputs 0..255, 8-bit signed weights, magnitude 7 bits on 7-bit cells:
   // one slice; products in ±255·127 = ±32385; 128 rows: D = 2·128·32385 + 1 = 8,290,561
-  // values → 23 code bits (2^23 = 8,388,608), [−4,145,280, 4,145,280] → 24 word bits.
+  // values → 23 code bits (2^23 = 8,388,608); [−4,145,280, 4,145,280] fits 23-bit two's
+  // complement (2^22 − 1 = 4,194,303).
   s = split_conv(c1, cnn(128, 7));
   CHECK(s.slices == 1);
   CHECK(s.block_ps.values == 8290561);
   CHECK(s.block_ps.code_bits == 23);
-  CHECK(s.block_ps.word_bits == 24);
+  CHECK(s.block_ps.word_bits == 23);
   CHECK(s.sense_bits == 8);
   CHECK_FALSE(s.exact);
   // 4-bit cells: ⌈7/4⌉ = 2 slices → 192 slice columns / 64 per crossbar = 3 column blocks;
