@@ -184,9 +184,10 @@ int rram_estimate_main(int argc, char* argv[]) {
                  "8-bit DACs for the first layer's pixels, 1-bit drivers elsewhere, SA or partial-sum ADC.\n"
               << "One crossbar operation = " << fmt(tech.power_period_ns > 0 ? tech.power_period_ns : tech.clock_period_ns)
               << " ns for every element (energy = Table III power x this period); one transistor = "
-              << fmt(tech.transistor_area_um2) << " um^2.\n"
-              << "ImageNet-shaped inputs are synthetic: the estimate uses the AlexNet layer shapes only "
-                 "(no ImageNet data).\n";
+              << fmt(tech.transistor_area_um2) << " um^2.\n";
+    if (network != "lenet")
+      std::cout << "ImageNet-shaped inputs are synthetic: the estimate uses the AlexNet layer shapes only "
+                   "(no ImageNet data).\n";
 
     struct Net {
       const char* key;

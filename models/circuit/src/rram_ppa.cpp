@@ -127,13 +127,23 @@ RramNetworkPpa estimate_rram_network(const TechParams& t, const std::vector<Rram
         const std::uint64_t block_adds = std::uint64_t{s.m} * s.slices * (s.row_blocks - 1);
         const std::uint64_t slice_adds = std::uint64_t{s.m} * (s.slices - 1);
         p.adds = block_adds + slice_adds;
-        p.add_bits = std::max(s.column_ps.word_bits, s.result_ps.word_bits);
         p.fm_buffer_bits = p.table.feature_map_buffer.amount * in_bits;
 
         const EventCost drv = dac_cost(t, in_bits);
         const EventCost conv = s.sense_amp ? t.mlsa_comparator : adc_cost(t, s.sense_bits);
-        const EventCost add_block = adder_cost(t, s.column_ps.word_bits);
-        const EventCost add_slice = adder_cost(t, s.result_ps.word_bits);
+        // Adder widths: the exact sums' two's-complement widths when the converters resolve
+        // every block sum; otherwise the codes (sense_bits + sign) grown by ⌈log2 X_in⌉ bits
+        // over the row blocks and by the slice shifts.
+        unsigned block_bits = s.column_ps.word_bits, slice_bits = s.result_ps.word_bits;
+        if (!s.exact) {
+          unsigned grow = 0;
+          while ((1u << grow) < s.row_blocks) ++grow;
+          block_bits = std::min(block_bits, s.sense_bits + 1 + grow);
+          slice_bits = std::min(slice_bits, block_bits + (s.slices - 1) * cfg.cell_bits);
+        }
+        const EventCost add_block = adder_cost(t, block_bits);
+        const EventCost add_slice = adder_cost(t, slice_bits);
+        p.add_bits = s.slices > 1 ? std::max(block_bits, slice_bits) : block_bits;
         const double n = static_cast<double>(p.processing);
         p.energy_pj.cells = n * static_cast<double>(p.cells) * cell.read.energy_pj;
         p.energy_pj.drivers = n * static_cast<double>(p.drivers) * drv.energy_pj;

@@ -12,7 +12,9 @@
 //      cells       K·M·S·cells_per_weight (+ reference cells)   [Table II: K·C_out·X_out²]
 //      row drivers K·X_out  (DACs of input_bits; 1-bit drivers when input_bits = 1)
 //      converters  M·S·X_in (SA when sense_amp, else ADC of sense_bits)
-//      adders      M·S·(X_in − 1) row-block adds + M·(S − 1) slice shift-adds per processing
+//      adders      M·S·(X_in − 1) row-block adds + M·(S − 1) slice shift-adds per processing,
+//                  as wide as the exact sums (matrix_split.h word bits) or, when the ADC
+//                  quantizes, its codes + sign + ⌈log2 X_in⌉ (+ the slice shifts)
 //      feature-map buffer K elements, line buffer h·W_in·C_in elements (conv), C_in (FC)
 //    processing count H_out·W_out (conv) or 1 (FC);
 //  * energy per image = processing count × (cells_used·E_cell + drivers·E_dac(input_bits)
@@ -100,7 +102,7 @@ struct RramLayerPpa {
   std::uint64_t drivers = 0;        ///< DACs / 1-bit drivers
   std::uint64_t converters = 0;     ///< SAs or ADCs
   std::uint64_t adds = 0;           ///< adds per processing
-  unsigned add_bits = 0;            ///< width of one add
+  unsigned add_bits = 0;            ///< width of the widest add
   std::uint64_t fm_buffer_bits = 0, line_buffer_bits = 0;
   RramCost energy_pj;               ///< per image
   RramCost area_um2;
