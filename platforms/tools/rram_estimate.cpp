@@ -4,7 +4,8 @@
 //
 //   cimvp-rram-estimate [--network lenet|alexnet|all] [--crossbar N | --rows R --cols C]
 //                       [--cell 1t1r|0t1r] [--scheme differential|reference]
-//                       [--cnn-cell-bits B] [--tech NAME|FILE] [--layers] [--help]
+//                       [--cnn-cell-bits B] [--bcnn-adc-bits B] [--tech NAME|FILE]
+//                       [--layers | --summary] [--help]
 //
 // Exit codes: 0 ok; 2 bad input (options, technology file).
 #include "cimvp/circuit/rram_ppa.h"
@@ -37,6 +38,8 @@ int usage(std::ostream& os, int code) {
         "                                (default differential)\n"
         "  --cnn-cell-bits B             bits per cell in CNN mode, 1..7 (default 7: 8-bit weights\n"
         "                                = sign + 7-bit magnitude on one cell pair)\n"
+        "  --bcnn-adc-bits B             widest partial-sum ADC in BCNN mode, 1..8 (default 8: every\n"
+        "                                128-row block sum exact; 4: Table III's 4-bit ADC, quantized)\n"
         "  --tech NAME|FILE              technology (default rram: platforms/tech/rram.yaml)\n"
         "  --layers                      print the per-layer tables (default: on)\n"
         "  --summary                     print only the comparison table\n"
@@ -115,7 +118,7 @@ struct Published {
 
 int rram_estimate_main(int argc, char* argv[]) {
   std::string network = "all", tech_spec = "rram";
-  unsigned rows = 128, cols = 128, cnn_cell_bits = 7;
+  unsigned rows = 128, cols = 128, cnn_cell_bits = 7, bcnn_adc_bits = 8;
   CellKind cell = CellKind::rram_1t1r;
   RramWeightScheme scheme = RramWeightScheme::differential_pair;
   bool layers = true;
@@ -148,6 +151,8 @@ int rram_estimate_main(int argc, char* argv[]) {
         scheme = parse_rram_weight_scheme(value());
       } else if (a == "--cnn-cell-bits") {
         cnn_cell_bits = parse_unsigned(a, value(), 1, 7);
+      } else if (a == "--bcnn-adc-bits") {
+        bcnn_adc_bits = parse_unsigned(a, value(), 1, 8);
       } else if (a == "--tech") {
         tech_spec = value();
       } else if (a == "--layers") {
@@ -175,13 +180,15 @@ int rram_estimate_main(int argc, char* argv[]) {
       c->scheme = scheme;
     }
     cnn.cell_bits = cnn_cell_bits;
+    bcnn.max_adc_bits = bcnn_adc_bits;
 
     std::cout << "# RRAM crossbar accelerator: CNN vs BCNN (Tang et al., ASP-DAC 2017)\n\n"
               << "Crossbar " << rows << " x " << cols << " (physical columns), " << to_string(cell) << " cells, "
               << to_string(scheme) << " weights, technology '" << tech.node << "' (" << tech.description << ").\n"
               << "CNN: 8-bit weights (" << weight_slices(7, cnn_cell_bits) << " slice(s) of " << cnn_cell_bits
               << "-bit cells), 8-bit activations, 8-bit DACs and ADCs.  BCNN: binary weights and activations, "
-                 "8-bit DACs for the first layer's pixels, 1-bit drivers elsewhere, SA or partial-sum ADC.\n"
+                 "8-bit DACs for the first layer's pixels, 1-bit drivers elsewhere, SA or partial-sum ADC of at most "
+              << bcnn_adc_bits << " bits.\n"
               << "One crossbar operation = " << fmt(tech.power_period_ns > 0 ? tech.power_period_ns : tech.clock_period_ns)
               << " ns for every element (energy = Table III power x this period); one transistor = "
               << fmt(tech.transistor_area_um2) << " um^2.\n";
