@@ -364,7 +364,10 @@ class Runner {
   static std::string shown(const std::vector<std::string>& args, const std::string& dir) {
     std::string s = "cimvp";
     for (std::string a : args) {
-      for (std::size_t at; (at = a.find(dir)) != std::string::npos;) a.replace(at, dir.size(), "platforms/calibration");
+      // search on after each replacement: a relative dir may occur in its replacement
+      const std::string shown_dir = "platforms/calibration";
+      for (std::size_t at = 0; !dir.empty() && (at = a.find(dir, at)) != std::string::npos; at += shown_dir.size())
+        a.replace(at, dir.size(), shown_dir);
       s += " " + a;
     }
     return s;
