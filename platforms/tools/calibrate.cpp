@@ -7,10 +7,12 @@
 // Exit codes: 0 ok; 1 --check and a computed row is off without a note explaining it, or a
 // cimvp run failed; 2 bad input (options, rows file).
 #include "cimvp/circuit/ppa_energy.h"
+#include "cimvp/circuit/rram_ppa.h"
 #include "cimvp/platform/config_schema.h"
 #include "cimvp/platform/ppa.h"
 #include "cimvp/platform/tech_file.h"
 #include "cimvp/platform/units.h"
+#include "cimvp/workloads/rram_networks.h"
 
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
@@ -362,7 +364,10 @@ class Runner {
   static std::string shown(const std::vector<std::string>& args, const std::string& dir) {
     std::string s = "cimvp";
     for (std::string a : args) {
-      for (std::size_t at; (at = a.find(dir)) != std::string::npos;) a.replace(at, dir.size(), "platforms/calibration");
+      // search on after each replacement: a relative dir may occur in its replacement
+      const std::string shown_dir = "platforms/calibration";
+      for (std::size_t at = 0; !dir.empty() && (at = a.find(dir, at)) != std::string::npos; at += shown_dir.size())
+        a.replace(at, dir.size(), shown_dir);
       s += " " + a;
     }
     return s;
@@ -402,6 +407,44 @@ class Runner {
   std::map<std::string, nlohmann::json> cache_;
 };
 
+/// rram_estimate rows: the CNN-vs-BCNN estimate of circuit/rram_ppa.h (docs/rram.md) for
+/// the seed's LeNet/MNIST or AlexNet/ImageNet shapes.
+double rram_value(const Rows& rows, const YAML::Node& c, const std::string& path, std::string* detail) {
+  const TechParams t = tech_of(rows, c, path);
+  const std::string network = rows.str(c, path, "network");
+  std::vector<RramNetLayer> net;
+  if (network == "lenet")
+    net = rram_lenet_mnist();
+  else if (network == "alexnet")
+    net = rram_alexnet_imagenet();
+  else
+    rows.fail(c["network"], path + ".network", "expected lenet|alexnet, got \"" + network + "\"");
+  const double size = rows.num(c, path, "crossbar", false).value_or(128.0);
+  if (!(size >= 2 && size <= 65536 && size == std::floor(size)))
+    rows.fail(c["crossbar"], path + ".crossbar", "expected an integer in 2 .. 65536");
+  RramPpaConfig cnn = RramPpaConfig::cnn(), bcnn = RramPpaConfig::bcnn();
+  for (RramPpaConfig* k : {&cnn, &bcnn}) k->xbar_rows = k->xbar_cols = static_cast<unsigned>(size);
+  const RramNetworkPpa a = estimate_rram_network(t, net, cnn);
+  const RramNetworkPpa b = estimate_rram_network(t, net, bcnn);
+  const std::string mode = rows.str(c, path, "mode");
+  const std::string metric = rows.str(c, path, "metric");
+  const RramNetworkPpa* m = nullptr;
+  if (mode == "cnn")
+    m = &a;
+  else if (mode == "bcnn")
+    m = &b;
+  else if (mode != "saving")
+    rows.fail(c["mode"], path + ".mode", "expected cnn|bcnn|saving, got \"" + mode + "\"");
+  std::ostringstream os;
+  os << "From `cimvp-rram-estimate --network " << network << " --crossbar " << size << "`: CNN "
+     << fmt(a.energy_pj / 1e6) << " uJ/image, " << fmt(a.area_um2 / 1e6) << " mm^2; BCNN " << fmt(b.energy_pj / 1e6)
+     << " uJ/image, " << fmt(b.area_um2 / 1e6) << " mm^2 (docs/rram.md).";
+  *detail = os.str();
+  if (metric == "energy_uj") return m ? m->energy_pj / 1e6 : rram_saving(a.energy_pj, b.energy_pj) * 100.0;
+  if (metric == "area_mm2") return m ? m->area_um2 / 1e6 : rram_saving(a.area_um2, b.area_um2) * 100.0;
+  rows.fail(c["metric"], path + ".metric", "expected energy_uj|area_mm2, got \"" + metric + "\"");
+}
+
 void compute(const Rows& rows, Row& r, std::size_t index, Runner& runner) {
   const std::string path = "rows[" + std::to_string(index) + "].compute";
   const YAML::Node& c = r.compute;
@@ -428,6 +471,9 @@ void compute(const Rows& rows, Row& r, std::size_t index, Runner& runner) {
     } else if (kind == "tech") {
       rows.keys(c, path, {"kind", "tech", "item", "cell", "bits", "quantity"});
       r.value = tech_value(rows, c, path);
+    } else if (kind == "rram_estimate") {
+      rows.keys(c, path, {"kind", "tech", "network", "mode", "crossbar", "metric"});
+      r.value = rram_value(rows, c, path, &r.detail);
     } else if (kind == "cimvp_run") {
       rows.keys(c, path, {"kind", "args", "metric", "scale"});
       const auto args = runner.arguments(rows, c["args"], path + ".args");
@@ -446,7 +492,7 @@ void compute(const Rows& rows, Row& r, std::size_t index, Runner& runner) {
                  Runner::shown(den, runner.dir()) + "`.";
     } else {
       rows.fail(c["kind"], path + ".kind",
-                "expected one of: macro_read, macro_ratio, tech, cimvp_run, cimvp_ratio, got \"" + kind + "\"");
+                "expected one of: macro_read, macro_ratio, tech, rram_estimate, cimvp_run, cimvp_ratio, got \"" + kind + "\"");
     }
   } catch (const std::invalid_argument& e) {
     rows.fail(c, path, e.what());

@@ -11,7 +11,7 @@ execute_process(COMMAND "${CMAKE_COMMAND}" --install "${BUILD}" --prefix "${pref
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "cmake --install failed (${rc})")
 endif()
-foreach(f bin/cimvp bin/cimvp-train share/cimvp/weights/fmnist-xnor.bnn share/cimvp/platforms/default.yaml
+foreach(f bin/cimvp bin/cimvp-train bin/cimvp-rram-estimate share/cimvp/weights/fmnist-xnor.bnn share/cimvp/platforms/default.yaml
           share/cimvp/tech/sram65.yaml share/cimvp/data/mnist lib/pkgconfig/cimvp.pc
           include/cimvp/circuit/version_macros.h share/doc/cimvp/README.md)
   if(NOT EXISTS "${prefix}/${f}")
