@@ -137,7 +137,8 @@ TEST_CASE("conv line buffer: streamed 6x6x3 frame, windows = gather_window, wake
   }
   // Seed table, Conv-Conv, Conv_K row: S in the step a row's first pixel enters, A in the
   // other W steps of the row (W − 1 pixels and the padding slot)
-  const std::set<std::uint64_t> awake(rec.steps().begin(), rec.steps().end());
+  const std::vector<std::uint64_t> steps = rec.steps();
+  const std::set<std::uint64_t> awake(steps.begin(), steps.end());
   for (std::uint64_t R = 2; R <= 7; ++R) {
     CHECK(awake.count(7 * R) == 0);
     for (std::uint64_t x = 1; x <= 6; ++x) CHECK(awake.count(7 * R + x) == 1);
@@ -185,8 +186,8 @@ TEST_CASE("conv -> conv dataflow (seed table Conv-Conv), W = 6", "[linebuffer]")
     CHECK(s.step == expect);
   }
   // Conv_{K+1} row of the table: the same A/S pattern one step later than Conv_K
-  const std::set<std::uint64_t> a1(conv1.steps().begin(), conv1.steps().end());
-  const std::set<std::uint64_t> a2(conv2.steps().begin(), conv2.steps().end());
+  const std::vector<std::uint64_t> s1 = conv1.steps(), s2 = conv2.steps();
+  const std::set<std::uint64_t> a1(s1.begin(), s1.end()), a2(s2.begin(), s2.end());
   for (std::uint64_t t = 21; t <= 55; ++t) CHECK(a2.count(t + 1) == a1.count(t));
   CHECK(conv2.seen.back().step == 55 + 7);  // last window W + p steps after the last input
   CHECK(lb2.counters().get("pixels_in") == 36);
