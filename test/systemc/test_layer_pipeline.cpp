@@ -13,7 +13,10 @@
 #include "cimvp/circuit/conv_shape.h"
 #include "cimvp/circuit/mapping.h"
 
+#include <fstream>
+#include <iterator>
 #include <random>
+#include <string>
 #include <vector>
 
 namespace {
@@ -163,8 +166,10 @@ struct Run {
 
 /// Elaborates the pipeline, streams `images` random images back to back, checks every
 /// image bit for bit against the reference and returns the results.
-Run run(const LayerPipelineConfig& cfg, unsigned images, unsigned seed = 1) {
+Run run(const LayerPipelineConfig& cfg, unsigned images, unsigned seed = 1, const char* vcd = nullptr) {
   LayerPipeline pipe("pipe", cfg);
+  sc_core::sc_trace_file* tf = vcd ? sc_core::sc_create_vcd_trace_file(vcd) : nullptr;
+  pipe.trace(tf);
   std::mt19937 rng(seed);
   std::vector<std::vector<Word>> maps;
   for (unsigned n = 0; n < images; ++n) {
@@ -172,6 +177,7 @@ Run run(const LayerPipelineConfig& cfg, unsigned images, unsigned seed = 1) {
     pipe.enqueue(maps.back().data());
   }
   sc_core::sc_start();
+  if (tf) sc_core::sc_close_vcd_trace_file(tf);
   Run r{pipe.results(), pipe.tpip_steps(), pipe.frame_steps(), pipe.layer_by_layer_steps(), pipe.tpip_exact()};
   REQUIRE(r.results.size() == images);
   for (unsigned n = 0; n < images; ++n) {
@@ -205,7 +211,13 @@ TEST_CASE("pipeline latency = T_pip: LeNet-like, explicit pooling layer, two FC 
   NetBuilder b;
   b.add_conv(conv(8, 8, 2, 3, 3, 1)).add_pool(8, 8, 3, 2).add_conv(conv(4, 4, 3, 4, 3, 1, 1, 2));
   b.add_fc(6, false).add_fc(4, true);
-  const Run r = run(b.cfg, 2);
+  const Run r = run(b.cfg, 2, 1, "layer_pipeline_trace");
+  // the signals docs/line-buffers.md tells to open in GTKWave are in the VCD
+  std::ifstream vcd("layer_pipeline_trace.vcd");
+  const std::string text((std::istreambuf_iterator<char>(vcd)), std::istreambuf_iterator<char>());
+  for (const char* sig : {"layer0_conv_buffer", "layer0_convolver", "layer1_pool_buffer", "layer1_pool_engine",
+                          "layer2_pool_engine", "layer3_fc", "occupancy", "awake"})
+    CHECK(text.find(sig) != std::string::npos);
   // 9·10 + (4 + 1) + 2 pools + 2 FC
   CHECK(r.tpip == 90 + 5 + 2 + 2);
   CHECK(r.exact);
