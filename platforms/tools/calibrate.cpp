@@ -362,7 +362,9 @@ class Runner {
   static std::string shown(const std::vector<std::string>& args, const std::string& dir) {
     std::string s = "cimvp";
     for (std::string a : args) {
-      for (std::size_t at; (at = a.find(dir)) != std::string::npos;) a.replace(at, dir.size(), "platforms/calibration");
+      // search on after each replacement: dir may itself be "platforms/calibration" (a relative --rows)
+      const std::string to = "platforms/calibration";
+      for (std::size_t at = 0; (at = a.find(dir, at)) != std::string::npos; at += to.size()) a.replace(at, dir.size(), to);
       s += " " + a;
     }
     return s;
