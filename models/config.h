@@ -6,6 +6,7 @@
 #pragma once
 
 #include "cimvp/cim/controller/cim_types.h"
+#include "cimvp/core/priced.h"
 
 #include <cstdint>
 #include <string>
@@ -75,6 +76,7 @@ struct PlatformConfig {
   std::uint64_t seed = 1;        ///< master seed for every seeded non-ideality
   std::string tech = "sram65";   ///< technology for PPA: built-in name (sram65, sram28, rram) or a file
   bool tech_timing = false;      ///< take the CIM macro's clock, read and MLSA times from `tech`
+  PowerGating power_gating = PowerGating::none;  ///< key cim.power_gating: leakage time base of the macro
   MemoryConfig memory;
   HostDmaConfig dma;
   HostConfig host;

@@ -6,6 +6,15 @@ namespace cimvp {
 
 const char* to_string(PpaScope s) { return s == PpaScope::macro ? "macro" : "platform"; }
 
+const char* to_string(PowerGating g) {
+  switch (g) {
+    case PowerGating::idle_subarrays: return "idle_subarrays";
+    case PowerGating::macro: return "macro";
+    case PowerGating::none: break;
+  }
+  return "none";
+}
+
 void PpaLayerRow::merge(const PpaLayerRow& o) {
   inputs = std::max(inputs, o.inputs);
   outputs = std::max(outputs, o.outputs);

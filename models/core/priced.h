@@ -22,6 +22,17 @@ namespace cimvp {
 /// sensing, digital periphery: the figures the CIM papers publish); every module belongs
 /// to the whole platform.
 enum class PpaScope : std::uint8_t { platform = 0, macro = 1 };
+
+/// Which leakage of the compute macro is switched off when it does not compute (platform key
+/// cim.power_gating; docs/ppa.md, "Leakage and power gating").  The leakage of macro-scope
+/// modules is charged over:
+enum class PowerGating : std::uint8_t {
+  none = 0,            ///< the whole run (simulated time): nothing is gated (default)
+  idle_subarrays = 1,  ///< each layer's share of the macro only while that layer computes:
+                       ///< Σ_l (sub-arrays_l / Σ sub-arrays) · latency_l
+  macro = 2,           ///< the macro's active time (Σ layer latency): the whole macro is gated when idle
+};
+const char* to_string(PowerGating g);
 const char* to_string(PpaScope s);
 
 /// `count` occurrences of one event kind and their total dynamic energy.

@@ -108,9 +108,17 @@ void add_cim_keys(ConfigSchema& s) {
   s.add("cim.array.group_rows", [](auto& c) -> auto& { return c.cim.array.group_rows; })
       .range(1u, kMaxSubArrayRows)
       .describe("Rows activated together in `group` access (<= cim.array.rows).");
+  s.add("cim.array.linear_range_rows", [](auto& c) -> auto& { return c.cim.sense.linear_range; })
+      .range(0u, kMaxSubArrayRows)
+      .describe("Bit-line linear range of a parallel read: conducting rows (partial-sum units) a column sums "
+                "before it saturates; larger sums are clipped at +/- this value before sensing, in the golden "
+                "reference too, with a warning when a segment has more rows. 0 = the technology's "
+                "bitcells.<cell>.geometry.linear_range_rows (sram65, sram28: 64; unlimited without a geometry); "
+                "1024 = unlimited.");
   s.add("cim.array.variation.sigma", [](auto& c) -> auto& { return c.cim.cells.sigma; })
-      .min(0.0)
-      .describe("Relative sigma of each bitcell's read current, factor 1 + N(0, sigma) (0 = ideal cells).");
+      .range(0.0, kMaxCellSigma)
+      .describe("Relative sigma of each bitcell's read current: factor 1 + N(0, sigma) truncated to > 0 "
+                "(redrawn, so no cell conducts a negative current); 0 = ideal cells, at most 1.");
   s.add("cim.array.variation.seed", [](auto& c) -> auto& { return c.cim.cells.seed; })
       .inherit("seed")
       .describe("Seed of the cell variation.");

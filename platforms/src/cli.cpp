@@ -240,6 +240,8 @@ int run_cli(int argc, char* argv[]) {
     tech = load_tech(config.tech);
     check_tech_for(config, tech);
     apply_tech_timing(config, tech);
+    if (const std::string w = apply_linear_range(config, tech); !w.empty())
+      SC_REPORT_WARNING("cimvp/linear_range", w.c_str());
     const WorkloadConfig workload =
         load_workload(src, vm.count("workload") ? vm["workload"].as<std::string>() : std::string(), overrides);
     job = make_job(workload, config);
@@ -353,7 +355,7 @@ int run_cli(int argc, char* argv[]) {
     report.job_verdict = job->verdict();
     report.job = job->results();
     report.ppa = make_ppa_report(tech, config.tech, collect_ledgers(tech), report.simulated_time_ns,
-                                 work_from_job(report.job));
+                                 work_from_job(report.job), config.power_gating);
     ran_ok = top.host.finished() && !top.host.failed() && job->passed() &&
              sc_core::sc_report_handler::get_count(sc_core::SC_ERROR) == 0 &&
              sc_core::sc_report_handler::get_count(sc_core::SC_FATAL) == 0;

@@ -90,6 +90,13 @@ void add_tech_keys(ConfigSchema& s) {
       .describe("Take the CIM macro's clock, array read and sense decision times (and, with a row DAC, its "
                 "programming time) from the technology file (overrides cim.clock_period_ns, cim.array.read_ns, "
                 "cim.sense.decision_ns and cim.drive.dac_ns).");
+  s.add_enum("cim.power_gating", [](auto& c) -> auto& { return c.power_gating; },
+             std::vector<std::pair<std::string, PowerGating>>{{"none", PowerGating::none},
+                                                              {"idle_subarrays", PowerGating::idle_subarrays},
+                                                              {"macro", PowerGating::macro}})
+      .describe("Leakage time base of the CIM macro in the report (docs/ppa.md): none = the whole run; "
+                "idle_subarrays = each layer's sub-arrays only while that layer computes; macro = the macro's "
+                "active time (gated when idle). The macro energy total and macro TOPS/W use it.");
   s.add_check([](const PlatformConfig& c, const CheckContext& ctx) {
     const std::string problem = tech_problem(c.tech);
     if (!problem.empty()) ctx.fail("tech", problem);
@@ -107,13 +114,34 @@ void check_tech_for(const PlatformConfig& config, const TechParams& tech) {
                                     to_string(config.cim.array.mode) + " (it has: " + cells + ")");
 }
 
+std::string apply_linear_range(PlatformConfig& config, const TechParams& tech) {
+  if (!has_cim(config)) return "";
+  SenseConfig& sense = config.cim.sense;
+  const SubArrayConfig& a = config.cim.array;
+  if (sense.linear_range == 0) {
+    const CellKind k = cell_kind_for(a.mode);
+    if (tech.has(k)) sense.linear_range = linear_range_rows(tech, k);
+  }
+  if (sense.linear_range == 0 || a.access == AccessMode::row_by_row) return "";
+  const unsigned rows = a.access == AccessMode::group ? a.group_rows : a.rows;
+  if (rows <= sense.linear_range) return "";
+  return std::string("cim.array.") + (a.access == AccessMode::group ? "group_rows " : "rows ") +
+         std::to_string(rows) + " exceeds the bit-line linear range of " + std::to_string(sense.linear_range) +
+         " rows (cim.array.linear_range_rows, technology '" + tech.node +
+         "'): column partial sums beyond +/-" + std::to_string(sense.linear_range) +
+         " saturate (clipped before sensing, golden reference included)";
+}
+
 void apply_tech_timing(PlatformConfig& config, const TechParams& tech) {
   if (!config.tech_timing) return;
   const CellKind k = cell_kind_for(config.cim.array.mode);
   if (!tech.has(k)) return;  // check_tech_for reports it
   CimTimingConfig& t = config.cim.timing;
   t.clock_period_ns = tech.clock_period_ns;
-  t.array_read_ns = array_read_latency_ns(tech, k);
+  // one read of this sub-array size (derived from the cell's geometry when the file has one)
+  t.array_read_ns = array_read_costs(tech, k, config.cim.array.rows, config.cim.array.cols,
+                                     config.cim.array.access == AccessMode::row_by_row)
+                        .latency_ns;
   const SenseConfig& sense = config.cim.sense;
   if (sense.kind == SenseKind::adc)  // one decision: a SAR step or the flash conversion
     t.sense_ns = adc_conversion_cost(tech, sense.converter, sense.bits).latency_ns / adc_steps(sense.converter, sense.bits);
@@ -167,7 +195,7 @@ std::vector<std::pair<std::string, PpaLedger>> collect_ledgers(const TechParams&
 
 PpaReport make_ppa_report(const TechParams& tech, const std::string& tech_spec,
                           std::vector<std::pair<std::string, PpaLedger>> ledgers, double simulated_time_ns,
-                          const std::optional<PpaWork>& work) {
+                          const std::optional<PpaWork>& work, PowerGating gating) {
   PpaReport r;
   r.tech = tech_spec;
   r.node = tech.node;
@@ -209,6 +237,29 @@ PpaReport make_ppa_report(const TechParams& tech, const std::string& tech_spec,
   }
   r.macro_active_ns = has_macro ? macro_active : 0.0;
 
+  // leakage time base of the macro-scope modules (docs/ppa.md, "Leakage and power gating")
+  r.power_gating = gating;
+  r.macro_leakage_ns = simulated_time_ns;
+  if (gating == PowerGating::macro) {
+    r.macro_leakage_ns = r.macro_active_ns;
+  } else if (gating == PowerGating::idle_subarrays) {
+    double subarrays = 0.0, weighted = 0.0;
+    for (const auto& l : r.layers) {
+      subarrays += static_cast<double>(l.subarrays);
+      weighted += static_cast<double>(l.subarrays) * l.latency_ns;
+    }
+    r.macro_leakage_ns = subarrays > 0 ? weighted / subarrays : r.macro_active_ns;
+  }
+  if (gating != PowerGating::none) {
+    for (auto& m : r.modules) {
+      if (m.ledger.scope() != PpaScope::macro) continue;
+      const double gated = leakage_energy_pj(tech, m.area_um2(), r.macro_leakage_ns);
+      r.platform.leakage_pj += gated - m.leakage_pj;
+      r.macro.leakage_pj += gated - m.leakage_pj;
+      m.leakage_pj = gated;
+    }
+  }
+
   if (work && work->ops() > 0) {
     if (simulated_time_ns > 0) {
       PpaMetrics p;
@@ -224,7 +275,7 @@ PpaReport make_ppa_report(const TechParams& tech, const std::string& tech_spec,
       m.ops = work->ops();
       m.images = work->images;
       m.time_ns = r.macro_active_ns;
-      m.energy_pj = r.macro.dynamic_pj + leakage_energy_pj(tech, r.macro.area_um2, r.macro_active_ns);
+      m.energy_pj = r.macro.energy_pj();  // the one macro energy total (leakage per power_gating)
       m.area_um2 = r.macro.area_um2;
       r.macro_metrics = m;
     }
@@ -335,6 +386,8 @@ nlohmann::ordered_json ppa_json(const PpaReport& r) {
   j["layers"] = std::move(layers);
   j["totals"] = {{"macro", totals_json(r.macro)}, {"platform", totals_json(r.platform)}};
   j["macro_active_ns"] = r.macro_active_ns;
+  j["power_gating"] = to_string(r.power_gating);
+  j["macro_leakage_ns"] = r.macro_leakage_ns;
   nlohmann::ordered_json metrics;
   if (r.work) {
     metrics["binary_macs"] = r.work->binary_macs;
@@ -347,6 +400,16 @@ nlohmann::ordered_json ppa_json(const PpaReport& r) {
   }
   metrics["macro"] = metrics_json(r.macro_metrics);
   metrics["platform"] = metrics_json(r.platform_metrics);
+  // what each efficiency divides by (docs/ppa.md, "Leakage and power gating")
+  if (r.macro_metrics) {
+    metrics["macro"]["time_base"] = "macro_active_ns";
+    metrics["macro"]["energy_base"] = std::string("totals.macro (leakage over macro_leakage_ns, power_gating ") +
+                                      to_string(r.power_gating) + ")";
+  }
+  if (r.platform_metrics) {
+    metrics["platform"]["time_base"] = "simulated_time_ns";
+    metrics["platform"]["energy_base"] = "totals.platform";
+  }
   j["metrics"] = std::move(metrics);
   return j;
 }
@@ -419,6 +482,11 @@ std::string ppa_console(const PpaReport& r) {
     for (int i = 0; i < 5; ++i) mline(names[i], mv[i], pv[i]);
     os << "(ops = 2 x " << sig3(r.work ? r.work->binary_macs : 0.0) << " binary MACs, "
        << sig3(r.work ? r.work->images : 0.0) << " images)\n";
+    if (r.macro_metrics)
+      os << "macro: time = macro active " << sig3(r.macro_active_ns) << " ns; energy = macro total (leakage over "
+         << sig3(r.macro_leakage_ns) << " ns, power_gating " << to_string(r.power_gating) << ")\n";
+    if (r.platform_metrics)
+      os << "platform: time = simulated " << sig3(r.simulated_time_ns) << " ns; energy = platform total\n";
   }
   return os.str();
 }

@@ -234,14 +234,65 @@ class TechReader {
     return s;
   }
 
+  /// `bitcells.<kind>.geometry`: device and wire parameters (array_geometry.h).
+  ArrayGeometry geometry(const YAML::Node& n, const std::string& path) const {
+    const Keys positive_keys = {"cell_width_um", "cell_height_um", "bl_junction_ff", "wl_gate_ff",
+                                "wire_cap_ff_per_um", "wire_res_ohm_per_um", "wl_voltage_v",
+                                "read_current_ua", "bl_swing_v", "full_read_current_ua",
+                                "sense_swing_v", "driver_res_kohm"};
+    const Keys non_negative_keys = {"bl_fixed_ff", "precharge_gate_fj", "driver_overhead",
+                                    "min_precharge_ns", "min_evaluate_ns"};
+    Keys allowed = positive_keys;
+    allowed.insert(allowed.end(), non_negative_keys.begin(), non_negative_keys.end());
+    allowed.push_back("wl_gates_per_cell");
+    allowed.push_back("linear_range_rows");
+    map(n, path, allowed, allowed);
+    ArrayGeometry g;
+    g.present = true;
+    auto pos = [&](const char* k) { return number(n[k], join(path, k), 0.0, true, ""); };
+    auto nonneg = [&](const char* k) { return number(n[k], join(path, k), 0.0, false, ""); };
+    g.cell_width_um = pos("cell_width_um");
+    g.cell_height_um = pos("cell_height_um");
+    g.bl_junction_ff = pos("bl_junction_ff");
+    g.bl_fixed_ff = nonneg("bl_fixed_ff");
+    g.wl_gate_ff = pos("wl_gate_ff");
+    g.wl_gates_per_cell = integer(n["wl_gates_per_cell"], join(path, "wl_gates_per_cell"), 1, 4);
+    g.wire_cap_ff_per_um = pos("wire_cap_ff_per_um");
+    g.wire_res_ohm_per_um = pos("wire_res_ohm_per_um");
+    g.wl_voltage_v = pos("wl_voltage_v");
+    g.read_current_ua = pos("read_current_ua");
+    g.bl_swing_v = pos("bl_swing_v");
+    g.linear_range_rows = integer(n["linear_range_rows"], join(path, "linear_range_rows"), 0, 1024);
+    g.full_read_current_ua = pos("full_read_current_ua");
+    g.sense_swing_v = pos("sense_swing_v");
+    g.precharge_gate_fj = nonneg("precharge_gate_fj");
+    g.driver_overhead = nonneg("driver_overhead");
+    g.driver_res_kohm = pos("driver_res_kohm");
+    g.min_precharge_ns = nonneg("min_precharge_ns");
+    g.min_evaluate_ns = nonneg("min_evaluate_ns");
+    return g;
+  }
+
   BitcellTech bitcell(const YAML::Node& n, const std::string& path) const {
-    map(n, path, {"wordlines_per_row", "read", "precharge", "wl_driver"}, {"read"});
+    map(n, path, {"wordlines_per_row", "geometry", "read", "precharge", "wl_driver"}, {"read"});
     BitcellTech b;
     b.present = true;
     if (n["wordlines_per_row"]) b.wordlines_per_row = integer(n["wordlines_per_row"], join(path, "wordlines_per_row"), 1, 2);
-    b.read = event(n, path, "read", Need::required, Need::required);
-    if (n["precharge"]) b.precharge = event(n, path, "precharge", Need::required, Need::required);
-    if (n["wl_driver"]) b.wl_driver = event(n, path, "wl_driver", Need::required, Need::required);
+    // With a geometry, read / precharge / wl_driver give areas only: their energies and
+    // latencies are derived for each sub-array size (ppa_energy.h, array_read_costs).
+    const bool geo = static_cast<bool>(n["geometry"]);
+    if (geo) {
+      b.geometry = geometry(n["geometry"], join(path, "geometry"));
+      for (const char* ev : {"read", "precharge", "wl_driver"})
+        for (const char* k : {"energy_pj", "power_mw", "latency_ns"})
+          if (n[ev] && n[ev].IsMap() && n[ev][k])
+            fail(n[ev][k], join(join(path, ev), k),
+                 "derived from " + join(path, "geometry") + " for each sub-array size (give area only)");
+    }
+    const Need energy = geo ? Need::absent : Need::required;
+    b.read = event(n, path, "read", energy, Need::required);
+    if (n["precharge"]) b.precharge = event(n, path, "precharge", energy, Need::required);
+    if (n["wl_driver"]) b.wl_driver = event(n, path, "wl_driver", energy, Need::required);
     return b;
   }
 

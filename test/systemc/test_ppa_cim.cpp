@@ -170,12 +170,13 @@ TEST_CASE("cim sense amplifiers shared by mux columns serialize the conversions"
   sc_core::sc_start();
   REQUIRE(r.ok);
   CHECK(r.duration == sc_time(108.75, SC_NS));
-  // area: 3 sub-arrays × ⌈8/4⌉ amplifiers × 15 comparators (ideal sensing of 8 rows needs
-  // 2^4 − 1 >= 8) × 5 µm² = 450 µm² (mux 1: 3 × 8 × 15 × 5 = 1800)
+  // area: 3 sub-arrays × ⌈8/4⌉ amplifiers × 8 comparators (ideal sensing of 8 bipolar rows:
+  // 9 reachable sums −8, −6, …, 8 need 8 comparators; docs/ppa.md, "Sensing levels") × 5 µm²
+  // = 240 µm² (mux 1: 3 × 8 × 8 × 5 = 960); priced bits ⌈log2 9⌉ = 4
   PpaLedger l;
   b.cim.sense->price(round_tech(), l);
   CHECK(dynamic_cast<const Mlsa&>(*b.cim.sense).priced_bits() == 4);
-  CHECK(area(l, "comparators") == Approx(450.0));
+  CHECK(area(l, "comparators") == Approx(240.0));
   // clock cycles of a read: ⌈(3 + 4·1) / 2⌉ = 4
   CHECK(b.cim.array.cycles_per_read() == 4);
 }
@@ -253,13 +254,14 @@ TEST_CASE("cim blocks price their own events against hand-computed values", "[ci
   CHECK(area(arr, "wl_drivers") == Approx(96.0));
   CHECK(area(arr, "precharge") == Approx(72.0));
 
-  // Mlsa: 3·(2·8 + 4) = 60 conversions of 15 comparators (ideal, 8 rows) · 0.5 pJ = 450
+  // Mlsa: 3·(2·8 + 4) = 60 conversions of 8 comparators (ideal, 8 bipolar rows: 9 levels)
+  // · 0.5 pJ = 240
   PpaLedger mlsa;
   b.cim.sense->price(t, mlsa);
   CHECK(count(mlsa, "mlsa_conversion") == 60);
-  CHECK(energy(mlsa, "mlsa_conversion") == Approx(450.0));
+  CHECK(energy(mlsa, "mlsa_conversion") == Approx(240.0));
   CHECK(count(mlsa, "sa_read") == 0);
-  CHECK(area(mlsa, "comparators") == Approx(3 * 8 * 15 * 5.0));
+  CHECK(area(mlsa, "comparators") == Approx(3 * 8 * 8 * 5.0));
 
   // Accumulator: sums are signed_bits_for(2·K·(2^planes − 1)) wide: layer 0 2·16 → 7 bits,
   // layer 1 2·8 → 6 bits.  48 accumulations · 7 · 0.25 + 12 · 6 · 0.25 = 84 + 18 = 102 pJ;
@@ -313,17 +315,17 @@ TEST_CASE("cim blocks price their own events against hand-computed values", "[ci
   CHECK(l0.subarrays == 2);
   CHECK(l0.reads == 6);
   CHECK(l0.conversions == 48);
-  // array 3·16·3 + 3·128·1 + 3·16·2 + 6·2·4 = 672, MLSA 48·7.5 = 360, digital 84 + 21 = 105
-  CHECK(l0.energy_pj == Approx(1137.0));
+  // array 3·16·3 + 3·128·1 + 3·16·2 + 6·2·4 = 672, MLSA 48·4 = 192, digital 84 + 21 = 105
+  CHECK(l0.energy_pj == Approx(969.0));
   CHECK(l0.latency_ns == Approx(13.25));
   CHECK(l0.utilisation == Approx(1.0));
   CHECK(l0.critical_path == "array+sense");
   const PpaLayerRow& l1 = rep.layers[1];
-  CHECK(l1.energy_pj == Approx(72.0 + 96.0 + 24.0 + 24.0 + 90.0 + 18.0));
+  CHECK(l1.energy_pj == Approx(72.0 + 96.0 + 24.0 + 24.0 + 48.0 + 18.0));  // MLSA 12 · 4
   CHECK(l1.latency_ns == Approx(12.5));
   CHECK(l1.utilisation == Approx(0.5));  // 8·4 of 64 cells
   // the macro: array + MLSA + accumulator; its time = Σ layer latency
-  CHECK(rep.macro.dynamic_pj == Approx(888.0 + 450.0 + 123.0));
+  CHECK(rep.macro.dynamic_pj == Approx(888.0 + 240.0 + 123.0));
   CHECK(rep.macro_active_ns == Approx(25.75));
   REQUIRE(rep.macro_metrics.has_value());
   CHECK(rep.macro_metrics->ops == Approx(2.0 * 3 * 160));

@@ -248,7 +248,9 @@ TEST_CASE("SubArrayConfig validation and programming errors", "[circuit][subarra
   CHECK_THROWS_WITH(c.validate(), "SubArrayConfig.mode = 5: expected hbnn_6t|xnor_8t");
   CellVariationConfig v;
   v.sigma = -1;
-  CHECK_THROWS_WITH(v.validate(), "CellVariationConfig.sigma = -1: expected a finite value >= 0 (relative)");
+  CHECK_THROWS_WITH(v.validate(), "CellVariationConfig.sigma = -1: expected a relative sigma in [0, 1]");
+  v.sigma = 1.5;  // above kMaxCellSigma (truncated-normal factors, docs/circuit.md)
+  CHECK_THROWS_WITH(v.validate(), "CellVariationConfig.sigma = 1.5: expected a relative sigma in [0, 1]");
   CHECK(parse_access_mode("row_by_row") == AccessMode::row_by_row);
   CHECK_THROWS_WITH(parse_access_mode("serial"), "access mode 'serial': expected parallel|group|row_by_row");
 

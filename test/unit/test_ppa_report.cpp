@@ -164,22 +164,68 @@ TEST_CASE("ppa metrics: TOPS, TOPS/W, TOPS/mm2, energy per image, FPS", "[ppa][r
   CHECK(zero.fps() == 0.0);
 
   // in a report: platform = everything over the simulated time; macro = macro modules
-  // over the macro's active time (here Σ layers = 400 ns)
+  // over the macro's active time (here Σ layers = 400 ns), with leakage over the active time
+  // (power_gating macro: the whole macro gated when idle)
   const TechParams t = round_tech();
-  const PpaReport r = make_ppa_report(t, "round.yaml", two_modules(), 1e6, PpaWork{5e5, 10});
+  const PpaReport r = make_ppa_report(t, "round.yaml", two_modules(), 1e6, PpaWork{5e5, 10}, PowerGating::macro);
   REQUIRE(r.platform_metrics.has_value());
   REQUIRE(r.macro_metrics.has_value());
-  // platform: ops 1e6, time 1e6 ns, energy 270 + 10000 pJ, area 5000 µm²
+  // platform: ops 1e6, time 1e6 ns, energy 270 + 2000 (dma, whole run) + 3.2 (gated macro)
+  // pJ, area 5000 µm²
   CHECK(r.platform_metrics->ops == Approx(1e6));
   CHECK(r.platform_metrics->time_ns == Approx(1e6));
-  CHECK(r.platform_metrics->energy_pj == Approx(10270.0));
-  CHECK(r.platform_metrics->tops_per_w() == Approx(1e6 / 10270.0));
+  CHECK(r.platform_metrics->energy_pj == Approx(2273.2));
+  CHECK(r.platform_metrics->tops_per_w() == Approx(1e6 / 2273.2));
   CHECK(r.platform_metrics->fps() == Approx(10 / 1e-3));
   // macro: 30 pJ dynamic + 2 nW/µm² · 4000 µm² · 400 ns · 1e-6 = 3.2 pJ leakage
   CHECK(r.macro_metrics->time_ns == Approx(400.0));
   CHECK(r.macro_metrics->energy_pj == Approx(33.2));
   CHECK(r.macro_metrics->area_um2 == Approx(4000.0));
   CHECK(r.macro_metrics->tops() == Approx(1e6 / 400.0 * 1e-3));
+}
+
+TEST_CASE("ppa power gating: the macro's leakage time base, one macro energy", "[ppa][report]") {
+  // macro module 4000 µm² at 2 nW/µm²: 8e-3 pJ per ns.  Layers: 104 sub-arrays for 300 ns,
+  // 8 sub-arrays for 100 ns (layer 1 made smaller here).  Simulated time 1e6 ns.
+  const TechParams t = round_tech();
+  auto ledgers = two_modules();
+  PpaLedger& array = ledgers[1].second;
+  PpaLedger smaller;
+  smaller.set_scope(PpaScope::macro);
+  for (const auto& e : array.events()) smaller.add_event(e.event, e.count, e.energy_pj);
+  for (const auto& a : array.areas()) smaller.add_area(a.what, a.count, a.unit_um2);
+  for (auto l : array.layers()) {
+    if (l.layer == 1) l.subarrays = 8;
+    smaller.add_layer(l);
+  }
+  array = smaller;
+  const PpaWork work{5e5, 10};
+  // none: the whole run, 8e-3 · 1e6 = 8000 pJ
+  const PpaReport none = make_ppa_report(t, "r", ledgers, 1e6, work);
+  CHECK(none.power_gating == PowerGating::none);
+  CHECK(none.macro_leakage_ns == Approx(1e6));
+  CHECK(none.macro.leakage_pj == Approx(8000.0));
+  CHECK(none.macro_metrics->energy_pj == Approx(none.macro.energy_pj()));  // one macro energy
+  CHECK(none.macro_metrics->energy_pj == Approx(8030.0));
+  CHECK(none.macro_metrics->time_ns == Approx(400.0));
+  // idle sub-arrays: (104 · 300 + 8 · 100) / 112 = 285.714 ns → 2.2857 pJ
+  const PpaReport idle = make_ppa_report(t, "r", ledgers, 1e6, work, PowerGating::idle_subarrays);
+  CHECK(idle.macro_leakage_ns == Approx(32000.0 / 112.0));
+  CHECK(idle.macro.leakage_pj == Approx(8e-3 * 32000.0 / 112.0));
+  CHECK(idle.macro_metrics->energy_pj == Approx(30.0 + 8e-3 * 32000.0 / 112.0));
+  // macro: the active time 400 ns → 3.2 pJ; the module row and the platform total agree
+  const PpaReport gated = make_ppa_report(t, "r", ledgers, 1e6, work, PowerGating::macro);
+  CHECK(gated.macro_leakage_ns == Approx(400.0));
+  CHECK(gated.modules[1].leakage_pj == Approx(3.2));
+  CHECK(gated.platform.leakage_pj == Approx(2000.0 + 3.2));
+  CHECK(gated.macro_metrics->energy_pj == Approx(33.2));
+  // the report says which bases it used
+  const auto j = ppa_json(gated);
+  CHECK(j["power_gating"] == "macro");
+  CHECK(j["macro_leakage_ns"].get<double>() == Approx(400.0));
+  CHECK(j["metrics"]["macro"]["time_base"] == "macro_active_ns");
+  CHECK(j["metrics"]["platform"]["energy_base"] == "totals.platform");
+  CHECK_THAT(ppa_console(gated), Catch::Contains("power_gating macro"));
 }
 
 TEST_CASE("ppa work: binary MACs and images from the job results", "[ppa][report]") {

@@ -228,3 +228,36 @@ TEST_CASE("malformed YAML and unreadable files", "[tech][tech_file]") {
   CHECK_THROWS_WITH(load_tech_file("/nonexistent/dir/tech.yaml"),
                     Contains("/nonexistent/dir/tech.yaml") && Contains("cannot open"));
 }
+
+TEST_CASE("bitcell geometry: areas only beside it, every parameter required", "[tech][tech_file][geometry]") {
+  const std::string geo =
+      "    geometry: {cell_width_um: 1.2, cell_height_um: 0.5, bl_junction_ff: 0.1, bl_fixed_ff: 5,\n"
+      "               wl_gate_ff: 0.12, wl_gates_per_cell: 2, wire_cap_ff_per_um: 0.2,\n"
+      "               wire_res_ohm_per_um: 1.3, wl_voltage_v: 0.6, read_current_ua: 10, bl_swing_v: 0.4,\n"
+      "               linear_range_rows: 64, full_read_current_ua: 40, sense_swing_v: 0.1,\n"
+      "               precharge_gate_fj: 2, driver_overhead: 0.2, driver_res_kohm: 2.5,\n"
+      "               min_precharge_ns: 1, min_evaluate_ns: 3}\n";
+  const std::string with_geo =
+      replace(kMinimal, "    read: {energy_pj: 0.03, latency_ns: 3, area_um2: 0.5}\n", geo + "    read: {area_um2: 0.5}\n");
+  const TechParams t = parse_tech_file(with_geo, "mini.yaml");
+  const BitcellTech& c = t.bitcell(CellKind::sram_6t);
+  REQUIRE(c.geometry.present);
+  CHECK(c.geometry.linear_range_rows == 64u);
+  CHECK(c.read.area_um2 == Approx(0.5));
+  CHECK(c.read.energy_pj == 0.0);
+  // the sram65 6T figures at 64 x 64 (docs/ppa.md): 9.12 fJ precharge, 4 ns read
+  CHECK(array_read_costs(t, CellKind::sram_6t, 64, 64, false).precharge_pj == Approx(0.00912));
+  // an energy beside a geometry is an error: it is derived for each size
+  const std::string both =
+      replace(kMinimal, "    read: {energy_pj: 0.03, latency_ns: 3, area_um2: 0.5}\n",
+              geo + "    read: {energy_pj: 0.03, area_um2: 0.5}\n");
+  CHECK_THROWS_WITH(parse_tech_file(both, "mini.yaml"),
+                    Contains("bitcells.sram_6t.read.energy_pj: derived from bitcells.sram_6t.geometry"));
+  // a missing or bad parameter names itself
+  const std::string missing = replace(with_geo, " min_evaluate_ns: 3}", "}");
+  CHECK_THROWS_WITH(parse_tech_file(missing, "mini.yaml"),
+                    Contains("bitcells.sram_6t.geometry") && Contains("missing required key 'min_evaluate_ns'"));
+  const std::string negative = replace(with_geo, "read_current_ua: 10", "read_current_ua: -10");
+  CHECK_THROWS_WITH(parse_tech_file(negative, "mini.yaml"),
+                    Contains("bitcells.sram_6t.geometry.read_current_ua: expected a number > 0"));
+}

@@ -47,6 +47,7 @@ void SenseStage::program_layer(unsigned layer, const std::vector<std::vector<Seg
   if (segments.empty() || col_blocks == 0 || planes == 0)
     throw std::invalid_argument(std::string(name()) + ": layer " + std::to_string(layer) + " has an empty shape");
   if (layers_.size() <= layer) layers_.resize(layer + 1);
+  if (kind == InputKind::unipolar) unipolar_seen_ = true;
   layers_[layer] = SenseBank(segments, col_blocks, planes, kind, array_.cols, array_.access, sense_, layer, drive);
   counters_.add(c_tables_, layers_[layer].tables_built());
 }

@@ -75,6 +75,12 @@ class SenseStage : public sc_core::sc_module, public cim_sense_if, public CimSta
   /// Converters of the programmed layers: Σ sub-arrays · ⌈C / mux⌉.
   std::uint64_t converters_in_use() const;
   bool digital() const { return array_.access == AccessMode::row_by_row; }
+  /// Rows summed in one conversion (group access: group_rows, else R).
+  unsigned segment_rows() const { return array_.access == AccessMode::group ? array_.group_rows : array_.rows; }
+  /// True unless a layer with unipolar inputs (HBNN, bit planes) was programmed in the run:
+  /// the converters, shared by every layer, must resolve the levels of the widest one
+  /// (reachable_partial_sums, ppa_energy.h).
+  bool bipolar_inputs() const { return !unipolar_seen_; }
 
  private:
   const SenseBank& bank(unsigned layer) const;
@@ -84,6 +90,7 @@ class SenseStage : public sc_core::sc_module, public cim_sense_if, public CimSta
   sc_core::sc_time t_decision_;
   std::vector<SenseBank> layers_;
   std::vector<LayerStats> stats_;
+  bool unipolar_seen_ = false;
   const SenseTable none_;
   CounterSet counters_;
   std::size_t c_conversions_, c_sa_reads_, c_refs_, c_tables_;

@@ -115,7 +115,9 @@ MacroResources count_macro_resources(const MacroLayerSpec& l, unsigned wordlines
   r.used_cells = u64{l.inputs} * l.outputs;
   r.sense_amps = r.subarrays * ceil_div(l.cols, l.mux);
   r.sense_bits = g == 1 ? 1u : l.mlsa_bits;
-  r.comparators = r.sense_amps * mlsa_comparators(r.sense_bits);
+  // comparators that decide something: min(2^b − 1, reachable levels − 1) of a g-row segment
+  // (docs/ppa.md, "Sensing levels"; the 8T XNOR cell has bipolar rows, the 6T HBNN unipolar)
+  r.comparators = r.sense_amps * mlsa_comparators_for(r.sense_bits, g, l.cell == CellKind::sram_8t);
   r.wl_drivers = r.subarrays * l.rows * wordlines_per_row;
   r.precharge_columns = r.subarrays * l.cols;
   const bool multi_read = g < l.rows;

@@ -1,5 +1,6 @@
 #include "cimvp/circuit/ppa_energy.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -35,6 +36,63 @@ EventCost converter_cost(const ConverterTech& c, unsigned bits) {
                        ? c.reference.cost.latency_ns * bits / static_cast<double>(ref)
                        : c.reference.cost.latency_ns;
   return out;
+}
+
+ArrayEventCosts array_read_costs(const TechParams& t, CellKind k, unsigned rows, unsigned cols, bool row_by_row) {
+  if (rows < 1 || cols < 1)
+    throw std::invalid_argument("array read costs: rows and cols must be >= 1, got " + std::to_string(rows) + "x" +
+                                std::to_string(cols));
+  const BitcellTech& c = t.bitcell(k);
+  ArrayEventCosts a;
+  if (!c.geometry.present) {
+    a.wordline_pj = c.wl_driver.energy_pj;
+    a.cell_pj = c.read.energy_pj;
+    a.precharge_pj = c.precharge.energy_pj;
+    a.latency_ns = c.precharge.latency_ns + c.wl_driver.latency_ns + c.read.latency_ns;
+    return a;
+  }
+  a.derived = true;
+  if (row_by_row) {
+    const RowReadCost r = row_read_cost(c.geometry, t.supply_v, rows, cols);
+    a.wordline_pj = r.wordline_fj * 1e-3;
+    a.cell_pj = r.cell_fj * 1e-3;
+    a.precharge_pj = r.precharge_fj * 1e-3;
+    a.latency_ns = r.latency_ns();
+  } else {
+    const ParallelReadCost r = parallel_read_cost(c.geometry, t.supply_v, rows, cols);
+    a.wordline_pj = r.wordline_fj * 1e-3;
+    a.cell_pj = r.cell_fj * 1e-3;
+    a.precharge_pj = r.precharge_fj * 1e-3;
+    a.latency_ns = r.latency_ns();
+  }
+  return a;
+}
+
+EventCost array_row_write_cost(const TechParams& t, CellKind k, unsigned rows, unsigned cols) {
+  const BitcellTech& c = t.bitcell(k);
+  if (!c.geometry.present || rows < 1 || cols < 1) return {};
+  const RowWriteCost w = row_write_cost(c.geometry, t.supply_v, rows, cols);
+  return {w.energy_fj * 1e-3, w.latency_ns, 0.0};
+}
+
+unsigned linear_range_rows(const TechParams& t, CellKind k) {
+  const BitcellTech& c = t.bitcell(k);
+  return c.geometry.present ? c.geometry.linear_range_rows : 0;
+}
+
+std::uint64_t reachable_partial_sums(unsigned rows, bool bipolar) {
+  return bipolar ? std::uint64_t{rows} + 1 : 2 * std::uint64_t{rows} + 1;
+}
+
+std::uint64_t mlsa_comparators_for(unsigned bits, unsigned rows, bool bipolar) {
+  return std::min(mlsa_comparators(bits), exact_sense_comparators(rows, bipolar));
+}
+
+unsigned exact_sense_bits(unsigned rows, bool bipolar) {
+  const std::uint64_t levels = reachable_partial_sums(rows, bipolar);
+  unsigned b = 0;
+  while ((std::uint64_t{1} << b) < levels) ++b;
+  return b < 1 ? 1 : b;
 }
 
 unsigned signed_bits_for(std::uint64_t max_abs) {
@@ -80,20 +138,26 @@ MacroReadEstimate estimate_macro_read(const TechParams& t, const MacroReadSpec& 
   e.accumulator_bits = signed_bits_for(s.rows);
   const EventCost acc = adder_cost(t, e.accumulator_bits);
 
-  e.e_wl_pj = e.wl_activations * cell.wl_driver.energy_pj;
-  e.e_cells_pj = e.cell_events * cell.read.energy_pj;
-  e.e_precharge_pj = static_cast<double>(e.reads) * C * cell.precharge.energy_pj;
-  e.e_sense_pj = static_cast<double>(e.conversions) * mlsa_conversion_energy_pj(t, e.sense_bits);
+  // per-event costs for this R×C (derived from the geometry when the technology has one);
+  // g = 1 is the conventional read (one word line at V_DD, 1-bit sense)
+  const ArrayEventCosts ev = array_read_costs(t, kind, s.rows, s.cols, g == 1);
+  e.e_wl_pj = e.wl_activations * ev.wordline_pj;
+  e.e_cells_pj = e.cell_events * ev.cell_pj;
+  e.e_precharge_pj = static_cast<double>(e.reads) * C * ev.precharge_pj;
+  // comparators that decide something: at most one per reachable level step of g rows
+  const double comparators = static_cast<double>(
+      mlsa_comparators_for(e.sense_bits, g, s.mode == CellMode::xnor_8t));
+  e.e_sense_pj = static_cast<double>(e.conversions) * comparators * t.mlsa_comparator.energy_pj;
   e.e_accumulate_pj = static_cast<double>(e.accumulations) * acc.energy_pj;
 
   const double per_read =
-      array_read_latency_ns(t, kind) + s.mux * mlsa_conversion_latency_ns(t, e.sense_bits);
+      ev.latency_ns + s.mux * mlsa_conversion_latency_ns(t, e.sense_bits);
   e.latency_ns = static_cast<double>(e.reads) * per_read + (e.reads > 1 ? acc.latency_ns : 0.0);
   e.cycles = static_cast<std::uint64_t>(std::ceil(e.latency_ns / t.clock_period_ns - 1e-9));
   e.e_clock_pj = clock_energy_pj(t, e.cycles);
 
   const double sense_amps = std::ceil(C / s.mux);
-  e.area_um2 = R * C * cell.read.area_um2 + sense_amps * mlsa_area_um2(t, e.sense_bits) +
+  e.area_um2 = R * C * cell.read.area_um2 + sense_amps * comparators * t.mlsa_comparator.area_um2 +
                R * cell.wordlines_per_row * cell.wl_driver.area_um2 +
                C * cell.precharge.area_um2 + (e.reads > 1 ? C * acc.area_um2 : 0.0);
   e.e_leakage_pj = leakage_energy_pj(t, e.area_um2, e.latency_ns);

@@ -90,6 +90,11 @@ void validate_tech(const TechParams& t) {
     c.positive(f + ".read.area_um2", b.read.area_um2);
     c.cost(f + ".precharge", b.precharge);
     c.cost(f + ".wl_driver", b.wl_driver);
+    try {
+      validate_geometry(b.geometry, (f + ".geometry").c_str());
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("tech '" + t.node + "': " + e.what());
+    }
   }
   if (!any) {
     std::ostringstream os;

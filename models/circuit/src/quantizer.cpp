@@ -179,6 +179,16 @@ bool Quantizer::exact() const {
   return true;
 }
 
+Quantizer Quantizer::saturated(double limit) const {
+  if (!(limit > 0.0)) return *this;
+  std::vector<double> refs = refs_;
+  for (double& r : refs) {
+    if (r > limit) r = kSaturatedReference;
+    else if (r <= -limit) r = -kSaturatedReference;
+  }
+  return Quantizer(range_, std::move(refs), values_half_);
+}
+
 unsigned Quantizer::level(double ps, const double* offsets) const {
   unsigned n = 0;
   if (offsets) {

@@ -65,14 +65,16 @@ bool SenseConfig::needs_calibration() const {
 }
 
 Quantizer SenseConfig::nominal(PsRange r) const {
-  if (kind == SenseKind::adc) return adc_transfer(r, bits);
-  return quantization == Quantization::ideal ? Quantizer::ideal(r) : Quantizer::linear(r, bits);
+  if (kind == SenseKind::adc) return adc_transfer(r, bits).saturated(linear_range);
+  return (quantization == Quantization::ideal ? Quantizer::ideal(r) : Quantizer::linear(r, bits)).saturated(linear_range);
 }
 
 Quantizer SenseConfig::calibrated(const PsHistogram& h) const {
   if (kind == SenseKind::adc)
-    return full_scale == AdcRange::calibrated ? adc_transfer(h, bits, coverage) : adc_transfer(h.range(), bits);
-  return quantization == Quantization::nonlinear ? Quantizer::nonlinear(h, bits) : nominal(h.range());
+    return full_scale == AdcRange::calibrated ? adc_transfer(h, bits, coverage).saturated(linear_range)
+                                              : nominal(h.range());
+  return quantization == Quantization::nonlinear ? Quantizer::nonlinear(h, bits).saturated(linear_range)
+                                                 : nominal(h.range());
 }
 
 unsigned SenseConfig::max_references() const {

@@ -53,9 +53,9 @@ void SubArrayConfig::validate() const {
 }
 
 void CellVariationConfig::validate() const {
-  if (!(sigma >= 0.0) || !std::isfinite(sigma)) {
+  if (!(sigma >= 0.0 && sigma <= kMaxCellSigma)) {
     std::ostringstream os;
-    os << "CellVariationConfig.sigma = " << sigma << ": expected a finite value >= 0 (relative)";
+    os << "CellVariationConfig.sigma = " << sigma << ": expected a relative sigma in [0, " << kMaxCellSigma << "]";
     throw std::invalid_argument(os.str());
   }
   faults.validate();
@@ -243,7 +243,12 @@ void SubArray::set_cell_variation(double sigma, std::uint64_t seed) {
   std::vector<double> f(std::size_t{cfg_.rows} * cfg_.cols);
   std::mt19937_64 rng(seed);
   Gaussian gauss;
-  for (double& v : f) v = 1.0 + sigma * gauss(rng);
+  // truncated normal: 1 + sigma·z redrawn until it is > 0, so that no cell conducts a
+  // negative current (docs/circuit.md, "Cell variation")
+  for (double& v : f) {
+    do v = 1.0 + sigma * gauss(rng);
+    while (!(v > 0.0));
+  }
   set_cell_factors(std::move(f));
 }
 

@@ -143,6 +143,13 @@ void BitcellArray::price(const TechParams& tech, PpaLedger& ledger) const {
     throw std::invalid_argument(std::string(name()) + ": technology '" + tech.node + "' has no " + to_string(kind) +
                                 " cell for " + to_string(array_.mode) + " arrays");
   const BitcellTech& cell = tech.bitcell(kind);
+  // per-event costs for this sub-array size (derived from the technology's geometry when it
+  // has one); row-by-row reads use the conventional read (one word line at V_DD, 1-bit sense)
+  const ArrayEventCosts ev =
+      array_read_costs(tech, kind, array_.rows, array_.cols, array_.access == AccessMode::row_by_row);
+  const auto wl_pj = [&](std::uint64_t n) { return static_cast<double>(n) * ev.wordline_pj; };
+  const auto cell_pj = [&](std::uint64_t n) { return static_cast<double>(n) * ev.cell_pj; };
+  const auto pre_pj = [&](std::uint64_t n) { return static_cast<double>(n) * ev.precharge_pj; };
   const std::uint64_t cycles_per_read = this->cycles_per_read();
   LayerStats total;
   for (std::size_t l = 0; l < stats_.size(); ++l) {
@@ -154,8 +161,8 @@ void BitcellArray::price(const TechParams& tech, PpaLedger& ledger) const {
     PpaLayerRow row;
     row.layer = static_cast<unsigned>(l);
     row.reads = st.reads;
-    row.energy_pj = wl_driver_energy_pj(tech, kind, st.wordlines) + bitcell_read_energy_pj(tech, kind, st.cell_reads) +
-                    precharge_energy_pj(tech, kind, st.precharges) + clock_energy_pj(tech, st.reads * cycles_per_read);
+    row.energy_pj = wl_pj(st.wordlines) + cell_pj(st.cell_reads) + pre_pj(st.precharges) +
+                    clock_energy_pj(tech, st.reads * cycles_per_read);
     if (l < layers_.size() && !layers_[l].empty()) {
       const ArrayBank& L = layers_[l];
       row.inputs = L.inputs();
@@ -166,9 +173,14 @@ void BitcellArray::price(const TechParams& tech, PpaLedger& ledger) const {
     }
     ledger.add_layer(row);
   }
-  ledger.add_event("wordline", total.wordlines, wl_driver_energy_pj(tech, kind, total.wordlines));
-  ledger.add_event("cell_read", total.cell_reads, bitcell_read_energy_pj(tech, kind, total.cell_reads));
-  ledger.add_event("precharge", total.precharges, precharge_energy_pj(tech, kind, total.precharges));
+  ledger.add_event("wordline", total.wordlines, wl_pj(total.wordlines));
+  ledger.add_event("cell_read", total.cell_reads, cell_pj(total.cell_reads));
+  ledger.add_event("precharge", total.precharges, pre_pj(total.precharges));
+  // weight programming: every row written into a sub-array (array_geometry.h, row_write_cost;
+  // 0 pJ for a technology without a geometry for the cell)
+  const std::uint64_t row_writes = counters_.get("row_writes");
+  ledger.add_event("row_write", row_writes,
+                   static_cast<double>(row_writes) * array_row_write_cost(tech, kind, array_.rows, array_.cols).energy_pj);
   const std::uint64_t cycles = total.reads * cycles_per_read;
   ledger.add_event("clock", cycles, clock_energy_pj(tech, cycles));
   // Area of the sub-arrays the loaded network occupies (ppa_area.h, count_macro_resources).

@@ -20,11 +20,15 @@ class Mlsa : public SenseStage {
   /// Comparators per MLSA (2^bits − 1; the table limit for `ideal` quantization).
   unsigned comparators() const { return config().max_references(); }
   /// Resolution the hardware needs: SenseConfig::bits, or for `ideal` quantization the bits
-  /// of one level per partial sum of the longest segment (2^b − 1 >= rows).
+  /// of a binary code of every reachable partial sum of a segment: ⌈log2(levels)⌉ with
+  /// levels = 2R + 1 (unipolar inputs in some layer) or R + 1 (bipolar only); ppa_energy.h.
   unsigned priced_bits() const;
-  /// Scope macro: `mlsa_conversion` ((2^b − 1) comparator decisions each, b = priced_bits),
+  /// Comparators of one MLSA: ideal: levels − 1; b bits: min(2^b − 1, levels − 1);
+  /// row_by_row: 1 (docs/ppa.md, "Sensing levels").
+  std::uint64_t priced_comparators() const;
+  /// Scope macro: `mlsa_conversion` (priced_comparators() decisions each),
   /// `sa_read` (row_by_row: one comparator); area item `comparators` (sub-arrays ·
-  /// ⌈C/mux⌉ sense amplifiers of 2^b − 1, or 1, comparators); layer rows (conversions,
+  /// ⌈C/mux⌉ sense amplifiers of priced_comparators() comparators); layer rows (conversions,
   /// energy).  docs/ppa.md.
   void price(const TechParams& tech, PpaLedger& ledger) const override;
 };

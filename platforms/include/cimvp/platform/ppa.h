@@ -57,6 +57,12 @@ void check_tech_for(const PlatformConfig& config, const TechParams& tech);
 /// sequential decisions, adc_steps).  The digital stage times (cim.accumulate.*) stay as
 /// configured.  No-op otherwise.
 void apply_tech_timing(PlatformConfig& config, const TechParams& tech);
+/// Resolves the bit-line linear range (cim.array.linear_range_rows, stored in
+/// cim.sense.linear_range): 0 takes the technology's linear_range_rows of the array's cell
+/// (ppa_energy.h).  Returns a warning text when a sensing segment (cim.array.rows, or
+/// group_rows in group access) has more rows than the range (sums beyond it saturate), else
+/// "".  Row-by-row access senses single cells: never a warning.
+std::string apply_linear_range(PlatformConfig& config, const TechParams& tech);
 
 // ---- report --------------------------------------------------------------------------
 
@@ -104,14 +110,19 @@ struct PpaReport {
   double simulated_time_ns = 0.0;
   std::vector<PpaModuleReport> modules;  ///< hierarchy order
   std::vector<PpaLayerRow> layers;       ///< merged over modules, by layer index
-  PpaTotals macro;     ///< modules of scope `macro`; leakage over the whole run
-  PpaTotals platform;  ///< every module; leakage over the whole run
+  PpaTotals macro;     ///< modules of scope `macro`; leakage over macro_leakage_ns
+  PpaTotals platform;  ///< every module; platform-scope leakage over the whole run, macro's as above
+  PowerGating power_gating = PowerGating::none;  ///< cim.power_gating
+  /// Time the macro-scope modules leak (PowerGating): the simulated time (none), the
+  /// sub-array-weighted layer time (idle_subarrays) or macro_active_ns (macro).
+  double macro_leakage_ns = 0.0;
   /// Time the macro computed: Σ layer latency when there are layer rows, else the largest
   /// active_ns of the macro modules.
   double macro_active_ns = 0.0;
   std::optional<PpaWork> work;
-  /// The macro alone: macro dynamic energy + macro leakage over macro_active_ns, in
-  /// macro_active_ns, on the macro area.  Present with macro modules, work and time.
+  /// The macro alone: energy = the macro total (dynamic + leakage over macro_leakage_ns, the
+  /// one macro energy of the report), time = macro_active_ns, on the macro area.  Present
+  /// with macro modules, work and time.
   std::optional<PpaMetrics> macro_metrics;
   /// The whole platform (DMA, DRAM, host included): platform energy over the simulated time,
   /// on the on-chip area.  Present with work and time.
@@ -125,7 +136,7 @@ std::vector<std::pair<std::string, PpaLedger>> collect_ledgers(const TechParams&
 /// Adds leakage, totals and metrics (see PpaReport).
 PpaReport make_ppa_report(const TechParams& tech, const std::string& tech_spec,
                           std::vector<std::pair<std::string, PpaLedger>> ledgers, double simulated_time_ns,
-                          const std::optional<PpaWork>& work);
+                          const std::optional<PpaWork>& work, PowerGating gating = PowerGating::none);
 
 /// The "ppa" object of the JSON report (docs/cli.md).
 nlohmann::ordered_json ppa_json(const PpaReport& r);

@@ -108,7 +108,7 @@ struct MacroResources {
   std::uint64_t used_cells = 0;   ///< K · M
   std::uint64_t sense_amps = 0;   ///< subarrays · ceil(C / mux)
   unsigned sense_bits = 0;        ///< b, or 1 for row-by-row
-  std::uint64_t comparators = 0;  ///< sense_amps · (2^sense_bits − 1)
+  std::uint64_t comparators = 0;  ///< sense_amps · min(2^sense_bits − 1, levels − 1) (mlsa_comparators_for)
   std::uint64_t wl_drivers = 0;   ///< subarrays · R · wordlines_per_row
   std::uint64_t precharge_columns = 0;  ///< subarrays · C
   std::uint64_t accumulators = 0;  ///< per-column accumulators when a column needs > 1 read

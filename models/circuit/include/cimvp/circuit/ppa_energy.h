@@ -27,12 +27,54 @@ inline double wl_driver_energy_pj(const TechParams& t, CellKind k, std::uint64_t
   return static_cast<double>(activations) * t.bitcell(k).wl_driver.energy_pj;
 }
 /// Latency of one array read: precharge, then word lines on while the bit lines develop.
+/// (The file's constants; array_read_costs() gives the latency of a given R×C.)
 inline double array_read_latency_ns(const TechParams& t, CellKind k) {
   const BitcellTech& c = t.bitcell(k);
   return c.precharge.latency_ns + c.wl_driver.latency_ns + c.read.latency_ns;
 }
 
+/// Per-event costs of reading one R×C sub-array of cell kind k (docs/ppa.md, "Array costs
+/// from geometry").  With a geometry in the technology (BitcellTech::geometry) they are
+/// derived for this R and C: parallel reads from parallel_read_cost(), row-by-row reads
+/// (`row_by_row`: one word line at V_DD, 1-bit sense) from row_read_cost().  Without one
+/// (RRAM Table III, hand-built technologies) the file's per-event constants are used for
+/// every size and both schemes.  Throws std::invalid_argument for R or C of 0.
+struct ArrayEventCosts {
+  double wordline_pj = 0.0;   ///< one word-line activation
+  double cell_pj = 0.0;       ///< one conducting cell (active word line × column)
+  double precharge_pj = 0.0;  ///< one column precharged for one read
+  double latency_ns = 0.0;    ///< one read: precharge + word line + evaluate
+  bool derived = false;       ///< true when computed from the geometry
+};
+ArrayEventCosts array_read_costs(const TechParams& t, CellKind k, unsigned rows, unsigned cols, bool row_by_row);
+
+/// Writing one row of an R×C sub-array (C cells): energy and latency from
+/// row_write_cost() of the cell's geometry; {0, 0, 0} when the technology has no geometry
+/// for the cell (no write model: the count is reported, priced 0).
+EventCost array_row_write_cost(const TechParams& t, CellKind k, unsigned rows, unsigned cols);
+
+/// Conducting cells a bit line sums linearly in a parallel read (geometry
+/// linear_range_rows); 0 = not limited (no geometry, or not given).
+unsigned linear_range_rows(const TechParams& t, CellKind k);
+
 // ---- sensing ---------------------------------------------------------------------------
+
+/// Distinct partial sums one column segment of `rows` driven rows can produce (the levels an
+/// exact sense must resolve): unipolar inputs (HBNN x ∈ {0,1}, one bit plane of a multi-bit
+/// input) with weights ±1 give every integer in [−rows, rows]: 2·rows + 1 levels; bipolar
+/// inputs (XNOR x ∈ {±1}) give −rows, −rows + 2, …, rows: rows + 1 levels.
+std::uint64_t reachable_partial_sums(unsigned rows, bool bipolar);
+/// Comparators of a flash / multi-level sense amplifier that resolves every reachable partial
+/// sum: levels − 1.
+inline std::uint64_t exact_sense_comparators(unsigned rows, bool bipolar) {
+  return reachable_partial_sums(rows, bipolar) - 1;
+}
+/// Comparators a b-bit flash MLSA needs on a segment of `rows` rows: min(2^b − 1, levels − 1)
+/// (references beyond the reachable partial sums decide nothing and are not built).
+std::uint64_t mlsa_comparators_for(unsigned bits, unsigned rows, bool bipolar);
+/// Bits of a binary-coded converter (SAR) that resolves every reachable partial sum:
+/// ⌈log2(levels)⌉.
+unsigned exact_sense_bits(unsigned rows, bool bipolar);
 
 /// Comparators of a b-bit multi-level sense amplifier: 2^b − 1 (b = 1: a plain SA).
 /// Throws std::invalid_argument outside 1..16.

@@ -9,6 +9,7 @@
 // µm², power in nW, voltage in V.
 #pragma once
 
+#include "cimvp/circuit/array_geometry.h"
 #include "cimvp/circuit/cell_mode.h"
 
 #include <array>
@@ -58,6 +59,10 @@ struct BitcellTech {
                         ///< per-column precharge circuit.  All zero when not applicable.
   EventCost wl_driver;  ///< one word-line activation; area = one WL driver.  All zero when
                         ///< not applicable (RRAM rows are driven by DACs).
+  /// Device and wire parameters (array_geometry.h).  When present, the energies and
+  /// latencies of read, precharge and wl_driver are derived from it for each sub-array size
+  /// (array_read_costs() in ppa_energy.h) and those three fields carry areas only.
+  ArrayGeometry geometry;
 };
 
 /// How a converter's latency grows with its resolution b.

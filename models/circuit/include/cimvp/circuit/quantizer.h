@@ -94,6 +94,14 @@ class Quantizer {
   /// inconsistent.
   static Quantizer custom(PsRange r, std::vector<double> references, std::vector<std::int32_t> values_half);
 
+  /// The transfer function of a bit line that saturates: level(clamp(ps, −limit, limit)).
+  /// References above `limit` never fire (moved to +kSaturatedReference), references at or
+  /// below −limit always fire (−kSaturatedReference); levels and values are kept, so
+  /// per-reference offsets still line up.  limit <= 0 or >= the range's largest |PS|: a
+  /// copy.  Docs: docs/circuit.md, "Bit-line linear range".
+  Quantizer saturated(double limit) const;
+  static constexpr double kSaturatedReference = 1e9;
+
   const PsRange& range() const { return range_; }
   unsigned levels() const { return static_cast<unsigned>(values_half_.size()); }
   const std::vector<double>& references() const { return refs_; }

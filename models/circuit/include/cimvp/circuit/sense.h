@@ -44,6 +44,9 @@ struct SenseConfig {
   std::uint64_t seed = 1;     ///< seed of offsets and noise
   unsigned mux = 1;           ///< columns sharing one converter (timing and area only), >= 1
   SenseFaultConfig faults;    ///< dead column converters (faults.h), applied by SenseBank
+  /// Bit-line linear range in PS units (conducting rows of unit drive): the column quantity
+  /// saturates at ±linear_range before sensing (Quantizer::saturated); 0 = unlimited.
+  unsigned linear_range = 0;
 
   /// Throws std::invalid_argument naming the field and the allowed values.
   void validate() const;
@@ -54,10 +57,12 @@ struct SenseConfig {
   /// table): nonlinear MLSA, calibrated ADC.
   bool needs_calibration() const;
   /// Transfer function of a segment with reachable range r before calibration:
-  /// mlsa ideal → Quantizer::ideal, else Quantizer::linear(r, bits); adc → adc_transfer(r, bits).
+  /// mlsa ideal → Quantizer::ideal, else Quantizer::linear(r, bits); adc → adc_transfer(r, bits);
+  /// then saturated(linear_range).
   Quantizer nominal(PsRange r) const;
   /// Transfer function calibrated on a histogram: mlsa → Quantizer::nonlinear(h, bits)
-  /// (ideal / linear: nominal); adc calibrated → adc_transfer(h, bits, coverage) (reachable: nominal).
+  /// (ideal / linear: nominal); adc calibrated → adc_transfer(h, bits, coverage) (reachable: nominal);
+  /// then saturated(linear_range).
   Quantizer calibrated(const PsHistogram& h) const;
   /// References one converter can hold (programmed tables are checked against it):
   /// mlsa 2^bits − 1 (ideal: unlimited, 2·kMaxSubArrayRows); adc 2^bits − 1.

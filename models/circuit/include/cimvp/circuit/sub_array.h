@@ -49,9 +49,15 @@ struct SubArrayConfig {
   void validate() const;
 };
 
-/// Per-cell current variation: each cell's contribution is scaled by 1 + N(0, sigma).
+/// Largest relative σ of the cell current accepted (CellVariationConfig::validate).
+constexpr double kMaxCellSigma = 1.0;
+
+/// Per-cell current variation: each cell's contribution is scaled by a factor drawn from
+/// 1 + N(0, sigma) truncated to (0, ∞) (redrawn while <= 0), so that no cell conducts a
+/// negative current.  The truncated mean is 1 + σ·φ(1/σ)/Φ(1/σ) (1.0000 at σ = 0.25, 1.29 at
+/// σ = 1); docs/circuit.md.
 struct CellVariationConfig {
-  double sigma = 0.0;        ///< relative σ of the cell current (>= 0); 0 = ideal cells
+  double sigma = 0.0;        ///< relative σ of the cell current, 0..kMaxCellSigma; 0 = ideal cells
   std::uint64_t seed = 1;
   CellFaultConfig faults;    ///< stuck-at cells (faults.h), applied by ArrayBank
   void validate() const;
@@ -165,8 +171,9 @@ class SubArray {
   /// group: ⌈n/g⌉ of g rows, the last may be shorter; row_by_row: one per row).
   const std::vector<Segment>& segments() const { return segs_; }
 
-  /// Per-cell current factors 1 + N(0, sigma), drawn row-major over all R×C cells from
-  /// std::mt19937_64(seed).  sigma == 0 restores ideal cells.
+  /// Per-cell current factors 1 + N(0, sigma) truncated to (0, ∞) (a draw <= 0 is redrawn),
+  /// drawn row-major over all R×C cells from std::mt19937_64(seed).  sigma == 0 restores
+  /// ideal cells; sigma outside [0, kMaxCellSigma] throws std::invalid_argument.
   void set_cell_variation(double sigma, std::uint64_t seed);
   /// Arbitrary per-cell factors (R×C row-major; e.g. RRAM conductance spread).  Empty = ideal.
   void set_cell_factors(std::vector<double> factors);
