@@ -219,7 +219,9 @@ std::string conv_layer_problem(const BnnNetwork& net, std::size_t l) {
   }
   if (l == 0) return {};
   const BnnLayer& P = net.layers[l - 1];
-  if (L.input_size() != P.output_size()) {
+  if (!L.is_conv() && !P.is_conv() && L.inputs != P.outputs) {
+    e << "K=" << L.inputs << " does not match M=" << P.outputs << " of layer " << l - 1;
+  } else if (L.input_size() != P.output_size()) {
     e << "reads " << L.input_size() << (L.is_conv() ? " bits (conv input map)" : " inputs (K)") << " but layer "
       << l - 1 << " outputs " << P.output_size() << (P.is_conv() ? " bits (its pooled map)" : " (M)")
       << " (layers must chain)";
@@ -441,6 +443,17 @@ BnnFileHeader parse_header(const std::uint8_t* bytes, std::size_t avail, std::ui
     expected += l + 1 < layers ? 5ull * M : 8ull * M;
     if (S.block > 0) expected += std::uint64_t{M} * ((std::uint64_t{K} + S.block - 1) / S.block);
   }
+  // One encoding per network: the writer picks the lowest version that holds it.
+  bool has_sup = false, has_conv = false;
+  for (std::uint32_t l = 0; l < layers; ++l) {
+    has_sup = has_sup || h.supports[l].block > 0;
+    has_conv = has_conv || h.kinds[l] == LayerKind::conv;
+  }
+  if (version == kBnnFormatVersionSupports && !has_sup)
+    fail("format version 2 but no layer has supports (allowed: version 1 for a network without supports)" + at(8));
+  if (version == kBnnFormatVersionConv && !has_conv)
+    fail("format version 3 but no layer is a conv layer (allowed: version 1 or 2 for a network without conv layers)" +
+         at(8));
   if (size < expected)
     fail("truncated: the header describes " + std::to_string(expected) + " bytes, the file has " + std::to_string(size));
   if (size > expected)

@@ -151,8 +151,9 @@ std::size_t image_pixels(const TrainerConfig& c) {
 void check_dataset(const TrainerConfig& c, const Dataset& d) {
   if (d.pixels() != image_pixels(c))
     throw std::invalid_argument("data set " + d.name + " has " + std::to_string(d.pixels()) +
-                                " pixels per image but the first layer reads " + std::to_string(image_pixels(c)) +
-                                " pixels");
+                                " pixels per image but the first layer " +
+                                (c.conv.empty() ? "has " + std::to_string(image_pixels(c)) + " inputs"
+                                                : "reads " + std::to_string(image_pixels(c)) + " pixels"));
   if (!c.conv.empty() && (d.rows != c.conv.front().in_h || d.cols != c.conv.front().in_w))
     throw std::invalid_argument("data set " + d.name + " has " + std::to_string(d.rows) + "x" +
                                 std::to_string(d.cols) + " images but the first conv layer reads " +
