@@ -171,7 +171,7 @@ TEST_CASE("version 3 loader: kinds, conv shapes and chaining name layer, field a
   bad(56, 5, true, "pool 5");
   bad(58, 1, true, "reserved field is 1");
   bad(60 + 24, 3, true, "layers must chain");  // layer 1 in_h 3: 3·2·2 = 12 bits ≠ 8
-  bad(60 + 26, 1, true, "layers must chain");  // in_w 1: 2·1·2 = 4 bits
+  bad(60 + 26, 3, true, "layers must chain");  // in_w 3: 2·3·2 = 12 bits
   // supports on a conv layer
   {
     Bytes b = good;

@@ -72,6 +72,9 @@ void validate_network(const BnnNetwork& net, std::size_t n_pixels) {
     const BnnLayer& L = net.layers[l];
     const bool last = l + 1 == net.layers.size();
     if (L.inputs == 0 || L.outputs == 0) throw std::invalid_argument(where(l) + "inputs and outputs must be >= 1");
+    if (l > 0 && !L.is_conv() && !net.layers[l - 1].is_conv() && L.inputs != net.layers[l - 1].outputs)
+      throw std::invalid_argument(where(l) + "inputs = " + std::to_string(L.inputs) + ", expected " +
+                                  std::to_string(net.layers[l - 1].outputs) + " (previous outputs)");
     const std::string conv_problem = conv_layer_problem(net, l);
     if (!conv_problem.empty()) throw std::invalid_argument(where(l) + conv_problem);
     if (l == 0 && L.input_size() != n_pixels)

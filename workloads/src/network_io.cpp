@@ -407,6 +407,11 @@ BnnFileHeader parse_header(const std::uint8_t* bytes, std::size_t avail, std::ui
       } else {
         h.kinds[l] = LayerKind::conv;
         h.convs[l] = c;
+        if (l + 1 == layers)
+          fail(lw + "field kind is 1 conv (allowed for the last layer: 0 fully_connected)" + at(off + 20));
+        if (l == 0 && c.in_c != 1)
+          fail(lw + "field in_c is " + std::to_string(c.in_c) + " (allowed 1: the first layer reads the image)" +
+               at(off + 28));
         const std::string e = c.check();
         if (!e.empty()) fail(lw + "conv shape: " + e + at(off + 21));
         if (K != c.window_rows())
@@ -426,10 +431,14 @@ BnnFileHeader parse_header(const std::uint8_t* bytes, std::size_t avail, std::ui
                " bits (allowed 1.." + std::to_string(kBnnMaxWidth) + ")" + at(off + 24));
       }
     }
-    if (l > 0 && in_size[l] != out_size[l - 1])
+    if (l > 0 && in_size[l] != out_size[l - 1]) {
+      if (h.kinds[l] != LayerKind::conv && h.kinds[l - 1] != LayerKind::conv)
+        fail(lw + "field K is " + std::to_string(K) + " but layer " + std::to_string(l - 1) + " has M=" +
+             std::to_string(h.shapes[l - 1].second) + " (layers must chain)" + at(off));
       fail(lw + (h.kinds[l] == LayerKind::conv ? "conv input map of " : "field K is ") + std::to_string(in_size[l]) +
            " but layer " + std::to_string(l - 1) + " outputs " + std::to_string(out_size[l - 1]) +
            " (layers must chain)" + at(off));
+    }
     if (l > 0 && h.kinds[l] == LayerKind::conv && h.kinds[l - 1] == LayerKind::conv) {
       const ConvShape& c = h.convs[l];
       const ConvShape& p = h.convs[l - 1];
