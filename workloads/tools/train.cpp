@@ -1,6 +1,7 @@
 // cimvp-train: trains a binary MLP or a binary CNN (BCNN) on Fashion-MNIST or MNIST and writes a .bnn file.
 // See `cimvp-train --help` and docs/workloads.md.
 #include "cimvp/workloads/dataset.h"
+#include "cimvp/workloads/golden.h"
 #include "cimvp/workloads/idx.h"
 #include "cimvp/workloads/network_io.h"
 #include "cimvp/workloads/trainer.h"
@@ -47,6 +48,8 @@ batch norm as a .bnn file (docs/workloads.md).
   --checkpoint FILE     write the complete training state to FILE after every epoch
   --resume FILE         continue from a checkpoint written with the same options (the result
                         equals the uninterrupted run's)
+  --eval FILE.bnn       train nothing: test accuracy of a network file by the golden reference
+                        (exact_inference) and by integer_predict, on --dataset's test split
 Supports (Supported-BinaryNet, docs/supported-binarynet.md):
   --support-block P     learn one support per P x 1 block of every layer (2..64; 0 = none)
   --support-bits B      support code bits 1..8 (default 4)
@@ -206,7 +209,7 @@ int run(int argc, char** argv) {
   cimvp::TrainerConfig cfg;
   std::string dataset = "fashion-mnist", out;
   std::size_t limit = 0, validation = 0;
-  std::string from, checkpoint, resume;
+  std::string from, checkpoint, resume, eval;
   std::vector<ArchItem> arch;
   bool layers_given = false;
   bool drop_table = false, train_weights = false;
@@ -247,6 +250,8 @@ int run(int argc, char** argv) {
       checkpoint = v;
     } else if (a == "--resume") {
       resume = v;
+    } else if (a == "--eval") {
+      eval = v;
     } else if (a == "--input-bits") {
       cfg.input_bits = static_cast<unsigned>(parse_uint(a, v));
     } else if (a == "--input-threshold") {
@@ -282,6 +287,24 @@ int run(int argc, char** argv) {
     } else {
       throw UsageError("unknown option '" + a + "' (see --help)");
     }
+  }
+  if (!eval.empty()) {  // golden exact inference of a file on the test split
+    cimvp::BnnNetwork net;
+    try {
+      net = cimvp::load_network(eval);
+    } catch (const cimvp::NetworkFileError& e) {
+      throw UsageError(e.what());
+    }
+    const cimvp::Dataset test = cimvp::load_dataset(dataset, cimvp::DatasetSplit::test).head(limit);
+    const auto t0 = std::chrono::steady_clock::now();
+    const cimvp::GoldenResult g = cimvp::exact_inference(net, test.images.data(), test.size(), test.pixels());
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::vector<std::uint8_t> labels(test.labels.begin(), test.labels.end());
+    std::cout << eval << " on " << test.name << " (" << test.size() << " images)\n"
+              << "golden exact_inference test accuracy: " << percent(cimvp::accuracy(g.predictions, labels)) << "  ("
+              << s << " s)\n"
+              << "integer_predict test accuracy:        " << percent(cimvp::integer_accuracy(net, test)) << "\n";
+    return 0;
   }
   if (!arch.empty() && layers_given) throw UsageError("--arch and --layers exclude each other");
   if (!arch.empty()) apply_arch(arch, 28, 28, cfg);  // both data sets have 28x28 images (checked below)
