@@ -643,7 +643,13 @@ struct BnnTrainer::Impl {
       const Layer& L = layers[l];
       const std::size_t M = L.M;
       if (L.conv) {
-        if (l == stop) return;
+        if (l == stop) {  // the conv sums of all windows: n·R × M in buf[nl + 1]
+          std::vector<float> cols(n * L.R * L.K);
+          im2col(L, buf[l].data(), n, cols.data());
+          buf[nl + 1].resize(std::max(buf[nl + 1].size(), n * L.R * M));
+          gemm<false>(n * L.R, M, L.K, cols.data(), L.K, L.wbt.data(), M, buf[nl + 1].data(), M, false);
+          return;
+        }
         infer_conv(L, buf[l].data(), n, buf[l + 1].data());
         continue;
       }
@@ -963,6 +969,35 @@ void BnnTrainer::init_from_network(const BnnNetwork& net, const Dataset& calibra
         L.gamma[j] = sc / inv;
         L.beta[j] = N.bias[j] + sc * L.rmean[j];
       }
+    }
+  }
+}
+
+void BnnTrainer::recalibrate_batch_norm(const Dataset& data) {
+  Impl& I = *impl_;
+  check_dataset(I.cfg, data);
+  if (data.size() < 2) throw std::invalid_argument("recalibrate_batch_norm: needs at least 2 images");
+  const std::size_t nl = I.layers.size();
+  auto buf = infer_buffers(I.layers);
+  std::vector<unsigned> dummy(kChunk);
+  for (std::size_t l = 0; l < nl; ++l) {  // layer by layer: the layers before use their new statistics
+    auto& L = I.layers[l];
+    std::vector<double> sum(L.M, 0.0), sq(L.M, 0.0);
+    for (std::size_t b = 0; b < data.size(); b += kChunk) {
+      const std::size_t n = std::min(kChunk, data.size() - b);
+      I.infer(data, b, n, buf, dummy.data(), l);
+      const float* s = buf[nl + 1].data();
+      for (std::size_t i = 0; i < n * L.R; ++i)
+        for (std::size_t j = 0; j < L.M; ++j) {
+          sum[j] += s[i * L.M + j];
+          sq[j] += double{s[i * L.M + j]} * s[i * L.M + j];
+        }
+    }
+    const double cnt = static_cast<double>(data.size() * L.R);
+    for (std::size_t j = 0; j < L.M; ++j) {
+      const double mean = sum[j] / cnt;
+      L.rmean[j] = static_cast<float>(mean);
+      L.rvar[j] = static_cast<float>(std::max(0.0, sq[j] / cnt - mean * mean));
     }
   }
 }

@@ -48,6 +48,8 @@ batch norm as a .bnn file (docs/workloads.md).
   --checkpoint FILE     write the complete training state to FILE after every epoch
   --resume FILE         continue from a checkpoint written with the same options (the result
                         equals the uninterrupted run's)
+  --bn-stats N          after training, replace the running batch-norm statistics by population
+                        statistics of the first N training images (0 = keep them; default 0)
   --eval FILE.bnn       train nothing: test accuracy of a network file by the golden reference
                         (exact_inference) and by integer_predict, on --dataset's test split
 Supports (Supported-BinaryNet, docs/supported-binarynet.md):
@@ -208,7 +210,7 @@ std::string percent(double x) {
 int run(int argc, char** argv) {
   cimvp::TrainerConfig cfg;
   std::string dataset = "fashion-mnist", out;
-  std::size_t limit = 0, validation = 0;
+  std::size_t limit = 0, validation = 0, bn_stats = 0;
   std::string from, checkpoint, resume, eval;
   std::vector<ArchItem> arch;
   bool layers_given = false;
@@ -250,6 +252,8 @@ int run(int argc, char** argv) {
       checkpoint = v;
     } else if (a == "--resume") {
       resume = v;
+    } else if (a == "--bn-stats") {
+      bn_stats = static_cast<std::size_t>(parse_uint(a, v));
     } else if (a == "--eval") {
       eval = v;
     } else if (a == "--input-bits") {
@@ -377,6 +381,14 @@ int run(int argc, char** argv) {
     if (!checkpoint.empty()) trainer.save_checkpoint(checkpoint);
   });
 
+  if (bn_stats > 0) {
+    if (cfg.float_mode) throw UsageError("--bn-stats: not in float mode");
+    trainer.recalibrate_batch_norm(train.head(bn_stats));
+    last_test = test.size() ? trainer.evaluate(test) : -1.0;
+    std::cout << "batch-norm statistics of " << std::min(bn_stats, train.size()) << " training images: test "
+              << percent(last_test) << "\n"
+              << std::flush;
+  }
   const double val_acc = val.size() ? trainer.evaluate(val) : -1.0;
   if (cfg.float_mode) {
     std::cout << "float (full-precision) test accuracy: " << percent(last_test) << "\n"

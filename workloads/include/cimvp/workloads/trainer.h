@@ -161,6 +161,14 @@ class BnnTrainer {
   /// (every TrainerConfig field must be equal).
   void load_checkpoint(const std::string& path);
 
+  /// Replaces the running batch-norm statistics by population statistics (Ioffe & Szegedy 2015,
+  /// Algorithm 1 step 10: inference uses E[s] and Var[s] over training data) measured with the
+  /// current binarized weights on `data`, layer by layer (each layer sees the layers before with
+  /// their new statistics; conv layers: over all windows).  γ, β and the weights stay.  The
+  /// running averages of a binary network lag behind its sign flips; this removes that lag
+  /// before export.  Throws std::invalid_argument on a shape mismatch or fewer than 2 images.
+  void recalibrate_batch_norm(const Dataset& data);
+
   /// Support codes of layer l (M×B, empty without supports).
   std::vector<std::uint8_t> support_codes(std::size_t layer) const;
 
