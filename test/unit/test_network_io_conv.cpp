@@ -2,6 +2,8 @@
 // round trips, shipped files unchanged, and the loader's checks of kinds, shapes and chaining.
 #include <catch2/catch.hpp>
 
+#include "cimvp/workloads/dataset.h"
+#include "cimvp/workloads/golden.h"
 #include "cimvp/workloads/network_io.h"
 
 #include <zlib.h>
@@ -232,4 +234,41 @@ TEST_CASE("validate_network (in memory): conv rules", "[network_io][conv]") {
   b.layers.back().scale = {1, 1, 1};
   b.layers.back().bias = {0, 0, 0};
   CHECK_THROWS_WITH(validate_network(b), Contains("last layer: fully_connected only"));
+}
+
+TEST_CASE("shipped BCNN weights: version 3, documented architecture, golden accuracy", "[network_io][conv][weights]") {
+  // workloads/weights/README.md: mnist-bcnn 97.35 %, fmnist-bcnn 88.42 % (golden exact, full
+  // test splits, equal to integer_predict and the trainer's float evaluation).  Fashion-MNIST
+  // is checked on its first 2,000 test images (time), against the 85 % floor of the MLPs.
+  struct Shipped {
+    const char* file;
+    const char* dataset;
+    unsigned c0, k0, c1, k1, fc;
+    std::size_t images;
+    double min_accuracy;
+  };
+  const Shipped all[] = {{"mnist-bcnn.bnn", "mnist", 20, 5, 50, 5, 500, 2000, 0.97},
+                         {"fmnist-bcnn.bnn", "fashion-mnist", 32, 3, 32, 3, 256, 2000, 0.85}};
+  for (const auto& s : all) {
+    INFO(s.file);
+    const std::string path = shipped_weights_path(s.file);
+    CHECK(read_network_header(path).version == 3u);
+    const BnnNetwork net = load_network(path);
+    REQUIRE(net.layers.size() == 4u);
+    CHECK(net.mode == CellMode::xnor_8t);
+    CHECK(net.layers[0].is_conv());
+    CHECK(net.layers[0].conv.in_h == 28u);
+    CHECK(net.layers[0].conv.out_c == s.c0);
+    CHECK(net.layers[0].conv.kernel_h == s.k0);
+    CHECK(net.layers[0].conv.pool == 2u);
+    CHECK(net.layers[1].is_conv());
+    CHECK(net.layers[1].conv.out_c == s.c1);
+    CHECK(net.layers[1].conv.kernel_w == s.k1);
+    CHECK(net.layers[2].outputs == s.fc);
+    CHECK(net.layers[3].outputs == 10u);
+    CHECK_THAT(net.description, Contains("--arch") && Contains("--seed 1"));
+    const Dataset test = load_dataset(s.dataset, DatasetSplit::test).head(s.images);
+    const GoldenResult g = exact_inference(net, test.images.data(), test.size(), test.pixels());
+    CHECK(accuracy(g.predictions, test.labels) >= s.min_accuracy);
+  }
 }
