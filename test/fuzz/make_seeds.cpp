@@ -66,6 +66,45 @@ BnnNetwork small_network(const std::vector<unsigned>& widths, CellMode mode, Inp
   return net;
 }
 
+// 6×5 image → conv 3×3 stride 2 pad 1 (3×3×3 → pool 1) [→ conv 2×2 (in_c 3) → pool 2] → dense.
+BnnNetwork conv_network(CellMode mode, InputEncoding enc, bool two_conv, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  BnnNetwork net = small_network({27, 3, 4}, mode, enc, seed);
+  BnnLayer& c = net.layers[0];
+  c.kind = LayerKind::conv;
+  c.conv.in_h = 6;
+  c.conv.in_w = 5;
+  c.conv.in_c = 1;
+  c.conv.out_c = 3;
+  c.conv.kernel_h = c.conv.kernel_w = 3;
+  c.conv.stride = 2;
+  c.conv.pad = 1;
+  c.inputs = 9;
+  c.weights.resize(27);
+  if (two_conv) {  // 3×3×3 → conv 2×2, 2 channels → 2×2×2 → pool 2 → 1×1×2
+    BnnLayer c2 = c;
+    c2.conv.in_h = c2.conv.in_w = 3;
+    c2.conv.in_c = 3;
+    c2.conv.out_c = 2;
+    c2.conv.kernel_h = c2.conv.kernel_w = 2;
+    c2.conv.stride = 1;
+    c2.conv.pad = 0;
+    c2.conv.pool = 2;
+    c2.inputs = 12;
+    c2.outputs = 2;
+    c2.weights.resize(24);
+    for (auto& w : c2.weights) w = (rng() & 1) ? 1 : -1;
+    c2.threshold.resize(2);
+    c2.flip.resize(2);
+    net.layers.insert(net.layers.begin() + 1, c2);
+  }
+  BnnLayer& o = net.layers.back();  // reads the last map: 1×1×2, or 3×3×3
+  o.inputs = two_conv ? 2 : 27;
+  o.weights.resize(std::size_t{o.inputs} * o.outputs);
+  for (auto& w : o.weights) w = (rng() & 1) ? 1 : -1;
+  return net;
+}
+
 // ---- operation builders --------------------------------------------------------------
 
 struct Seq {
@@ -239,6 +278,11 @@ int main(int argc, char* argv[]) {
        serialize_network(small_network({70, 65, 3}, CellMode::hbnn_6t, InputEncoding::bit_serial, 2)));
   save(root / "bnn" / "seed-one-layer.bnn",
        serialize_network(small_network({5, 2}, CellMode::xnor_8t, InputEncoding::binarized, 3)));
+  // version 3: conv layers (stride, padding, pooling, two conv layers chained, bit-serial)
+  save(root / "bnn" / "seed-conv-xnor.bnn",
+       serialize_network(conv_network(CellMode::xnor_8t, InputEncoding::binarized, false, 4)));
+  save(root / "bnn" / "seed-conv-hbnn-bitserial.bnn",
+       serialize_network(conv_network(CellMode::hbnn_6t, InputEncoding::bit_serial, true, 5)));
   cim_seeds(root / "mmio_cim");
   dma_seeds(root / "mmio_dma");
   memory_seeds(root / "mmio_memory");

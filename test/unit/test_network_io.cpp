@@ -166,8 +166,8 @@ TEST_CASE("network loader: bad header fields name the field and the allowed valu
   b[3] = 'x';
   CHECK_THROWS_WITH(parse(b), Contains("net.bnn") && Contains("bad magic"));
   b = good;
-  put32(b, 8, 3);
-  CHECK_THROWS_WITH(parse(b), Contains("format version 3") && Contains("allowed 1, 2"));
+  put32(b, 8, 4);
+  CHECK_THROWS_WITH(parse(b), Contains("format version 4") && Contains("allowed 1..3"));
   b = good;
   b[12] = 2;
   CHECK_THROWS_WITH(parse(b), Contains("cell_mode is 2") && Contains("0 hbnn_6t, 1 xnor_8t"));

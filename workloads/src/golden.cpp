@@ -1,6 +1,7 @@
 #include "cimvp/workloads/golden.h"
 
 #include "cimvp/circuit/activation.h"
+#include "cimvp/workloads/network_io.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -11,7 +12,48 @@ namespace cimvp {
 namespace {
 constexpr std::size_t kSlice = 1024;  // images per slice in run() and calibrate()
 std::string where(std::size_t l) { return "network layer " + std::to_string(l) + ": "; }
+// Sums a layer reports per image: M (dense) or windows × M (conv, HWC order of the conv output).
+std::size_t sums_per_image(const BnnLayer& L) { return L.is_conv() ? L.conv.windows() * L.outputs : L.outputs; }
 }  // namespace
+
+std::vector<BitMatrix> conv_windows(const ConvShape& shape, const std::vector<BitMatrix>& maps) {
+  std::vector<BitMatrix> out(maps.size());
+  const std::size_t W = shape.windows();
+  for (std::size_t p = 0; p < maps.size(); ++p) {
+    const BitMatrix& m = maps[p];
+    if (m.bits() != shape.input_bits())
+      throw std::invalid_argument("conv_windows: maps of " + std::to_string(m.bits()) + " bits, the conv layer reads " +
+                                  std::to_string(shape.input_bits()));
+    out[p].resize(m.rows() * W, shape.window_rows());
+    for (std::size_t i = 0; i < m.rows(); ++i)
+      for (unsigned oy = 0; oy < shape.out_h(); ++oy)
+        for (unsigned ox = 0; ox < shape.out_w(); ++ox)
+          gather_window(shape, m.row(i), oy, ox, out[p].row(i * W + std::size_t{oy} * shape.out_w() + ox));
+  }
+  return out;
+}
+
+BitMatrix conv_output_maps(const ConvShape& shape, const BitMatrix& fired) {
+  const std::size_t W = shape.windows(), M = shape.out_c;
+  if (fired.bits() != M || fired.rows() % W != 0)
+    throw std::invalid_argument("conv_output_maps: " + std::to_string(fired.rows()) + " x " +
+                                std::to_string(fired.bits()) + " bits, expected images*" + std::to_string(W) + " x " +
+                                std::to_string(M));
+  const std::size_t n = fired.rows() / W;
+  BitMatrix out(n, shape.output_bits());
+  std::vector<Word> map(words_for_bits(shape.conv_output_bits()));
+  for (std::size_t i = 0; i < n; ++i) {
+    std::fill(map.begin(), map.end(), Word{0});
+    for (std::size_t r = 0; r < W; ++r)
+      for (std::size_t c = 0; c < M; ++c)
+        if (fired.get(i * W + r, c)) {
+          const std::size_t b = r * M + c;
+          map[b / kWordBits] |= Word{1} << (b % kWordBits);
+        }
+    max_pool(shape, map.data(), out.row(i));
+  }
+  return out;
+}
 
 void validate_network(const BnnNetwork& net, std::size_t n_pixels) {
   if (net.mode != CellMode::hbnn_6t && net.mode != CellMode::xnor_8t)
@@ -30,10 +72,15 @@ void validate_network(const BnnNetwork& net, std::size_t n_pixels) {
     const BnnLayer& L = net.layers[l];
     const bool last = l + 1 == net.layers.size();
     if (L.inputs == 0 || L.outputs == 0) throw std::invalid_argument(where(l) + "inputs and outputs must be >= 1");
-    const std::size_t expect_k = l == 0 ? n_pixels : net.layers[l - 1].outputs;
-    if (L.inputs != expect_k)
+    if (l > 0 && !L.is_conv() && !net.layers[l - 1].is_conv() && L.inputs != net.layers[l - 1].outputs)
       throw std::invalid_argument(where(l) + "inputs = " + std::to_string(L.inputs) + ", expected " +
-                                  std::to_string(expect_k) + (l == 0 ? " (pixels per image)" : " (previous outputs)"));
+                                  std::to_string(net.layers[l - 1].outputs) + " (previous outputs)");
+    const std::string conv_problem = conv_layer_problem(net, l);
+    if (!conv_problem.empty()) throw std::invalid_argument(where(l) + conv_problem);
+    if (l == 0 && L.input_size() != n_pixels)
+      throw std::invalid_argument(where(l) + (L.is_conv() ? "conv input map in_h*in_w*in_c = " : "inputs = ") +
+                                  std::to_string(L.input_size()) + ", expected " + std::to_string(n_pixels) +
+                                  " (pixels per image)");
     const std::size_t mk = std::size_t{L.outputs} * L.inputs;
     if (L.weights.size() != mk)
       throw std::invalid_argument(where(l) + "weights has " + std::to_string(L.weights.size()) +
@@ -89,14 +136,15 @@ GoldenResult exact_inference(const BnnNetwork& net, const std::uint8_t* images, 
   if (keep_sums) {
     res.sums_half.resize(net.layers.size());
     for (std::size_t l = 0; l < net.layers.size(); ++l)
-      res.sums_half[l].resize(n_images * net.layers[l].outputs);
+      res.sums_half[l].resize(n_images * sums_per_image(net.layers[l]));
   }
   // Weights widened once to int16 so the dot products below vectorize (|x| <= 255).
   std::vector<std::vector<std::int16_t>> w16(net.layers.size());
   for (std::size_t l = 0; l < net.layers.size(); ++l)
     w16[l].assign(net.layers[l].weights.begin(), net.layers[l].weights.end());
-  std::vector<std::int16_t> x, y;
+  std::vector<std::int16_t> x, y, win;
   std::vector<std::int32_t> s;
+  std::vector<std::uint8_t> fired;
   for (std::size_t n = 0; n < n_images; ++n) {
     const std::uint8_t* img = images + n * n_pixels;
     x.resize(n_pixels);
@@ -110,6 +158,47 @@ GoldenResult exact_inference(const BnnNetwork& net, const std::uint8_t* images, 
     }
     for (std::size_t l = 0; l < net.layers.size(); ++l) {
       const BnnLayer& L = net.layers[l];
+      if (L.is_conv()) {
+        // Every output pixel: its unrolled window (padding = the off value, pixel 0 for a
+        // bit-serial first layer) times the weights, thresholded; then max pooling.
+        const ConvShape& c = L.conv;
+        const std::int16_t off = l == 0 && net.input == InputEncoding::bit_serial ? 0 : (xnor ? -1 : 0);
+        const std::int16_t* w = w16[l].data();
+        win.resize(L.inputs);
+        fired.assign(c.conv_output_bits(), 0);
+        for (unsigned oy = 0; oy < c.out_h(); ++oy)
+          for (unsigned ox = 0; ox < c.out_w(); ++ox) {
+            for (unsigned ky = 0; ky < c.kernel_h; ++ky)
+              for (unsigned kx = 0; kx < c.kernel_w; ++kx) {
+                const long iy = static_cast<long>(oy * c.stride + ky) - static_cast<long>(c.pad);
+                const long ix = static_cast<long>(ox * c.stride + kx) - static_cast<long>(c.pad);
+                const bool inside = iy >= 0 && iy < static_cast<long>(c.in_h) && ix >= 0 && ix < static_cast<long>(c.in_w);
+                for (unsigned ch = 0; ch < c.in_c; ++ch)
+                  win[(ky * c.kernel_w + kx) * c.in_c + ch] =
+                      inside ? x[(static_cast<std::size_t>(iy) * c.in_w + static_cast<std::size_t>(ix)) * c.in_c + ch] : off;
+              }
+            const std::size_t pix = std::size_t{oy} * c.out_w() + ox;
+            for (std::size_t j = 0; j < L.outputs; ++j) {
+              std::int32_t acc = 0;
+              for (std::size_t k = 0; k < L.inputs; ++k) acc += w[j * L.inputs + k] * win[k];
+              if (keep_sums) res.sums_half[l][(n * c.windows() + pix) * L.outputs + j] = 2 * acc;
+              fired[pix * L.outputs + j] = (L.flip[j] ? (acc <= L.threshold[j]) : (acc >= L.threshold[j])) ? 1 : 0;
+            }
+          }
+        y.resize(c.output_bits());
+        for (unsigned py = 0; py < c.pooled_h(); ++py)
+          for (unsigned px = 0; px < c.pooled_w(); ++px)
+            for (std::size_t j = 0; j < L.outputs; ++j) {
+              bool any = false;
+              for (unsigned dy = 0; dy < c.pool; ++dy)
+                for (unsigned dx = 0; dx < c.pool; ++dx)
+                  any = any || fired[((std::size_t{py} * c.pool + dy) * c.out_w() + std::size_t{px} * c.pool + dx) *
+                                         L.outputs + j];
+              y[(std::size_t{py} * c.pooled_w() + px) * L.outputs + j] = any ? 1 : (xnor ? -1 : 0);
+            }
+        x.swap(y);
+        continue;
+      }
       s.assign(L.outputs, 0);
       for (std::size_t j = 0; j < L.outputs; ++j) {
         std::int32_t acc = 0;
@@ -170,7 +259,7 @@ std::vector<BitMatrix> encode_input(const BnnNetwork& net, const std::uint8_t* i
 }
 
 QuantizedNetwork::QuantizedNetwork(const BnnNetwork& net, const MappingConfig& cfg) : net_(net), cfg_(cfg) {
-  validate_network(net_, net_.layers.empty() ? 0 : net_.layers[0].inputs);
+  validate_network(net_, net_.layers.empty() ? 0 : net_.layers[0].input_size());
   if (cfg_.array.mode != net_.mode)
     throw std::invalid_argument(std::string("MappingConfig.array.mode = ") + to_string(cfg_.array.mode) +
                                 " but the network was trained for " + to_string(net_.mode));
@@ -226,11 +315,31 @@ void QuantizedNetwork::calibrate(const std::uint8_t* images, std::size_t n_image
   std::vector<BitMatrix> part;
   BitMatrix out;
   for (std::size_t l = 0; l < layers_.size(); ++l) {
+    const BnnLayer& L = net_.layers[l];
+    if (L.is_conv()) {  // the windows are the layer's input vectors
+      const std::vector<BitMatrix> win = conv_windows(L.conv, x);
+      layers_[l].calibrate(win);
+      BitMatrix next(n_images, L.conv.output_bits());
+      const std::size_t W = L.conv.windows();
+      for (std::size_t n0 = 0; n0 < n_images; n0 += kSlice) {
+        const std::size_t n = std::min(kSlice, n_images - n0);
+        part.resize(win.size());
+        for (std::size_t p = 0; p < win.size(); ++p) {
+          part[p].resize(n * W, win[p].bits());
+          std::copy_n(win[p].row(n0 * W), n * W * win[p].words(), part[p].data());
+        }
+        layers_[l].evaluate(part, sums);
+        threshold_pack(sums.data(), n * W, L.outputs, L.threshold.data(), L.flip.data(), out);
+        const BitMatrix pooled = conv_output_maps(L.conv, out);
+        std::copy_n(pooled.data(), n * pooled.words(), next.row(n0));
+      }
+      x.assign(1, std::move(next));
+      continue;
+    }
     layers_[l].calibrate(x);
     if (l + 1 == layers_.size()) break;
     // Outputs of the calibrated layer feed the next one; computed in slices so the
     // N×M sums never need to be held at once.
-    const BnnLayer& L = net_.layers[l];
     BitMatrix next(n_images, L.outputs);
     for (std::size_t n0 = 0; n0 < n_images; n0 += kSlice) {
       const std::size_t n = std::min(kSlice, n_images - n0);
@@ -261,6 +370,15 @@ GoldenResult QuantizedNetwork::run(const std::uint8_t* images, std::size_t n_ima
     std::vector<BitMatrix> x = encode_input(net_, images + n0 * n_pixels, n, n_pixels);
     for (std::size_t l = 0; l < layers_.size(); ++l) {
       const BnnLayer& L = net_.layers[l];
+      if (L.is_conv()) {  // window (oy, ox) of image i is vector i·windows + oy·out_w + ox of the run
+        const std::size_t W = L.conv.windows();
+        layers_[l].evaluate(conv_windows(L.conv, x), sums, activity, (first_vector + n0) * W);
+        if (keep_sums) res.sums_half[l].insert(res.sums_half[l].end(), sums.begin(), sums.end());
+        BitMatrix fired;
+        threshold_pack(sums.data(), n * W, L.outputs, L.threshold.data(), L.flip.data(), fired);
+        x.assign(1, conv_output_maps(L.conv, fired));
+        continue;
+      }
       layers_[l].evaluate(x, sums, activity, first_vector + n0);
       if (keep_sums) res.sums_half[l].insert(res.sums_half[l].end(), sums.begin(), sums.end());
       if (l + 1 < layers_.size()) {

@@ -20,6 +20,14 @@ namespace {
 constexpr std::size_t kFixedHeader = 24;
 constexpr std::size_t kShapeV1 = 8;   // u32 K, u32 M
 constexpr std::size_t kShapeV2 = 20;  // + u32 p, u8 b_s, u8 default, u16 reserved, f32 step
+constexpr std::size_t kShapeV3 = 36;  // + u8 kind, u8 kernel_h, u8 kernel_w, u8 pad, u16 in_h, in_w,
+                                      //   in_c, stride, pool, reserved
+
+bool any_conv(const BnnNetwork& net) {
+  for (const auto& L : net.layers)
+    if (L.is_conv()) return true;
+  return false;
+}
 
 bool any_supports(const BnnNetwork& net) {
   for (const auto& L : net.layers)
@@ -138,9 +146,8 @@ void validate_network(const BnnNetwork& net, const std::string& what) {
     if (L.inputs < 1 || L.inputs > kBnnMaxWidth || L.outputs < 1 || L.outputs > kBnnMaxWidth)
       throw NetworkFileError(lw + ": shape K=" + std::to_string(L.inputs) + " M=" + std::to_string(L.outputs) +
                              " out of range (each allowed 1.." + std::to_string(kBnnMaxWidth) + ")");
-    if (l > 0 && L.inputs != net.layers[l - 1].outputs)
-      throw NetworkFileError(lw + ": K=" + std::to_string(L.inputs) + " does not match M=" +
-                             std::to_string(net.layers[l - 1].outputs) + " of layer " + std::to_string(l - 1));
+    const std::string conv_problem = conv_layer_problem(net, l);
+    if (!conv_problem.empty()) throw NetworkFileError(lw + ": " + conv_problem);
     const std::size_t m = L.outputs;
     if (L.weights.size() != m * L.inputs)
       throw NetworkFileError(lw + ": weights hold " + std::to_string(L.weights.size()) + " values, expected M*K = " +
@@ -184,12 +191,56 @@ void validate_network(const BnnNetwork& net, const std::string& what) {
   }
 }
 
+std::string conv_layer_problem(const BnnNetwork& net, std::size_t l) {
+  const BnnLayer& L = net.layers.at(l);
+  const bool last = l + 1 == net.layers.size();
+  std::ostringstream e;
+  if (L.kind != LayerKind::fully_connected && L.kind != LayerKind::conv) {
+    e << "kind " << unsigned(L.kind) << " (allowed 0 fully_connected, 1 conv)";
+    return e.str();
+  }
+  if (L.is_conv()) {
+    const std::string c = L.conv.check();
+    if (!c.empty()) return "conv shape: " + c;
+    if (L.inputs != L.conv.window_rows())
+      e << "K=" << L.inputs << " but a conv layer has K = kernel_h*kernel_w*in_c = " << L.conv.window_rows();
+    else if (L.outputs != L.conv.out_c)
+      e << "M=" << L.outputs << " but conv out_c = " << L.conv.out_c << " (must be equal)";
+    else if (last)
+      e << "kind conv (allowed for the last layer: fully_connected only; it outputs the class sums)";
+    else if (L.has_supports())
+      e << "support_block " << L.support_block << " on a conv layer (allowed 0: no supports on conv layers)";
+    else if (l == 0 && L.conv.in_c != 1)
+      e << "conv in_c " << L.conv.in_c << " (allowed 1: the first layer reads the image, one channel)";
+    else if (L.conv.output_bits() > kBnnMaxWidth || L.conv.input_bits() > kBnnMaxWidth)
+      e << "conv maps of " << L.conv.input_bits() << " / " << L.conv.output_bits() << " bits (allowed 1.."
+        << kBnnMaxWidth << ")";
+    if (!e.str().empty()) return e.str();
+  }
+  if (l == 0) return {};
+  const BnnLayer& P = net.layers[l - 1];
+  if (!L.is_conv() && !P.is_conv() && L.inputs != P.outputs) {
+    e << "K=" << L.inputs << " does not match M=" << P.outputs << " of layer " << l - 1;
+  } else if (L.input_size() != P.output_size()) {
+    e << "reads " << L.input_size() << (L.is_conv() ? " bits (conv input map)" : " inputs (K)") << " but layer "
+      << l - 1 << " outputs " << P.output_size() << (P.is_conv() ? " bits (its pooled map)" : " (M)")
+      << " (layers must chain)";
+  } else if (L.is_conv() && P.is_conv() &&
+             (L.conv.in_h != P.conv.pooled_h() || L.conv.in_w != P.conv.pooled_w() || L.conv.in_c != P.conv.out_c)) {
+    e << "conv input map " << L.conv.in_h << "x" << L.conv.in_w << "x" << L.conv.in_c << " but layer " << l - 1
+      << " outputs a " << P.conv.pooled_h() << "x" << P.conv.pooled_w() << "x" << P.conv.out_c
+      << " map (layers must chain)";
+  }
+  return e.str();
+}
+
 std::vector<std::uint8_t> serialize_network(const BnnNetwork& net) {
   validate_network(net);
   Writer w;
   w.bytes(kBnnMagic, 8);
-  const bool v2 = any_supports(net);
-  w.u32(v2 ? kBnnFormatVersion : kBnnFormatVersionPlain);
+  const bool v3 = any_conv(net);
+  const bool v2 = v3 || any_supports(net);
+  w.u32(v3 ? kBnnFormatVersionConv : v2 ? kBnnFormatVersionSupports : kBnnFormatVersionPlain);
   w.u8(static_cast<std::uint8_t>(net.mode));
   w.u8(static_cast<std::uint8_t>(net.input));
   w.u8(static_cast<std::uint8_t>(net.input_bits));
@@ -206,6 +257,18 @@ std::vector<std::uint8_t> serialize_network(const BnnNetwork& net) {
       w.u8(0);
       w.u8(0);
       w.f32(L.has_supports() ? L.support_step : 1.0f);
+    }
+    if (v3) {
+      const bool c = L.is_conv();
+      const ConvShape z = c ? L.conv : ConvShape{0, 0, 0, 0, 0, 0, 0, 0, 0};
+      w.u8(static_cast<std::uint8_t>(L.kind));
+      w.u8(static_cast<std::uint8_t>(z.kernel_h));
+      w.u8(static_cast<std::uint8_t>(z.kernel_w));
+      w.u8(static_cast<std::uint8_t>(z.pad));
+      for (unsigned v : {z.in_h, z.in_w, z.in_c, z.stride, z.pool, 0u}) {
+        w.u8(static_cast<std::uint8_t>(v));
+        w.u8(static_cast<std::uint8_t>(v >> 8));
+      }
     }
   }
   w.bytes(net.description.data(), net.description.size());
@@ -246,9 +309,9 @@ BnnFileHeader parse_header(const std::uint8_t* bytes, std::size_t avail, std::ui
   if (std::memcmp(bytes, kBnnMagic, 8) != 0) fail("bad magic: expected \"CIMVPBNN\" at offset 0, not a cimvp network file");
   Reader r(bytes + 8);
   const std::uint32_t version = r.u32();
-  if (version != kBnnFormatVersionPlain && version != kBnnFormatVersion)
+  if (version < kBnnFormatVersionPlain || version > kBnnFormatVersion)
     fail("format version " + std::to_string(version) + " not supported (allowed " +
-         std::to_string(kBnnFormatVersionPlain) + ", " + std::to_string(kBnnFormatVersion) + ")" + at(8));
+         std::to_string(kBnnFormatVersionPlain) + ".." + std::to_string(kBnnFormatVersion) + ")" + at(8));
   BnnFileHeader h;
   h.file_bytes = size;
   h.version = version;
@@ -278,6 +341,10 @@ BnnFileHeader parse_header(const std::uint8_t* bytes, std::size_t avail, std::ui
   std::uint64_t expected = shapes_end + dlen + 4;
   h.shapes.resize(layers);
   h.supports.resize(layers);
+  h.kinds.assign(layers, LayerKind::fully_connected);
+  h.convs.resize(layers);
+  // input/output sizes of the layers (conv: maps), for chaining
+  std::vector<std::uint64_t> in_size(layers), out_size(layers);
   for (std::uint32_t l = 0; l < layers; ++l) {
     auto& [K, M] = h.shapes[l];
     BnnSupportHeader& S = h.supports[l];
@@ -290,9 +357,6 @@ BnnFileHeader parse_header(const std::uint8_t* bytes, std::size_t avail, std::ui
     if (M < 1 || M > kBnnMaxWidth)
       fail(lw + "field M is " + std::to_string(M) + " (allowed 1.." + std::to_string(kBnnMaxWidth) + ")" +
            at(off + 4));
-    if (l > 0 && K != h.shapes[l - 1].second)
-      fail(lw + "field K is " + std::to_string(K) + " but layer " + std::to_string(l - 1) + " has M=" +
-           std::to_string(h.shapes[l - 1].second) + " (layers must chain)" + at(off));
     if (h.version >= 2) {
       S.block = r.u32();
       S.bits = r.u8();
@@ -318,10 +382,87 @@ BnnFileHeader parse_header(const std::uint8_t* bytes, std::size_t avail, std::ui
           fail(lw + "field support_step is " + std::to_string(S.step) + " (allowed a finite value > 0)" + at(off + 16));
       }
     }
+    in_size[l] = K;
+    out_size[l] = M;
+    if (h.version >= 3) {
+      const unsigned kind = r.u8();
+      ConvShape c;
+      c.kernel_h = r.u8();
+      c.kernel_w = r.u8();
+      c.pad = r.u8();
+      auto u16 = [&r]() { return unsigned{r.u8()} | (unsigned{r.u8()} << 8); };
+      c.in_h = u16();
+      c.in_w = u16();
+      c.in_c = u16();
+      c.stride = u16();
+      c.pool = u16();
+      const unsigned reserved3 = u16();
+      c.out_c = M;
+      if (kind > 1)
+        fail(lw + "field kind is " + std::to_string(kind) + " (allowed 0 fully_connected, 1 conv)" + at(off + 20));
+      if (reserved3 != 0) fail(lw + "reserved field is " + std::to_string(reserved3) + " (allowed 0)" + at(off + 34));
+      if (kind == 0) {
+        if (c.kernel_h || c.kernel_w || c.pad || c.in_h || c.in_w || c.in_c || c.stride || c.pool)
+          fail(lw + "conv fields of a fully_connected layer are not 0 (allowed 0 when kind is 0)" + at(off + 21));
+      } else {
+        h.kinds[l] = LayerKind::conv;
+        h.convs[l] = c;
+        if (l + 1 == layers)
+          fail(lw + "field kind is 1 conv (allowed for the last layer: 0 fully_connected)" + at(off + 20));
+        if (l == 0 && c.in_c != 1)
+          fail(lw + "field in_c is " + std::to_string(c.in_c) + " (allowed 1: the first layer reads the image)" +
+               at(off + 28));
+        const std::string e = c.check();
+        if (!e.empty()) fail(lw + "conv shape: " + e + at(off + 21));
+        if (K != c.window_rows())
+          fail(lw + "field K is " + std::to_string(K) + " but a conv layer has K = kernel_h*kernel_w*in_c = " +
+               std::to_string(c.window_rows()) + at(off));
+        if (l + 1 == layers)
+          fail(lw + "field kind is 1 conv (allowed for the last layer: 0 fully_connected)" + at(off + 20));
+        if (S.block != 0)
+          fail(lw + "field support_block is " + std::to_string(S.block) + " (allowed 0 on a conv layer)" + at(off + 8));
+        if (l == 0 && c.in_c != 1)
+          fail(lw + "field in_c is " + std::to_string(c.in_c) + " (allowed 1: the first layer reads the image)" +
+               at(off + 28));
+        in_size[l] = c.input_bits();
+        out_size[l] = c.output_bits();
+        if (in_size[l] > kBnnMaxWidth || out_size[l] > kBnnMaxWidth)
+          fail(lw + "conv maps of " + std::to_string(in_size[l]) + " / " + std::to_string(out_size[l]) +
+               " bits (allowed 1.." + std::to_string(kBnnMaxWidth) + ")" + at(off + 24));
+      }
+    }
+    if (l > 0 && in_size[l] != out_size[l - 1]) {
+      if (h.kinds[l] != LayerKind::conv && h.kinds[l - 1] != LayerKind::conv)
+        fail(lw + "field K is " + std::to_string(K) + " but layer " + std::to_string(l - 1) + " has M=" +
+             std::to_string(h.shapes[l - 1].second) + " (layers must chain)" + at(off));
+      fail(lw + (h.kinds[l] == LayerKind::conv ? "conv input map of " : "field K is ") + std::to_string(in_size[l]) +
+           " but layer " + std::to_string(l - 1) + " outputs " + std::to_string(out_size[l - 1]) +
+           " (layers must chain)" + at(off));
+    }
+    if (l > 0 && h.kinds[l] == LayerKind::conv && h.kinds[l - 1] == LayerKind::conv) {
+      const ConvShape& c = h.convs[l];
+      const ConvShape& p = h.convs[l - 1];
+      if (c.in_h != p.pooled_h() || c.in_w != p.pooled_w() || c.in_c != p.out_c)
+        fail(lw + "conv input map " + std::to_string(c.in_h) + "x" + std::to_string(c.in_w) + "x" +
+             std::to_string(c.in_c) + " but layer " + std::to_string(l - 1) + " outputs a " +
+             std::to_string(p.pooled_h()) + "x" + std::to_string(p.pooled_w()) + "x" + std::to_string(p.out_c) +
+             " map (layers must chain)" + at(off + 24));
+    }
     expected += std::uint64_t{M} * words_per_row(K) * 8;
     expected += l + 1 < layers ? 5ull * M : 8ull * M;
     if (S.block > 0) expected += std::uint64_t{M} * ((std::uint64_t{K} + S.block - 1) / S.block);
   }
+  // One encoding per network: the writer picks the lowest version that holds it.
+  bool has_sup = false, has_conv = false;
+  for (std::uint32_t l = 0; l < layers; ++l) {
+    has_sup = has_sup || h.supports[l].block > 0;
+    has_conv = has_conv || h.kinds[l] == LayerKind::conv;
+  }
+  if (version == kBnnFormatVersionSupports && !has_sup)
+    fail("format version 2 but no layer has supports (allowed: version 1 for a network without supports)" + at(8));
+  if (version == kBnnFormatVersionConv && !has_conv)
+    fail("format version 3 but no layer is a conv layer (allowed: version 1 or 2 for a network without conv layers)" +
+         at(8));
   if (size < expected)
     fail("truncated: the header describes " + std::to_string(expected) + " bytes, the file has " + std::to_string(size));
   if (size > expected)
@@ -341,7 +482,7 @@ std::uint64_t BnnFileHeader::weight_count() const {
 BnnFileHeader read_network_header(const std::string& path) {
   std::vector<std::uint8_t> prefix;
   std::uint64_t size = 0;
-  const std::string problem = read_input_prefix(path, prefix, kFixedHeader + kShapeV2 * kBnnMaxLayers, size);
+  const std::string problem = read_input_prefix(path, prefix, kFixedHeader + kShapeV3 * kBnnMaxLayers, size);
   if (!problem.empty()) throw NetworkFileError(path + ": cannot read network file: " + problem);
   return parse_header(prefix.data(), prefix.size(), size, path);
 }
@@ -366,6 +507,8 @@ BnnNetwork parse_network(const std::uint8_t* bytes, std::size_t size, const std:
     L.support_bits = h.supports[l].bits;
     L.support_default = h.supports[l].default_code;
     L.support_step = h.supports[l].step;
+    L.kind = h.kinds[l];
+    if (L.is_conv()) L.conv = h.convs[l];
   }
   Reader r(bytes + body);
   const std::uint32_t stored_crc = Reader(bytes + size - 4).u32();

@@ -7,11 +7,18 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
+#include <fstream>
+#include <iterator>
 #include <random>
+#include <sstream>
 #include <stdexcept>
+
+#include <zlib.h>
 
 #if defined(__SSE__)
 #include <xmmintrin.h>
@@ -88,6 +95,16 @@ void gemm_strip(std::size_t m, std::size_t k, const float* A, std::size_t lda, c
 template <bool TA>
 void gemm(std::size_t m, std::size_t n, std::size_t k, const float* A, std::size_t lda, const float* B,
           std::size_t ldb, float* C, std::size_t ldc, bool accumulate) {
+  // op(A) = Aᵀ with a long k (a conv layer's weight gradient: k = batch × windows rows of the
+  // unrolled windows): k is cut into blocks of kBlockK rows that stay in cache, each block's
+  // partial sums added to C in block order (deterministic; the dense layers' k = batch size
+  // stays below the cut and keeps its single pass).
+  constexpr std::size_t kBlockK = 256, kBlockFrom = 1024;
+  if (TA && k > kBlockFrom) {
+    for (std::size_t p0 = 0; p0 < k; p0 += kBlockK)
+      gemm<TA>(m, n, std::min(kBlockK, k - p0), A + p0 * lda, lda, B + p0 * ldb, ldb, C, ldc, accumulate || p0 > 0);
+    return;
+  }
   std::size_t j = 0;
   for (; j + 8 <= n; j += 8) gemm_strip<TA, 2>(m, k, A, lda, B + j, ldb, C + j, ldc, accumulate);
   for (; j + 4 <= n; j += 4) gemm_strip<TA, 1>(m, k, A, lda, B + j, ldb, C + j, ldc, accumulate);
@@ -127,11 +144,20 @@ void encode_input(const TrainerConfig& c, const std::uint8_t* px, std::size_t n,
   }
 }
 
+std::size_t image_pixels(const TrainerConfig& c) {
+  return c.conv.empty() ? std::size_t{c.layers.front()} : c.conv.front().input_bits();
+}
+
 void check_dataset(const TrainerConfig& c, const Dataset& d) {
-  if (d.pixels() != c.layers.front())
+  if (d.pixels() != image_pixels(c))
     throw std::invalid_argument("data set " + d.name + " has " + std::to_string(d.pixels()) +
-                                " pixels per image but the first layer has " + std::to_string(c.layers.front()) +
-                                " inputs");
+                                " pixels per image but the first layer " +
+                                (c.conv.empty() ? "has " + std::to_string(image_pixels(c)) + " inputs"
+                                                : "reads " + std::to_string(image_pixels(c)) + " pixels"));
+  if (!c.conv.empty() && (d.rows != c.conv.front().in_h || d.cols != c.conv.front().in_w))
+    throw std::invalid_argument("data set " + d.name + " has " + std::to_string(d.rows) + "x" +
+                                std::to_string(d.cols) + " images but the first conv layer reads " +
+                                std::to_string(c.conv.front().in_h) + "x" + std::to_string(c.conv.front().in_w));
   for (auto l : d.labels)
     if (l >= c.layers.back())
       throw std::invalid_argument("data set " + d.name + " has label " + std::to_string(l) + " but the network has " +
@@ -195,9 +221,38 @@ void validate_trainer_config(const TrainerConfig& c) {
   for (auto w : c.layers)
     if (w < 1 || w > (1u << 16)) bad("layer width " + std::to_string(w) + " out of range 1..65536");
   if (c.layers.back() < 2) bad("the output layer needs at least 2 classes");
+  const std::size_t nc = c.conv.size();
   for (std::size_t l = 0; l + 1 < c.layers.size(); ++l)
-    if (max_abs_sum(c, l, c.layers[l]) >= (std::int64_t{1} << 24))
-      bad("layer " + std::to_string(l) + " sums could reach 2^24 (not exact in float); use fewer inputs or input bits");
+    if (max_abs_sum(c, nc + l, c.layers[l]) >= (std::int64_t{1} << 24))
+      bad("layer " + std::to_string(nc + l) +
+          " sums could reach 2^24 (not exact in float); use fewer inputs or input bits");
+  for (std::size_t i = 0; i < nc; ++i) {
+    const ConvShape& s = c.conv[i];
+    const std::string li = "conv layer " + std::to_string(i) + ": ";
+    const std::string e = s.check();
+    if (!e.empty()) bad(li + e);
+    if (i == 0 && s.in_c != 1) bad(li + "in_c " + std::to_string(s.in_c) + " (the first layer reads the image: 1)");
+    if (i > 0) {
+      const ConvShape& p = c.conv[i - 1];
+      if (s.in_h != p.pooled_h() || s.in_w != p.pooled_w() || s.in_c != p.out_c)
+        bad(li + "input map " + std::to_string(s.in_h) + "x" + std::to_string(s.in_w) + "x" + std::to_string(s.in_c) +
+            " but conv layer " + std::to_string(i - 1) + " outputs " + std::to_string(p.pooled_h()) + "x" +
+            std::to_string(p.pooled_w()) + "x" + std::to_string(p.out_c));
+    }
+    if (s.window_rows() > (1u << 20) || s.out_c > (1u << 16))
+      bad(li + "window rows " + std::to_string(s.window_rows()) + " / out_c " + std::to_string(s.out_c) +
+          " too large (allowed up to 2^20 / 65536)");
+    if (max_abs_sum(c, i, static_cast<unsigned>(s.window_rows())) >= (std::int64_t{1} << 24))
+      bad(li + "sums could reach 2^24 (not exact in float)");
+  }
+  if (nc > 0) {
+    if (c.layers.front() != c.conv.back().output_bits())
+      bad("the dense tail reads " + std::to_string(c.layers.front()) + " inputs but the last conv layer outputs " +
+          std::to_string(c.conv.back().output_bits()) + " bits (" + std::to_string(c.conv.back().pooled_h()) + "x" +
+          std::to_string(c.conv.back().pooled_w()) + "x" + std::to_string(c.conv.back().out_c) + ")");
+    if (c.support_block > 0) bad("conv layers have no supports (support_block must be 0)");
+    if (c.float_mode) bad("float_mode has no conv layers");
+  }
   if (c.epochs < 1) bad("epochs must be >= 1");
   if (c.batch < 2 || c.batch > 65536) bad("batch " + std::to_string(c.batch) + " out of range 2..65536");
   if (!(c.lr > 0.0f) || !std::isfinite(c.lr)) bad("lr must be > 0");
@@ -250,6 +305,13 @@ float learning_rate(const TrainerConfig& c, unsigned epoch) {
 struct BnnTrainer::Impl {
   struct Layer {
     unsigned K = 0, M = 0;
+    // conv layers: shape, windows per image R, input map and pooled output sizes, padding value
+    bool conv = false;
+    ConvShape cs;
+    std::size_t R = 1, in_size = 0, out_size = 0;
+    float pad = 0.0f;
+    std::vector<float> cols, dcols;   // batch·R × K unrolled windows and their gradient
+    std::vector<std::uint32_t> arg;   // batch × out_size: index into y of each pooled output
     std::vector<float> w, wbt, wb;                  // latent K×M, sign K×M, sign M×K
     std::vector<float> gamma, beta, rmean, rvar;     // batch norm
     std::vector<float> mw, vw, mg, vg, mb, vb;       // Adam moments
@@ -297,34 +359,42 @@ struct BnnTrainer::Impl {
     for (std::size_t l = 0; l < nl; ++l) {
       Layer& L = layers[l];
       const std::size_t M = L.M;
-      gemm<false>(n, M, L.K, act[l].data(), L.K, L.wbt.data(), M, L.s.data(), M, false);
+      const std::size_t N = n * L.R;  // rows: samples (dense) or samples × windows (conv)
+      const float* X = act[l].data();
+      if (L.conv) {
+        im2col(L, X, n, L.cols.data());
+        X = L.cols.data();
+      }
+      gemm<false>(N, M, L.K, X, L.K, L.wbt.data(), M, L.s.data(), M, false);
       // batch statistics (fixed summation order)
       std::fill(L.mean.begin(), L.mean.end(), 0.0f);
-      for (std::size_t b = 0; b < n; ++b)
+      for (std::size_t b = 0; b < N; ++b)
         for (std::size_t j = 0; j < M; ++j) L.mean[j] += L.s[b * M + j];
-      const float inv_n = 1.0f / static_cast<float>(n);
+      const float inv_n = 1.0f / static_cast<float>(N);
       for (std::size_t j = 0; j < M; ++j) L.mean[j] *= inv_n;
       std::fill(L.invstd.begin(), L.invstd.end(), 0.0f);  // holds the variance first
-      for (std::size_t b = 0; b < n; ++b)
+      for (std::size_t b = 0; b < N; ++b)
         for (std::size_t j = 0; j < M; ++j) {
           const float d = L.s[b * M + j] - L.mean[j];
           L.invstd[j] += d * d;
         }
       const float mom = cfg.bn_momentum;
-      const float unbias = static_cast<float>(n) / static_cast<float>(n - 1);
+      const float unbias = static_cast<float>(N) / static_cast<float>(N - 1);
       for (std::size_t j = 0; j < M; ++j) {
         const float var = L.invstd[j] * inv_n;
         L.rmean[j] = (1.0f - mom) * L.rmean[j] + mom * L.mean[j];
         L.rvar[j] = (1.0f - mom) * L.rvar[j] + mom * var * unbias;
         L.invstd[j] = 1.0f / std::sqrt(var + cfg.bn_epsilon);
       }
-      for (std::size_t b = 0; b < n; ++b)
+      for (std::size_t b = 0; b < N; ++b)
         for (std::size_t j = 0; j < M; ++j) {
           const std::size_t i = b * M + j;
           L.xhat[i] = (L.s[i] - L.mean[j]) * L.invstd[j];
           L.y[i] = L.gamma[j] * L.xhat[i] + L.beta[j];
         }
-      if (l + 1 < nl) {
+      if (L.conv) {
+        pool_forward(L, n, act[l + 1].data());
+      } else if (l + 1 < nl) {
         float* out = act[l + 1].data();
         const float lo = low();
         if (cfg.float_mode)
@@ -355,7 +425,15 @@ struct BnnTrainer::Impl {
     for (std::size_t l = nl; l-- > 0;) {
       Layer& L = layers[l];
       const std::size_t M = L.M;
-      if (l + 1 < nl) {  // straight-through estimator of the sign activation
+      const std::size_t N = n * L.R;
+      if (L.conv) {  // max pooling routes to the window's largest y, then the straight-through sign
+        const float* g = dact[l + 1].data();
+        std::fill(L.dy.begin(), L.dy.begin() + static_cast<std::ptrdiff_t>(N * M), 0.0f);
+        for (std::size_t i = 0; i < n * L.out_size; ++i) {
+          const std::uint32_t a = L.arg[i];
+          if (std::fabs(L.y[a]) <= 1.0f) L.dy[a] = g[i];
+        }
+      } else if (l + 1 < nl) {  // straight-through estimator of the sign activation
         const float* g = dact[l + 1].data();
         if (cfg.float_mode)  // ReLU
           for (std::size_t i = 0; i < n * M; ++i) L.dy[i] = L.y[i] > 0.0f ? g[i] : 0.0f;
@@ -364,19 +442,20 @@ struct BnnTrainer::Impl {
       }
       std::fill(L.dgamma.begin(), L.dgamma.end(), 0.0f);
       std::fill(L.dbeta.begin(), L.dbeta.end(), 0.0f);
-      for (std::size_t b = 0; b < n; ++b)
+      for (std::size_t b = 0; b < N; ++b)
         for (std::size_t j = 0; j < M; ++j) {
           const std::size_t i = b * M + j;
           L.dbeta[j] += L.dy[i];
           L.dgamma[j] += L.dy[i] * L.xhat[i];
         }
-      const float inv_n = 1.0f / static_cast<float>(n);
-      for (std::size_t b = 0; b < n; ++b)
+      const float inv_n = 1.0f / static_cast<float>(N);
+      for (std::size_t b = 0; b < N; ++b)
         for (std::size_t j = 0; j < M; ++j) {
           const std::size_t i = b * M + j;
           L.ds[i] = L.gamma[j] * L.invstd[j] * (L.dy[i] - (L.dbeta[j] + L.xhat[i] * L.dgamma[j]) * inv_n);
         }
-      gemm<true>(L.K, M, n, act[l].data(), L.K, L.ds.data(), M, L.dw.data(), M, false);
+      const float* X = L.conv ? L.cols.data() : act[l].data();
+      gemm<true>(L.K, M, N, X, L.K, L.ds.data(), M, L.dw.data(), M, false);
       if (L.P > 0) {  // dL/dcode = Σ_{k∈b} sign(w)·dL/dW_eff (straight through the rounding)
         std::fill(L.dsup.begin(), L.dsup.end(), 0.0f);
         for (std::size_t k = 0; k < L.K; ++k) {
@@ -388,7 +467,12 @@ struct BnnTrainer::Impl {
           }
         }
       }
-      if (l > 0) gemm<false>(n, L.K, M, L.ds.data(), M, L.wb.data(), L.K, dact[l].data(), L.K, false);
+      if (l > 0 && L.conv) {
+        gemm<false>(N, L.K, M, L.ds.data(), M, L.wb.data(), L.K, L.dcols.data(), L.K, false);
+        col2im(L, L.dcols.data(), n, dact[l].data());
+      } else if (l > 0) {
+        gemm<false>(n, L.K, M, L.ds.data(), M, L.wb.data(), L.K, dact[l].data(), L.K, false);
+      }
     }
     // Adam
     ++steps;
@@ -409,6 +493,75 @@ struct BnnTrainer::Impl {
       }
       binarize(L);
     }
+  }
+
+  // Unrolls the windows of n input maps (n × in_size, HWC) into rows of `cols` (n·R × K,
+  // row order (ky, kx, c) as gather_window), the padding value outside the map.
+  static void im2col(const Layer& L, const float* in, std::size_t n, float* cols) {
+    const ConvShape& s = L.cs;
+    const unsigned oh = s.out_h(), ow = s.out_w(), C = s.in_c;
+    for (std::size_t b = 0; b < n; ++b)
+      for (unsigned oy = 0; oy < oh; ++oy)
+        for (unsigned ox = 0; ox < ow; ++ox) {
+          float* row = cols + ((b * oh + oy) * ow + ox) * L.K;
+          for (unsigned ky = 0; ky < s.kernel_h; ++ky) {
+            const long y = static_cast<long>(oy) * s.stride - static_cast<long>(s.pad) + ky;
+            for (unsigned kx = 0; kx < s.kernel_w; ++kx) {
+              const long x = static_cast<long>(ox) * s.stride - static_cast<long>(s.pad) + kx;
+              float* dst = row + (std::size_t{ky} * s.kernel_w + kx) * C;
+              if (y < 0 || y >= static_cast<long>(s.in_h) || x < 0 || x >= static_cast<long>(s.in_w))
+                std::fill(dst, dst + C, L.pad);
+              else
+                std::copy_n(in + b * L.in_size + (static_cast<std::size_t>(y) * s.in_w + static_cast<std::size_t>(x)) * C,
+                            C, dst);
+            }
+          }
+        }
+  }
+  // Adjoint of im2col: din (n × in_size) = Σ of the window gradients (padding dropped).
+  static void col2im(const Layer& L, const float* dcols, std::size_t n, float* din) {
+    const ConvShape& s = L.cs;
+    const unsigned oh = s.out_h(), ow = s.out_w(), C = s.in_c;
+    std::fill(din, din + n * L.in_size, 0.0f);
+    for (std::size_t b = 0; b < n; ++b)
+      for (unsigned oy = 0; oy < oh; ++oy)
+        for (unsigned ox = 0; ox < ow; ++ox) {
+          const float* row = dcols + ((b * oh + oy) * ow + ox) * L.K;
+          for (unsigned ky = 0; ky < s.kernel_h; ++ky) {
+            const long y = static_cast<long>(oy) * s.stride - static_cast<long>(s.pad) + ky;
+            if (y < 0 || y >= static_cast<long>(s.in_h)) continue;
+            for (unsigned kx = 0; kx < s.kernel_w; ++kx) {
+              const long x = static_cast<long>(ox) * s.stride - static_cast<long>(s.pad) + kx;
+              if (x < 0 || x >= static_cast<long>(s.in_w)) continue;
+              const float* src = row + (std::size_t{ky} * s.kernel_w + kx) * C;
+              float* dst = din + b * L.in_size + (static_cast<std::size_t>(y) * s.in_w + static_cast<std::size_t>(x)) * C;
+              for (unsigned c = 0; c < C; ++c) dst[c] += src[c];
+            }
+          }
+        }
+  }
+  // Training forward of pooling: out = sign(max y) over each pool×pool window (= OR of the
+  // signs), arg = index of that max in y (first in scan order).
+  void pool_forward(Layer& L, std::size_t n, float* out) const {
+    const ConvShape& s = L.cs;
+    const unsigned ow = s.out_w(), ph = s.pooled_h(), pw = s.pooled_w(), p = s.pool, M = L.M;
+    const float lo = low();
+    for (std::size_t b = 0; b < n; ++b)
+      for (unsigned py = 0; py < ph; ++py)
+        for (unsigned px = 0; px < pw; ++px)
+          for (unsigned c = 0; c < M; ++c) {
+            std::size_t best = 0;
+            bool first = true;
+            for (unsigned dy = 0; dy < p; ++dy)
+              for (unsigned dx = 0; dx < p; ++dx) {
+                const std::size_t i = (b * L.R + (std::size_t{py} * p + dy) * ow + (std::size_t{px} * p + dx)) * M + c;
+                if (first || L.y[i] > L.y[best]) best = i;
+                first = false;
+              }
+            const std::size_t o = b * L.out_size + (std::size_t{py} * pw + px) * M + c;
+            out[o] = L.y[best] >= 0.0f ? 1.0f : lo;
+            L.arg[o] = static_cast<std::uint32_t>(best);
+          }
   }
 
   void quantize(Layer& L) {
@@ -448,6 +601,37 @@ struct BnnTrainer::Impl {
     }
   }
 
+  // Evaluation of a conv layer on n input maps: bn_fires per output pixel (the predicate
+  // export folds), then OR over each pooling window; a few images at a time (bounded memory).
+  void infer_conv(const Layer& L, const float* in, std::size_t n, float* out) const {
+    constexpr std::size_t kSub = 8;
+    const ConvShape& cs = L.cs;
+    const std::size_t M = L.M;
+    std::vector<float> cols(kSub * L.R * L.K), s(kSub * L.R * M), inv(M);
+    std::vector<std::uint8_t> fire(kSub * L.R * M);
+    for (std::size_t j = 0; j < M; ++j) inv[j] = 1.0f / std::sqrt(L.rvar[j] + cfg.bn_epsilon);
+    const unsigned ow = cs.out_w(), ph = cs.pooled_h(), pw = cs.pooled_w(), p = cs.pool;
+    const float lo = low();
+    for (std::size_t b0 = 0; b0 < n; b0 += kSub) {
+      const std::size_t m = std::min(kSub, n - b0);
+      im2col(L, in + b0 * L.in_size, m, cols.data());
+      gemm<false>(m * L.R, M, L.K, cols.data(), L.K, L.wbt.data(), M, s.data(), M, false);
+      for (std::size_t i = 0; i < m * L.R; ++i)
+        for (std::size_t j = 0; j < M; ++j)
+          fire[i * M + j] = bn_fires(s[i * M + j], L.gamma[j], L.beta[j], L.rmean[j], inv[j]) ? 1 : 0;
+      for (std::size_t b = 0; b < m; ++b)
+        for (unsigned py = 0; py < ph; ++py)
+          for (unsigned px = 0; px < pw; ++px)
+            for (std::size_t c = 0; c < M; ++c) {
+              bool any = false;
+              for (unsigned dy = 0; dy < p; ++dy)
+                for (unsigned dx = 0; dx < p; ++dx)
+                  any = any || fire[(b * L.R + (std::size_t{py} * p + dy) * ow + (std::size_t{px} * p + dx)) * M + c];
+              out[(b0 + b) * L.out_size + (std::size_t{py} * pw + px) * M + c] = any ? 1.0f : lo;
+            }
+    }
+  }
+
   // Float inference of images [begin, begin + n) into pred.
   // With stop < layers.size(), stops after computing the sums of layer `stop` (left in
   // buf[layers.size() + 1]) and writes no predictions.
@@ -458,6 +642,17 @@ struct BnnTrainer::Impl {
     for (std::size_t l = 0; l < nl; ++l) {
       const Layer& L = layers[l];
       const std::size_t M = L.M;
+      if (L.conv) {
+        if (l == stop) {  // the conv sums of all windows: n·R × M in buf[nl + 1]
+          std::vector<float> cols(n * L.R * L.K);
+          im2col(L, buf[l].data(), n, cols.data());
+          buf[nl + 1].resize(std::max(buf[nl + 1].size(), n * L.R * M));
+          gemm<false>(n * L.R, M, L.K, cols.data(), L.K, L.wbt.data(), M, buf[nl + 1].data(), M, false);
+          return;
+        }
+        infer_conv(L, buf[l].data(), n, buf[l + 1].data());
+        continue;
+      }
       float* s = buf[nl + 1].data();
       gemm<false>(n, M, L.K, buf[l].data(), L.K, L.wbt.data(), M, s, M, false);
       if (l == stop) return;
@@ -504,15 +699,33 @@ BnnTrainer::BnnTrainer(const TrainerConfig& config) : impl_(std::make_unique<Imp
   Impl& I = *impl_;
   I.cfg = config;
   I.rng.seed(config.seed);
-  const std::size_t nl = config.layers.size() - 1;
+  const std::size_t nc = config.conv.size();
+  const std::size_t nl = nc + config.layers.size() - 1;
   const std::size_t B = config.batch;
   I.layers.resize(nl);
   I.act.resize(nl);
   I.dact.resize(nl);
   for (std::size_t l = 0; l < nl; ++l) {
     auto& L = I.layers[l];
-    L.K = config.layers[l];
-    L.M = config.layers[l + 1];
+    if (l < nc) {
+      L.conv = true;
+      L.cs = config.conv[l];
+      L.K = static_cast<unsigned>(L.cs.window_rows());
+      L.M = L.cs.out_c;
+      L.R = L.cs.windows();
+      L.in_size = L.cs.input_bits();
+      L.out_size = L.cs.output_bits();
+      // padding = bit 0: the off value, or pixel value 0 for a bit-serial first layer
+      L.pad = l == 0 && config.input == InputEncoding::bit_serial ? 0.0f : I.low();
+      L.cols.assign(B * L.R * L.K, 0.0f);
+      L.dcols.assign(l > 0 ? B * L.R * L.K : 0, 0.0f);
+      L.arg.assign(B * L.out_size, 0);
+    } else {
+      L.K = config.layers[l - nc];
+      L.M = config.layers[l - nc + 1];
+      L.in_size = L.K;
+      L.out_size = L.M;
+    }
     const std::size_t KM = std::size_t{L.K} * L.M;
     const float a = config.init_scale > 0.0f ? config.init_scale
                                              : static_cast<float>(std::sqrt(6.0 / (double(L.K) + double(L.M))));
@@ -528,9 +741,9 @@ BnnTrainer::BnnTrainer(const TrainerConfig& config) : impl_(std::make_unique<Imp
     L.rmean.assign(L.M, 0.0f);
     L.rvar.assign(L.M, 1.0f);
     for (auto* v : {&L.mg, &L.vg, &L.mb, &L.vb, &L.mean, &L.invstd, &L.dgamma, &L.dbeta}) v->assign(L.M, 0.0f);
-    for (auto* v : {&L.s, &L.xhat, &L.y, &L.dy, &L.ds}) v->assign(B * L.M, 0.0f);
-    I.act[l].assign(B * L.K, 0.0f);
-    I.dact[l].assign(l > 0 ? B * L.K : 0, 0.0f);
+    for (auto* v : {&L.s, &L.xhat, &L.y, &L.dy, &L.ds}) v->assign(B * L.R * L.M, 0.0f);
+    I.act[l].assign(B * L.in_size, 0.0f);
+    I.dact[l].assign(l > 0 ? B * L.in_size : 0, 0.0f);
     if (config.support_block > 0) {
       L.P = config.support_block;
       L.B = (L.K + L.P - 1) / L.P;
@@ -599,7 +812,7 @@ template <class Layers>
 std::vector<std::vector<float>> infer_buffers(const Layers& layers) {
   const std::size_t nl = layers.size();
   std::vector<std::vector<float>> buf(nl + 2);
-  for (std::size_t l = 0; l < nl; ++l) buf[l].resize(kChunk * layers[l].K);
+  for (std::size_t l = 0; l < nl; ++l) buf[l].resize(kChunk * layers[l].in_size);
   std::size_t widest = 0;
   for (const auto& L : layers) widest = std::max<std::size_t>(widest, L.M);
   buf[nl + 1].resize(kChunk * widest);
@@ -639,6 +852,10 @@ BnnNetwork BnnTrainer::export_network(const std::string& description) const {
   for (std::size_t l = 0; l < nl; ++l) {
     const auto& L = I.layers[l];
     BnnLayer out;
+    if (L.conv) {
+      out.kind = LayerKind::conv;
+      out.conv = L.cs;
+    }
     out.inputs = L.K;
     out.outputs = L.M;
     out.weights.resize(std::size_t{L.M} * L.K);
@@ -688,6 +905,8 @@ void BnnTrainer::init_from_network(const BnnNetwork& net, const Dataset& calibra
   if (c.input == InputEncoding::bit_serial ? net.input_bits != c.input_bits : net.input_threshold != c.input_threshold)
     bad("the network's input bits / threshold differ from the config's");
   if (net.layers.size() != I.layers.size()) bad("layer count differs from the config's");
+  for (const auto& L : I.layers)
+    if (L.conv) bad("conv layers are not supported (supports are for dense networks)");
   for (std::size_t l = 0; l < net.layers.size(); ++l) {
     const BnnLayer& N = net.layers[l];
     if (N.inputs != I.layers[l].K || N.outputs != I.layers[l].M)
@@ -754,6 +973,35 @@ void BnnTrainer::init_from_network(const BnnNetwork& net, const Dataset& calibra
   }
 }
 
+void BnnTrainer::recalibrate_batch_norm(const Dataset& data) {
+  Impl& I = *impl_;
+  check_dataset(I.cfg, data);
+  if (data.size() < 2) throw std::invalid_argument("recalibrate_batch_norm: needs at least 2 images");
+  const std::size_t nl = I.layers.size();
+  auto buf = infer_buffers(I.layers);
+  std::vector<unsigned> dummy(kChunk);
+  for (std::size_t l = 0; l < nl; ++l) {  // layer by layer: the layers before use their new statistics
+    auto& L = I.layers[l];
+    std::vector<double> sum(L.M, 0.0), sq(L.M, 0.0);
+    for (std::size_t b = 0; b < data.size(); b += kChunk) {
+      const std::size_t n = std::min(kChunk, data.size() - b);
+      I.infer(data, b, n, buf, dummy.data(), l);
+      const float* s = buf[nl + 1].data();
+      for (std::size_t i = 0; i < n * L.R; ++i)
+        for (std::size_t j = 0; j < L.M; ++j) {
+          sum[j] += s[i * L.M + j];
+          sq[j] += double{s[i * L.M + j]} * s[i * L.M + j];
+        }
+    }
+    const double cnt = static_cast<double>(data.size() * L.R);
+    for (std::size_t j = 0; j < L.M; ++j) {
+      const double mean = sum[j] / cnt;
+      L.rmean[j] = static_cast<float>(mean);
+      L.rvar[j] = static_cast<float>(std::max(0.0, sq[j] / cnt - mean * mean));
+    }
+  }
+}
+
 void BnnTrainer::set_batch_norm(std::size_t layer, const std::vector<float>& gamma, const std::vector<float>& beta,
                                 const std::vector<float>& mean, const std::vector<float>& var) {
   Impl& I = *impl_;
@@ -767,6 +1015,171 @@ void BnnTrainer::set_batch_norm(std::size_t layer, const std::vector<float>& gam
   L.beta = beta;
   L.rmean = mean;
   L.rvar = var;
+}
+
+std::string trainer_config_key(const TrainerConfig& c) {
+  std::ostringstream o;
+  auto f = [&o](const char* name, float v) {  // exact bits of a float
+    std::uint32_t b;
+    std::memcpy(&b, &v, 4);
+    o << name << "=0x" << std::hex << b << std::dec << " ";
+  };
+  o << "mode=" << int(c.mode) << " input=" << int(c.input) << " input_bits=" << c.input_bits
+    << " input_threshold=" << c.input_threshold << " layers=";
+  for (auto w : c.layers) o << w << ",";
+  o << " conv=";
+  for (const auto& s : c.conv)
+    o << s.in_h << "x" << s.in_w << "x" << s.in_c << ">" << s.out_c << ":k" << s.kernel_h << "x" << s.kernel_w << "s"
+      << s.stride << "p" << s.pad << "pool" << s.pool << ";";
+  o << " epochs=" << c.epochs << " batch=" << c.batch << " ";
+  f("lr", c.lr);
+  f("lr_final", c.lr_final);
+  f("init_scale", c.init_scale);
+  f("bn_momentum", c.bn_momentum);
+  f("bn_epsilon", c.bn_epsilon);
+  o << "shift=" << c.shift << " seed=" << c.seed << " support_block=" << c.support_block
+    << " support_bits=" << c.support_bits << " ";
+  f("support_lr_scale", c.support_lr_scale);
+  o << "freeze_weights=" << c.freeze_weights << " float_mode=" << c.float_mode;
+  return o.str();
+}
+
+namespace {
+constexpr char kCheckpointMagic[9] = "CIMVPCKP";
+constexpr std::uint32_t kCheckpointVersion = 1;
+
+template <class Layer>
+std::vector<std::vector<float>*> checkpoint_vectors(Layer& L) {  // the state of one layer, fixed order
+  return {&L.w, &L.mw, &L.vw, &L.gamma, &L.beta, &L.rmean, &L.rvar, &L.mg, &L.vg,
+          &L.mb, &L.vb, &L.sup, &L.code, &L.msup, &L.vsup};
+}
+
+void put_u32(std::string& out, std::uint32_t v) {
+  for (int s = 0; s < 32; s += 8) out.push_back(static_cast<char>(v >> s));
+}
+void put_u64(std::string& out, std::uint64_t v) {
+  for (int s = 0; s < 64; s += 8) out.push_back(static_cast<char>(v >> s));
+}
+void put_text(std::string& out, const std::string& t) {
+  put_u32(out, static_cast<std::uint32_t>(t.size()));
+  out += t;
+}
+std::uint32_t crc_of(const std::string& s, std::size_t n) {
+  return static_cast<std::uint32_t>(crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(s.data()),
+                                          static_cast<uInt>(n)));
+}
+
+class CheckpointReader {
+ public:
+  CheckpointReader(const std::string& data, const std::string& path) : d_(data), path_(path) {}
+  std::uint64_t u(int bytes) {
+    need(static_cast<std::size_t>(bytes));
+    std::uint64_t v = 0;
+    for (int i = 0; i < bytes; ++i) v |= std::uint64_t{static_cast<unsigned char>(d_[off_ + i])} << (8 * i);
+    off_ += static_cast<std::size_t>(bytes);
+    return v;
+  }
+  std::string text() {
+    const std::size_t n = static_cast<std::size_t>(u(4));
+    need(n);
+    std::string t = d_.substr(off_, n);
+    off_ += n;
+    return t;
+  }
+  void floats(std::vector<float>& v) {
+    const std::uint64_t n = u(8);
+    if (n != v.size())
+      throw std::runtime_error(path_ + ": checkpoint holds a vector of " + std::to_string(n) + " values where the config needs " +
+                               std::to_string(v.size()));
+    need(n * 4);
+    if (n) std::memcpy(v.data(), d_.data() + off_, n * 4);
+    off_ += n * 4;
+  }
+  void need(std::uint64_t n) const {
+    if (n > d_.size() - off_) throw std::runtime_error(path_ + ": checkpoint truncated at byte " + std::to_string(off_));
+  }
+  std::size_t offset() const { return off_; }
+
+ private:
+  const std::string& d_;
+  const std::string& path_;
+  std::size_t off_ = 0;
+};
+}  // namespace
+
+void BnnTrainer::save_checkpoint(const std::string& path) const {
+  const Impl& I = *impl_;
+  std::string out(kCheckpointMagic, 8);
+  put_u32(out, kCheckpointVersion);
+  put_text(out, trainer_config_key(I.cfg));
+  put_u32(out, I.epochs);
+  put_u64(out, I.steps);
+  std::ostringstream rng;
+  rng << I.rng;
+  put_text(out, rng.str());
+  put_u32(out, static_cast<std::uint32_t>(I.layers.size()));
+  for (const auto& L : I.layers)
+    for (const std::vector<float>* v : checkpoint_vectors(const_cast<Impl::Layer&>(L))) {
+      put_u64(out, v->size());
+      if (!v->empty()) out.append(reinterpret_cast<const char*>(v->data()), v->size() * 4);
+    }
+  put_u32(out, crc_of(out, out.size()));
+  const std::string tmp = path + ".tmp";  // written whole, then renamed: never a half checkpoint
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) throw std::runtime_error(tmp + ": cannot create checkpoint file (" + std::strerror(errno) + ")");
+    f.write(out.data(), static_cast<std::streamsize>(out.size()));
+    f.close();
+    if (!f) throw std::runtime_error(tmp + ": write error");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    throw std::runtime_error(path + ": cannot rename the checkpoint into place (" + std::strerror(errno) + ")");
+}
+
+void BnnTrainer::load_checkpoint(const std::string& path) {
+  Impl& I = *impl_;
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw std::runtime_error(path + ": cannot open checkpoint (" + std::strerror(errno) + ")");
+  const std::string data((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  if (data.size() < 16 || data.compare(0, 8, kCheckpointMagic) != 0)
+    throw std::runtime_error(path + ": not a cimvp-train checkpoint (magic \"CIMVPCKP\" missing)");
+  CheckpointReader r(data, path);
+  const std::size_t body = data.size() - 4;
+  const std::string tail = data.substr(body);
+  std::uint32_t stored = 0;
+  for (int i = 0; i < 4; ++i) stored |= std::uint32_t{static_cast<unsigned char>(tail[i])} << (8 * i);
+  if (stored != crc_of(data, body)) throw std::runtime_error(path + ": checkpoint checksum mismatch (file corrupt)");
+  r.u(4);
+  r.u(4);
+  const std::uint64_t version = r.u(4);
+  if (version != kCheckpointVersion)
+    throw std::runtime_error(path + ": checkpoint version " + std::to_string(version) + " (allowed " +
+                             std::to_string(kCheckpointVersion) + ")");
+  const std::string key = r.text();
+  const std::string want = trainer_config_key(I.cfg);
+  if (key != want)
+    throw std::runtime_error(path + ": checkpoint was written for another training config (resume with the same "
+                             "options):\n  checkpoint: " + key + "\n  now:        " + want);
+  const unsigned epochs = static_cast<unsigned>(r.u(4));
+  const std::uint64_t steps = r.u(8);
+  std::istringstream rs(r.text());
+  std::mt19937_64 rng;
+  rs >> rng;
+  if (!rs) throw std::runtime_error(path + ": checkpoint generator state unreadable");
+  if (r.u(4) != I.layers.size()) throw std::runtime_error(path + ": checkpoint layer count differs from the config");
+  std::vector<Impl::Layer> layers = I.layers;
+  for (auto& L : layers)
+    for (std::vector<float>* v : checkpoint_vectors(L)) r.floats(*v);
+  if (r.offset() != body)
+    throw std::runtime_error(path + ": " + std::to_string(body - r.offset()) + " unexpected bytes in the checkpoint");
+  if (epochs > I.cfg.epochs)
+    throw std::runtime_error(path + ": checkpoint after epoch " + std::to_string(epochs) + " of " +
+                             std::to_string(I.cfg.epochs));
+  I.layers = std::move(layers);
+  for (auto& L : I.layers) I.binarize(L);
+  I.epochs = epochs;
+  I.steps = steps;
+  I.rng = rng;
 }
 
 void train_network(BnnTrainer& trainer, const Dataset& train, const Dataset& test,
@@ -818,13 +1231,14 @@ std::vector<std::vector<std::int32_t>> effective_weights(const BnnNetwork& net, 
 template <class Hook>
 std::vector<unsigned> run_integer(const BnnNetwork& net, const std::vector<std::vector<std::int32_t>>& w,
                                   const Dataset& data, Hook&& hook) {
-  if (data.pixels() != net.layers.front().inputs)
+  if (data.pixels() != net.layers.front().input_size())
     throw std::invalid_argument("integer_predict: images have " + std::to_string(data.pixels()) +
-                                " pixels, the network expects " + std::to_string(net.layers.front().inputs));
+                                " pixels, the network expects " + std::to_string(net.layers.front().input_size()));
   const bool xnor = net.mode == CellMode::xnor_8t;
-  std::size_t widest = net.layers.front().inputs;
-  for (const auto& L : net.layers) widest = std::max<std::size_t>(widest, L.outputs);
-  std::vector<std::int32_t> x(widest), s(widest);
+  std::size_t widest = net.layers.front().input_size();
+  for (const auto& L : net.layers)
+    widest = std::max<std::size_t>({widest, L.outputs, L.output_size(), L.is_conv() ? L.conv.conv_output_bits() : 0});
+  std::vector<std::int32_t> x(widest), s(widest), win, fired(widest);
   std::vector<unsigned> pred(data.size());
   for (std::size_t i = 0; i < data.size(); ++i) {
     const std::uint8_t* px = data.image(i);
@@ -833,6 +1247,39 @@ std::vector<unsigned> run_integer(const BnnNetwork& net, const std::vector<std::
                                                     : (px[k] >= net.input_threshold ? 1 : (xnor ? -1 : 0));
     for (std::size_t l = 0; l < net.layers.size(); ++l) {
       const BnnLayer& L = net.layers[l];
+      if (L.is_conv()) {  // every window like a dense layer's vector, threshold, then max pooling
+        const ConvShape& c = L.conv;
+        const std::int32_t off = l == 0 && net.input == InputEncoding::bit_serial ? 0 : (xnor ? -1 : 0);
+        win.resize(L.inputs);
+        for (unsigned oy = 0; oy < c.out_h(); ++oy)
+          for (unsigned ox = 0; ox < c.out_w(); ++ox) {
+            for (unsigned ky = 0; ky < c.kernel_h; ++ky)
+              for (unsigned kx = 0; kx < c.kernel_w; ++kx) {
+                const long yy = long(oy) * c.stride - long(c.pad) + ky, xx = long(ox) * c.stride - long(c.pad) + kx;
+                const bool in = yy >= 0 && yy < long(c.in_h) && xx >= 0 && xx < long(c.in_w);
+                for (unsigned ch = 0; ch < c.in_c; ++ch)
+                  win[(std::size_t{ky} * c.kernel_w + kx) * c.in_c + ch] =
+                      in ? x[(std::size_t(yy) * c.in_w + std::size_t(xx)) * c.in_c + ch] : off;
+              }
+            for (std::size_t j = 0; j < L.outputs; ++j) {
+              const std::int32_t* wj = w[l].data() + j * L.inputs;
+              std::int32_t acc = 0;
+              for (std::size_t k = 0; k < L.inputs; ++k) acc += wj[k] * win[k];
+              fired[(std::size_t{oy} * c.out_w() + ox) * L.outputs + j] =
+                  L.flip[j] ? acc <= L.threshold[j] : acc >= L.threshold[j];
+            }
+          }
+        for (unsigned py = 0; py < c.pooled_h(); ++py)
+          for (unsigned px = 0; px < c.pooled_w(); ++px)
+            for (std::size_t j = 0; j < L.outputs; ++j) {
+              std::int32_t any = 0;
+              for (unsigned dy = 0; dy < c.pool; ++dy)
+                for (unsigned dx = 0; dx < c.pool; ++dx)
+                  any |= fired[((std::size_t{py} * c.pool + dy) * c.out_w() + px * c.pool + dx) * L.outputs + j];
+              x[(std::size_t{py} * c.pooled_w() + px) * L.outputs + j] = any ? 1 : (xnor ? -1 : 0);
+            }
+        continue;
+      }
       for (std::size_t j = 0; j < L.outputs; ++j) {
         const std::int32_t* wj = w[l].data() + j * L.inputs;
         std::int32_t acc = 0;

@@ -1,10 +1,12 @@
-// cimvp-train: trains a binary MLP on Fashion-MNIST or MNIST and writes a .bnn file.
+// cimvp-train: trains a binary MLP or a binary CNN (BCNN) on Fashion-MNIST or MNIST and writes a .bnn file.
 // See `cimvp-train --help` and docs/workloads.md.
 #include "cimvp/workloads/dataset.h"
+#include "cimvp/workloads/golden.h"
 #include "cimvp/workloads/idx.h"
 #include "cimvp/workloads/network_io.h"
 #include "cimvp/workloads/trainer.h"
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -17,13 +19,20 @@
 namespace {
 
 const char* kUsage = R"(usage: cimvp-train [options]
-Trains a BinaryNet-style MLP (sign activations, straight-through estimator, batch norm,
+Trains a BinaryNet-style MLP or convolutional network (sign activations, straight-through estimator, batch norm,
 Adam, latent weights clipped to [-1, 1]) and writes its binarized weights and folded
 batch norm as a .bnn file (docs/workloads.md).
 
   --dataset NAME        fashion-mnist (default) or mnist
   --mode MODE           xnor (default; weights and activations +-1) or hbnn (activations 0/1)
   --layers W-W-...      layer widths, input first (default 784-512-512-10)
+  --arch SPEC           network as comma-separated layers instead of --layers
+                        (docs/convolution.md), e.g. c32k5p2,pool2,c64k5p2,pool2,fc512,fc10:
+                          cNkK[sS][pP]  binary conv, N output channels, KxK kernel,
+                                        stride S (default 1), zero-bit padding P (default 0)
+                          poolP         PxP max pooling after the preceding conv layer
+                          fcN           dense layer of N outputs; the last one gives the classes
+                        conv layers come first; fc512,fc512,fc10 equals --layers 784-512-512-10
   --input ENC           binarized (default) or bit-serial
   --input-bits N        bit-serial: pixel MSBs used, 1..8 (default 8)
   --input-threshold T   binarized: pixel >= T is 1 (default 128)
@@ -36,6 +45,13 @@ batch norm as a .bnn file (docs/workloads.md).
   --seed N              seed of initialization, shuffling and augmentation (default 1)
   --limit N             use only the first N training and N test images (quick runs)
   --out FILE            write the network here (default: no file)
+  --checkpoint FILE     write the complete training state to FILE after every epoch
+  --resume FILE         continue from a checkpoint written with the same options (the result
+                        equals the uninterrupted run's)
+  --bn-stats N          after training, replace the running batch-norm statistics by population
+                        statistics of the first N training images (0 = keep them; default 0)
+  --eval FILE.bnn       train nothing: test accuracy of a network file by the golden reference
+                        (exact_inference) and by integer_predict, on --dataset's test split
 Supports (Supported-BinaryNet, docs/supported-binarynet.md):
   --support-block P     learn one support per P x 1 block of every layer (2..64; 0 = none)
   --support-bits B      support code bits 1..8 (default 4)
@@ -92,6 +108,99 @@ std::vector<unsigned> parse_layers(const std::string& v) {
   return out;
 }
 
+// One --arch item: conv (c), pooling (pool) or dense (fc).
+struct ArchItem {
+  char kind = 'f';  // 'c', 'p', 'f'
+  unsigned n = 0, k = 0, s = 1, p = 0;
+};
+
+std::vector<ArchItem> parse_arch(const std::string& v) {
+  std::vector<ArchItem> out;
+  std::stringstream ss(v);
+  std::string t;
+  auto bad = [&](const std::string& item, const std::string& why) {
+    throw UsageError("--arch: item '" + item + "' " + why +
+                     " (allowed: cNkK[sS][pP], poolP, fcN, e.g. c32k5p2,pool2,fc512,fc10)");
+  };
+  while (std::getline(ss, t, ',')) {
+    ArchItem a;
+    // number after a prefix at position i; advances i
+    auto num = [&](std::size_t& i) {
+      std::size_t j = i;
+      while (j < t.size() && std::isdigit(static_cast<unsigned char>(t[j]))) ++j;
+      if (j == i || j - i > 6) bad(t, "needs a number of 1..6 digits after '" + t.substr(0, i) + "'");
+      const unsigned x = static_cast<unsigned>(std::stoul(t.substr(i, j - i)));
+      i = j;
+      return x;
+    };
+    std::size_t i = 0;
+    if (t.rfind("pool", 0) == 0) {
+      a.kind = 'p';
+      i = 4;
+      a.n = num(i);
+    } else if (t.rfind("fc", 0) == 0) {
+      a.kind = 'f';
+      i = 2;
+      a.n = num(i);
+    } else if (t.rfind("c", 0) == 0) {
+      a.kind = 'c';
+      i = 1;
+      a.n = num(i);
+      if (i >= t.size() || t[i] != 'k') bad(t, "needs the kernel size kK after the channel count");
+      ++i;
+      a.k = num(i);
+      if (i < t.size() && t[i] == 's') a.s = num(++i);
+      if (i < t.size() && t[i] == 'p') a.p = num(++i);
+    } else {
+      bad(t, "is not a layer");
+    }
+    if (i != t.size()) bad(t, "has unexpected characters '" + t.substr(i) + "'");
+    if (a.n == 0) bad(t, "needs a size >= 1");
+    out.push_back(a);
+  }
+  if (out.empty() || out.back().kind != 'f') throw UsageError("--arch: the last item must be fcN (the classes), got '" + v + "'");
+  return out;
+}
+
+// Builds conv shapes and dense widths for rows×cols images.
+void apply_arch(const std::vector<ArchItem>& arch, unsigned rows, unsigned cols, cimvp::TrainerConfig& cfg) {
+  cfg.conv.clear();
+  unsigned h = rows, w = cols, c = 1;
+  bool dense = false;
+  for (const auto& a : arch) {
+    if (a.kind == 'c') {
+      if (dense) throw UsageError("--arch: conv layers must come before the fc layers");
+      if (!cfg.conv.empty()) {
+        h = cfg.conv.back().pooled_h();
+        w = cfg.conv.back().pooled_w();
+        c = cfg.conv.back().out_c;
+      }
+      cimvp::ConvShape s;
+      s.in_h = h;
+      s.in_w = w;
+      s.in_c = c;
+      s.out_c = a.n;
+      s.kernel_h = s.kernel_w = a.k;
+      s.stride = a.s;
+      s.pad = a.p;
+      const std::string e = s.check();
+      if (!e.empty()) throw UsageError("--arch: conv layer " + std::to_string(cfg.conv.size()) + ": " + e);
+      cfg.conv.push_back(s);
+    } else if (a.kind == 'p') {
+      if (dense || cfg.conv.empty() || cfg.conv.back().pool != 1)
+        throw UsageError("--arch: pool" + std::to_string(a.n) + " must follow a conv layer (once per conv layer)");
+      cfg.conv.back().pool = a.n;
+      const std::string e = cfg.conv.back().check();
+      if (!e.empty()) throw UsageError("--arch: conv layer " + std::to_string(cfg.conv.size() - 1) + ": " + e);
+    } else {
+      dense = true;
+    }
+  }
+  cfg.layers = {cfg.conv.empty() ? rows * cols : static_cast<unsigned>(cfg.conv.back().output_bits())};
+  for (const auto& a : arch)
+    if (a.kind == 'f') cfg.layers.push_back(a.n);
+}
+
 std::string percent(double x) {
   char b[32];
   std::snprintf(b, sizeof b, "%.2f %%", 100.0 * x);
@@ -101,8 +210,10 @@ std::string percent(double x) {
 int run(int argc, char** argv) {
   cimvp::TrainerConfig cfg;
   std::string dataset = "fashion-mnist", out;
-  std::size_t limit = 0, validation = 0;
-  std::string from;
+  std::size_t limit = 0, validation = 0, bn_stats = 0;
+  std::string from, checkpoint, resume, eval;
+  std::vector<ArchItem> arch;
+  bool layers_given = false;
   bool drop_table = false, train_weights = false;
   std::string cmdline = "cimvp-train";
   for (int i = 1; i < argc; ++i) {
@@ -119,7 +230,7 @@ int run(int argc, char** argv) {
     }
     if (i + 1 >= argc) throw UsageError(a + ": missing value (see --help)");
     const std::string v = argv[++i];
-    if (a != "--out") cmdline += " " + a + " " + v;
+    if (a != "--out" && a != "--checkpoint" && a != "--resume") cmdline += " " + a + " " + v;
     if (a == "--dataset") {
       if (v != "fashion-mnist" && v != "fmnist" && v != "mnist")
         throw UsageError("--dataset: '" + v + "' unknown (allowed: fashion-mnist, mnist)");
@@ -134,6 +245,17 @@ int run(int argc, char** argv) {
       else throw UsageError("--input: '" + v + "' unknown (allowed: binarized, bit-serial)");
     } else if (a == "--layers") {
       cfg.layers = parse_layers(v);
+      layers_given = true;
+    } else if (a == "--arch") {
+      arch = parse_arch(v);
+    } else if (a == "--checkpoint") {
+      checkpoint = v;
+    } else if (a == "--resume") {
+      resume = v;
+    } else if (a == "--bn-stats") {
+      bn_stats = static_cast<std::size_t>(parse_uint(a, v));
+    } else if (a == "--eval") {
+      eval = v;
     } else if (a == "--input-bits") {
       cfg.input_bits = static_cast<unsigned>(parse_uint(a, v));
     } else if (a == "--input-threshold") {
@@ -170,8 +292,29 @@ int run(int argc, char** argv) {
       throw UsageError("unknown option '" + a + "' (see --help)");
     }
   }
+  if (!eval.empty()) {  // golden exact inference of a file on the test split
+    cimvp::BnnNetwork net;
+    try {
+      net = cimvp::load_network(eval);
+    } catch (const cimvp::NetworkFileError& e) {
+      throw UsageError(e.what());
+    }
+    const cimvp::Dataset test = cimvp::load_dataset(dataset, cimvp::DatasetSplit::test).head(limit);
+    const auto t0 = std::chrono::steady_clock::now();
+    const cimvp::GoldenResult g = cimvp::exact_inference(net, test.images.data(), test.size(), test.pixels());
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::vector<std::uint8_t> labels(test.labels.begin(), test.labels.end());
+    std::cout << eval << " on " << test.name << " (" << test.size() << " images)\n"
+              << "golden exact_inference test accuracy: " << percent(cimvp::accuracy(g.predictions, labels)) << "  ("
+              << s << " s)\n"
+              << "integer_predict test accuracy:        " << percent(cimvp::integer_accuracy(net, test)) << "\n";
+    return 0;
+  }
+  if (!arch.empty() && layers_given) throw UsageError("--arch and --layers exclude each other");
+  if (!arch.empty()) apply_arch(arch, 28, 28, cfg);  // both data sets have 28x28 images (checked below)
   cimvp::BnnNetwork pretrained;
   if (!from.empty()) {
+    if (!arch.empty()) throw UsageError("--from and --arch exclude each other (the file gives the layers)");
     if (cfg.float_mode) throw UsageError("--from and --float exclude each other");
     if (cfg.support_block == 0) throw UsageError("--from needs --support-block P (the binary weights stay frozen)");
     pretrained = cimvp::load_network(from);
@@ -211,6 +354,15 @@ int run(int argc, char** argv) {
   std::cout << "test " << test.name << " " << test.size() << " images\n" << std::flush;
 
   cimvp::BnnTrainer trainer(cfg);
+  if (!resume.empty()) {
+    if (!from.empty()) throw UsageError("--resume and --from exclude each other");
+    try {
+      trainer.load_checkpoint(resume);
+    } catch (const std::runtime_error& e) {
+      throw UsageError(e.what());
+    }
+    std::cout << "resumed from " << resume << " after epoch " << trainer.epochs_done() << "\n" << std::flush;
+  }
   if (!from.empty()) {
     trainer.init_from_network(pretrained, train);
     std::cout << "from " << from << ": exact-integer test accuracy " << percent(cimvp::integer_accuracy(pretrained, test))
@@ -226,8 +378,17 @@ int run(int argc, char** argv) {
                   r.epoch, cfg.epochs, static_cast<double>(r.lr), r.loss, 100.0 * r.train_accuracy, 100.0 * acc,
                   r.seconds);
     std::cout << line << std::flush;
+    if (!checkpoint.empty()) trainer.save_checkpoint(checkpoint);
   });
 
+  if (bn_stats > 0) {
+    if (cfg.float_mode) throw UsageError("--bn-stats: not in float mode");
+    trainer.recalibrate_batch_norm(train.head(bn_stats));
+    last_test = test.size() ? trainer.evaluate(test) : -1.0;
+    std::cout << "batch-norm statistics of " << std::min(bn_stats, train.size()) << " training images: test "
+              << percent(last_test) << "\n"
+              << std::flush;
+  }
   const double val_acc = val.size() ? trainer.evaluate(val) : -1.0;
   if (cfg.float_mode) {
     std::cout << "float (full-precision) test accuracy: " << percent(last_test) << "\n"

@@ -7,6 +7,11 @@
 //       must reproduce bit for bit.
 // Both report sums in half units (sums_half = 2·s): the exact oracle's are even, the
 // quantized ones are the added MLSA level values.
+// Conv layers (bnn.h, docs/convolution.md): the windows of every image are rows of one
+// BitMatrix per input plane (gather_window), evaluated through the layer's MappedLayer exactly
+// as a dense layer's vectors (window (oy, ox) of image i is vector i·windows + oy·out_w + ox),
+// each output pixel thresholded (threshold/flip), then max pooling (OR); the next layer reads
+// the pooled map.  A conv layer's sums_half holds windows × M values per image (HWC order).
 #pragma once
 
 #include "cimvp/circuit/bitpack.h"
@@ -26,8 +31,19 @@ void validate_network(const BnnNetwork& net, std::size_t n_pixels);
 
 struct GoldenResult {
   std::vector<std::uint32_t> predictions;           ///< class of each image
-  std::vector<std::vector<std::int32_t>> sums_half;  ///< per layer N×M (2·s); empty unless keep_sums
+  /// per layer N×M (2·s; conv layers N×windows×M, window-major); empty unless keep_sums
+  std::vector<std::vector<std::int32_t>> sums_half;
 };
+
+/// The unrolled windows of a conv layer: per plane, maps[p] holds N maps of
+/// shape.input_bits() bits (packed HWC); the result holds N·windows() rows of
+/// shape.window_rows() bits, row i·windows() + oy·out_w() + ox = gather_window(map i, oy, ox).
+/// Throws std::invalid_argument when the map size differs.
+std::vector<BitMatrix> conv_windows(const ConvShape& shape, const std::vector<BitMatrix>& maps);
+/// The output maps of a conv layer: `fired` holds N·windows() rows of out_c bits (the
+/// thresholded output pixels, row as in conv_windows); the result holds N max-pooled maps of
+/// shape.output_bits() bits (packed HWC).  Throws std::invalid_argument on a size mismatch.
+BitMatrix conv_output_maps(const ConvShape& shape, const BitMatrix& fired);
 
 /// (a) Exact BNN inference with plain integer loops.  images: n_images × n_pixels bytes.
 /// Layers with supports use the codes in effect at `drop_permille` (0..1000,

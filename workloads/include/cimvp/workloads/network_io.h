@@ -2,9 +2,10 @@
 //
 // Byte layout (docs/workloads.md has the table):
 //   0   8   magic "CIMVPBNN"
-//   8   4   u32 format version: 1 (no supports) or 2 (kBnnFormatVersion, any layer may carry
-//           supports); the writer uses 1 when no layer has supports, so plain networks keep
-//           their version-1 bytes and older readers still load them
+//   8   4   u32 format version: 1 (no supports), 2 (any layer may carry supports) or 3
+//           (kBnnFormatVersion: layer kinds and conv shapes); the writer uses the lowest version
+//           that holds the network (1 without supports and conv layers, 2 with supports and no
+//           conv layer), so plain networks keep their version-1 bytes and older readers load them
 //   12  1   u8 cell mode (0 hbnn_6t, 1 xnor_8t)
 //   13  1   u8 input encoding (0 binarized, 1 bit_serial)
 //   14  1   u8 input_bits (1..8)
@@ -15,6 +16,13 @@
 //       (version 2: 20L, each entry followed by u32 support_block p (0, or 1..K), u8 support_bits
 //        (0 when p = 0, else 1..8), u8 support_default (0..2^bits−1), u16 reserved (0),
 //        f32 support_step (finite, > 0 when p > 0))
+//       (version 3: 36L, the version-2 entry followed by u8 kind (0 fully_connected, 1 conv),
+//        u8 kernel_h, u8 kernel_w, u8 pad, u16 in_h, u16 in_w, u16 in_c, u16 stride, u16 pool,
+//        u16 reserved (0); all conv fields 0 for a fully_connected layer.  A conv layer has
+//        out_c = M, K = kernel_h·kernel_w·in_c, a valid ConvShape (conv_shape.h check()), no
+//        supports (p = 0), is not the last layer, has in_c = 1 as the first layer; chaining
+//        compares input_size() with the previous output_size() (bnn.h), and a conv layer after a
+//        conv layer reads exactly its pooled map H×W×C)
 //   ..  D   description (UTF-8 text, no terminator)
 //   per layer l:
 //     M·ceil(K/64)·8 bytes of weights: neuron j's row is ceil(K/64) u64 words; bit (k mod 64)
@@ -46,8 +54,10 @@ class NetworkFileError : public std::runtime_error {
 };
 
 constexpr char kBnnMagic[9] = "CIMVPBNN";
-constexpr std::uint32_t kBnnFormatVersionPlain = 1;  ///< no supports
-constexpr std::uint32_t kBnnFormatVersion = 2;       ///< newest: per-layer supports
+constexpr std::uint32_t kBnnFormatVersionPlain = 1;     ///< no supports, no conv layers
+constexpr std::uint32_t kBnnFormatVersionSupports = 2;  ///< per-layer supports
+constexpr std::uint32_t kBnnFormatVersionConv = 3;      ///< layer kind and conv shape per layer
+constexpr std::uint32_t kBnnFormatVersion = 3;          ///< newest
 constexpr std::uint32_t kBnnMaxLayers = 64;
 constexpr std::uint32_t kBnnMaxWidth = 1u << 20;
 constexpr std::uint32_t kBnnMaxDescription = 1u << 16;
@@ -69,9 +79,11 @@ struct BnnFileHeader {
   unsigned input_threshold = 128;
   std::uint32_t description_bytes = 0;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> shapes;  ///< per layer (K inputs, M outputs)
-  std::vector<BnnSupportHeader> supports;                       ///< per layer (version 2)
-  /// Bytes of one layer's shape entry: 8 (version 1) or 20 (version 2).
-  std::size_t shape_entry_bytes() const { return version >= 2 ? 20 : 8; }
+  std::vector<BnnSupportHeader> supports;                       ///< per layer (version >= 2)
+  std::vector<LayerKind> kinds;                                 ///< per layer (fully_connected before v3)
+  std::vector<ConvShape> convs;                                 ///< per layer (conv layers only)
+  /// Bytes of one layer's shape entry: 8 (version 1), 20 (version 2) or 36 (version 3).
+  std::size_t shape_entry_bytes() const { return version >= 3 ? 36 : version >= 2 ? 20 : 8; }
   std::uint64_t file_bytes = 0;                                 ///< size of the file
   /// Σ K·M: the weights load_network will expand (one byte each in memory).
   std::uint64_t weight_count() const;
@@ -87,6 +99,13 @@ BnnFileHeader read_network_header(const std::string& path);
 /// length for hidden / last layers, flips 0/1, finite scale and bias, enums and input
 /// parameters in range, layer chaining).  Throws NetworkFileError starting with `what`.
 void validate_network(const BnnNetwork& net, const std::string& what = "network");
+
+/// Empty when layer l's kind, conv shape and chaining with layer l−1 are valid (bnn.h), else
+/// what is wrong, naming the field and the allowed values: kind fully_connected or conv; a
+/// conv layer has a valid ConvShape (check()), K == window_rows(), M == out_c, no supports,
+/// is not the last layer and, as the first layer, in_c == 1; input_size() == the previous
+/// layer's output_size(), and a conv after a conv reads exactly its pooled H×W×C map.
+std::string conv_layer_problem(const BnnNetwork& net, std::size_t l);
 
 /// The file image of a network (validates first).
 std::vector<std::uint8_t> serialize_network(const BnnNetwork& net);

@@ -25,6 +25,18 @@
 //   acts on that integer sum (it absorbs the step), so export folds it exactly as for a plain
 //   layer.  freeze_weights keeps the binary weights (e.g. loaded by init_from_network) and
 //   learns supports and batch norm only.
+// Convolution (BCNN; Tang et al., ASP-DAC 2017; docs/convolution.md): config.conv lists conv
+//   layers that come before the dense ones.  A conv layer unrolls every output pixel's kernel
+//   window (im2col, row order (ky, kx, c) as conv_shape.h's gather_window) with the off value
+//   in the padding (−1 XNOR / 0 HBNN, 0 for a bit-serial first layer: the hardware's bit 0),
+//   multiplies the windows by the binarized M×K weights (one float GEMM over batch·windows
+//   rows), applies batch norm per output channel (statistics over batch·windows), the sign
+//   activation, then max pooling over pool×pool windows: pooled = sign(max y), identical to
+//   threshold-then-OR; the gradient goes to the window's largest y (first in scan order),
+//   through the straight-through estimator.  The last conv map (HWC) is the dense tail's input.
+// Checkpoints (save_checkpoint / load_checkpoint): the complete training state (latent
+//   weights, Adam moments, batch norm, supports, step and epoch counters, the generator's
+//   state) with the config it belongs to, so resuming reproduces an uninterrupted run bit for bit.
 // Float mode: the full-precision MLP of the same shape as the reference: real weights
 //   (Glorot init, no clipping), the same first-layer input encoding, batch norm on every layer,
 //   ReLU on hidden layers; it cannot be exported.
@@ -49,7 +61,12 @@ struct TrainerConfig {
   InputEncoding input = InputEncoding::binarized;
   unsigned input_bits = 8;          ///< bit_serial: pixel MSBs used (1..8)
   unsigned input_threshold = 128;   ///< binarized: pixel >= threshold → 1 / +1
-  std::vector<unsigned> layers{784, 512, 512, 10};  ///< widths: input, hidden..., classes
+  std::vector<unsigned> layers{784, 512, 512, 10};  ///< dense widths: input, hidden..., classes
+  /// Conv layers before the dense ones (empty: an MLP).  conv[0] reads the image (in_c = 1,
+  /// in_h·in_w = pixels), conv[i+1].input_bits() == conv[i].output_bits() (same H, W, C), and
+  /// layers[0] == conv.back().output_bits() (the dense tail reads the flattened HWC map).
+  /// No supports and no float mode with conv layers.
+  std::vector<ConvShape> conv;
   unsigned epochs = 10;
   unsigned batch = 100;
   float lr = 3e-3f;                 ///< Adam step size of the first epoch
@@ -136,6 +153,22 @@ class BnnTrainer {
   /// images).  Throws std::invalid_argument on a shape or mode mismatch.
   void init_from_network(const BnnNetwork& net, const Dataset& calibration);
 
+  /// Writes the complete training state and the config to `path` (a binary file; docs/convolution.md).
+  /// Throws std::runtime_error when the file cannot be written.
+  void save_checkpoint(const std::string& path) const;
+  /// Restores a state written by save_checkpoint.  Throws std::runtime_error naming the file
+  /// when it is not a checkpoint, is truncated / corrupt, or was written for another config
+  /// (every TrainerConfig field must be equal).
+  void load_checkpoint(const std::string& path);
+
+  /// Replaces the running batch-norm statistics by population statistics (Ioffe & Szegedy 2015,
+  /// Algorithm 1 step 10: inference uses E[s] and Var[s] over training data) measured with the
+  /// current binarized weights on `data`, layer by layer (each layer sees the layers before with
+  /// their new statistics; conv layers: over all windows).  γ, β and the weights stay.  The
+  /// running averages of a binary network lag behind its sign flips; this removes that lag
+  /// before export.  Throws std::invalid_argument on a shape mismatch or fewer than 2 images.
+  void recalibrate_batch_norm(const Dataset& data);
+
   /// Support codes of layer l (M×B, empty without supports).
   std::vector<std::uint8_t> support_codes(std::size_t layer) const;
 
@@ -147,6 +180,9 @@ class BnnTrainer {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+/// Canonical text of every TrainerConfig field (checkpoints compare it).
+std::string trainer_config_key(const TrainerConfig& config);
 
 /// Trains config.epochs epochs; after each, calls on_epoch(result, test accuracy) when set
 /// (test accuracy is evaluate(test), or −1 when `test` is empty).
