@@ -90,6 +90,7 @@ void validate_tech(const TechParams& t) {
     c.positive(f + ".read.area_um2", b.read.area_um2);
     c.cost(f + ".precharge", b.precharge);
     c.cost(f + ".wl_driver", b.wl_driver);
+    c.cost(f + ".cell_write", b.cell_write);
   }
   if (!any) {
     std::ostringstream os;

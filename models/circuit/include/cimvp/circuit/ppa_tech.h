@@ -58,6 +58,9 @@ struct BitcellTech {
                         ///< per-column precharge circuit.  All zero when not applicable.
   EventCost wl_driver;  ///< one word-line activation; area = one WL driver.  All zero when
                         ///< not applicable (RRAM rows are driven by DACs).
+  EventCost cell_write; ///< weight update of the two-way array (docs/two-way-training.md): energy
+                        ///< of one cell written, latency of one row write; no area.  All zero
+                        ///< when the technology file gives no `cell_write` (writes then cost 0).
 };
 
 /// How a converter's latency grows with its resolution b.
