@@ -29,9 +29,9 @@ FixedPointTrainConfig train_config() {
   cfg.latent_bits = 10;
   cfg.error_bits = 8;
   cfg.target_half = 16;
-  cfg.hidden_shift = 1;
+  cfg.hidden_shift = 0;
   cfg.ste_window_half = 48;
-  cfg.lr_shift = 7;
+  cfg.lr_shift = 5;
   return cfg;
 }
 
@@ -114,7 +114,7 @@ TEST_CASE("a separable task is learned on chip", "[cim][two_way][train]") {
   std::size_t ok = 0;
   for (std::size_t i = 0; i < p.size(); ++i) ok += p[i] == test.labels[i];
   INFO("test accuracy " << ok << " / " << p.size());
-  CHECK(ok >= 180);
+  CHECK(ok >= 180);  // the golden steps with this seed reach 189 / 200
   CHECK(b.cim.array.counters().get("transposed_reads") > 0);
   CHECK(b.cim.array.counters().get("cells_written") > 0);
 }

@@ -48,10 +48,14 @@ TEST_CASE("one hand-computed training step: sums, errors, latent update, changed
   // Signs: neuron 0 (+1, -1, +1, -1): inputs 1 and 2 changed; neuron 1 (-1, +1, +1, +1): input 3.
   const std::vector<ChangedCell> want = {{0, 1, 0, -1}, {0, 2, 0, 1}, {0, 3, 1, 1}};
   CHECK(r.changed == want);
-  // Saturation of the latent weights at 2^(latent_bits-1) - 1 = 7 and the configuration checks.
+  // Saturation at 2^(latent_bits-1) - 1 = 7: all weights +1 gives s = (0, 0), e = (4, -4);
+  // with lr_shift 0 neuron 0 moves by e_0·x = (4, -4, 4, -4): 6 + 4 → 7, 0 - 4 = -4.
+  net.latent = {{6, 0, 0, 0, 0, 0, 0, 0}};
   cfg.lr_shift = 0;
   two_way_train_step(net, ideal_mapping(64, 64), cfg, image, label, 1, 4);
   CHECK(net.latent[0][0] == 7);
+  CHECK(net.latent[0][1] == -4);
+  CHECK(net.latent[0][4] == -4);  // neuron 1: e_1·x_0 = -4
   cfg.error_bits = 9;
   CHECK_THROWS_AS(two_way_train_step(net, ideal_mapping(64, 64), cfg, image, label, 1, 4), std::invalid_argument);
   cfg.error_bits = 8;
@@ -120,9 +124,9 @@ TEST_CASE("a separable task is learned by repeated golden steps (quantized reads
   cfg.latent_bits = 10;
   cfg.error_bits = 8;
   cfg.target_half = 16;
-  cfg.hidden_shift = 1;
+  cfg.hidden_shift = 0;
   cfg.ste_window_half = 48;
-  cfg.lr_shift = 7;
+  cfg.lr_shift = 5;
   MappingConfig m = ideal_mapping(32, 8);  // 2 row blocks × 2 column blocks for layer 0
   m.sense.quantization = Quantization::linear;
   m.sense.bits = 5;  // forward: 33 / 65 reachable sums on 32 levels; transposed: 17 on 32 (exact)
