@@ -123,7 +123,7 @@ TEST_CASE("BACKWARD through the macro equals the golden transposed read and the 
   CHECK(quant_b.cim.counters().get("error_bytes") == n * 37);
 }
 
-TEST_CASE("UPDATE writes only the addressed cells and counts them; latencies as configured", "[cim][two_way]") {
+TEST_CASE("UPDATE writes only the addressed cells and counts them, latencies as configured", "[cim][two_way]") {
   set_quantum();
   const BnnNetwork net = random_network({100, 37, 10}, CellMode::xnor_8t, InputEncoding::binarized, 8, 22);
   const CimMacroConfig cfg = two_way_macro(Quantization::ideal, 3);
@@ -199,7 +199,7 @@ TEST_CASE("UPDATE writes only the addressed cells and counts them; latencies as 
   CHECK(d == sc_core::sc_time(4.0 * n * 2 * 4.0, sc_core::SC_NS));
 }
 
-TEST_CASE("START|KEEP writes every layer's sums; training commands need a two-way array", "[cim][two_way]") {
+TEST_CASE("START|KEEP writes every layer's sums, training commands need a two-way array", "[cim][two_way]") {
   set_quantum();
   const BnnNetwork net = random_network({100, 37, 10}, CellMode::xnor_8t, InputEncoding::binarized, 8, 23);
   CimBench b("keep_", two_way_macro(Quantization::ideal, 3));
