@@ -138,6 +138,20 @@ void add_cim_keys(ConfigSchema& s) {
       .as_time().min(0)
       .describe("One sub-array read (precharge + word lines on), per sensing segment and vector.");
 
+  // two-way array (Jiang et al. DAC 2020; models/cim/array/two_way_config.h, docs/two-way-training.md)
+  s.add("cim.two_way.enabled", [](auto& c) -> auto& { return c.cim.two_way.enabled; })
+      .describe("Two-way array: the stored weights are also read transposed (errors on the columns, sums on the "
+                "rows, row converters of the cim.sense kind and bits) and written row by row; enables the "
+                "BACKWARD / UPDATE / KEEP commands; cells priced as sram_8t_twoway (docs/two-way-training.md).");
+  s.add("cim.two_way.transposed_read_ns", [](auto& c) -> auto& { return c.cim.two_way.transposed_read_ns; })
+      .as_time().min(0)
+      .describe("One transposed read of a sub-array (column lines driven with one error bit plane, row lines "
+                "settled), per column segment, plane and vector; the row converters' conversion time is added.");
+  s.add("cim.two_way.row_write_ns", [](auto& c) -> auto& { return c.cim.two_way.row_write_ns; })
+      .as_time().min(0)
+      .describe("One row write of the weight update (the sub-arrays holding a layer row are written in "
+                "parallel), charged when a cell of the row changes.");
+
   // sense stage (models/circuit SenseConfig)
   s.add_enum("cim.sense.kind", [](auto& c) -> auto& { return c.cim.sense.kind; },
              std::vector<std::pair<std::string, SenseKind>>{{"mlsa", SenseKind::mlsa}, {"adc", SenseKind::adc}})

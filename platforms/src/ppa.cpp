@@ -105,13 +105,16 @@ void add_tech_keys(ConfigSchema& s) {
 
 void check_tech_for(const PlatformConfig& config, const TechParams& tech) {
   if (!has_cim(config)) return;
-  const CellKind k = cell_kind_for(config.cim.array.mode);
+  // a two-way array is priced with the two-way cell (docs/two-way-training.md)
+  const CellKind k = config.cim.two_way.enabled ? CellKind::sram_8t_twoway : cell_kind_for(config.cim.array.mode);
   if (tech.has(k)) return;
   std::string cells;
   for (std::size_t i = 0; i < kCellKindCount; ++i)
     if (tech.has(static_cast<CellKind>(i))) cells += (cells.empty() ? "" : ", ") + std::string(to_string(static_cast<CellKind>(i)));
   throw ConfigError("", "tech", "technology '" + tech.node + "' has no " + to_string(k) + " cell for cim.array.cell " +
-                                    to_string(config.cim.array.mode) + " (it has: " + cells + ")");
+                                    to_string(config.cim.array.mode) +
+                                    (config.cim.two_way.enabled ? " with cim.two_way.enabled" : "") + " (it has: " + cells +
+                                    ")");
 }
 
 std::string apply_linear_range(PlatformConfig& config, const TechParams& tech) {

@@ -274,7 +274,7 @@ class TechReader {
   }
 
   BitcellTech bitcell(const YAML::Node& n, const std::string& path) const {
-    map(n, path, {"wordlines_per_row", "geometry", "read", "precharge", "wl_driver"}, {"read"});
+    map(n, path, {"wordlines_per_row", "geometry", "read", "precharge", "wl_driver", "cell_write"}, {"read"});
     BitcellTech b;
     b.present = true;
     if (n["wordlines_per_row"]) b.wordlines_per_row = integer(n["wordlines_per_row"], join(path, "wordlines_per_row"), 1, 2);
@@ -293,6 +293,7 @@ class TechReader {
     b.read = event(n, path, "read", energy, Need::required);
     if (n["precharge"]) b.precharge = event(n, path, "precharge", energy, Need::required);
     if (n["wl_driver"]) b.wl_driver = event(n, path, "wl_driver", energy, Need::required);
+    if (n["cell_write"]) b.cell_write = event(n, path, "cell_write", Need::required, Need::absent);
     return b;
   }
 

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 namespace cimvp {
@@ -23,6 +24,18 @@ struct ArrayRead {
   std::size_t x_stride = 0;
   std::size_t n = 0;
   std::uint64_t first_vector = 0;  ///< index of the first vector since the network was loaded
+};
+
+/// One transposed read of a whole layer (two-way array, docs/two-way-training.md): n signed
+/// error vectors e[i·M + j] (b-bit two's complement) drive the columns of every sub-array,
+/// bit-serially; the rows' sensed sums are shift-added and added into
+/// out_half[i·K + k] (half PS units; circuit::TransposedBank::evaluate).
+struct TransposedArrayRead {
+  unsigned layer = 0;
+  const std::int32_t* e = nullptr;  ///< n × M errors
+  std::size_t n = 0;
+  unsigned error_bits = 8;          ///< b, 1..8
+  std::int64_t* out_half = nullptr; ///< n × K, accumulated into
 };
 
 /// Interface of the bitcell arrays (exported by BitcellArray).
@@ -41,6 +54,18 @@ class cim_array_if : public virtual sc_core::sc_interface {
   /// One read (see ArrayRead): every column block's column quantities go to the MLSAs
   /// (sense_port); the read latency (all column blocks in parallel) is added to `delay`.
   virtual void read(const ArrayRead& read, sc_core::sc_time& delay) = 0;
+  /// Transposed read of a programmed layer (two-way arrays only; the default throws
+  /// std::logic_error): the read latency is added to `delay`.
+  virtual void read_transposed(const TransposedArrayRead& /*read*/, sc_core::sc_time& /*delay*/) {
+    throw std::logic_error("this array stage has no transposed read (two-way arrays only)");
+  }
+  /// Weight update (two-way arrays only; the default throws std::logic_error): writes the
+  /// weights of input k of layer `layer` (column[j] = W[j][k], M values ±1) into its row;
+  /// only cells whose stored bit differs are written.  The write latency is added to `delay`.
+  virtual ArrayBank::RowWrite write_row(unsigned /*layer*/, unsigned /*k*/, const std::int8_t* /*column*/,
+                                        sc_core::sc_time& /*delay*/) {
+    throw std::logic_error("this array stage cannot write rows (two-way arrays only)");
+  }
 };
 
 }  // namespace cimvp

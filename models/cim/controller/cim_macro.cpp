@@ -38,6 +38,16 @@ const CimMacroConfig& validated(const CimMacroConfig& c) {
   return c;
 }
 
+/// The array stage's two-way configuration: row converters of the sense stage's kind.
+TwoWayArrayConfig two_way_of(const CimMacroConfig& c) {
+  TwoWayArrayConfig t = c.two_way;
+  t.sense = c.sense;
+  return t;
+}
+
+constexpr std::uint32_t kCommandBits = cim_bit::CTRL_START | cim_bit::CTRL_LOAD | cim_bit::CTRL_BACKWARD |
+                                       cim_bit::CTRL_UPDATE | cim_bit::CTRL_KEEP;
+
 }  // namespace
 
 CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
@@ -60,7 +70,8 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
       sense_port("sense_port"),
       acc_port("acc_port"),
       drive(make_drive_stage("drive", validated(config).drive, config.timing.dac_ns)),
-      array("array", config.array, config.cells, config.timing.array_read_ns, config.timing.clock_period_ns),
+      array("array", config.array, config.cells, config.timing.array_read_ns, config.timing.clock_period_ns,
+            two_way_of(config)),
       sense(make_sense_stage("sense", config.array, config.sense, config.timing.sense_ns)),
       accumulator("accumulator", config.array, config.timing),
       buffer("buffer", config.buffer, config.timing.clock_period_ns),
@@ -94,12 +105,14 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
   const auto& m = config_.sense;
   regs_.add({"ID", ID, cim_id, 0, 0, nullptr, nullptr});
   regs_.add({"VERSION", VERSION, cim_version, 0, 0, nullptr, nullptr});
-  regs_.add({"CTRL", CTRL, 0, CTRL_START | CTRL_LOAD, 0, nullptr, [this](std::uint32_t, std::uint32_t now) {
-               if (now & (CTRL_START | CTRL_LOAD)) {
+  regs_.add({"CTRL", CTRL, 0, kCommandBits, 0, nullptr, [this](std::uint32_t, std::uint32_t now) {
+               if (now & (CTRL_START | CTRL_LOAD | CTRL_BACKWARD | CTRL_UPDATE)) {
                  regs_.set(CTRL, 0);
                  command_requested(now);
+               } else {
+                 regs_.set(CTRL, 0);  // KEEP alone is no command
                }
-             }, CTRL_START | CTRL_LOAD});  // command bits: always read 0, never stored by a debug write
+             }, kCommandBits});  // command bits: always read 0, never stored by a debug write
   regs_.add({"STATUS", STATUS, 0, 0, STATUS_DONE | STATUS_ERROR, nullptr, nullptr});
   regs_.add({"IRQ_ENABLE", IRQ_ENABLE, 0, IRQ_DONE | IRQ_ERROR, 0, nullptr, signals});
   regs_.add({"IRQ_STATUS", IRQ_STATUS, 0, 0, IRQ_DONE | IRQ_ERROR, nullptr, signals});
@@ -140,6 +153,16 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
     Register drop{"SUPPORT_DROP", SUPPORT_DROP, 0, 0xFFFFFFFFu, 0, nullptr, nullptr};
     drop.accept = [](std::uint32_t v) { return v <= kDropLevelScale; };
     regs_.add(std::move(drop));
+  }
+  if (config_.two_way.enabled) {  // training registers: only a two-way macro has them (area)
+    regs_.add({"TRAIN_LAYER", TRAIN_LAYER, 0, 0xFFFFFFFFu, 0, nullptr, nullptr});
+    Register bits{"ERROR_BITS", ERROR_BITS, kMaxErrorBits, 0xFFFFFFFFu, 0, nullptr, nullptr};
+    bits.accept = [](std::uint32_t v) { return v >= 1 && v <= kMaxErrorBits; };
+    regs_.add(std::move(bits));
+    regs_.add({"KEEP_LO", KEEP_LO, 0, 0xFFFFFFFFu, 0, nullptr, nullptr});
+    regs_.add({"KEEP_HI", KEEP_HI, 0, 0xFFFFFFFFu, 0, nullptr, nullptr});
+    regs_.add({"CELLS_WRITTEN", CELLS_WRITTEN, 0, 0, 0, nullptr, nullptr});
+    regs_.add({"CAP_TWO_WAY", CAP_TWO_WAY, 1u, 0, 0, nullptr, nullptr});
   }
   const auto& dr = config_.drive;
   regs_.add({"CAP_DRIVE", CAP_DRIVE,
@@ -184,6 +207,10 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
   c_dmi_bytes_written_ = counters_.declare("dmi_bytes_written");
   c_buf_read_ = counters_.declare("buffer_bits_read");
   c_buf_written_ = counters_.declare("buffer_bits_written");
+  c_backward_vectors_ = counters_.declare("backward_vectors");
+  c_error_bytes_ = counters_.declare("error_bytes");
+  c_update_records_ = counters_.declare("update_records");
+  c_keep_bytes_ = counters_.declare("keep_bytes");
   BusCounterMap map;
   map.tlm_reads = c_tlm_reads_;
   map.tlm_writes = c_tlm_writes_;
@@ -224,6 +251,7 @@ void CimMacro::reset() {
   for (CimStage* st : stages_) st->reset();
   buffer.reset();
   want_load_ = want_run_ = loaded_ = false;
+  want_backward_ = want_update_ = want_keep_ = false;
   state_ = CimState::idle;
   irq_level_ = false;
   drop_applied_ = 0;
@@ -285,6 +313,9 @@ void CimMacro::command_requested(std::uint32_t ctrl) {
   }
   want_run_ = (ctrl & CTRL_START) != 0;
   want_load_ = (ctrl & CTRL_LOAD) != 0;
+  want_backward_ = (ctrl & CTRL_BACKWARD) != 0;
+  want_update_ = (ctrl & CTRL_UPDATE) != 0;
+  want_keep_ = want_run_ && (ctrl & CTRL_KEEP) != 0;
   regs_.set_bits(STATUS, STATUS_BUSY);
   regs_.set(ERROR_CODE, cim_err::NONE);
   regs_.set(ERROR_INFO, kNoLayer);
@@ -326,8 +357,13 @@ void CimMacro::run() {
     // coroutine's exceptions would corrupt the one being handled.
     Fault fault{cim_err::NONE, kNoLayer, 0, ""};
     try {
+      if ((want_backward_ || want_update_ || want_keep_) && !config_.two_way.enabled)
+        throw Fault{cim_err::NOT_TWO_WAY, kNoLayer, 0,
+                    "BACKWARD / UPDATE / KEEP need a two-way array (cim.two_way.enabled)"};
       if (want_load_ || !loaded_) load_network();
       if (want_run_) run_batch();
+      if (want_backward_) run_backward();
+      if (want_update_) run_update();
     } catch (const Fault& f) {
       fault = f;
     } catch (const sc_core::sc_unwind_exception&) {
@@ -604,6 +640,14 @@ void CimMacro::run_batch() {
   const std::uint64_t out_vb = std::uint64_t{M} * 4;
   if (in + N * vb - 1 < in || out + N * out_vb - 1 < out)
     throw Fault{cim_err::BAD_BATCH, kNoLayer, 0, std::to_string(N) + " vectors wrap the address space"};
+  if (want_keep_) {
+    const std::uint64_t keep = static_cast<std::uint64_t>(regs_.get(KEEP_HI)) << 32 | regs_.get(KEEP_LO);
+    std::uint64_t all = 0;
+    for (const LayerInfo& L : layers_) all += std::uint64_t{L.outputs} * 4;
+    if (keep % 4 != 0) throw Fault{cim_err::MISALIGNED, kNoLayer, keep, "kept sums at " + hex(keep) + " are not 4-byte aligned"};
+    if (keep + N * all - 1 < keep)
+      throw Fault{cim_err::BAD_BATCH, kNoLayer, 0, std::to_string(N) + " vectors of kept sums wrap the address space"};
+  }
   const std::uint32_t io = regs_.get(IO_MODE);
   in_buffer_ = (io & cim_bit::IO_INPUT_BUFFER) != 0;
   out_buffer_ = (io & cim_bit::IO_OUTPUT_BUFFER) != 0;
@@ -656,6 +700,22 @@ void CimMacro::run_batch() {
     if (timeline.enabled())
       tile_times_.push_back(TileTime{first_vector, n, sc_core::sc_time_stamp() + t0,
                                      sc_core::sc_time_stamp() + qk_.get_local_time()});
+    if (want_keep_) {  // every layer's sums, layer-major: layer l at KEEP + 4·N·Σ_{l'<l} M_l'
+      const std::uint64_t keep = static_cast<std::uint64_t>(regs_.get(KEEP_HI)) << 32 | regs_.get(KEEP_LO);
+      std::uint64_t base = keep;
+      std::vector<std::uint8_t> bytes;
+      for (std::size_t l = 0; l < layers_.size(); ++l) {
+        const std::uint64_t Ml = layers_[l].outputs;
+        bytes.resize(kept_[l].size() * 4);
+        for (std::size_t k = 0; k < kept_[l].size(); ++k) {
+          const auto v = static_cast<std::uint32_t>(kept_[l][k]);
+          for (int b = 0; b < 4; ++b) bytes[k * 4 + b] = static_cast<std::uint8_t>(v >> (8 * b));
+        }
+        bus_write(base + i * T * Ml * 4, bytes.data(), bytes.size());
+        counters_.add(c_keep_bytes_, bytes.size());
+        base += N * Ml * 4;
+      }
+    }
     const std::int32_t* sums = acc_port->sums();
     out_bytes_.resize(n * out_vb);
     for (std::size_t k = 0; k < n * M; ++k) {
@@ -778,6 +838,10 @@ sc_core::sc_time CimMacro::compute_tile(std::size_t n, const sc_core::sc_time& s
       in = out;
       std::swap(out, spare);
     }
+    if (want_keep_) {
+      if (kept_.size() < layers_.size()) kept_.resize(layers_.size());
+      kept_[l].assign(acc_port->sums(), acc_port->sums() + n * L.outputs);
+    }
     layer_stats_[l].compute += d_layer;
     layer_stats_[l].read += d_read;
     total += d_layer;
@@ -789,6 +853,104 @@ sc_core::sc_time CimMacro::compute_tile(std::size_t n, const sc_core::sc_time& s
   }
   vectors_since_load_ += n;
   return total;
+}
+
+// ---- training (two-way array) ------------------------------------------------------------
+
+unsigned CimMacro::train_layer() const {
+  const std::uint32_t l = regs_.get(cim_reg::TRAIN_LAYER);
+  if (l >= layers_.size())
+    throw Fault{cim_err::BAD_TRAINING, l, 0,
+                "TRAIN_LAYER " + std::to_string(l) + " of a network with " + std::to_string(layers_.size()) + " layers"};
+  return l;
+}
+
+void CimMacro::run_backward() {
+  using namespace cim_reg;
+  const unsigned l = train_layer();
+  const LayerInfo& L = layers_[l];
+  const std::uint64_t N = regs_.get(BATCH);
+  if (N == 0) throw Fault{cim_err::BAD_BATCH, l, 0, "BATCH is 0"};
+  const unsigned bits = regs_.get(ERROR_BITS);
+  const std::uint64_t in = static_cast<std::uint64_t>(regs_.get(INPUT_HI)) << 32 | regs_.get(INPUT_LO);
+  const std::uint64_t out = static_cast<std::uint64_t>(regs_.get(OUTPUT_HI)) << 32 | regs_.get(OUTPUT_LO);
+  const std::uint32_t K = L.inputs, M = L.outputs;
+  if (out % 4 != 0) throw Fault{cim_err::MISALIGNED, l, out, "back-propagated sums at " + hex(out) + " are not 4-byte aligned"};
+  if (in + N * M - 1 < in || out + N * K * 4 - 1 < out)
+    throw Fault{cim_err::BAD_BATCH, l, 0, std::to_string(N) + " vectors wrap the address space"};
+  const std::uint32_t io = regs_.get(IO_MODE);
+  in_buffer_ = (io & cim_bit::IO_INPUT_BUFFER) != 0;
+  out_buffer_ = (io & cim_bit::IO_OUTPUT_BUFFER) != 0;
+  regs_.set(DONE_COUNT, 0);
+  enter(CimState::backward);
+  const std::uint64_t T = config_.tile_vectors;
+  std::vector<std::int32_t> e;
+  std::vector<std::int64_t> sums;
+  for (std::uint64_t i0 = 0; i0 < N; i0 += T) {
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(T, N - i0));
+    staging_.resize(n * M);
+    input_read(in + i0 * M, staging_.data(), staging_.size());
+    counters_.add(c_error_bytes_, staging_.size());
+    e.resize(n * M);
+    const int lo = error_min(bits), hi = error_max(bits);
+    for (std::size_t k = 0; k < e.size(); ++k) {
+      e[k] = static_cast<std::int8_t>(staging_[k]);
+      if (e[k] < lo || e[k] > hi)
+        throw Fault{cim_err::BAD_TRAINING, l, in + i0 * M + k,
+                    "error " + std::to_string(e[k]) + " does not fit ERROR_BITS = " + std::to_string(bits) +
+                        " (two's complement [" + std::to_string(lo) + ", " + std::to_string(hi) + "])"};
+    }
+    sums.assign(n * K, 0);
+    sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+    array_port->read_transposed(TransposedArrayRead{l, e.data(), n, bits, sums.data()}, d);
+    qk_.inc(d);
+    out_bytes_.resize(n * K * 4);
+    for (std::size_t k = 0; k < sums.size(); ++k) {
+      const auto v = static_cast<std::uint32_t>(static_cast<std::int32_t>(sums[k]));
+      for (int b = 0; b < 4; ++b) out_bytes_[k * 4 + b] = static_cast<std::uint8_t>(v >> (8 * b));
+    }
+    output_write(out + i0 * K * 4, out_bytes_.data(), out_bytes_.size());
+    counters_.add(c_output_bytes_, out_bytes_.size());
+    counters_.add(c_backward_vectors_, n);
+    regs_.set(DONE_COUNT, static_cast<std::uint32_t>(i0 + n));
+  }
+}
+
+void CimMacro::run_update() {
+  using namespace cim_reg;
+  const unsigned l = train_layer();
+  const LayerInfo& L = layers_[l];
+  const std::uint64_t N = regs_.get(BATCH);
+  if (N == 0) throw Fault{cim_err::BAD_BATCH, l, 0, "BATCH is 0 (row records)"};
+  const std::uint64_t in = static_cast<std::uint64_t>(regs_.get(INPUT_HI)) << 32 | regs_.get(INPUT_LO);
+  const std::uint32_t M = L.outputs;
+  const std::uint64_t rec = cim_update_record_bytes(M);
+  if (in % 8 != 0) throw Fault{cim_err::MISALIGNED, l, in, "row records at " + hex(in) + " are not 8-byte aligned"};
+  if (in + N * rec - 1 < in) throw Fault{cim_err::BAD_BATCH, l, 0, std::to_string(N) + " records wrap the address space"};
+  in_buffer_ = (regs_.get(IO_MODE) & cim_bit::IO_INPUT_BUFFER) != 0;
+  regs_.set(CELLS_WRITTEN, 0);
+  enter(CimState::update);
+  std::vector<std::int8_t> column(M);
+  std::uint64_t written = 0;
+  staging_.resize(rec);
+  for (std::uint64_t r = 0; r < N; ++r) {
+    const std::uint64_t at = in + r * rec;
+    input_read(at, staging_.data(), rec);
+    counters_.add(c_weight_bytes_, rec);
+    const std::uint32_t k = le32(staging_.data()), reserved = le32(staging_.data() + 4);
+    if (k >= L.inputs || reserved != 0)
+      throw Fault{cim_err::BAD_TRAINING, l, at,
+                  "row record " + std::to_string(r) + ": input " + std::to_string(k) + " (layer has " +
+                      std::to_string(L.inputs) + "), reserved " + std::to_string(reserved) + " (must be 0)"};
+    for (std::uint32_t j = 0; j < M; ++j)
+      column[j] = (le64(staging_.data() + 8 + (j / 64) * 8) >> (j % 64)) & 1u ? 1 : -1;
+    sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+    written += array_port->write_row(l, k, column.data(), d).cells_written;
+    qk_.inc(d);
+    counters_.add(c_update_records_);
+    regs_.set(DONE_COUNT, static_cast<std::uint32_t>(r + 1));
+  }
+  regs_.set(CELLS_WRITTEN, static_cast<std::uint32_t>(std::min<std::uint64_t>(written, 0xFFFFFFFFu)));
 }
 
 // ---- batch inputs and outputs: activation buffer or bus --------------------------------

@@ -48,7 +48,13 @@ namespace cimvp {
 /// beat; compute costs what the blocks annotate (docs/cim-macro.md, "Timing").  Input and
 /// output buffers are double-buffered: while a tile computes, the master writes back the
 /// previous tile's sums and fetches the next tile (one bus: those two serialize), so a tile
-/// costs max(bus, compute).  The thread synchronises at every state change, so `state`,
+/// costs max(bus, compute).  Training (two-way array, config.two_way.enabled;
+/// docs/two-way-training.md): START|KEEP also writes every layer's int32 sums (the
+/// pre-activations the straight-through estimator gates on) to KEEP; BACKWARD reads BATCH int8
+/// error vectors (M of layer TRAIN_LAYER each) from INPUT, runs the transposed read at
+/// ERROR_BITS and writes BATCH × K int32 sums (half PS units) to OUTPUT; UPDATE reads BATCH row
+/// records from INPUT and writes the changed cells (CELLS_WRITTEN); in that order when
+/// combined.  They run tile by tile without double buffering.  The thread synchronises at every state change, so `state`,
 /// `busy` and `irq` change at exact times.
 /// Value of CimMacro::layer when no layer is computing (−1 as a signed 32-bit value).
 constexpr std::uint32_t kNoTraceLayer = 0xFFFFFFFFu;
@@ -113,7 +119,7 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   /// weight_bytes, table_bytes, input_bytes, output_bytes, bytes_read, bytes_written,
   /// tlm_reads, tlm_writes, dmi_reads, dmi_writes, dmi_grants, errors, irqs, mmio_reads,
   /// mmio_writes, busy_cycles, dmi_bytes_read, dmi_bytes_written, buffer_bits_read,
-  /// buffer_bits_written.
+  /// buffer_bits_written; training: backward_vectors, error_bytes, update_records, keep_bytes.
   const CounterSet& counters() const override { return counters_; }
   /// Scope platform (the controller, buffers and bus master; the array, MLSAs and
   /// accumulators price themselves): `bus_byte` per byte its master moves (dma.byte),
@@ -175,6 +181,10 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   void program_layer(unsigned l, LayerInfo& info);
   void program_mlsa_table(unsigned l, const LayerInfo& info);
   void run_batch();
+  void run_backward();
+  void run_update();
+  /// TRAIN_LAYER, checked against the loaded network (throws Fault BAD_TRAINING).
+  unsigned train_layer() const;
   void encode_input(const LayerInfo& info, std::size_t n);
   /// Computes a tile through every layer; returns its compute time (not yet on the clock).
   sc_core::sc_time compute_tile(std::size_t n, const sc_core::sc_time& start);
@@ -197,6 +207,8 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   tlm_utils::tlm_quantumkeeper qk_;
 
   bool want_load_ = false, want_run_ = false;
+  bool want_backward_ = false, want_update_ = false, want_keep_ = false;
+  std::vector<std::vector<std::int32_t>> kept_;  // START|KEEP: each layer's sums of the current tile
   bool in_buffer_ = false, out_buffer_ = false;  // IO_MODE latched by run_batch
   bool loaded_ = false;
   std::uint64_t desc_generation_ = 0;  // bumped by DESC_* writes
@@ -227,6 +239,7 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
       c_table_bytes_, c_support_bytes_, c_drop_changes_, c_input_bytes_, c_output_bytes_, c_bytes_read_, c_bytes_written_, c_tlm_reads_, c_tlm_writes_,
       c_dmi_reads_, c_dmi_writes_, c_dmi_grants_, c_errors_, c_irqs_, c_mmio_reads_, c_mmio_writes_, c_busy_cycles_,
       c_dmi_bytes_read_, c_dmi_bytes_written_, c_buf_read_, c_buf_written_;
+  std::size_t c_backward_vectors_, c_error_bytes_, c_update_records_, c_keep_bytes_;
 };
 
 }  // namespace cimvp

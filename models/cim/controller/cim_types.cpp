@@ -43,6 +43,10 @@ void CimMacroConfig::validate() const {
     bad("drive.kind", std::to_string(static_cast<int>(drive.kind)), "binary|row_dac");
   drive.dac.validate();
   if (drive.buffer_bytes < 1) bad("drive.buffer_bytes", std::to_string(drive.buffer_bytes), ">= 1");
+  if (two_way.enabled) {
+    check_time("two_way.transposed_read_ns", two_way.transposed_read_ns, false);
+    check_time("two_way.row_write_ns", two_way.row_write_ns, false);
+  }
 }
 
 const char* cim_error_name(std::uint32_t code) {
@@ -60,6 +64,8 @@ const char* cim_error_name(std::uint32_t code) {
     case cim_err::START_WHILE_BUSY: return "START_WHILE_BUSY";
     case cim_err::INTERNAL: return "INTERNAL";
     case cim_err::BAD_BUFFER: return "BAD_BUFFER";
+    case cim_err::NOT_TWO_WAY: return "NOT_TWO_WAY";
+    case cim_err::BAD_TRAINING: return "BAD_TRAINING";
   }
   return "UNKNOWN";
 }
@@ -71,6 +77,8 @@ const char* to_string(CimState s) {
     case CimState::input: return "input";
     case CimState::compute: return "compute";
     case CimState::output: return "output";
+    case CimState::backward: return "backward";
+    case CimState::update: return "update";
   }
   return "?";
 }

@@ -3,6 +3,7 @@
 // so the platform layer, the driver and the tests share these definitions.
 #pragma once
 
+#include "cimvp/cim/array/two_way_config.h"
 #include "cimvp/cim/buffer/buffer_config.h"
 #include "cimvp/circuit/mapping.h"
 #include "cimvp/circuit/sub_array.h"
@@ -53,6 +54,10 @@ struct CimMacroConfig {
   bool use_dmi = true;                ///< use DMI to memory when granted
   CimTimingConfig timing;
   ActivationBufferConfig buffer;      ///< on-chip activation buffers (bus window, IO_MODE)
+  /// Two-way array (Jiang et al. DAC 2020, docs/two-way-training.md): transposed reads and row
+  /// writes, the BACKWARD / UPDATE / KEEP commands.  two_way.sense is ignored: the row
+  /// converters are of the sense stage's kind and bits (`sense`).
+  TwoWayArrayConfig two_way;
 
   CimMacroConfig() {
     array.rows = 64;
@@ -108,12 +113,23 @@ constexpr std::uint32_t SUPPORT_DROP = 0x74;///< rw, support drop level per mill
                                             ///< response, unchanged); used from the next START
 constexpr std::uint32_t CAP_DRIVE = 0x78;   ///< ro, drive kind [0] (0 binary, 1 row_dac), DAC bits [7:4],
                                             ///< support buffer KiB [31:16]
+// Training (two-way array, docs/two-way-training.md): mapped only when two_way.enabled (a
+// forward-only macro answers these offsets with an address error).
+constexpr std::uint32_t TRAIN_LAYER = 0x7C;   ///< rw, layer of BACKWARD / UPDATE
+constexpr std::uint32_t ERROR_BITS = 0x80;    ///< rw, 1..8 (reset 8): error width of BACKWARD (other writes: error response)
+constexpr std::uint32_t KEEP_LO = 0x84;       ///< rw, where START|KEEP writes every layer's int32 sums
+constexpr std::uint32_t KEEP_HI = 0x88;
+constexpr std::uint32_t CELLS_WRITTEN = 0x8C; ///< ro, cells written by the last UPDATE
+constexpr std::uint32_t CAP_TWO_WAY = 0x90;   ///< ro, bit 0: two-way array (BACKWARD / UPDATE / KEEP available)
 constexpr std::uint32_t WINDOW_BYTES = 0x100;  ///< size to map for the register window
 }  // namespace cim_reg
 
 namespace cim_bit {
 constexpr std::uint32_t CTRL_START = 1u << 0;   ///< run BATCH vectors (loads the network first if needed)
 constexpr std::uint32_t CTRL_LOAD = 1u << 1;    ///< (re)load the network at DESC only
+constexpr std::uint32_t CTRL_BACKWARD = 1u << 2;///< transposed read of layer TRAIN_LAYER for BATCH error vectors
+constexpr std::uint32_t CTRL_UPDATE = 1u << 3;  ///< write BATCH row records of layer TRAIN_LAYER
+constexpr std::uint32_t CTRL_KEEP = 1u << 4;    ///< with START: also write every layer's sums to KEEP
 constexpr std::uint32_t STATUS_BUSY = 1u << 0;
 constexpr std::uint32_t STATUS_DONE = 1u << 1;
 constexpr std::uint32_t STATUS_ERROR = 1u << 2;
@@ -139,6 +155,8 @@ constexpr std::uint32_t BAD_BATCH = 9;         ///< BATCH == 0 or the buffers wr
 constexpr std::uint32_t START_WHILE_BUSY = 10; ///< START/LOAD written while busy (ignored)
 constexpr std::uint32_t INTERNAL = 11;         ///< unexpected internal failure (message in the log)
 constexpr std::uint32_t BAD_BUFFER = 12;       ///< IO_MODE buffer: INPUT / OUTPUT range outside its buffer halves (ERR_ADDR)
+constexpr std::uint32_t NOT_TWO_WAY = 13;      ///< BACKWARD / UPDATE / KEEP on a macro without a two-way array
+constexpr std::uint32_t BAD_TRAINING = 14;     ///< TRAIN_LAYER out of range, an error outside ERROR_BITS, a bad row record
 }  // namespace cim_err
 
 /// Name of an ERROR_CODE value ("BUS_ERROR", ...).
@@ -151,6 +169,8 @@ enum class CimState : std::uint32_t {
   input = 2,    ///< fetching and encoding input vectors
   compute = 3,  ///< array reads, sensing, accumulation, activation
   output = 4,   ///< writing the last layer's sums
+  backward = 5, ///< transposed reads (two-way array): errors in, back-propagated sums out
+  update = 6,   ///< row writes (two-way array)
 };
 const char* to_string(CimState s);
 
@@ -206,6 +226,11 @@ const char* to_string(InputFormat f);
 
 /// Bytes of one input vector in memory for the first layer's format.
 std::uint64_t cim_input_bytes(InputFormat f, std::uint32_t k);
+
+/// UPDATE row record (at INPUT, 8-byte aligned, BATCH records back to back): u32 k (input
+/// index, < K of TRAIN_LAYER), u32 reserved (0), then ⌈M/64⌉ little-endian u64 with bit j =
+/// (W[j][k] == +1) — the new binary weights of layer row k.  Bytes of one record:
+inline std::uint64_t cim_update_record_bytes(std::uint32_t m) { return 8 + words_for_bits(m) * 8; }
 
 /// MLSA reference table (at MLSA_TABLE, exactly MLSA_BYTES long, little-endian).  One entry
 /// per row block rb = 0..⌈K/R⌉−1, then bit plane p = 0..PLANES−1, then sensing segment s of

@@ -32,7 +32,8 @@ ArrayBank::ArrayBank(unsigned inputs, unsigned outputs, const std::int8_t* weigh
       for (unsigned c = 0; c < nc; ++c)
         std::copy_n(weights + std::size_t{j0 + c} * K_ + k0, nr, block.data() + std::size_t{c} * R);
       if (cells.faults.any()) {  // stuck cells hold their value whatever is programmed
-        const std::vector<std::int8_t> stuck = stuck_cells(cells.faults, R, C, layer_id, rb, cb);
+        stuck_.push_back(stuck_cells(cells.faults, R, C, layer_id, rb, cb));
+        const std::vector<std::int8_t>& stuck = stuck_.back();
         for (unsigned c = 0; c < nc; ++c)
           for (unsigned r = 0; r < nr; ++r)
             if (const std::int8_t v = stuck[std::size_t{r} * C + c]; v != 0) block[std::size_t{c} * R + r] = v;
@@ -43,6 +44,40 @@ ArrayBank::ArrayBank(unsigned inputs, unsigned outputs, const std::int8_t* weigh
         arrays_.back().set_cell_variation(cells.sigma, derive_seed(cells.seed, {kStreamCellFactor, layer_id, rb, cb}));
     }
   }
+}
+
+ArrayBank::RowWrite& ArrayBank::RowWrite::operator+=(const RowWrite& o) {
+  rows += o.rows;
+  cells_written += o.cells_written;
+  cells_changed += o.cells_changed;
+  return *this;
+}
+
+ArrayBank::RowWrite ArrayBank::write_row(unsigned k, const std::int8_t* column) {
+  if (k >= K_)
+    throw std::out_of_range("ArrayBank::write_row: input " + std::to_string(k) + " of a layer with " +
+                            std::to_string(K_) + " inputs");
+  for (unsigned j = 0; j < M_; ++j)
+    if (column[j] != 1 && column[j] != -1)
+      throw std::invalid_argument("ArrayBank::write_row: weight of neuron " + std::to_string(j) + " is " +
+                                  std::to_string(int(column[j])) + ", expected -1 or +1");
+  const unsigned R = array_.rows, C = array_.cols, rb = k / R, r = k % R;
+  RowWrite w;
+  for (unsigned cb = 0; cb < ncb_; ++cb) {
+    const std::size_t i = std::size_t{rb} * ncb_ + cb;
+    SubArray& s = arrays_[i];
+    std::uint64_t written = 0;
+    for (unsigned c = 0; c < s.active_cols(); ++c) {
+      const std::int8_t v = column[cb * C + c];
+      if (s.weight(r, c) == v) continue;
+      ++written;
+      const bool stuck = !stuck_.empty() && stuck_[i][std::size_t{r} * C + c] != 0;
+      if (!stuck && s.write_cell(r, c, v)) ++w.cells_changed;
+    }
+    w.cells_written += written;
+    if (written > 0) ++w.rows;
+  }
+  return w;
 }
 
 std::vector<std::vector<Segment>> ArrayBank::segments() const {

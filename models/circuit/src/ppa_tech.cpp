@@ -95,6 +95,7 @@ void validate_tech(const TechParams& t) {
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument("tech '" + t.node + "': " + e.what());
     }
+    c.cost(f + ".cell_write", b.cell_write);
   }
   if (!any) {
     std::ostringstream os;

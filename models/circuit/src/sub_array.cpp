@@ -234,6 +234,22 @@ int SubArray::weight(unsigned r, unsigned c) const {
   return w_[std::size_t{r} * cfg_.cols + c];
 }
 
+bool SubArray::write_cell(unsigned r, unsigned c, std::int8_t v) {
+  if (r >= n_rows_ || c >= n_cols_)
+    throw std::out_of_range("SubArray::write_cell: cell (" + std::to_string(r) + ", " + std::to_string(c) +
+                            ") is not an active cell");
+  if (v != 1 && v != -1)
+    throw std::invalid_argument("SubArray::write_cell: value " + std::to_string(int(v)) + ", expected -1 or +1");
+  const std::size_t i = std::size_t{r} * cfg_.cols + c;
+  if (w_[i] == v) return false;
+  w_[i] = v;
+  Word& bits = wbits_[c * wpc_ + r / kWordBits];
+  const Word m = Word{1} << (r % kWordBits);
+  bits = v == 1 ? (bits | m) : (bits & ~m);
+  if (!factors_.empty()) g_[i] = v * factors_[i];
+  return true;
+}
+
 void SubArray::set_cell_variation(double sigma, std::uint64_t seed) {
   CellVariationConfig{sigma, seed, CellFaultConfig{}}.validate();
   if (sigma == 0.0) {

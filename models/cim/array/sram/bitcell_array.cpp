@@ -13,8 +13,18 @@
 
 namespace cimvp {
 
+void TwoWayArrayConfig::validate() const {
+  if (!enabled) return;
+  sense.validate();
+  if (!(transposed_read_ns >= 0.0) || !std::isfinite(transposed_read_ns))
+    throw std::invalid_argument("TwoWayArrayConfig.transposed_read_ns: expected a finite value >= 0 (ns)");
+  if (!(row_write_ns >= 0.0) || !std::isfinite(row_write_ns))
+    throw std::invalid_argument("TwoWayArrayConfig.row_write_ns: expected a finite value >= 0 (ns)");
+}
+
 BitcellArray::BitcellArray(sc_core::sc_module_name name, const SubArrayConfig& array,
-                           const CellVariationConfig& cells, double read_ns, double clock_ns)
+                           const CellVariationConfig& cells, double read_ns, double clock_ns,
+                           const TwoWayArrayConfig& two_way)
     : sc_core::sc_module(name),
       target_export("target_export"),
       sense_port("sense_port"),
@@ -24,9 +34,11 @@ BitcellArray::BitcellArray(sc_core::sc_module_name name, const SubArrayConfig& a
       array_(array),
       cells_(cells),
       t_read_(read_ns, sc_core::SC_NS),
-      clock_ns_(clock_ns) {
+      clock_ns_(clock_ns),
+      two_way_(two_way) {
   array_.validate();
   cells_.validate();
+  two_way_.validate();
   target_export.bind(*this);
   c_reads_ = counters_.declare("array_reads");
   c_wordlines_ = counters_.declare("wordline_activations");
@@ -35,6 +47,14 @@ BitcellArray::BitcellArray(sc_core::sc_module_name name, const SubArrayConfig& a
   c_row_writes_ = counters_.declare("row_writes");
   c_cell_reads_ = counters_.declare("cell_reads");
   c_precharges_ = counters_.declare("precharges");
+  c_t_reads_ = counters_.declare("transposed_reads");
+  c_t_drives_ = counters_.declare("column_drives");
+  c_t_conv_ = counters_.declare("transposed_conversions");
+  c_t_macs_ = counters_.declare("transposed_macs");
+  c_t_cell_reads_ = counters_.declare("transposed_cell_reads");
+  c_update_rows_ = counters_.declare("update_rows");
+  c_cells_written_ = counters_.declare("cells_written");
+  c_cells_changed_ = counters_.declare("cells_changed");
 }
 
 std::uint64_t BitcellArray::cycles_per_read() const {
@@ -53,7 +73,10 @@ std::uint64_t BitcellArray::subarrays_used() const {
   return n;
 }
 
-void BitcellArray::clear() { layers_.clear(); }
+void BitcellArray::clear() {
+  layers_.clear();
+  transposed_.clear();
+}
 
 const ArrayBank& BitcellArray::layer_at(unsigned layer) const {
   if (layer >= layers_.size() || layers_[layer].empty())
@@ -81,6 +104,7 @@ void BitcellArray::program_layer(unsigned layer, unsigned inputs, unsigned outpu
     }
   if (layers_.size() <= layer) layers_.resize(layer + 1);
   layers_[layer] = std::move(bank);
+  if (layer < transposed_.size()) transposed_[layer] = TransposedBank();  // new weights
   counters_.add(c_cells_, cells);
   counters_.add(c_row_writes_, rows);
 }
@@ -136,9 +160,70 @@ void BitcellArray::read(const ArrayRead& r, sc_core::sc_time& delay) {
   st.precharges += precharges;
 }
 
+const TransposedBank& BitcellArray::transposed(unsigned layer, unsigned error_bits) {
+  if (!two_way_.enabled)
+    throw std::logic_error(std::string(name()) + ": not a two-way array (cim.two_way.enabled is false)");
+  const ArrayBank& L = layer_at(layer);
+  if (transposed_.size() <= layer) transposed_.resize(layer + 1);
+  TransposedBank& t = transposed_[layer];
+  if (t.empty() || t.error_bits() != error_bits) t = TransposedBank(L, two_way_.sense, error_bits, layer);
+  return t;
+}
+
+void BitcellArray::read_transposed(const TransposedArrayRead& r, sc_core::sc_time& delay) {
+  const TransposedBank& t = transposed(r.layer, r.error_bits);
+  if (r.e == nullptr || r.out_half == nullptr) throw std::invalid_argument(std::string(name()) + ": no buffers");
+  std::vector<Word> planes;
+  t.encode(r.e, r.n, planes);
+  const sc_core::sc_time per_read = sc_core::sc_time(two_way_.transposed_read_ns, sc_core::SC_NS) +
+                                    sense_port->conversion_time();
+  sc_core::sc_time worst = sc_core::SC_ZERO_TIME;
+  ArrayActivity total;
+  std::uint64_t cell_reads = 0;
+  for (unsigned rb = 0; rb < t.row_blocks(); ++rb)
+    for (unsigned cb = 0; cb < t.col_blocks(); ++cb) {  // every sub-array at the same time
+      ArrayActivity a;
+      for (unsigned p = 0; p < t.error_bits(); ++p) t.read_block(planes, r.n, rb, cb, p, r.out_half, &a);
+      worst = std::max(worst, per_read * static_cast<double>(a.array_reads));
+      const std::uint64_t rows = t.port(rb, cb).rows();
+      cell_reads += a.wordline_activations * rows;
+      t_row_precharges_ += a.array_reads * rows;
+      total += a;
+    }
+  delay += worst;
+  t_reads_ += total.array_reads;
+  t_col_drives_ += total.wordline_activations;
+  t_conversions_ += total.mlsa_conversions + total.sa_reads;
+  counters_.add(c_t_reads_, total.array_reads);
+  counters_.add(c_t_drives_, total.wordline_activations);
+  counters_.add(c_t_conv_, total.mlsa_conversions + total.sa_reads);
+  counters_.add(c_t_macs_, total.binary_macs);
+  t_cell_reads_ += cell_reads;
+  counters_.add(c_t_cell_reads_, cell_reads);
+}
+
+ArrayBank::RowWrite BitcellArray::write_row(unsigned layer, unsigned k, const std::int8_t* column,
+                                            sc_core::sc_time& delay) {
+  if (!two_way_.enabled)
+    throw std::logic_error(std::string(name()) + ": not a two-way array (cim.two_way.enabled is false)");
+  layer_at(layer);  // throws when not programmed
+  ArrayBank& L = layers_[layer];
+  const ArrayBank::RowWrite w = L.write_row(k, column);
+  if (w.cells_written > 0) {
+    delay += sc_core::sc_time(two_way_.row_write_ns, sc_core::SC_NS);
+    if (layer < transposed_.size() && !transposed_[layer].empty())
+      for (unsigned cb = 0; cb < L.col_blocks(); ++cb) transposed_[layer].refresh(L, k / array_.rows, cb);
+  }
+  cells_written_ += w.cells_written;
+  counters_.add(c_update_rows_, w.rows);
+  counters_.add(c_cells_written_, w.cells_written);
+  counters_.add(c_cells_changed_, w.cells_changed);
+  return w;
+}
+
 void BitcellArray::price(const TechParams& tech, PpaLedger& ledger) const {
   ledger.set_scope(PpaScope::macro);
-  const CellKind kind = cell_kind_for(array_.mode);
+  const CellKind kind = two_way_.enabled ? CellKind::sram_8t_twoway : cell_kind_for(array_.mode);
   if (!tech.has(kind))
     throw std::invalid_argument(std::string(name()) + ": technology '" + tech.node + "' has no " + to_string(kind) +
                                 " cell for " + to_string(array_.mode) + " arrays");
@@ -183,6 +268,17 @@ void BitcellArray::price(const TechParams& tech, PpaLedger& ledger) const {
                    static_cast<double>(row_writes) * array_row_write_cost(tech, kind, array_.rows, array_.cols).energy_pj);
   const std::uint64_t cycles = total.reads * cycles_per_read;
   ledger.add_event("clock", cycles, clock_energy_pj(tech, cycles));
+  if (two_way_.enabled) {
+    ledger.add_event("column_drive", t_col_drives_, wl_driver_energy_pj(tech, kind, t_col_drives_));
+    ledger.add_event("transposed_cell_read", t_cell_reads_, bitcell_read_energy_pj(tech, kind, t_cell_reads_));
+    ledger.add_event("row_precharge", t_row_precharges_, precharge_energy_pj(tech, kind, t_row_precharges_));
+    const SenseConfig& s = two_way_.sense;
+    const double per_conversion = array_.access == AccessMode::row_by_row ? mlsa_conversion_energy_pj(tech, 1)
+                                  : s.kind == SenseKind::adc            ? adc_cost(tech, s.bits).energy_pj
+                                                                        : mlsa_conversion_energy_pj(tech, s.bits);
+    ledger.add_event("row_conversion", t_conversions_, per_conversion * static_cast<double>(t_conversions_));
+    ledger.add_event("cell_write", cells_written_, cell.cell_write.energy_pj * static_cast<double>(cells_written_));
+  }
   // Area of the sub-arrays the loaded network occupies (ppa_area.h, count_macro_resources).
   for (const ArrayBank& L : layers_) {
     if (L.empty()) continue;

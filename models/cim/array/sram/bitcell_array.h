@@ -3,12 +3,15 @@
 #pragma once
 
 #include "cimvp/cim/array/array_if.h"
+#include "cimvp/cim/array/two_way_config.h"
 #include "cimvp/cim/drive/drive_if.h"
 #include "cimvp/cim/sense/sense_if.h"
 #include "cimvp/cim/stage.h"
 
 #include "cimvp/circuit/layer_banks.h"
+#include "cimvp/circuit/sense.h"
 #include "cimvp/circuit/sub_array.h"
+#include "cimvp/circuit/two_way.h"
 
 #include <systemc>
 
@@ -26,6 +29,11 @@ namespace cimvp {
 /// Latency of a read: n × segments × read_ns, plus the sense stage's conversions
 /// (row_by_row: one read per active row); with a row-DAC drive (drive_port) every column
 /// group of a sub-array is read in turn (× groups) after its DAC programming.
+/// Two-way (TwoWayArrayConfig::enabled): read_transposed() drives the columns of every
+/// sub-array of a layer with b-bit errors bit-serially (circuit::TransposedBank, the golden
+/// code) — latency max over sub-arrays of b·n·S·(transposed_read_ns + conversion time), all
+/// sub-arrays in parallel; write_row() writes one layer row (row_write_ns when a cell is
+/// written); cells are priced as sram_8t_twoway.
 /// Priced (docs/ppa.md): word-line activations, cells conducting (active word line ×
 /// programmed column), precharged columns, one clock per read cycle of each sub-array; area
 /// of the sub-arrays the loaded network occupies (cells, WL drivers, precharge).
@@ -42,7 +50,7 @@ class BitcellArray : public sc_core::sc_module, public cim_array_if, public CimS
   /// read_ns: one sub-array read (precharge + word lines on); clock_ns: the macro clock
   /// (prices the read cycles).  Throws std::invalid_argument for an invalid configuration.
   BitcellArray(sc_core::sc_module_name name, const SubArrayConfig& array, const CellVariationConfig& cells,
-               double read_ns, double clock_ns);
+               double read_ns, double clock_ns, const TwoWayArrayConfig& two_way = TwoWayArrayConfig{});
 
   // cim_array_if
   void clear() override;
@@ -51,6 +59,12 @@ class BitcellArray : public sc_core::sc_module, public cim_array_if, public CimS
   std::vector<std::vector<Segment>> segments(unsigned layer) const override;
   const ArrayBank& bank(unsigned layer) const override { return layer_at(layer); }
   void read(const ArrayRead& read, sc_core::sc_time& delay) override;
+  void read_transposed(const TransposedArrayRead& read, sc_core::sc_time& delay) override;
+  ArrayBank::RowWrite write_row(unsigned layer, unsigned k, const std::int8_t* column,
+                                sc_core::sc_time& delay) override;
+  const TwoWayArrayConfig& two_way() const { return two_way_; }
+  /// The transposed view of a programmed layer at b error bits (built on first use).
+  const TransposedBank& transposed(unsigned layer, unsigned error_bits);
 
   /// Sub-arrays a K×M layer needs: ⌈K/R⌉ · ⌈M/C⌉.
   std::uint64_t subarrays_for(std::uint64_t inputs, std::uint64_t outputs) const;
@@ -65,9 +79,16 @@ class BitcellArray : public sc_core::sc_module, public cim_array_if, public CimS
   void publish() override;
   void trace(sc_core::sc_trace_file* tf) const override;
   /// array_reads, wordline_activations, binary_macs, cells_programmed, row_writes,
-  /// cell_reads (active word line × programmed column), precharges (columns × reads).
+  /// cell_reads (active word line × programmed column), precharges (columns × reads);
+  /// two-way: transposed_reads (sub-array reads, one plane and column segment each),
+  /// column_drives (driven column lines), transposed_conversions (row converters),
+  /// transposed_macs, transposed_cell_reads (driven column × active row), update_rows (row
+  /// writes with a written cell), cells_written, cells_changed.
   const CounterSet& counters() const override { return counters_; }
-  /// Scope macro: `wordline`, `cell_read`, `precharge`, `clock` (read cycles); area items
+  /// Scope macro: `wordline`, `cell_read`, `precharge`, `clock` (read cycles); two-way also
+  /// `column_drive` (× wl_driver), `transposed_cell_read` (× read), `row_precharge` (active
+  /// rows × transposed reads × precharge), `row_conversion` (sense kind and bits: MLSA
+  /// comparators or adc_cost), `cell_write` (cells written × cell_write); area items
   /// `bitcells`, `wl_drivers`, `precharge`; one layer row per layer (K, M, sub-arrays,
   /// reads, energy, utilisation = K·M / built cells).  Throws std::invalid_argument when
   /// `tech` has no cell for the configured mode.
@@ -89,8 +110,14 @@ class BitcellArray : public sc_core::sc_module, public cim_array_if, public CimS
   sc_core::sc_time t_read_;
   double clock_ns_;
   std::vector<ArrayBank> layers_;
+  TwoWayArrayConfig two_way_;
+  std::vector<TransposedBank> transposed_;  ///< per layer, empty until a transposed read
+  std::uint64_t t_col_drives_ = 0, t_cell_reads_ = 0, t_row_precharges_ = 0, t_conversions_ = 0, t_reads_ = 0,
+                cells_written_ = 0;
   CounterSet counters_;
   std::size_t c_reads_, c_wordlines_, c_macs_, c_cells_, c_row_writes_, c_cell_reads_, c_precharges_;
+  std::size_t c_t_reads_, c_t_drives_, c_t_conv_, c_t_macs_, c_t_cell_reads_, c_update_rows_, c_cells_written_,
+      c_cells_changed_;
 };
 
 }  // namespace cimvp

@@ -47,11 +47,25 @@ class ArrayBank {
   /// Sensing segments of each row block (as its sub-arrays sense them).
   std::vector<std::vector<Segment>> segments() const;
 
+  /// Events of one row write (weight update of the two-way array, docs/two-way-training.md).
+  struct RowWrite {
+    std::uint64_t rows = 0;           ///< sub-array rows written (column blocks with a written cell)
+    std::uint64_t cells_written = 0;  ///< cells whose target differed from the stored bit (driven)
+    std::uint64_t cells_changed = 0;  ///< cells whose stored bit changed (written minus stuck cells)
+    RowWrite& operator+=(const RowWrite& o);
+  };
+  /// Writes the weights of input k (layer row k: W[j][k] for every neuron j, given as
+  /// column[j], M values ±1) into row k mod R of the sub-arrays of row block k / R.  Only
+  /// the cells whose stored bit differs from the target are written; stuck cells (faults.h)
+  /// keep their value.  Throws std::out_of_range (k >= K) or std::invalid_argument (not ±1).
+  RowWrite write_row(unsigned k, const std::int8_t* column);
+
  private:
   unsigned K_ = 0, M_ = 0, nrb_ = 0, ncb_ = 0;
   InputKind kind_ = InputKind::bipolar;
   SubArrayConfig array_;
   std::vector<SubArray> arrays_;  ///< [rb·ncb + cb]
+  std::vector<std::vector<std::int8_t>> stuck_;  ///< [rb·ncb + cb] R×C stuck values, empty without faults
 };
 
 /// The programmed column sensing of one layer: a transfer function per (row block, plane,

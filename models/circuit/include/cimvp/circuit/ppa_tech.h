@@ -63,6 +63,9 @@ struct BitcellTech {
   /// latencies of read, precharge and wl_driver are derived from it for each sub-array size
   /// (array_read_costs() in ppa_energy.h) and those three fields carry areas only.
   ArrayGeometry geometry;
+  EventCost cell_write; ///< weight update of the two-way array (docs/two-way-training.md): energy
+                        ///< of one cell written, latency of one row write; no area.  All zero
+                        ///< when the technology file gives no `cell_write` (writes then cost 0).
 };
 
 /// How a converter's latency grows with its resolution b.

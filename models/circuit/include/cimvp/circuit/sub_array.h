@@ -164,6 +164,11 @@ class SubArray {
   unsigned active_cols() const { return n_cols_; }
   /// Stored weight (±1), 0 for a padding cell.
   int weight(unsigned r, unsigned c) const;
+  /// Writes one active cell (weight update of the two-way array, two_way.h): stores v (±1)
+  /// in cell (r, c) and returns true when the stored value changed.  Cell factors stay
+  /// attached to the cell.  Throws std::out_of_range for a padding or out-of-range cell and
+  /// std::invalid_argument for v not ±1.
+  bool write_cell(unsigned r, unsigned c, std::int8_t v);
   std::size_t words_per_column() const { return wpc_; }
   const Word* column_bits(unsigned c) const { return wbits_.data() + c * wpc_; }
 

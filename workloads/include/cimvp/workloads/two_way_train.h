@@ -1,0 +1,106 @@
+// Golden fixed-point training step of a BNN MLP on the two-way SRAM array (Jiang et al.,
+// DAC 2020; docs/two-way-training.md, "Golden training step").
+//
+// Network: XNOR BNN MLP, widths K_0 → K_1 → … → K_L, binary weights W_l = sign(latent_l)
+// (latent ≥ 0 → +1), inputs ±1 (pixel ≥ pixel_threshold → +1), hidden activations
+// a = +1 when the pre-activation sum s ≥ 0, else −1 (no batch norm: threshold 0), the last
+// layer's sums are the logits.  All sums are in half PS units (s_half = 2·Σ W·x), as the
+// hardware delivers them.  One step on a mini-batch of n samples, integers only:
+//   forward     s_l = MappedLayer(W_l).evaluate(x_l)                      (the forward VMMs)
+//   output err  e_L[i][j] = sat_b(floor((t_j − s_L[i][j]) / 2^output_shift)),
+//               t_j = +target_half for the label, −target_half otherwise  (host: the loss)
+//   back-prop   δ_l = TransposedBank(W_l).evaluate(e_l)  (half units, transposed VMMs)
+//               e_{l−1}[i][k] = |s_{l−1}[i][k]| ≤ ste_window_half ? sat_b(floor(δ/2^hidden_shift)) : 0
+//               (straight-through estimator of sign(): gradient 1 inside the window, 0 outside)
+//   gradient    G_l[j][k] = Σ_i e_l[i][j]·x_l[i][k]                        (outer products)
+//   update      latent_l[j][k] = sat_latent(latent + round(G_l[j][k] / 2^lr_shift))
+//               (plain SGD; round = add 2^(lr_shift−1), arithmetic shift), W_l re-derived,
+//               the cells whose sign changed listed (the only cells the update writes).
+// sat_b clamps to b-bit two's complement [−2^(b−1), 2^(b−1) − 1]; sat_latent to
+// [−2^(latent_bits−1), 2^(latent_bits−1) − 1].  Every back-propagation uses the weights of
+// the forward pass (updates are applied after the whole backward pass).
+#pragma once
+
+#include "cimvp/circuit/mapping.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace cimvp {
+
+/// Bit widths and the optimizer of the fixed-point training step.
+struct FixedPointTrainConfig {
+  unsigned error_bits = 8;        ///< b of every error driven into a transposed read, 1..8
+  unsigned latent_bits = 10;      ///< latent weight width (int16 storage), 2..16
+  unsigned output_shift = 0;      ///< output error = floor((t − s_half) / 2^output_shift), 0..30
+  int target_half = 16;           ///< |t| of the logit targets, half PS units, >= 0
+  unsigned hidden_shift = 0;      ///< hidden error = floor(δ_half / 2^hidden_shift), 0..30
+  int ste_window_half = 64;       ///< STE window on |s_half| of the layer's pre-activations, >= 0
+  unsigned lr_shift = 4;          ///< learning rate 2^−lr_shift on the integer gradient, 0..30
+  unsigned pixel_threshold = 128; ///< input binarization: pixel >= threshold → +1, 0..255
+  /// Throws std::invalid_argument naming the field and the allowed range.
+  void validate() const;
+};
+
+/// A cell whose binary weight changed: W_layer[neuron][input] (sub-array row = input).
+struct ChangedCell {
+  unsigned layer = 0, input = 0, neuron = 0;
+  std::int8_t weight = 0;  ///< the new weight, ±1
+  bool operator==(const ChangedCell& o) const {
+    return layer == o.layer && input == o.input && neuron == o.neuron && weight == o.weight;
+  }
+};
+
+/// The latent (fixed-point) weights of a BNN MLP; the binary weights are their signs.
+struct TwoWayMlp {
+  std::vector<unsigned> widths;                  ///< K_0, …, K_L (inputs first), each >= 1
+  std::vector<std::vector<std::int16_t>> latent; ///< per layer, M×K row-major (neuron j, input k)
+
+  /// Random latent weights uniform in [−2^(latent_bits−2), 2^(latent_bits−2)] from
+  /// std::mt19937_64(seed), layer by layer, row-major.  Throws std::invalid_argument.
+  static TwoWayMlp random(const std::vector<unsigned>& widths, unsigned latent_bits, std::uint64_t seed);
+  unsigned layers() const { return static_cast<unsigned>(latent.size()); }
+  /// Binary weights of layer l: +1 where latent >= 0, else −1 (M×K row-major).
+  std::vector<std::int8_t> binary(unsigned l) const;
+};
+
+/// What one step did.
+struct TrainStepResult {
+  std::vector<std::vector<std::int32_t>> sums;    ///< per layer, n × M_l pre-activation sums (half units)
+  std::vector<std::vector<std::int32_t>> errors;  ///< per layer, n × M_l errors driven into its transposed read
+  std::vector<ChangedCell> changed;               ///< sorted by (layer, input, neuron)
+  std::size_t correct = 0;                        ///< samples whose largest logit is the label (first max wins)
+};
+
+/// One golden training step on n samples (pixels bytes each, labels < the last width) with the
+/// forward and transposed reads of `mapping` (its sensing must not need calibration: ideal /
+/// linear MLSA or an ADC over the reachable range).  Updates net.latent.  Throws
+/// std::invalid_argument on bad shapes, labels or configuration.
+TrainStepResult two_way_train_step(TwoWayMlp& net, const MappingConfig& mapping, const FixedPointTrainConfig& cfg,
+                                   const std::uint8_t* images, const std::uint8_t* labels, std::size_t n,
+                                   std::size_t pixels);
+
+// The host-side arithmetic of a step, shared by the golden step and the training driver
+// (workloads/drivers/two_way_train_driver.cpp), so both compute the same integers.
+
+/// Output errors e_L (n × C) from the last layer's sums (n × C, half units): the loss.
+std::vector<std::int32_t> two_way_output_errors(const std::int32_t* sums, const std::uint8_t* labels, std::size_t n,
+                                                unsigned classes, const FixedPointTrainConfig& cfg);
+/// Samples whose largest logit (first maximum) is the label.
+std::size_t two_way_correct(const std::int32_t* sums, const std::uint8_t* labels, std::size_t n, unsigned classes);
+/// Hidden errors e_{l−1} (n × K) from the transposed sums δ (half units) and layer l−1's
+/// pre-activation sums: STE gate, floor shift, saturation.
+std::vector<std::int32_t> two_way_hidden_errors(const std::int64_t* delta_half, const std::int32_t* prev_sums,
+                                                std::size_t count, const FixedPointTrainConfig& cfg);
+/// Gradient outer products of layer l (errors n × M, inputs x: n rows of K bits, bit 1 = +1)
+/// and its latent update; appends the cells whose sign changed (input-major order).
+void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors, const BitMatrix& x, std::size_t n,
+                          const FixedPointTrainConfig& cfg, std::vector<ChangedCell>& changed);
+
+/// Forward pass only: the predicted class of each of n samples (largest logit, first max wins).
+std::vector<unsigned> two_way_predict(const TwoWayMlp& net, const MappingConfig& mapping,
+                                      const FixedPointTrainConfig& cfg, const std::uint8_t* images, std::size_t n,
+                                      std::size_t pixels);
+
+}  // namespace cimvp
