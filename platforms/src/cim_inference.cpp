@@ -174,6 +174,13 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
   } catch (const std::exception& e) {
     throw ConfigError("", "cim_inference.dataset", e.what());
   }
+  for (std::size_t l = 0; l < net_.layers.size(); ++l)
+    if (net_.layers[l].is_conv())
+      throw ConfigError("", "cim_inference.weights",
+                        weights_path_ + ": layer " + std::to_string(l) +
+                            " is a convolution layer; the CIM macro runs fully-connected layers only (conv networks: "
+                            "golden reference and trainer, docs/convolution.md; the layer pipeline of docs/line-buffers.md "
+                            "has no platform yet)");
   if (net_.layers.front().inputs != data_.pixels())
     throw ConfigError("", "cim_inference.weights",
                       weights_path_ + ": the network takes " + std::to_string(net_.layers.front().inputs) +

@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -219,6 +220,7 @@ int run_cli(int argc, char* argv[]) {
   TechParams tech;
   std::unique_ptr<Job> job;
   std::optional<double> min_accuracy;  // percent
+  std::string linear_range_warning;     // shown once the report handler is set
   std::optional<std::pair<std::uint64_t, std::uint64_t>> vcd_window;  // picoseconds
   std::optional<std::pair<std::uint64_t, std::uint64_t>> vcd_images;  // [A, B)
   const ConfigSchema schema = platform_schema();
@@ -240,8 +242,7 @@ int run_cli(int argc, char* argv[]) {
     tech = load_tech(config.tech);
     check_tech_for(config, tech);
     apply_tech_timing(config, tech);
-    if (const std::string w = apply_linear_range(config, tech); !w.empty())
-      SC_REPORT_WARNING("cimvp/linear_range", w.c_str());
+    linear_range_warning = apply_linear_range(config, tech);
     const WorkloadConfig workload =
         load_workload(src, vm.count("workload") ? vm["workload"].as<std::string>() : std::string(), overrides);
     job = make_job(workload, config);
@@ -269,6 +270,8 @@ int run_cli(int argc, char* argv[]) {
                                                   shown(text) + "\"");
       if (!has_cim(config))
         throw ConfigError("--vcd-images", "", "the platform maps no CIM macro (no 'cim' target in its address_map)");
+      if (!job->classifies())
+        throw ConfigError("--vcd-images", "", "needs the cim_inference job (this run's job is " + job->name() + ")");
       vcd_images = {*a, *b};
     }
     if (vm.count("min-accuracy")) {
@@ -292,6 +295,28 @@ int run_cli(int argc, char* argv[]) {
   // renamed onto its path at the end (output_file.h), so an error leaves no partial output
   for (const char* option : {"report", "vcd", "report-csv"})
     if (vm.count(option) && !check_output(option, vm[option].as<std::string>())) return exit_bad_input;
+  {
+    // the GTKWave files written beside the VCD get the same checks, and no two outputs may
+    // share a path (one would silently replace the other)
+    std::vector<std::pair<std::string, std::string>> outputs;  // (what, path)
+    for (const char* option : {"report", "vcd", "report-csv"})
+      if (vm.count(option)) outputs.emplace_back(std::string("--") + option, vm[option].as<std::string>());
+    if (vm.count("vcd")) {
+      const std::string v = vm["vcd"].as<std::string>();
+      for (const std::string& extra : gtkwave_files(v)) {
+        if (!check_output("vcd", extra)) return exit_bad_input;
+        outputs.emplace_back("--vcd's GTKWave file", extra);
+      }
+    }
+    for (std::size_t i = 0; i < outputs.size(); ++i)
+      for (std::size_t j = i + 1; j < outputs.size(); ++j)
+        if (std::filesystem::absolute(outputs[i].second).lexically_normal() ==
+            std::filesystem::absolute(outputs[j].second).lexically_normal()) {
+          error(outputs[i].first + " and " + outputs[j].first + " name the same file '" + shown(outputs[i].second) +
+                "'; give each output its own path");
+          return exit_bad_input;
+        }
+  }
   std::optional<OutputFile> report_out, csv_out;
   std::optional<VcdFile> vcd;  // outlives the platform: renamed with the other outputs at the end
   try {
@@ -303,6 +328,7 @@ int run_cli(int argc, char* argv[]) {
   }
 
   configure_reports(level);
+  if (!linear_range_warning.empty()) SC_REPORT_WARNING("cimvp/linear_range", linear_range_warning.c_str());
   RunReport report;
   bool ran_ok = false;
   try {
@@ -341,7 +367,14 @@ int run_cli(int argc, char* argv[]) {
         vcd_window = {static_cast<std::uint64_t>(span->first.value() / sc_core::sc_time(1, sc_core::SC_PS).value()),
                       static_cast<std::uint64_t>(span->second.value() / sc_core::sc_time(1, sc_core::SC_PS).value())};
       }
-      if (vcd_window) vcd->cut_window(vcd_window->first, vcd_window->second);
+      if (vcd_window) {
+        const auto end_ps = static_cast<std::uint64_t>(sc_core::sc_time_stamp().value() /
+                                                       sc_core::sc_time(1, sc_core::SC_PS).value());
+        if (vcd_window->first > end_ps)
+          std::cerr << "cimvp: warning: --vcd-window starts after the run ended (" << format_time_ns(end_ps / 1e3)
+                    << "): the VCD holds the values at the end only\n";
+        vcd->cut_window(vcd_window->first, vcd_window->second);
+      }
     }
 
     report.platform = config.name;

@@ -37,6 +37,10 @@ constexpr const char* kNamed = "@2024";
 
 std::string gtkwave_save_path(const std::string& vcd_path) { return with_suffix(vcd_path, ".gtkw"); }
 
+std::vector<std::string> gtkwave_files(const std::string& vcd_path) {
+  return {gtkwave_save_path(vcd_path), with_suffix(vcd_path, ".cim-state.txt"), with_suffix(vcd_path, ".bus-cmd.txt")};
+}
+
 void write_gtkwave_save(const std::string& vcd_path, bool has_cim) {
   const std::string state_filter = with_suffix(vcd_path, ".cim-state.txt");
   const std::string bus_filter = with_suffix(vcd_path, ".bus-cmd.txt");

@@ -56,6 +56,9 @@ std::vector<std::pair<std::string, std::vector<std::string>>> key_lists(const YA
     std::vector<std::string> values;
     for (const auto& v : list) {
       if (!v.IsScalar()) throw ConfigError(at(source, v.Mark()), section + "." + key, "each value must be a scalar");
+      if (std::find(values.begin(), values.end(), v.Scalar()) != values.end())
+        throw ConfigError(at(source, v.Mark()), section + "." + key,
+                          "value '" + shown(v.Scalar()) + "' given twice (a point would run twice under one id)");
       values.push_back(v.Scalar());
     }
     for (const auto& [k, _] : out)
@@ -129,6 +132,9 @@ SweepSpec load_sweep(const std::string& path) {
   }
   if (spec.platform.empty()) spec.platform = "default";
   if (spec.grid.empty() && spec.zip.empty()) throw ConfigError(path, "grid", "a sweep needs grid and/or zip keys");
+  for (const auto& [g, _] : spec.grid)
+    for (const auto& [z, __] : spec.zip)
+      if (g == z) throw ConfigError(path, "zip." + z, "swept in both grid and zip; sweep a key in one of them");
   for (const auto& [k, vals] : spec.zip)
     if (vals.size() != spec.zip.front().second.size())
       throw ConfigError(path, "zip." + k, std::to_string(vals.size()) + " values, but zip." + spec.zip.front().first +
@@ -474,6 +480,11 @@ int run_sweep(int argc, char* argv[]) {
                                  opt.slurm_options);
   }
   if (opt.gather) return gather_summary(points, dir);
+  if (opt.range && opt.first >= points.size()) {
+    std::cerr << "cimvp: error: --points: " << opt.first << ":" << opt.last << " starts after the last point (the sweep has "
+              << points.size() << " points, 0.." << points.size() - 1 << ")\n";
+    return exit_bad_input;
+  }
   const std::size_t lo = opt.range ? std::min(opt.first, points.size()) : 0;
   const std::size_t hi = opt.range ? std::min(opt.last, points.size()) : points.size();
   std::vector<std::size_t> todo;

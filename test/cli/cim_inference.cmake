@@ -82,3 +82,7 @@ math(EXPR expected_bytes "300 * 784 + 300 * 10 * 4")
 if(NOT d_transfers EQUAL 6 OR NOT d_bytes EQUAL expected_bytes OR NOT m_transfers EQUAL 0 OR NOT d_mode STREQUAL "dma")
   message(FATAL_ERROR "DMA counters: dma run ${d_transfers} transfers / ${d_bytes} bytes (${d_mode}), master run ${m_transfers}")
 endif()
+
+# a conv network (format version 3) is not run by the macro: the message says so
+cimvp_run(conv --images 10 --set workload.cim_inference.weights=${SRC}/workloads/weights/fmnist-bcnn.bnn)
+expect_bad_input(conv "fmnist-bcnn.bnn: layer 0 is a convolution layer; the CIM macro runs fully-connected layers only")

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace cimvp {
 
@@ -13,6 +14,9 @@ namespace cimvp {
 /// the platform has a CIM macro (its signals are listed).  Throws std::runtime_error naming
 /// the file that cannot be written.
 void write_gtkwave_save(const std::string& vcd_path, bool has_cim);
+
+/// The three files write_gtkwave_save() writes for `vcd_path`: save file, state filter, bus filter.
+std::vector<std::string> gtkwave_files(const std::string& vcd_path);
 
 /// The save file's path for a VCD path: the stem plus ".gtkw".
 std::string gtkwave_save_path(const std::string& vcd_path);
