@@ -14,23 +14,64 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <regex>
 #include <sstream>
 #include <vector>
 
 namespace cimvp {
 namespace fs = std::filesystem;
 
+namespace {
+
+/// Digits only, 1..max_len of them.
+bool digits(const std::string& s, std::size_t max_len) {
+  if (s.empty() || s.size() > max_len) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+/// "a:b:c" split on ':' (empty parts kept).
+std::vector<std::string> fields(const std::string& s) {
+  std::vector<std::string> out(1);
+  for (char c : s) {
+    if (c == ':') out.emplace_back();
+    else out.back() += c;
+  }
+  return out;
+}
+
+/// sbatch's forms: M, M:S, H:M:S, D-H, D-H:M, D-H:M:S (digits only).
+bool slurm_time(const std::string& v) {
+  const auto dash = v.find('-');
+  if (dash == std::string::npos) {
+    const auto f = fields(v);
+    if (f.size() == 1) return digits(f[0], 6);
+    if (f.size() == 2) return digits(f[0], 6) && digits(f[1], 2);
+    if (f.size() == 3) return digits(f[0], 4) && digits(f[1], 2) && digits(f[2], 2);
+    return false;
+  }
+  if (!digits(v.substr(0, dash), 4)) return false;
+  const auto f = fields(v.substr(dash + 1));
+  if (f.size() > 3) return false;
+  for (const auto& x : f)
+    if (!digits(x, 2)) return false;
+  return true;
+}
+
+}  // namespace
+
 void check_slurm_time(const std::string& v) {
-  static const std::regex forms(R"(^(\d{1,6}|\d{1,6}:\d{1,2}|\d{1,4}:\d{1,2}:\d{1,2}|\d{1,4}-\d{1,2}(:\d{1,2}){0,2})$)");
-  if (!std::regex_match(v, forms))
+  if (!slurm_time(v))
     throw ConfigError("--time", "",
                       "expected a Slurm time limit (minutes, M:S, H:M:S, D-H, D-H:M or D-H:M:S), got \"" + shown(v) + "\"");
 }
 
 void check_slurm_partition(const std::string& v) {
-  static const std::regex name(R"(^[A-Za-z0-9_.\-]{1,64}$)");
-  if (!std::regex_match(v, name))
+  bool ok = !v.empty() && v.size() <= 64;
+  for (char c : v)
+    ok = ok && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+                c == '.');
+  if (!ok)
     throw ConfigError("--partition", "",
                       "expected a partition name (letters, digits, '_', '-', '.'; 1..64 characters), got \"" + shown(v) + "\"");
 }
