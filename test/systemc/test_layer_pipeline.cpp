@@ -26,16 +26,7 @@ using sc_core::sc_time;
 
 ConvShape conv(unsigned h, unsigned w, unsigned c, unsigned out_c, unsigned k, unsigned pad, unsigned stride = 1,
                unsigned pool = 1) {
-  ConvShape s;
-  s.in_h = h;
-  s.in_w = w;
-  s.in_c = c;
-  s.out_c = out_c;
-  s.kernel_h = s.kernel_w = k;
-  s.pad = pad;
-  s.stride = stride;
-  s.pool = pool;
-  return s;
+  return square_conv(h, w, c, out_c, k, stride, pad, pool);
 }
 
 /// Crossbars of 16 rows × 8 columns (windows of 27 or 45 rows split over row blocks) with a

@@ -17,16 +17,7 @@ namespace {
 
 ConvShape shape(unsigned h, unsigned w, unsigned c, unsigned out_c, unsigned k, unsigned stride, unsigned pad,
                 unsigned pool) {
-  ConvShape s;
-  s.in_h = h;
-  s.in_w = w;
-  s.in_c = c;
-  s.out_c = out_c;
-  s.kernel_h = s.kernel_w = k;
-  s.stride = stride;
-  s.pad = pad;
-  s.pool = pool;
-  return s;
+  return square_conv(h, w, c, out_c, k, stride, pad, pool);
 }
 
 // Conv layer with random ±1 weights and thresholds near the middle of its sums.

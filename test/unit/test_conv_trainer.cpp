@@ -21,16 +21,7 @@ namespace {
 
 ConvShape conv(unsigned h, unsigned w, unsigned c, unsigned out_c, unsigned k, unsigned stride, unsigned pad,
                unsigned pool) {
-  ConvShape s;
-  s.in_h = h;
-  s.in_w = w;
-  s.in_c = c;
-  s.out_c = out_c;
-  s.kernel_h = s.kernel_w = k;
-  s.stride = stride;
-  s.pad = pad;
-  s.pool = pool;
-  return s;
+  return square_conv(h, w, c, out_c, k, stride, pad, pool);
 }
 
 // 8×8 → conv 3×3 pad 1, 6 channels, pool 2 → 4×4×6 → conv 3×3 stride 2 pad 1, 8 channels →

@@ -12,16 +12,7 @@ using namespace cimvp;
 
 ConvShape conv(unsigned h, unsigned w, unsigned c, unsigned out_c, unsigned k, unsigned pad, unsigned stride = 1,
                unsigned pool = 1) {
-  ConvShape s;
-  s.in_h = h;
-  s.in_w = w;
-  s.in_c = c;
-  s.out_c = out_c;
-  s.kernel_h = s.kernel_w = k;
-  s.pad = pad;
-  s.stride = stride;
-  s.pool = pool;
-  return s;
+  return square_conv(h, w, c, out_c, k, stride, pad, pool);
 }
 PipelineStageShape C(const ConvShape& s) { return {LayerKind::conv, s}; }
 PipelineStageShape P(unsigned h, unsigned w, unsigned c, unsigned pool) {

@@ -65,6 +65,22 @@ struct ConvShape {
   std::string check() const;
 };
 
+/// A conv layer with a square kernel (the common case): in_h × in_w × in_c → out_c,
+/// kernel k×k, stride, padding, pooling.  Not validated (call check()).
+inline ConvShape square_conv(unsigned in_h, unsigned in_w, unsigned in_c, unsigned out_c, unsigned k, unsigned stride,
+                             unsigned pad, unsigned pool) {
+  ConvShape s;
+  s.in_h = in_h;
+  s.in_w = in_w;
+  s.in_c = in_c;
+  s.out_c = out_c;
+  s.kernel_h = s.kernel_w = k;
+  s.stride = stride;
+  s.pad = pad;
+  s.pool = pool;
+  return s;
+}
+
 /// Writes the unrolled window of output pixel (oy, ox) of the packed HWC map `map`
 /// (shape.input_bits() bits) to `window` (words_for_bits(window_rows()) words, tail zeroed).
 void gather_window(const ConvShape& shape, const Word* map, unsigned oy, unsigned ox, Word* window);
