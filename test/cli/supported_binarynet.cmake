@@ -1,0 +1,51 @@
+# The built-in supported-binarynet platform end to end (issue 10): the job passes on real
+# MNIST, the drop-level table has one row per configured level with hardware == golden at
+# every level, and dropping supports never adds DAC programmings, conversions, latency or
+# energy (a dropped support is set to the layer's default code, so column groups can only
+# merge). Bad drop levels are refused before anything is simulated.
+include(${CMAKE_CURRENT_LIST_DIR}/support/cli_helpers.cmake)
+
+cimvp_run(s --platform supported-binarynet --images 120 --report s.json)
+expect_rc(s 0)
+expect_contains("supported-binarynet run" "${s_out}"
+                "job cim_inference: PASS (hardware == golden on 120/120 images"
+                "mnist-xnor-sup.bnn" "support drop-level trade-off")
+
+# parse the table: drop %, ideal, golden, hardware, hw==gold, programs, convs, latency, energy
+string(REGEX MATCH "support drop-level trade-off[^\n]*\n[^\n]*\n(([^\n]*\n)*)" _ "${s_out}")
+string(REPLACE "\n" ";" rows "${CMAKE_MATCH_1}")
+set(levels "")
+set(prev_programs "")
+set(prev_convs "")
+set(prev_energy "")
+foreach(row IN LISTS rows)
+  if(NOT row MATCHES "^ +([0-9.]+) +[0-9.]+ % +([0-9.]+) % +([0-9.]+) % +([0-9]+) +([0-9]+) +([0-9]+) +([0-9.]+) us +([0-9.]+) nJ")
+    break()
+  endif()
+  list(APPEND levels "${CMAKE_MATCH_1}")
+  if(NOT CMAKE_MATCH_2 STREQUAL CMAKE_MATCH_3 OR NOT CMAKE_MATCH_4 EQUAL 120)
+    message(FATAL_ERROR "hardware differs from golden at drop ${CMAKE_MATCH_1} %:\n${row}")
+  endif()
+  if(prev_programs AND (CMAKE_MATCH_5 GREATER prev_programs OR CMAKE_MATCH_6 GREATER prev_convs))
+    message(FATAL_ERROR "dropping more supports added DAC work:\n${s_out}")
+  endif()
+  if(prev_energy AND CMAKE_MATCH_8 GREATER prev_energy)
+    message(FATAL_ERROR "dropping more supports added energy:\n${s_out}")
+  endif()
+  set(prev_programs "${CMAKE_MATCH_5}")
+  set(prev_convs "${CMAKE_MATCH_6}")
+  set(prev_energy "${CMAKE_MATCH_8}")
+endforeach()
+if(NOT levels STREQUAL "0.0;25.0;50.0;75.0;90.0")
+  message(FATAL_ERROR "drop levels in the table: '${levels}', expected the platform's 0/25/50/75/90:\n${s_out}")
+endif()
+
+# one level from the command line: a one-row table
+cimvp_run(one --platform supported-binarynet --images 40 --set workload.cim_inference.drop_levels=500)
+expect_rc(one 0)
+expect_contains("one level" "${one_out}" "     50.0 ")
+expect_not_contains("one level" "${one_out}" "     90.0 ")
+
+# a drop level above 1000 per mille is refused, naming the key
+cimvp_run(bad --platform supported-binarynet --images 40 --set workload.cim_inference.drop_levels=0,1200)
+expect_bad_input(bad "drop_levels" "1000")
