@@ -74,9 +74,9 @@ void add_cim_keys(ConfigSchema& s) {
       .describe("Row DAC resolution b_d; exact (drive = support code) when >= the network's support bits, "
                 "else the b_d MSBs of the code.");
   s.add("cim.drive.mismatch_sigma", [](auto& c) -> auto& { return c.cim.drive.dac.mismatch_sigma; })
-      .min(0.0)
-      .describe("Relative sigma of each row DAC's gain (V_TH variation), factor 1 + N(0, sigma) per row "
-                "(0 = ideal DACs).");
+      .range(0.0, kMaxRelativeSigma)
+      .describe("Relative sigma of each row DAC's gain (V_TH variation), factor 1 + N(0, sigma) per row, "
+                "truncated to positive gains by redrawing (0 = ideal DACs).");
   s.add("cim.drive.seed", [](auto& c) -> auto& { return c.cim.drive.dac.seed; })
       .inherit("seed")
       .describe("Seed of the row DAC gains (random stream 7).");

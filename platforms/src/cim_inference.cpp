@@ -1,4 +1,5 @@
 #include "cimvp/platform/cim_inference.h"
+#include "cimvp/platform/units.h"
 
 #include "cimvp/platform/cim_buffer_config.h"
 #include "cimvp/platform/cim_config.h"
@@ -110,7 +111,7 @@ std::vector<unsigned> parse_drop_levels(const std::string& text) {
     for (char c : t) digits = digits && c >= '0' && c <= '9';
     if (!digits || std::stoul(t) > kDropLevelScale)
       throw ConfigError("", "cim_inference.drop_levels",
-                        "'" + t + "' in '" + text + "': expected comma-separated drop levels per mille, each 0..1000");
+                        "'" + shown(t) + "' in '" + shown(text) + "': expected comma-separated drop levels per mille, each 0..1000");
     out.push_back(static_cast<unsigned>(std::stoul(t)));
   }
   return out;
@@ -181,6 +182,16 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
                             " is a convolution layer; the CIM macro runs fully-connected layers only (conv networks: "
                             "golden reference and trainer, docs/convolution.md; the layer pipeline of docs/line-buffers.md "
                             "has no platform yet)");
+  // a network whose trainer command names another data set classifies this one at chance:
+  // say so (the job still checks hardware == golden, which holds either way)
+  if (const auto at = net_.description.find("--dataset "); at != std::string::npos) {
+    const std::size_t from = at + 10, to = net_.description.find_first_of(" ;\n", from);
+    const std::string trained_on = net_.description.substr(from, to == std::string::npos ? to : to - from);
+    if (!trained_on.empty() && trained_on != config_.dataset)
+      dataset_warning_ = weights_path_ + " was trained on " + shown(trained_on) + " (its description: \"" +
+                         shown(net_.description) + "\") but cim_inference.dataset is " + config_.dataset +
+                         ": expect an accuracy near chance";
+  }
   if (net_.layers.front().inputs != data_.pixels())
     throw ConfigError("", "cim_inference.weights",
                       weights_path_ + ": the network takes " + std::to_string(net_.layers.front().inputs) +
@@ -313,6 +324,7 @@ void CimInference::preload_images(std::uint8_t* memory, std::uint64_t size) {
 
 void CimInference::run(Hal& hal) {
   const auto w0 = std::chrono::steady_clock::now();
+  if (!dataset_warning_.empty()) SC_REPORT_WARNING("cimvp/weights_dataset", dataset_warning_.c_str());
   try {
     BnnDriverConfig dc;
     dc.macro_base = macro_base_;

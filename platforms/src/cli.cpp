@@ -258,21 +258,22 @@ int run_cli(int argc, char* argv[]) {
       if (!a || !b || *a < 0 || *b <= *a)
         throw ConfigError("--vcd-window", "", "expected T0:T1, two times with T0 < T1 (e.g. 800us:1ms; a bare number is ns), got \"" +
                                                   shown(text) + "\"");
+      for (const double t : {*a, *b})
+        if (const std::string problem = time_problem(t); !problem.empty())
+          throw ConfigError("--vcd-window", "", "\"" + shown(text) + "\": a time is " + problem);
       vcd_window = {static_cast<std::uint64_t>(std::llround(*a * 1e3)), static_cast<std::uint64_t>(std::llround(*b * 1e3))};
     }
     if (vm.count("vcd-images")) {
       const std::string text = vm["vcd-images"].as<std::string>();
-      const auto colon = text.find(':');
-      const auto a = colon == std::string::npos ? std::nullopt : parse_uint(text.substr(0, colon));
-      const auto b = colon == std::string::npos ? std::nullopt : parse_uint(text.substr(colon + 1));
-      if (!a || !b || *b <= *a)
-        throw ConfigError("--vcd-images", "", "expected A:B, image indices with A < B (e.g. 0:1 for the first image), got \"" +
+      std::uint64_t a = 0, b = 0;
+      if (const std::string problem = parse_index_range(text, a, b); !problem.empty())
+        throw ConfigError("--vcd-images", "", "expected A:B, image indices with A < B (e.g. 0:1 for the first image): " + problem + ", got \"" +
                                                   shown(text) + "\"");
       if (!has_cim(config))
         throw ConfigError("--vcd-images", "", "the platform maps no CIM macro (no 'cim' target in its address_map)");
       if (!job->classifies())
         throw ConfigError("--vcd-images", "", "needs the cim_inference job (this run's job is " + job->name() + ")");
-      vcd_images = {*a, *b};
+      vcd_images = {a, b};
     }
     if (vm.count("min-accuracy")) {
       const std::string text = vm["min-accuracy"].as<std::string>();

@@ -377,7 +377,7 @@ namespace {
 std::string describe_node(const YAML::Node& n) {
   switch (n.Type()) {
     case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Scalar: return "\"" + n.Scalar() + "\"";
+    case YAML::NodeType::Scalar: return "\"" + shown(n.Scalar()) + "\"";
     case YAML::NodeType::Sequence: return "a list";
     case YAML::NodeType::Map: return "a map";
     default: return "an undefined value";
@@ -631,7 +631,7 @@ void SchemaBase::apply_set(void* cfg, std::string_view assignment, ConfigOrigin&
       check_yaml_nesting(value, where + " " + key);
       node = YAML::Load(value);
     } catch (const YAML::Exception& e) {
-      throw ConfigError(where, key, "invalid YAML value \"" + value + "\": " + e.msg);
+      throw ConfigError(where, key, "invalid YAML value \"" + shown(value) + "\": " + e.msg);
     }
     w.apply(key, node, YAML::Mark::null_mark());
     return;

@@ -103,6 +103,22 @@ void add_tech_keys(ConfigSchema& s) {
   });
 }
 
+namespace {
+/// "; the built-in technologies with a <cell> cell: sram28 (set tech=NAME)", or "" when none has it.
+std::string builtin_techs_with(CellKind k) {
+  std::string names;
+  for (const BuiltinPlatform& b : builtin_techs()) {
+    try {
+      if (load_tech(std::string(b.name)).has(k)) names += (names.empty() ? "" : ", ") + std::string(b.name);
+    } catch (const std::exception&) {
+      // a built-in file that does not parse is reported where it is used
+    }
+  }
+  return names.empty() ? std::string() : "; built-in technologies with a " + std::string(to_string(k)) + " cell: " +
+                                             names + " (set tech=NAME)";
+}
+}  // namespace
+
 void check_tech_for(const PlatformConfig& config, const TechParams& tech) {
   if (!has_cim(config)) return;
   // a two-way array is priced with the two-way cell (docs/two-way-training.md)
@@ -114,7 +130,7 @@ void check_tech_for(const PlatformConfig& config, const TechParams& tech) {
   throw ConfigError("", "tech", "technology '" + tech.node + "' has no " + to_string(k) + " cell for cim.array.cell " +
                                     to_string(config.cim.array.mode) +
                                     (config.cim.two_way.enabled ? " with cim.two_way.enabled" : "") + " (it has: " + cells +
-                                    ")");
+                                    ")" + builtin_techs_with(k));
 }
 
 std::string apply_linear_range(PlatformConfig& config, const TechParams& tech) {

@@ -150,7 +150,7 @@ SweepSpec load_sweep(const std::string& path) {
       (void)load_platform(platform, o);
       (void)load_workload(platform, workload, o);
     } catch (const ConfigError& e) {
-      throw ConfigError(path, section + "." + key, std::string("value '") + value + "': " + e.what());
+      throw ConfigError(path, section + "." + key, std::string("value '") + shown(value) + "': " + e.what());
     }
   };
   for (const auto& [k, vals] : spec.grid)
@@ -383,17 +383,13 @@ int run_sweep(int argc, char* argv[]) {
         opt.jobs = count_option(a, value(), 1, 9999, "a number of parallel points");
       } else if (a == "--points") {
         const std::string v = value();
-        const auto colon = v.find(':');
-        const std::string f = v.substr(0, colon), l = colon == std::string::npos ? "" : v.substr(colon + 1);
-        auto digits = [](const std::string& t) {
-          return !t.empty() && t.size() <= 9 && std::all_of(t.begin(), t.end(), ::isdigit);
-        };
-        if (!digits(f) || !digits(l) || std::stoul(f) >= std::stoul(l))
-          throw ConfigError(a, "", "expected FIRST:LAST, point indices with FIRST < LAST (e.g. 0:4), got \"" +
+        std::uint64_t first = 0, last = 0;
+        if (const std::string problem = parse_index_range(v, first, last); !problem.empty())
+          throw ConfigError(a, "", "expected FIRST:LAST, point indices with FIRST < LAST (e.g. 0:4): " + problem + ", got \"" +
                                        shown(v) + "\"");
         opt.range = true;
-        opt.first = std::stoul(f);
-        opt.last = std::stoul(l);
+        opt.first = first;
+        opt.last = last;
       } else if (a == "--gather") {
         opt.gather = true;
       } else if (a == "--slurm") {

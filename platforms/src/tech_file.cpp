@@ -28,7 +28,7 @@ std::string join(const std::string& path, const std::string& key) {
 std::string describe(const YAML::Node& n) {
   switch (n.Type()) {
     case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Scalar: return "\"" + n.Scalar() + "\"";
+    case YAML::NodeType::Scalar: return "\"" + shown(n.Scalar()) + "\"";
     case YAML::NodeType::Sequence: return "a list";
     case YAML::NodeType::Map: return "a map";
     default: return "an undefined value";

@@ -179,6 +179,25 @@ std::string time_problem(double ns) {
   return {};
 }
 
+std::string parse_index_range(std::string_view text, std::uint64_t& first, std::uint64_t& last) {
+  const auto colon = text.find(':');
+  const auto decimal = [](std::string_view t) {
+    return !t.empty() && t.size() <= 18 && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (colon == std::string_view::npos || !decimal(text.substr(0, colon)) || !decimal(text.substr(colon + 1)))
+    return "not two decimal indices of at most 18 digits each";
+  const auto value = [](std::string_view t) {
+    std::uint64_t v = 0;
+    for (char c : t) v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    return v;
+  };
+  const std::uint64_t a = value(text.substr(0, colon)), b = value(text.substr(colon + 1));
+  if (a >= b) return "the first index must be below the second (the range stops before the second)";
+  first = a;
+  last = b;
+  return {};
+}
+
 std::string shown(std::string_view text) {
   if (text.size() <= max_hint_length) return std::string(text);
   return std::string(text.substr(0, 64)) + "... (" + std::to_string(text.size()) + " bytes)";

@@ -9,6 +9,7 @@
 #include "cimvp/circuit/array_geometry.h"
 #include "cimvp/circuit/ppa_energy.h"
 #include "cimvp/platform/config_schema.h"
+#include "cimvp/platform/units.h"
 #include "cimvp/platform/ppa.h"
 
 #include <cstdio>
@@ -80,7 +81,7 @@ int array_costs_main(int argc, char* argv[]) {
           used = 0;
         }
         if (used == 0 || used != v.size() || c < 1 || c > 4096)
-          throw std::invalid_argument("--cols: expected an integer in 1..4096, got '" + v + "'");
+          throw std::invalid_argument("--cols: expected an integer in 1..4096, got '" + shown(v) + "'");
         cols = static_cast<unsigned>(c);
       } else if (a == "--rows") {
         rows = parse_rows(value());

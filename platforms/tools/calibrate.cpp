@@ -101,7 +101,7 @@ class Rows {
     }
     if (!v.IsScalar()) fail(v, path + "." + key, "expected a number");
     const auto d = parse_number(v.Scalar());
-    if (!d) fail(v, path + "." + key, "expected a number, got \"" + v.Scalar() + "\"");
+    if (!d) fail(v, path + "." + key, "expected a number, got \"" + shown(v.Scalar()) + "\"");
     return d;
   }
   void keys(const YAML::Node& n, const std::string& path, const std::set<std::string>& allowed) const {

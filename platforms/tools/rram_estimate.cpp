@@ -10,6 +10,7 @@
 // Exit codes: 0 ok; 2 bad input (options, technology file).
 #include "cimvp/circuit/rram_ppa.h"
 #include "cimvp/platform/ppa.h"
+#include "cimvp/platform/units.h"
 #include "cimvp/workloads/rram_networks.h"
 
 #include <cmath>
@@ -51,7 +52,7 @@ unsigned parse_unsigned(const std::string& opt, const std::string& v, unsigned l
   char* end = nullptr;
   const unsigned long x = std::strtoul(v.c_str(), &end, 10);
   if (v.empty() || *end != '\0' || v[0] == '-' || x < lo || x > hi)
-    throw std::invalid_argument(opt + " '" + v + "': expected an integer in " + std::to_string(lo) + " .. " +
+    throw std::invalid_argument(opt + " '" + shown(v) + "': expected an integer in " + std::to_string(lo) + " .. " +
                                 std::to_string(hi));
   return static_cast<unsigned>(x);
 }
@@ -146,7 +147,7 @@ int rram_estimate_main(int argc, char* argv[]) {
         else if (v == "0t1r")
           cell = CellKind::rram_0t1r;
         else
-          throw std::invalid_argument("--cell '" + v + "': expected 1t1r|0t1r");
+          throw std::invalid_argument("--cell '" + shown(v) + "': expected 1t1r|0t1r");
       } else if (a == "--scheme") {
         scheme = parse_rram_weight_scheme(value());
       } else if (a == "--cnn-cell-bits") {

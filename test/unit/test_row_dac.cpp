@@ -79,6 +79,10 @@ TEST_CASE("row DAC quantization: exact when b_d >= b_s, LSBs truncated otherwise
   bad.bits = 4;
   bad.mismatch_sigma = -0.1;
   CHECK_THROWS_AS(bad.validate(), std::invalid_argument);
+  bad.mismatch_sigma = 1.5;
+  CHECK_THROWS_WITH(bad.validate(), Catch::Contains("0 .. 1"));
+  bad.mismatch_sigma = 1.0;
+  CHECK_NOTHROW(bad.validate());
 }
 
 namespace {
@@ -314,4 +318,33 @@ TEST_CASE("DAC mismatch: seeded row gains, reproducible, stream 7", "[row_dac]")
   MappedLayer ideal(20, 6, L.weights, InputKind::bipolar, 1, cfg, 2, &sup);
   ideal.evaluate(x, s0);
   CHECK(sa != s0);  // 5 % gain spread moves some 6-bit codes
+}
+
+TEST_CASE("DAC mismatch: gains truncated to positive drive at large sigma", "[row_dac]") {
+  const BnnLayer L = random_layer(20, 6, 4, 4, 5);
+  const LayerSupports sup = layer_supports(L);
+  MappingConfig cfg = adc_cfg(8, 4, 6);
+  cfg.dac.mismatch_sigma = 1.0;  // untruncated, about 16 % of the gains would be <= 0
+  cfg.dac.seed = 5;
+  MappedLayer a(20, 6, L.weights, InputKind::bipolar, 1, cfg, 2, &sup);
+  // the same draws by hand for every sub-array (3 row blocks x 2 column blocks): 1 + z,
+  // redrawn while <= 0
+  unsigned redrawn = 0;
+  for (unsigned rb = 0; rb < 3; ++rb)
+    for (unsigned cb = 0; cb < 2; ++cb) {
+      std::mt19937_64 rng(derive_seed(5, {7, 2, rb, cb}));
+      Gaussian g;
+      const auto& gains = a.supports().drive(rb, cb).gains();
+      REQUIRE(gains.size() == 8u);
+      for (unsigned r = 0; r < 8; ++r) {
+        double v = 1.0 + g(rng);
+        while (!(v > 0.0)) {
+          ++redrawn;
+          v = 1.0 + g(rng);
+        }
+        CHECK(gains[r] == v);
+        CHECK(gains[r] > 0.0);
+      }
+    }
+  CHECK(redrawn > 0u);  // the truncation was exercised
 }

@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <new>
+#include <sys/resource.h>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -444,6 +446,15 @@ int main(int argc, char** argv) {
     return run(argc, argv);
   } catch (const UsageError& e) {
     std::cerr << "cimvp-train: " << e.what() << "\n";
+    return 2;
+  } catch (const std::bad_alloc&) {
+    struct rlimit rl {};
+    const bool limited = ::getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY;
+    std::cerr << "cimvp-train: error: out of memory: an allocation failed; "
+              << (limited ? "the process address-space limit of " + std::to_string(rl.rlim_cur >> 20) +
+                                " MiB (RLIMIT_AS: ulimit -v, prlimit --as) was exceeded"
+                          : std::string("the memory available to the process was exceeded"))
+              << ". Smaller --arch/--layers widths, --batch or --limit need less.\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "cimvp-train: error: " << e.what() << "\n";

@@ -29,9 +29,10 @@ void RowDacConfig::validate() const {
   if (bits < 1 || bits > kMaxDacBits)
     throw std::invalid_argument("RowDacConfig.bits = " + std::to_string(bits) + ": expected 1.." +
                                 std::to_string(kMaxDacBits));
-  if (!(mismatch_sigma >= 0.0) || !std::isfinite(mismatch_sigma)) {
+  if (!(mismatch_sigma >= 0.0 && mismatch_sigma <= kMaxRelativeSigma)) {
     std::ostringstream os;
-    os << "RowDacConfig.mismatch_sigma = " << mismatch_sigma << ": expected a finite value >= 0 (relative)";
+    os << "RowDacConfig.mismatch_sigma = " << mismatch_sigma << ": expected 0 .. " << kMaxRelativeSigma
+       << " (relative sigma of the gain)";
     throw std::invalid_argument(os.str());
   }
 }
@@ -168,7 +169,7 @@ SupportBank::SupportBank(const ArrayBank& arrays, LayerSupports sup, const RowDa
         Gaussian gauss;
         auto& g = gains_[std::size_t{rb} * ncb_ + cb];
         g.resize(R);
-        for (double& v : g) v = 1.0 + dac_.mismatch_sigma * gauss(rng);
+        for (double& v : g) v = truncated_gain(dac_.mismatch_sigma, rng, gauss);  // drive never negative
       }
   }
   set_drop_level(arrays, drop_permille);

@@ -259,12 +259,8 @@ void SubArray::set_cell_variation(double sigma, std::uint64_t seed) {
   std::vector<double> f(std::size_t{cfg_.rows} * cfg_.cols);
   std::mt19937_64 rng(seed);
   Gaussian gauss;
-  // truncated normal: 1 + sigma·z redrawn until it is > 0, so that no cell conducts a
-  // negative current (docs/circuit.md, "Cell variation")
-  for (double& v : f) {
-    do v = 1.0 + sigma * gauss(rng);
-    while (!(v > 0.0));
-  }
+  // no cell conducts a negative current (docs/circuit.md, "Cell variation")
+  for (double& v : f) v = truncated_gain(sigma, rng, gauss);
   set_cell_factors(std::move(f));
 }
 

@@ -114,6 +114,7 @@ class CimInference : public Job {
  private:
   CimInferenceConfig config_;
   std::string weights_path_;
+  std::string dataset_warning_;  ///< the network's description names another data set (warned at run)
   BnnNetwork net_;
   Dataset data_;
   std::uint64_t macro_base_ = 0;

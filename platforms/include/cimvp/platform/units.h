@@ -49,6 +49,12 @@ inline constexpr double max_time_ns = 1e15;
 /// nonzero but below the 1 ps resolution, or above max_time_ns.
 std::string time_problem(double ns);
 
+/// A half-open range of indices "A:B" (images, sweep points) written in decimal digits only
+/// (at most 18 each, no sign, no hex). Returns an empty string and sets `first`/`last` when
+/// the text is such a range with A < B, else what is wrong ("not two decimal indices ...",
+/// "the first index must be below the second ...").
+std::string parse_index_range(std::string_view text, std::uint64_t& first, std::uint64_t& last);
+
 /// Names longer than this get no "did you mean" search: edit_distance() returns npos.
 inline constexpr std::size_t max_hint_length = 256;
 

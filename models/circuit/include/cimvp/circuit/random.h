@@ -52,4 +52,19 @@ class Gaussian {
   bool has_spare_ = false;
 };
 
+/// Largest relative sigma a multiplicative gain 1 + N(0, sigma) accepts (cell currents, row
+/// DAC gains): beyond it the truncation below would reshape the distribution beyond recognition.
+constexpr double kMaxRelativeSigma = 1.0;
+
+/// A multiplicative mismatch factor 1 + sigma·z, z ~ N(0, 1), truncated to (0, ∞) by redrawing
+/// (a conductance or a drive current is never negative or zero; docs/circuit.md, "Cell
+/// variation"). For sigma <= 0.25 a redraw needs |z| >= 4 (probability 6e-5 per draw), so the
+/// factors equal the untruncated ones almost everywhere. sigma in [0, kMaxRelativeSigma].
+inline double truncated_gain(double sigma, std::mt19937_64& g, Gaussian& gauss) {
+  double v;
+  do v = 1.0 + sigma * gauss(g);
+  while (!(v > 0.0));
+  return v;
+}
+
 }  // namespace cimvp

@@ -16,6 +16,7 @@
 #include "cimvp/circuit/cell_mode.h"
 #include "cimvp/circuit/faults.h"
 #include "cimvp/circuit/quantizer.h"
+#include "cimvp/circuit/random.h"
 
 #include <cstdint>
 #include <string>
@@ -50,7 +51,7 @@ struct SubArrayConfig {
 };
 
 /// Largest relative σ of the cell current accepted (CellVariationConfig::validate).
-constexpr double kMaxCellSigma = 1.0;
+constexpr double kMaxCellSigma = kMaxRelativeSigma;
 
 /// Per-cell current variation: each cell's contribution is scaled by a factor drawn from
 /// 1 + N(0, sigma) truncated to (0, ∞) (redrawn while <= 0), so that no cell conducts a

@@ -1,0 +1,55 @@
+# Error and warning messages a newcomer meets (last session's new-user trial): user text is
+# echoed shortened, index ranges are decimal, times stay in the simulator's range, a network
+# trained on another data set is warned about, a missing cell names the technologies that
+# have it.
+include(${CMAKE_CURRENT_LIST_DIR}/support/cli_helpers.cmake)
+
+# a 200 kB scalar where the top-level map belongs: the message shows 64 bytes and the length
+string(REPEAT "abcdefghij" 20000 big)
+file(WRITE "${WORK}/big.yaml" "${big}\n")
+cimvp_run(big --platform big.yaml)
+expect_bad_input(big "big.yaml" "(200000 bytes)")
+string(LENGTH "${big_err}" n)
+if(n GREATER 2000)
+  message(FATAL_ERROR "the error echoes ${n} bytes of the input:\n${big_err}")
+endif()
+# the same through a key's value
+file(WRITE "${WORK}/bigval.yaml" "base: default\nseed: ${big}\n")
+cimvp_run(bigval --platform bigval.yaml)
+expect_bad_input(bigval "seed" "(200000 bytes)")
+string(LENGTH "${bigval_err}" n)
+if(n GREATER 2000)
+  message(FATAL_ERROR "the error echoes ${n} bytes of the input:\n${bigval_err}")
+endif()
+
+# index ranges: decimal only, A < B, no overflow
+cimvp_run(hex --images 20 --vcd v.vcd --vcd-images 0x0:0x2)
+expect_bad_input(hex "--vcd-images" "decimal")
+cimvp_run(huge --images 20 --vcd v.vcd --vcd-images 0:99999999999999999999)
+expect_bad_input(huge "--vcd-images" "at most 18 digits")
+cimvp_run(rev --images 20 --vcd v.vcd --vcd-images 3:3)
+expect_bad_input(rev "--vcd-images" "the first index must be below the second")
+file(WRITE "${WORK}/s.yaml" "platform: default\ngrid:\n  seed: [1, 2]\n")
+cimvp_run(pts sweep s.yaml --points 0x0:1)
+expect_bad_input(pts "--points" "decimal")
+
+# window times inside 1 ps .. 1e6 s
+cimvp_run(far --images 20 --vcd v.vcd --vcd-window 0:2e7s)
+expect_bad_input(far "--vcd-window" "1e6 s")
+cimvp_run(tiny --images 20 --vcd v.vcd --vcd-window 0.0001ns:1us)
+expect_bad_input(tiny "--vcd-window" "1 ps")
+
+# MNIST weights on Fashion-MNIST: hardware == golden still holds (PASS), with a warning
+cimvp_run(mm --images 20 --set workload.cim_inference.weights=mnist-xnor.bnn)
+expect_rc(mm 0)
+expect_contains("mismatched weights" "${mm_err}${mm_out}" "was trained on mnist" "cim_inference.dataset is fashion-mnist")
+cimvp_run(ok --images 20)
+expect_not_contains("matched weights" "${ok_err}${ok_out}" "was trained on")
+
+# a two-way array on a technology without the two-way cell: the error names one that has it
+cimvp_run(tw --images 20 --set cim.two_way.enabled=true)
+expect_bad_input(tw "sram_8t_twoway" "sram28" "set tech=")
+
+# row DAC mismatch sigma is bounded like the cell sigma
+cimvp_run(sig --platform supported-binarynet --images 20 --set cim.drive.mismatch_sigma=1.5)
+expect_bad_input(sig "cim.drive.mismatch_sigma")
