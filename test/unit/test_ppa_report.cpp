@@ -341,7 +341,8 @@ TEST_CASE("tech key: the CIM macro's cell must exist in the technology", "[ppa][
   CHECK_NOTHROW(check_tech_for(xnor, load_tech("sram65")));
   CHECK_NOTHROW(check_tech_for(xnor, load_tech("sram28")));
   CHECK(error_of([&] { check_tech_for(xnor, load_tech("rram")); }) ==
-        "tech: technology 'rram45' has no sram_8t cell for cim.array.cell xnor_8t (it has: rram_1t1r, rram_0t1r)");
+        "tech: technology 'rram45' has no sram_8t cell for cim.array.cell xnor_8t (it has: rram_1t1r, rram_0t1r); "
+        "built-in technologies with a sram_8t cell: sram28, sram65 (set tech=NAME)");
   const PlatformConfig hbnn = s.load(def.text, def.source, {"cim.array.cell=hbnn_6t"});
   CHECK_THAT(error_of([&] { check_tech_for(hbnn, load_tech("rram")); }), Catch::Contains("has no sram_6t cell"));
   // without a macro any technology prices the platform
