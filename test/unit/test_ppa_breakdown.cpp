@@ -122,7 +122,7 @@ TEST_CASE("ppa components: every event in one component, summing to the totals",
   double gsum = 0;
   for (const auto& row : ppa_components(g)) gsum += row.macro_pj;
   CHECK(gsum == Approx(g.macro.energy_pj()));
-  CHECK(gsum == Approx(46.0 + 2e-3 * 4035 * 400.0));  // macro active = 300 + 100 ns
+  CHECK(gsum == Approx(46.0 + 2.0 * 4035 * 400.0 * 1e-6));  // 2 nW/µm² · 4035 µm² over the active 300 + 100 ns
 }
 
 TEST_CASE("ppa layer breakdown: ops, TOPS/W, area share, sums equal the totals", "[ppa][breakdown]") {
