@@ -1,7 +1,7 @@
 #include "cimvp/platform/ppa_breakdown.h"
 
-#include "cimvp/platform/units.h"
 
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 #include <utility>
@@ -74,6 +74,13 @@ std::string fmt(const char* f, double v) {
   return buf;
 }
 std::string sig3(double v) { return v == 0.0 ? std::string("0") : fmt("%.3g", v); }
+/// "2.01 us", "505 ns" (3 significant digits).
+std::string time3(double ns) {
+  const std::pair<const char*, double> units[] = {{"s", 1e9}, {"ms", 1e6}, {"us", 1e3}, {"ns", 1.0}};
+  for (const auto& [name, scale] : units)
+    if (std::fabs(ns) >= scale) return sig3(ns / scale) + " " + name;
+  return sig3(ns) + " ns";
+}
 
 }  // namespace
 
@@ -204,7 +211,7 @@ std::string ppa_breakdown_console(const PpaReport& report) {
       os << pad(std::to_string(b.row.layer), 5, true) << "  " << pad(std::to_string(b.row.inputs), 6, true) << "  "
          << pad(std::to_string(b.row.outputs), 5, true) << "  " << pad(std::to_string(b.row.planes), 6, true) << "  "
          << pad(sig3(static_cast<double>(b.row.binary_macs)), 11, true) << "  "
-         << pad(format_energy_pj(b.row.energy_pj), 9, true) << "  " << pad(sig3(b.row.latency_ns) + " ns", 9, true)
+         << pad(format_energy_pj(b.row.energy_pj), 9, true) << "  " << pad(time3(b.row.latency_ns), 9, true)
          << "  " << pad(sig3(b.tops_per_w), 7, true) << "  " << pad(fmt("%.1f %%", 100.0 * b.area_share), 6, true)
          << '\n';
     const PpaLayerTotals t = ppa_layer_totals(report);
