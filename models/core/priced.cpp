@@ -21,6 +21,8 @@ void PpaLayerRow::merge(const PpaLayerRow& o) {
   subarrays = std::max(subarrays, o.subarrays);
   reads += o.reads;
   conversions += o.conversions;
+  binary_macs += o.binary_macs;
+  planes = std::max(planes, o.planes);
   energy_pj += o.energy_pj;
   latency_ns = std::max(latency_ns, o.latency_ns);
   utilisation = std::max(utilisation, o.utilisation);

@@ -51,8 +51,8 @@ struct PpaAreaItem {
 };
 
 /// One mapped layer of an accelerator (docs/ppa.md, "Per-layer rows").  Several modules
-/// contribute to the same layer: merge() adds counts and energies and keeps the largest
-/// shape, latency and utilisation.
+/// contribute to the same layer: merge() adds counts, MACs and energies and keeps the
+/// largest shape, planes, latency and utilisation.
 struct PpaLayerRow {
   unsigned layer = 0;
   std::uint64_t inputs = 0;       ///< K
@@ -60,6 +60,8 @@ struct PpaLayerRow {
   std::uint64_t subarrays = 0;    ///< sub-arrays (crossbars) holding the layer
   std::uint64_t reads = 0;        ///< array reads
   std::uint64_t conversions = 0;  ///< sense conversions (MLSA, SA, ADC)
+  std::uint64_t binary_macs = 0;  ///< useful binary multiply-accumulates (array: driven cells × columns, all planes)
+  unsigned planes = 0;            ///< input bit planes of the layer (1 for binary inputs; 0 = not reported)
   double energy_pj = 0.0;         ///< dynamic energy spent on this layer
   double latency_ns = 0.0;        ///< time spent on this layer over the run
   double utilisation = 0.0;       ///< used cells / built cells, 0..1

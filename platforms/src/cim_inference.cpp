@@ -5,6 +5,7 @@
 #include "cimvp/platform/cim_config.h"
 #include "cimvp/platform/config_schema.h"
 #include "cimvp/platform/platform.h"
+#include "cimvp/platform/platform_config.h"
 #include "cimvp/platform/ppa.h"
 #include "cimvp/workloads/golden.h"
 #include "cimvp/workloads/network_io.h"
@@ -17,6 +18,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <sstream>
@@ -32,6 +34,12 @@ std::map<std::pair<std::string, int>, Dataset>& preloaded() {
 Dataset preloaded_or_load(const std::string& name, DatasetSplit split) {
   const auto it = preloaded().find({name, static_cast<int>(split)});
   return it != preloaded().end() ? it->second : load_dataset(name, split);
+}
+
+/// Calibrated golden networks by calibration_key (precalibrate; docs/sweeps.md).
+std::map<std::string, std::shared_ptr<const QuantizedNetwork>>& calibrated() {
+  static std::map<std::string, std::shared_ptr<const QuantizedNetwork>> cache;
+  return cache;
 }
 }  // namespace
 
@@ -237,14 +245,18 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
   // MLSAs are calibrated on training images, and the same transfer functions go to the
   // macro through the MLSA tables of the memory image.
   const std::size_t P = data_.pixels();
+  // a sweep may have calibrated this mapping before it forked (precalibrate)
+  const auto cached = calibrated().find(calibration_key(config_, platform));
+  reused_calibration_ = cached != calibrated().end();
   QuantizedNetwork qn = [&] {
+    if (reused_calibration_) return *cached->second;
     try {
       return QuantizedNetwork(net_, platform.cim.mapping());
     } catch (const std::invalid_argument& e) {
       throw ConfigError("", "cim.sense.kind", weights_path_ + ": " + e.what());
     }
   }();
-  if (qn.needs_calibration()) {
+  if (!reused_calibration_ && qn.needs_calibration()) {
     if (config_.calibration_samples == 0)
       throw ConfigError("", "cim_inference.calibration_samples",
                         "nonlinear MLSAs need calibration samples (at least 1)");
@@ -478,6 +490,7 @@ nlohmann::ordered_json CimInference::results() const {
   j["vectors_per_start"] = vectors_per_start_;
   j["transfer"] = config_.transfer;
   j["calibration_samples"] = config_.calibration_samples;
+  j["calibration_reused"] = reused_calibration_;
   j["images_preloaded"] = preloaded_;
   j["images_address"] = preloaded_ ? images_addr_ : 0;
   j["accuracy"] = {{"ideal_bnn", acc_ideal_}, {"golden", acc_golden_}, {"hardware", acc_hw_}};
@@ -513,6 +526,65 @@ nlohmann::ordered_json CimInference::results() const {
   }
   j["error"] = error_;
   return j;
+}
+
+// ---- calibration reuse (docs/sweeps.md, "Calibration reuse") ----------------------------
+
+std::string calibration_key(const CimInferenceConfig& config, const PlatformConfig& platform) {
+  // what QuantizedNetwork(net, cim.mapping()) and its calibration depend on: the network, the
+  // training images, and every key of the sub-array, sensing, drive and cell sections (the
+  // schema's echo, so a key added there is part of the key without an edit here), the seed
+  // and the technology (it sets the bit-line linear range)
+  const nlohmann::ordered_json echo = platform_schema().to_json(platform);
+  nlohmann::ordered_json key;
+  key["weights"] = resolve_weights(config.weights);
+  key["dataset"] = config.dataset;
+  key["calibration_samples"] = config.calibration_samples;
+  key["cim"] = echo.contains("cim") ? echo["cim"] : nlohmann::ordered_json();
+  // keys of timing, transfers and pricing only (CimTimingConfig, buffers, controller, bus
+  // master): MappingConfig does not see them
+  nlohmann::ordered_json& cim = key["cim"];
+  if (cim.is_object()) {
+    for (const char* k : {"clock_period_ns", "power_gating", "accumulate", "buffer", "controller", "master"}) cim.erase(k);
+    const std::pair<const char*, const char*> nested[] = {{"array", "read_ns"}, {"sense", "decision_ns"},
+                                                         {"drive", "dac_ns"}, {"two_way", "transposed_read_ns"},
+                                                         {"two_way", "row_write_ns"}};
+    for (const auto& [section, k] : nested)
+      if (cim.contains(section) && cim[section].is_object()) cim[section].erase(k);
+  }
+  key["seed"] = echo.contains("seed") ? echo["seed"] : nlohmann::ordered_json();
+  key["tech"] = echo.contains("tech") ? echo["tech"] : nlohmann::ordered_json();
+  return key.dump();
+}
+
+bool precalibrate(const CimInferenceConfig& config, const PlatformConfig& platform) {
+  const std::string key = calibration_key(config, platform);
+  if (calibrated().count(key) != 0) return true;
+  const std::string weights = resolve_weights(config.weights);
+  BnnNetwork net;
+  try {
+    net = load_network(weights);
+  } catch (const std::exception& e) {
+    throw ConfigError("", "cim_inference.weights", e.what());
+  }
+  std::unique_ptr<QuantizedNetwork> qn;
+  try {
+    qn = std::make_unique<QuantizedNetwork>(net, platform.cim.mapping());
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError("", "cim.sense.kind", weights + ": " + e.what());
+  }
+  if (!qn->needs_calibration()) return false;
+  if (config.calibration_samples == 0) return false;  // the point itself reports it
+  Dataset train;
+  try {
+    train = preloaded_or_load(config.dataset, DatasetSplit::train).head(config.calibration_samples);
+  } catch (const std::exception& e) {
+    throw ConfigError("", "cim_inference.dataset", e.what());
+  }
+  if (train.size() == 0 || train.pixels() != net.layers.front().inputs) return false;  // the point reports it
+  qn->calibrate(train.images.data(), train.size(), train.pixels());
+  calibrated()[key] = std::move(qn);
+  return true;
 }
 
 }  // namespace cimvp

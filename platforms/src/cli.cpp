@@ -9,6 +9,7 @@
 #include "cimvp/platform/platform_config.h"
 #include "cimvp/platform/ppa.h"
 #include "cimvp/platform/report.h"
+#include "cimvp/platform/report_csv.h"
 #include "cimvp/platform/sweep.h"
 #include "cimvp/platform/units.h"
 #include "cimvp/platform/workload.h"
@@ -78,7 +79,10 @@ po::options_description make_options() {
        "keep only the time the CIM macro computes images A..B-1 (counted from the network load)")
       ("report", po::value<std::string>()->value_name("FILE.json"), "write the JSON run report")
       ("report-csv", po::value<std::string>()->value_name("FILE.csv"),
-       "write the per-layer and per-module energy/area rows as CSV")
+       "write the run's summary row as CSV to FILE.csv, and beside it FILE.layers.csv, FILE.modules.csv, "
+       "FILE.components.csv (energy breakdown) and FILE.config.csv (the resolved configuration)")
+      ("show-config", "print the resolved configuration (every platform and workload key with its value) "
+       "before the run")
       ("quantum", po::value<std::string>()->value_name("TIME"),
        "global TLM quantum, e.g. 1us, \"500 ns\", 2ms (overrides quantum_ns)")
       ("log-level", po::value<std::string>()->value_name("LEVEL")->default_value("warning"),
@@ -110,7 +114,7 @@ std::string suggest_option(const po::options_description& d, std::string name) {
 void print_help(const po::options_description& d) {
   std::cout << "Usage: cimvp [--platform FILE] [--workload FILE] [--set KEY=VALUE]... [--images N]\n"
                "             [--min-accuracy PERCENT] [--vcd FILE [--vcd-window T0:T1 | --vcd-images A:B]] [--report FILE.json] [--report-csv FILE.csv]\n"
-               "             [--quantum TIME] [--log-level LEVEL]\n"
+               "             [--quantum TIME] [--log-level LEVEL] [--show-config]\n"
                "             [--list-platforms] [--list-keys] [--help] [--version]\n"
                "       cimvp sweep SWEEP.yaml [-j N] [--out DIR] [--slurm ...]   (docs/sweeps.md)\n\n"
                "Elaborates a cimvp SystemC/TLM-2.0 platform from YAML and runs a job on it.\n\n"
@@ -224,6 +228,7 @@ int run_cli(int argc, char* argv[]) {
   std::optional<std::pair<std::uint64_t, std::uint64_t>> vcd_window;  // picoseconds
   std::optional<std::pair<std::uint64_t, std::uint64_t>> vcd_images;  // [A, B)
   const ConfigSchema schema = platform_schema();
+  nlohmann::ordered_json workload_echo;  // the resolved workload keys (config echo)
   try {
     const PlatformSource src = resolve_platform(vm.count("platform") ? vm["platform"].as<std::string>() : "default");
     std::vector<std::string> overrides;
@@ -246,6 +251,7 @@ int run_cli(int argc, char* argv[]) {
     const WorkloadConfig workload =
         load_workload(src, vm.count("workload") ? vm["workload"].as<std::string>() : std::string(), overrides);
     job = make_job(workload, config);
+    workload_echo = workload_schema().to_json(workload);
     if ((vm.count("vcd-window") || vm.count("vcd-images")) && !vm.count("vcd"))
       throw ConfigError(vm.count("vcd-window") ? "--vcd-window" : "--vcd-images", "", "needs --vcd FILE");
     if (vm.count("vcd-window") && vm.count("vcd-images"))
@@ -296,12 +302,17 @@ int run_cli(int argc, char* argv[]) {
   // renamed onto its path at the end (output_file.h), so an error leaves no partial output
   for (const char* option : {"report", "vcd", "report-csv"})
     if (vm.count(option) && !check_output(option, vm[option].as<std::string>())) return exit_bad_input;
+  std::vector<std::string> csv_paths;  // --report-csv FILE.csv and its sidecars (report_csv.h)
+  if (vm.count("report-csv")) csv_paths = report_csv_paths(vm["report-csv"].as<std::string>());
+  for (std::size_t i = 1; i < csv_paths.size(); ++i)
+    if (!check_output("report-csv", csv_paths[i])) return exit_bad_input;
   {
     // the GTKWave files written beside the VCD get the same checks, and no two outputs may
     // share a path (one would silently replace the other)
     std::vector<std::pair<std::string, std::string>> outputs;  // (what, path)
     for (const char* option : {"report", "vcd", "report-csv"})
       if (vm.count(option)) outputs.emplace_back(std::string("--") + option, vm[option].as<std::string>());
+    for (std::size_t i = 1; i < csv_paths.size(); ++i) outputs.emplace_back("--report-csv's sidecar", csv_paths[i]);
     if (vm.count("vcd")) {
       const std::string v = vm["vcd"].as<std::string>();
       for (const std::string& extra : gtkwave_files(v)) {
@@ -318,16 +329,25 @@ int run_cli(int argc, char* argv[]) {
           return exit_bad_input;
         }
   }
-  std::optional<OutputFile> report_out, csv_out;
+  std::optional<OutputFile> report_out;
+  std::vector<std::unique_ptr<OutputFile>> csv_out;  // csv_paths order
   std::optional<VcdFile> vcd;  // outlives the platform: renamed with the other outputs at the end
   try {
     if (vm.count("report")) report_out.emplace(vm["report"].as<std::string>());
-    if (vm.count("report-csv")) csv_out.emplace(vm["report-csv"].as<std::string>());
+    for (const std::string& p : csv_paths) csv_out.push_back(std::make_unique<OutputFile>(p));
   } catch (const std::exception& e) {
     error(e.what());
     return exit_bad_input;
   }
 
+  if (vm.count("show-config")) {
+    nlohmann::ordered_json echo = schema.to_json(config);
+    echo["workload"] = workload_echo;
+    const auto keys = flatten_config(echo);
+    std::cout << "configuration (" << keys.size() << " keys, after the platform chain, --workload and --set):\n";
+    for (const auto& [k, v] : keys) std::cout << "  " << k << " = " << v << '\n';
+    std::cout << '\n' << std::flush;
+  }
   configure_reports(level);
   if (!linear_range_warning.empty()) SC_REPORT_WARNING("cimvp/linear_range", linear_range_warning.c_str());
   RunReport report;
@@ -380,6 +400,7 @@ int run_cli(int argc, char* argv[]) {
 
     report.platform = config.name;
     report.config = schema.to_json(config);
+    report.config["workload"] = workload_echo;
     report.seed = config.seed;
     report.simulated_time_ns = sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_NS);
     report.wall_time_s = std::chrono::duration<double>(t1 - t0).count();
@@ -424,18 +445,23 @@ int run_cli(int argc, char* argv[]) {
   std::cout << console_summary(report) << std::flush;
   try {
     if (report_out) write_report(report_out->temp_path(), report);
-    if (csv_out) write_ppa_csv(csv_out->temp_path(), *report.ppa);
+    if (!csv_out.empty()) {
+      const std::vector<std::string> texts = report_csv_texts(report);
+      for (std::size_t i = 0; i < csv_out.size(); ++i) write_csv_file(csv_out[i]->temp_path(), texts[i]);
+    }
     // all written: check every path again, then rename all
-    for (const OutputFile* o : {report_out ? &*report_out : nullptr, csv_out ? &*csv_out : nullptr})
-      if (o != nullptr)
-        if (const std::string problem = output_path_problem(o->path()); !problem.empty())
-          throw std::runtime_error("cannot write '" + o->path() + "': " + problem);
+    std::vector<const OutputFile*> outs;
+    if (report_out) outs.push_back(&*report_out);
+    for (const auto& o : csv_out) outs.push_back(o.get());
+    for (const OutputFile* o : outs)
+      if (const std::string problem = output_path_problem(o->path()); !problem.empty())
+        throw std::runtime_error("cannot write '" + o->path() + "': " + problem);
     if (vcd) {
       vcd->commit();
       write_gtkwave_save(vm["vcd"].as<std::string>(), has_cim(config));
     }
     if (report_out) report_out->commit();
-    if (csv_out) csv_out->commit();
+    for (const auto& o : csv_out) o->commit();
   } catch (const std::exception& e) {
     error(e.what());
     return exit_simulation_failed;

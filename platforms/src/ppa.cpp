@@ -1,5 +1,7 @@
 #include "cimvp/platform/ppa.h"
 
+#include "cimvp/platform/ppa_breakdown.h"
+
 #include "cimvp/circuit/column_adc.h"
 
 #include "cimvp/circuit/ppa_energy.h"
@@ -400,9 +402,18 @@ nlohmann::ordered_json ppa_json(const PpaReport& r) {
     modules[m.module] = std::move(jm);
   }
   j["modules"] = std::move(modules);
+  // per layer: the merged rows plus ops, TOPS/W, TOPS, area share (ppa_breakdown.h)
+  nlohmann::ordered_json breakdown = ppa_breakdown_json(r);
   nlohmann::ordered_json layers = nlohmann::ordered_json::array();
-  for (const auto& l : r.layers) layers.push_back(layer_json(l));
+  for (std::size_t i = 0; i < r.layers.size(); ++i) {
+    nlohmann::ordered_json l = layer_json(r.layers[i]);
+    for (const char* k : {"binary_macs", "planes", "ops", "tops_per_w", "tops", "area_share"})
+      l[k] = breakdown["layers"][i][k];
+    layers.push_back(std::move(l));
+  }
   j["layers"] = std::move(layers);
+  j["layer_totals"] = std::move(breakdown["layer_totals"]);
+  j["components"] = std::move(breakdown["components"]);
   j["totals"] = {{"macro", totals_json(r.macro)}, {"platform", totals_json(r.platform)}};
   j["macro_active_ns"] = r.macro_active_ns;
   j["power_gating"] = to_string(r.power_gating);
@@ -479,6 +490,7 @@ std::string ppa_console(const PpaReport& r) {
   os << '\n';
   totals("platform  ", r.platform);
   if (r.macro.area_um2 > 0 || r.macro.dynamic_pj > 0) totals("macro     ", r.macro);
+  os << '\n' << ppa_breakdown_console(r);
 
   if (r.platform_metrics || r.macro_metrics) {
     os << '\n';
@@ -508,36 +520,6 @@ std::string ppa_console(const PpaReport& r) {
       os << "platform: time = simulated " << sig3(r.simulated_time_ns) << " ns; energy = platform total\n";
   }
   return os.str();
-}
-
-std::string ppa_csv(const PpaReport& r) {
-  std::ostringstream os;
-  os << "kind,name,scope,K,M,subarrays,reads,conversions,energy_pj,dynamic_pj,leakage_pj,area_um2,latency_ns,"
-        "utilisation,critical_path\n";
-  const auto num = [](double v) { return format_number(v); };
-  for (const auto& l : r.layers)
-    os << "layer," << l.layer << ",macro," << l.inputs << ',' << l.outputs << ',' << l.subarrays << ',' << l.reads
-       << ',' << l.conversions << ',' << num(l.energy_pj) << ',' << num(l.energy_pj) << ",,," << num(l.latency_ns)
-       << ',' << num(l.utilisation) << ',' << l.critical_path << '\n';
-  for (const auto& m : r.modules)
-    os << "module," << m.module << ',' << to_string(m.ledger.scope()) << ",,,,,," << num(m.energy_pj()) << ','
-       << num(m.dynamic_pj()) << ',' << num(m.leakage_pj) << ',' << num(m.area_um2()) << ','
-       << num(m.ledger.active_ns()) << ",,\n";
-  const auto total = [&](const char* name, const PpaTotals& t, double time_ns) {
-    os << "total," << name << ',' << name << ",,,,,," << num(t.energy_pj()) << ',' << num(t.dynamic_pj) << ','
-       << num(t.leakage_pj) << ',' << num(t.area_um2) << ',' << num(time_ns) << ",,\n";
-  };
-  total("macro", r.macro, r.macro_active_ns);
-  total("platform", r.platform, r.simulated_time_ns);
-  return os.str();
-}
-
-void write_ppa_csv(const std::string& path, const PpaReport& r) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw std::runtime_error("cannot write CSV report '" + path + "': " + std::strerror(errno));
-  out << ppa_csv(r);
-  out.close();
-  if (!out) throw std::runtime_error("cannot write CSV report '" + path + "'");
 }
 
 }  // namespace cimvp

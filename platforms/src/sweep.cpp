@@ -8,6 +8,8 @@
 #include "cimvp/platform/config_schema.h"
 #include "cimvp/platform/output_file.h"
 #include "cimvp/platform/platform_config.h"
+#include "cimvp/platform/ppa.h"
+#include "cimvp/platform/report_csv.h"
 #include "cimvp/platform/units.h"
 #include "cimvp/platform/workload.h"
 #include "cimvp/platform/yaml_load.h"
@@ -30,6 +32,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -228,13 +231,6 @@ double num(const nlohmann::json& j, std::initializer_list<const char*> path) {
   return p->is_number() ? p->get<double>() : std::nan("");
 }
 
-std::string csv_cell(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string o = "\"";
-  for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return o + "\"";
-}
-
 std::string fmt(double v) {
   if (std::isnan(v)) return "";
   char b[32];
@@ -278,6 +274,11 @@ nlohmann::ordered_json summary_row(const SweepPoint& p, const fs::path& dir) {
   }
   if (r.contains("ppa") && r["ppa"].contains("modules"))
     for (const auto& [name, m] : r["ppa"]["modules"].items()) row["energy_pj." + name] = num(m, {"energy_pj"});
+  // the platform energy by component (docs/ppa.md, "Component breakdown")
+  if (r.contains("ppa") && r["ppa"].contains("components"))
+    for (const auto& c : r["ppa"]["components"])
+      if (c.contains("component") && c["component"].is_string())
+        row["energy_pj." + c["component"].get<std::string>()] = num(c, {"platform_pj"});
   return row;
 }
 
@@ -445,6 +446,8 @@ int run_sweep(int argc, char* argv[]) {
   PlatformSource platform;
   std::string workload;
   std::set<std::string> datasets;
+  // per point: the inference job's resolved workload and platform (calibration reuse)
+  std::vector<std::optional<std::pair<CimInferenceConfig, PlatformConfig>>> inference(0);
   try {
     spec = load_sweep(opt.file);
     points = sweep_points(spec);
@@ -455,7 +458,12 @@ int run_sweep(int argc, char* argv[]) {
       for (const auto& a : p.overrides()) o.push_back(a);
       const WorkloadConfig w = load_workload(platform, workload, o);
       const PlatformConfig c = load_platform(platform, o);
-      if (w.job == "cim_inference" || (w.job == "auto" && has_cim(c))) datasets.insert(w.cim_inference.dataset);
+      std::optional<std::pair<CimInferenceConfig, PlatformConfig>> inf;
+      if (w.job == "cim_inference" || (w.job == "auto" && has_cim(c))) {
+        datasets.insert(w.cim_inference.dataset);
+        inf = std::make_pair(w.cim_inference, c);
+      }
+      inference.push_back(std::move(inf));
     }
   } catch (const ConfigError& e) {
     std::cerr << "cimvp: error: " << e.what() << '\n';
@@ -494,12 +502,53 @@ int run_sweep(int argc, char* argv[]) {
     std::cerr << "cimvp: error: " << e.what() << '\n';
     return exit_bad_input;
   }
+  // the calibrations that two or more points to run need, once, in this process (a
+  // calibration only one point needs is computed by that point, in parallel with the others)
+  const auto calibrations_t0 = std::chrono::steady_clock::now();
+  std::size_t calibrations = 0, reusing = 0;
+  {
+    std::map<std::string, std::vector<std::size_t>> by_key;
+    for (std::size_t i : todo) {
+      if (!inference[i]) continue;
+      try {
+        // the configuration as the point's run resolves it (cli.cpp): tech timing, linear range
+        PlatformConfig c = inference[i]->second;
+        const TechParams tech = load_tech(c.tech);
+        check_tech_for(c, tech);
+        apply_tech_timing(c, tech);
+        apply_linear_range(c, tech);
+        inference[i]->second = c;
+        by_key[calibration_key(inference[i]->first, c)].push_back(i);
+      } catch (const std::exception&) {
+        // the point fails on its own, with its error in <id>.error
+      }
+    }
+    for (const auto& [key, idx] : by_key) {
+      if (idx.size() < 2) continue;
+      try {
+        if (precalibrate(inference[idx.front()]->first, inference[idx.front()]->second)) {
+          ++calibrations;
+          reusing += idx.size();
+        }
+      } catch (const std::exception&) {
+        // each point reports the problem itself
+      }
+    }
+  }
+  // THREADS PER POINT (issue 12 item 1): the one place where -j N meets the threads of a
+  // point.  When the platform has a `threads` key, give every point
+  // threads = max(1, cores / opt.jobs) (unless the sweep sets it) by appending
+  // "threads=<n>" to its --set arguments in the child below, so N points × threads <= cores.
 
   const std::size_t skipped = (hi - lo) - todo.size();
   std::cerr << "cimvp sweep: " << hi - lo << " points";
   if (opt.range) std::cerr << " (" << lo << ".." << (hi ? hi - 1 : 0) << " of " << points.size() << ")";
   std::cerr << " (" << skipped << " already done), " << opt.jobs
             << " at a time, into " << dir.string() << '\n';
+  if (calibrations > 0)
+    std::cerr << "cimvp sweep: " << calibrations << " calibration" << (calibrations == 1 ? "" : "s") << " shared by "
+              << reusing << " points, computed once ("
+              << std::chrono::duration<double>(std::chrono::steady_clock::now() - calibrations_t0).count() << " s)\n";
   const bool tty = isatty(STDERR_FILENO) != 0;
   const auto t0 = std::chrono::steady_clock::now();
   std::map<pid_t, std::size_t> running;

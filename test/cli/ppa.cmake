@@ -1,5 +1,5 @@
 # Power and area in the CLI: the `tech` key (built-in names, files, errors), the "ppa"
-# object of --report, the --report-csv file, the console block (docs/cli.md, docs/ppa.md).
+# object of --report, the --report-csv files, the console block (docs/cli.md, docs/ppa.md).
 include(${CMAKE_CURRENT_LIST_DIR}/support/cli_helpers.cmake)
 
 file(WRITE "${WORK}/selftest.yaml" "job: dma_selftest\n")
@@ -20,13 +20,19 @@ if(NOT tech STREQUAL "sram65" OR NOT cfg_tech STREQUAL "sram65" OR NOT moved EQU
   message(FATAL_ERROR "unexpected ppa report: tech=${tech} moved=${moved} copied=${copied} area=${area} "
                       "metrics=${metrics}\n${json}")
 endif()
+# the CSV files (docs/cli.md, "CSV reports"): a summary row, modules one per row
 file(STRINGS "${WORK}/r.csv" csv)
+list(LENGTH csv csv_lines)
 list(GET csv 0 header)
-if(NOT header STREQUAL
-   "kind,name,scope,K,M,subarrays,reads,conversions,energy_pj,dynamic_pj,leakage_pj,area_um2,latency_ns,utilisation,critical_path")
-  message(FATAL_ERROR "CSV header: ${header}")
+if(NOT csv_lines EQUAL 2 OR NOT header MATCHES "^cimvp,platform,tech,seed,job,status,")
+  message(FATAL_ERROR "r.csv: ${csv_lines} lines, header ${header}")
 endif()
-expect_contains("r.csv" "${csv}" "module,top.dma,platform," "module,top.memory,platform," "total,platform,platform,")
+file(STRINGS "${WORK}/r.modules.csv" mcsv)
+list(GET mcsv 0 mheader)
+if(NOT mheader STREQUAL "module,scope,dynamic_pj,leakage_pj,energy_pj,area_um2,active_ns")
+  message(FATAL_ERROR "r.modules.csv header: ${mheader}")
+endif()
+expect_contains("r.modules.csv" "${mcsv}" "top.dma,platform," "top.memory,platform,")
 
 # a built-in technology by name, and a technology file by path
 # (rram has no SRAM cells: the default platform's XNOR macro cannot be priced with it)

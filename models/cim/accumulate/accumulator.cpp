@@ -181,6 +181,7 @@ void Accumulator::price(const TechParams& tech, PpaLedger& ledger) const {
     PpaLayerRow row;
     row.layer = static_cast<unsigned>(l);
     row.energy_pj = tree + col + act;
+    if (l < layers_.size()) row.planes = layers_[l].planes;
     ledger.add_layer(row);
   }
   ledger.add_event("accumulate", total.tree_adds, e_tree);

@@ -158,6 +158,7 @@ void BitcellArray::read(const ArrayRead& r, sc_core::sc_time& delay) {
   st.wordlines += a.wordline_activations;
   st.cell_reads += cell_reads;
   st.precharges += precharges;
+  st.binary_macs += a.binary_macs;
 }
 
 const TransposedBank& BitcellArray::transposed(unsigned layer, unsigned error_bits) {
@@ -246,6 +247,7 @@ void BitcellArray::price(const TechParams& tech, PpaLedger& ledger) const {
     PpaLayerRow row;
     row.layer = static_cast<unsigned>(l);
     row.reads = st.reads;
+    row.binary_macs = st.binary_macs;
     row.energy_pj = wl_pj(st.wordlines) + cell_pj(st.cell_reads) + pre_pj(st.precharges) +
                     clock_energy_pj(tech, st.reads * cycles_per_read);
     if (l < layers_.size() && !layers_[l].empty()) {

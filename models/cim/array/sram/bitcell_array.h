@@ -100,7 +100,7 @@ class BitcellArray : public sc_core::sc_module, public cim_array_if, public CimS
  private:
   /// Events of one layer index over the run (kept across clear(): a reloaded network adds).
   struct LayerStats {
-    std::uint64_t reads = 0, wordlines = 0, cell_reads = 0, precharges = 0;
+    std::uint64_t reads = 0, wordlines = 0, cell_reads = 0, precharges = 0, binary_macs = 0;
   };
   const ArrayBank& layer_at(unsigned layer) const;
 

@@ -143,6 +143,7 @@ class CimInference : public Job {
   std::vector<LevelResult> levels_;
   TechParams tech_;
   bool has_tech_ = false;
+  bool reused_calibration_ = false;  ///< the golden network came calibrated from precalibrate()
   class Platform* platform_ = nullptr;
 };
 
@@ -150,5 +151,22 @@ class CimInference : public Job {
 /// built afterwards reads instead of the files (a sweep warms it once before it forks its
 /// points, docs/sweeps.md).  Not thread-safe; throws DatasetError as load_dataset.
 void preload_dataset(const std::string& name);
+
+/// The calibration a CimInference with `config` on `platform` (the configuration as the run
+/// resolves it: tech timing and linear range applied) needs, as a string key: the resolved
+/// weights path, the data set, cim_inference.calibration_samples, the schema's echo of every
+/// cim.* key except those of timing, transfers and pricing (cim.clock_period_ns,
+/// cim.power_gating, cim.array.read_ns, cim.sense.decision_ns, cim.drive.dac_ns,
+/// cim.two_way.*_ns, cim.accumulate.*, cim.buffer.*, cim.controller.*, cim.master.*), the
+/// seed and the technology.
+/// Equal keys mean the same calibrated golden network (docs/sweeps.md, "Calibration reuse").
+std::string calibration_key(const CimInferenceConfig& config, const PlatformConfig& platform);
+/// Builds the golden network of (config, platform) and, when its sensing needs calibration
+/// (nonlinear MLSA, calibrated ADC), calibrates it on the training images and keeps it in a
+/// process-wide cache under calibration_key: every CimInference built afterwards in this
+/// process (or in a child forked after it) with the same key copies it instead of
+/// calibrating (results()["calibration_reused"]).  Returns whether the cache holds it.
+/// Not thread-safe; ConfigError for a weight file or data set that cannot be read.
+bool precalibrate(const CimInferenceConfig& config, const PlatformConfig& platform);
 
 }  // namespace cimvp

@@ -6,8 +6,8 @@
 //    PpaLedger (collect_ledgers); make_ppa_report adds leakage (module area × simulated
 //    time), the per-module and per-layer breakdowns, the macro and platform totals and the
 //    metrics (TOPS, TOPS/W, TOPS/mm², energy per image, FPS) from the work the job reports.
-//  * ppa_json / ppa_console / ppa_csv render it for `--report`, the console and
-//    `--report-csv`.
+//  * ppa_json / ppa_console render it for `--report` and the console (with the component
+//    and per-layer breakdown of ppa_breakdown.h); report_csv.h writes `--report-csv`.
 #pragma once
 
 #include "cimvp/circuit/ppa_tech.h"
@@ -142,10 +142,8 @@ PpaReport make_ppa_report(const TechParams& tech, const std::string& tech_spec,
 nlohmann::ordered_json ppa_json(const PpaReport& r);
 /// The console block: per-module energy and area, totals, metrics.
 std::string ppa_console(const PpaReport& r);
-/// `--report-csv`: header + layer rows + module rows + total rows (docs/cli.md).
-std::string ppa_csv(const PpaReport& r);
-/// Writes ppa_csv(r) to `path`; std::runtime_error when it cannot.
-void write_ppa_csv(const std::string& path, const PpaReport& r);
+// The CSV files of --report-csv: report_csv.h; the component and per-layer breakdown:
+// ppa_breakdown.h.
 
 /// "12.5 pJ", "3.2 nJ", "1.25 uJ", "4 mJ" (3 significant digits).
 std::string format_energy_pj(double pj);

@@ -2,7 +2,8 @@
 //
 // JSON layout (keys in this order; only wall_time_s and a job's own wall-clock fields differ
 // between identical runs):
-//   { "cimvp": version, "platform": name, "config": {every key, as the schema echoes it},
+//   { "cimvp": version, "platform": name, "config": {every platform key, as the schema echoes
+//     it, and "workload": {every workload key}},
 //     "seed": n, "simulated_time_ns": t, "wall_time_s": w, "status": "pass"|"fail",
 //     "modules": { "<hierarchical name>": { "<counter>": value, ... }, ... },
 //     "ppa": { ...ppa_json()... } (when priced), "job": { ...Job::results()... } }
@@ -33,7 +34,7 @@ std::vector<ModuleCounters> collect_counters();
 /// Everything a report shows.
 struct RunReport {
   std::string platform;               ///< PlatformConfig::name
-  nlohmann::ordered_json config;      ///< ConfigSchema::to_json(config)
+  nlohmann::ordered_json config;      ///< ConfigSchema::to_json(config) + "workload": the workload schema's echo
   std::uint64_t seed = 0;
   double simulated_time_ns = 0;
   double wall_time_s = 0;
