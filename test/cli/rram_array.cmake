@@ -62,3 +62,19 @@ endif()
 if(NOT acc1 LESS acc_s OR NOT acc3 LESS acc_s)
   message(FATAL_ERROR "rram variation: accuracy ${acc1} (seed 1), ${acc3} (seed 9), ideal ${acc_s}")
 endif()
+
+# ---- pricing: SET pulses and cell reads by hand ------------------------------------------
+# 784-512-512-10 MLP on differential pairs from erased (all-HRS) crossbars: one SET per
+# weight = 784*512 + 512*512 + 512*10 = 668672; every logical cell read is two physical
+# cells, and every 64x64 sub-array holds 64 x 128 physical cells
+report_get(sets ideal-differential.json ppa modules top.cim.array events cell_set count)
+report_get(reads_r ideal-differential.json ppa modules top.cim.array events cell_read count)
+report_get(reads_s sram.json ppa modules top.cim.array events cell_read count)
+report_get(cells_r ideal-differential.json ppa modules top.cim.array area 0 count)
+report_get(cells_s sram.json ppa modules top.cim.array area 0 count)
+math(EXPR reads_2 "2 * ${reads_s}")
+math(EXPR cells_2 "2 * ${cells_s}")
+if(NOT sets EQUAL 668672 OR NOT reads_r EQUAL reads_2 OR NOT cells_r EQUAL cells_2)
+  message(FATAL_ERROR "rram pricing: ${sets} SETs (expected 668672), ${reads_r} cell reads (sram ${reads_s}), "
+                      "${cells_r} cells (sram ${cells_s})")
+endif()
