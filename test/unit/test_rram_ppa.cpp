@@ -163,6 +163,8 @@ TEST_CASE("rram ppa: converter sharing and shared row DACs, by hand", "[circuit]
   CHECK(per_xbar.converters == table2.converters);  // the same conversions …
   CHECK(per_xbar.energy_pj.converters == table2.energy_pj.converters);  // … the same energy
   CHECK(per_xbar.area_um2.converters == Approx(table2.area_um2.converters * 56.0 / 3500.0));
+  CHECK(per_xbar.area_um2.adders == Approx(table2.area_um2.adders * 56.0 / 3500.0));  // adders follow
+  CHECK(per_xbar.energy_pj.adders == table2.energy_pj.adders);
   CHECK(per_xbar.time_ns == Approx(64 * table2.time_ns));
   RramPpaConfig sixteen = cfg;
   sixteen.columns_per_converter = 16;  // per row block: 7 crossbars × 64/16 + ⌈52/16⌉ = 28 + 4

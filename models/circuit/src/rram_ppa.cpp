@@ -165,8 +165,10 @@ RramNetworkPpa estimate_rram_network(const TechParams& t, const std::vector<Rram
         p.area_um2.cells = static_cast<double>(p.cells_allocated) * cell.read.area_um2;
         p.area_um2.drivers = static_cast<double>(p.drivers) * drv.area_um2;
         p.area_um2.converters = static_cast<double>(p.converter_units) * conv.area_um2;
-        p.area_um2.adders = static_cast<double>(block_adds) * add_block.area_um2 +
-                            static_cast<double>(slice_adds) * add_slice.area_um2;
+        // the adders behind shared converters are shared alike (they add one column at a time)
+        p.area_um2.adders = (static_cast<double>(block_adds) * add_block.area_um2 +
+                             static_cast<double>(slice_adds) * add_slice.area_um2) *
+                            static_cast<double>(p.converter_units) / static_cast<double>(p.converters);
         p.area_um2.buffers = storage_area_um2(t.line_buffer, p.fm_buffer_bits + p.line_buffer_bits);
         first_matrix = false;
       }

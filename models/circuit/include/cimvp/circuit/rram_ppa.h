@@ -82,8 +82,9 @@ struct RramPpaConfig {
   /// columns_per_converter: the SA/ADCs of a crossbar are time-multiplexed over this many of
   /// its logical (slice) columns through a column mux, 0 = all of them (one converter per
   /// crossbar, as in ISAAC, Shafiee et al. ISCA 2016).  Area: ⌈columns / sharing⌉ converters
-  /// per crossbar; energy: unchanged (the same conversions); time: a crossbar operation takes
-  /// that many conversion periods.
+  /// per crossbar, and the row-block / slice adders behind them shared in the same ratio;
+  /// energy: unchanged (the same conversions and adds); time: a crossbar operation takes that
+  /// many conversion periods.
   unsigned columns_per_converter = 1;
   /// shared_row_dacs: the X_out crossbars of a row block receive the same inputs, so one DAC
   /// per row drives that row in all of them: K DACs instead of K·X_out (area and energy).
