@@ -52,6 +52,20 @@ void check_cim(const PlatformConfig& c, const CheckContext& ctx) {
     if (c.host.irq_lines < 2)
       ctx.fail("host.irq_lines", "the cim interrupt is host line 1: host.irq_lines must be at least 2");
   }
+  if (m.cells.kind == ArrayKind::rram) {  // the RRAM device has its own variation and faults (docs/rram.md)
+    if (m.cells.sigma != 0.0)
+      ctx.fail("cim.array.variation.sigma", "SRAM cell variation; with cim.array.kind=rram use "
+                                            "cim.array.rram.variation_sigma (expected 0)");
+    if (m.cells.faults.any())
+      ctx.fail("cim.array.faults.stuck_rate", "SRAM stuck bitcells; with cim.array.kind=rram use "
+                                              "cim.array.rram.stuck_hrs_rate / stuck_lrs_rate (expected 0)");
+    if (m.two_way.enabled)
+      ctx.fail("cim.two_way.enabled", "a two-way array is SRAM: not available with cim.array.kind=rram");
+    if (!(m.cells.rram.g_lrs_us > m.cells.rram.g_hrs_us))
+      ctx.fail("cim.array.rram.g_lrs_us", "LRS conductance must be larger than cim.array.rram.g_hrs_us");
+    if (m.cells.rram.stuck_hrs_rate + m.cells.rram.stuck_lrs_rate > 1.0)
+      ctx.fail("cim.array.rram.stuck_lrs_rate", "stuck_hrs_rate + stuck_lrs_rate must be at most 1");
+  }
   try {
     m.validate();
   } catch (const std::invalid_argument& e) {
@@ -134,6 +148,53 @@ void add_cim_keys(ConfigSchema& s) {
   s.add("cim.array.faults.seed", [](auto& c) -> auto& { return c.cim.cells.faults.seed; })
       .inherit("seed")
       .describe("Seed of the stuck-cell map (random stream 5).");
+  // RRAM cells (models/circuit rram_cell.h RramCellConfig; docs/rram.md)
+  s.add_enum("cim.array.kind", [](auto& c) -> auto& { return c.cim.cells.kind; },
+             std::vector<std::pair<std::string, ArrayKind>>{{"sram", ArrayKind::sram}, {"rram", ArrayKind::rram}})
+      .describe("Cell technology of the array stage: sram (6T/8T bitcells, cim.array.cell) or rram (binary RRAM "
+                "cells, Tang et al. ASP-DAC 2017: cim.array.rram.*; priced with tech: rram). Ideal cells of both "
+                "give the same results.");
+  s.add_enum("cim.array.rram.device", [](auto& c) -> auto& { return c.cim.cells.rram.device; },
+             std::vector<std::pair<std::string, RramDevice>>{{"1t1r", RramDevice::one_t_one_r},
+                                                             {"0t1r", RramDevice::zero_t_one_r}})
+      .describe("RRAM device (cim.array.kind=rram): 1t1r (access transistor + resistor) or 0t1r (bare crossbar "
+                "point); same cell math, priced as the technology's rram_1t1r / rram_0t1r cell.");
+  s.add_enum("cim.array.rram.scheme", [](auto& c) -> auto& { return c.cim.cells.rram.scheme; },
+             std::vector<std::pair<std::string, RramWeightScheme>>{
+                 {"differential", RramWeightScheme::differential_pair},
+                 {"reference", RramWeightScheme::reference_column}})
+      .describe("How a +-1 weight is formed: differential (two cells, I = V(G+ - G-)) or reference (one cell "
+                "against a reference column at (G_HRS + G_LRS)/2 per crossbar).");
+  s.add("cim.array.rram.g_lrs_us", [](auto& c) -> auto& { return c.cim.cells.rram.g_lrs_us; })
+      .with_unit("uS").above(0.0)
+      .describe("Low-resistance-state conductance (> cim.array.rram.g_hrs_us); with g_hrs_us it sets the "
+                "on/off ratio, which shapes how variation and stuck cells disturb the partial sums.");
+  s.add("cim.array.rram.g_hrs_us", [](auto& c) -> auto& { return c.cim.cells.rram.g_hrs_us; })
+      .with_unit("uS").above(0.0)
+      .describe("High-resistance-state conductance (> 0).");
+  s.add("cim.array.rram.v_read_v", [](auto& c) -> auto& { return c.cim.cells.rram.v_read_v; })
+      .with_unit("V").above(0.0)
+      .describe("Read voltage of an input of 1 (column currents I = V * sum x (G+ - G-); the partial sums are "
+                "normalized by the unit current, so results do not depend on it).");
+  s.add("cim.array.rram.variation_sigma", [](auto& c) -> auto& { return c.cim.cells.rram.variation_sigma; })
+      .range(0.0, 1.0)
+      .describe("Device-to-device variation: each cell's conductance times exp(sigma * N(0,1)) (log-normal, "
+                "never negative), keyed per (layer, input, neuron, cell) (random stream 8); 0 = ideal.");
+  s.add("cim.array.rram.stuck_hrs_rate", [](auto& c) -> auto& { return c.cim.cells.rram.stuck_hrs_rate; })
+      .range(0.0, 1.0)
+      .describe("Fraction of RRAM cells stuck at HRS whatever is programmed (random stream 9).");
+  s.add("cim.array.rram.stuck_lrs_rate", [](auto& c) -> auto& { return c.cim.cells.rram.stuck_lrs_rate; })
+      .range(0.0, 1.0)
+      .describe("Fraction of RRAM cells stuck at LRS (stuck_hrs_rate + stuck_lrs_rate <= 1).");
+  s.add("cim.array.rram.seed", [](auto& c) -> auto& { return c.cim.cells.rram.seed; })
+      .inherit("seed")
+      .describe("Seed of the RRAM variation and stuck-cell maps (streams 8 and 9).");
+  s.add("cim.array.rram.set_energy_pj", [](auto& c) -> auto& { return c.cim.cells.rram.set_energy_pj; })
+      .with_unit("pJ").min(0.0)
+      .describe("Energy of one SET pulse (HRS to LRS) when a layer is programmed (docs/rram.md for the source).");
+  s.add("cim.array.rram.reset_energy_pj", [](auto& c) -> auto& { return c.cim.cells.rram.reset_energy_pj; })
+      .with_unit("pJ").min(0.0)
+      .describe("Energy of one RESET pulse (LRS to HRS).");
   s.add("cim.array.read_ns", [](auto& c) -> auto& { return c.cim.timing.array_read_ns; })
       .as_time().min(0)
       .describe("One sub-array read (precharge + word lines on), per sensing segment and vector.");

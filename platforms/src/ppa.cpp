@@ -2,6 +2,7 @@
 
 #include "cimvp/platform/ppa_breakdown.h"
 
+#include "cimvp/cim/array/array_factory.h"
 #include "cimvp/circuit/column_adc.h"
 
 #include "cimvp/circuit/ppa_energy.h"
@@ -124,13 +125,15 @@ std::string builtin_techs_with(CellKind k) {
 void check_tech_for(const PlatformConfig& config, const TechParams& tech) {
   if (!has_cim(config)) return;
   // a two-way array is priced with the two-way cell (docs/two-way-training.md)
-  const CellKind k = config.cim.two_way.enabled ? CellKind::sram_8t_twoway : cell_kind_for(config.cim.array.mode);
+  const CellKind k = array_cell_kind(config.cim.array, config.cim.cells, config.cim.two_way.enabled);
   if (tech.has(k)) return;
   std::string cells;
   for (std::size_t i = 0; i < kCellKindCount; ++i)
     if (tech.has(static_cast<CellKind>(i))) cells += (cells.empty() ? "" : ", ") + std::string(to_string(static_cast<CellKind>(i)));
-  throw ConfigError("", "tech", "technology '" + tech.node + "' has no " + to_string(k) + " cell for cim.array.cell " +
-                                    to_string(config.cim.array.mode) +
+  throw ConfigError("", "tech", "technology '" + tech.node + "' has no " + to_string(k) + " cell for " +
+                                    (config.cim.cells.kind == ArrayKind::rram
+                                         ? std::string("cim.array.kind rram (cim.array.rram.device)")
+                                         : "cim.array.cell " + std::string(to_string(config.cim.array.mode))) +
                                     (config.cim.two_way.enabled ? " with cim.two_way.enabled" : "") + " (it has: " + cells +
                                     ")" + builtin_techs_with(k));
 }
@@ -140,7 +143,7 @@ std::string apply_linear_range(PlatformConfig& config, const TechParams& tech) {
   SenseConfig& sense = config.cim.sense;
   const SubArrayConfig& a = config.cim.array;
   if (sense.linear_range == 0) {
-    const CellKind k = cell_kind_for(a.mode);
+    const CellKind k = array_cell_kind(a, config.cim.cells, false);
     if (tech.has(k)) sense.linear_range = linear_range_rows(tech, k);
   }
   if (sense.linear_range == 0 || a.access == AccessMode::row_by_row) return "";
@@ -155,7 +158,7 @@ std::string apply_linear_range(PlatformConfig& config, const TechParams& tech) {
 
 void apply_tech_timing(PlatformConfig& config, const TechParams& tech) {
   if (!config.tech_timing) return;
-  const CellKind k = cell_kind_for(config.cim.array.mode);
+  const CellKind k = array_cell_kind(config.cim.array, config.cim.cells, false);
   if (!tech.has(k)) return;  // check_tech_for reports it
   CimTimingConfig& t = config.cim.timing;
   t.clock_period_ns = tech.clock_period_ns;

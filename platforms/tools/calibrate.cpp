@@ -422,8 +422,21 @@ double rram_value(const Rows& rows, const YAML::Node& c, const std::string& path
   const double size = rows.num(c, path, "crossbar", false).value_or(128.0);
   if (!(size >= 2 && size <= 65536 && size == std::floor(size)))
     rows.fail(c["crossbar"], path + ".crossbar", "expected an integer in 2 .. 65536");
+  // converter sharing (docs/rram.md "Converter sharing"): columns per SA/ADC (0 = all columns
+  // of a crossbar) and DACs shared by the column blocks; default Table II as published
+  const double share = rows.num(c, path, "columns_per_converter", false).value_or(1.0);
+  if (!(share >= 0 && share <= 4096 && share == std::floor(share)))
+    rows.fail(c["columns_per_converter"], path + ".columns_per_converter", "expected an integer in 0 .. 4096");
+  const std::string dacs = rows.str(c, path, "shared_row_dacs", false);
+  if (!dacs.empty() && dacs != "true" && dacs != "false")
+    rows.fail(c["shared_row_dacs"], path + ".shared_row_dacs", "expected true|false, got \"" + dacs + "\"");
+  const bool shared_dacs = dacs == "true";
   RramPpaConfig cnn = RramPpaConfig::cnn(), bcnn = RramPpaConfig::bcnn();
-  for (RramPpaConfig* k : {&cnn, &bcnn}) k->xbar_rows = k->xbar_cols = static_cast<unsigned>(size);
+  for (RramPpaConfig* k : {&cnn, &bcnn}) {
+    k->xbar_rows = k->xbar_cols = static_cast<unsigned>(size);
+    k->columns_per_converter = static_cast<unsigned>(share);
+    k->shared_row_dacs = shared_dacs;
+  }
   const RramNetworkPpa a = estimate_rram_network(t, net, cnn);
   const RramNetworkPpa b = estimate_rram_network(t, net, bcnn);
   const std::string mode = rows.str(c, path, "mode");
@@ -436,7 +449,9 @@ double rram_value(const Rows& rows, const YAML::Node& c, const std::string& path
   else if (mode != "saving")
     rows.fail(c["mode"], path + ".mode", "expected cnn|bcnn|saving, got \"" + mode + "\"");
   std::ostringstream os;
-  os << "From `cimvp-rram-estimate --network " << network << " --crossbar " << size << "`: CNN "
+  os << "From `cimvp-rram-estimate --network " << network << " --crossbar " << size
+     << (share != 1.0 ? " --columns-per-converter " + fmt(share) : std::string())
+     << (shared_dacs ? " --shared-row-dacs" : "") << "`: CNN "
      << fmt(a.energy_pj / 1e6) << " uJ/image, " << fmt(a.area_um2 / 1e6) << " mm^2; BCNN " << fmt(b.energy_pj / 1e6)
      << " uJ/image, " << fmt(b.area_um2 / 1e6) << " mm^2 (docs/rram.md).";
   *detail = os.str();
@@ -472,7 +487,8 @@ void compute(const Rows& rows, Row& r, std::size_t index, Runner& runner) {
       rows.keys(c, path, {"kind", "tech", "item", "cell", "bits", "quantity"});
       r.value = tech_value(rows, c, path);
     } else if (kind == "rram_estimate") {
-      rows.keys(c, path, {"kind", "tech", "network", "mode", "crossbar", "metric"});
+      rows.keys(c, path, {"kind", "tech", "network", "mode", "crossbar", "columns_per_converter", "shared_row_dacs",
+                          "metric"});
       r.value = rram_value(rows, c, path, &r.detail);
     } else if (kind == "cimvp_run") {
       rows.keys(c, path, {"kind", "args", "metric", "scale"});

@@ -4,7 +4,8 @@
 //
 //   cimvp-rram-estimate [--network lenet|alexnet|all] [--crossbar N | --rows R --cols C]
 //                       [--cell 1t1r|0t1r] [--scheme differential|reference]
-//                       [--cnn-cell-bits B] [--bcnn-adc-bits B] [--tech NAME|FILE]
+//                       [--cnn-cell-bits B] [--bcnn-adc-bits B] [--columns-per-converter N]
+//                       [--shared-row-dacs] [--tech NAME|FILE]
 //                       [--layers | --summary] [--help]
 //
 // Exit codes: 0 ok; 2 bad input (options, technology file).
@@ -41,6 +42,9 @@ int usage(std::ostream& os, int code) {
         "                                = sign + 7-bit magnitude on one cell pair)\n"
         "  --bcnn-adc-bits B             widest partial-sum ADC in BCNN mode, 1..8 (default 8: every\n"
         "                                128-row block sum exact; 4: Table III's 4-bit ADC, quantized)\n"
+        "  --columns-per-converter N     SA/ADCs time-multiplexed over N columns of a crossbar, 0 = all\n"
+        "                                (one per crossbar); default 1 (Table II)\n"
+        "  --shared-row-dacs             one DAC per row drives all column blocks (K DACs, not K x X_out)\n"
         "  --tech NAME|FILE              technology (default rram: platforms/tech/rram.yaml)\n"
         "  --layers                      print the per-layer tables (default: on)\n"
         "  --summary                     print only the comparison table\n"
@@ -119,7 +123,8 @@ struct Published {
 
 int rram_estimate_main(int argc, char* argv[]) {
   std::string network = "all", tech_spec = "rram";
-  unsigned rows = 128, cols = 128, cnn_cell_bits = 7, bcnn_adc_bits = 8;
+  unsigned rows = 128, cols = 128, cnn_cell_bits = 7, bcnn_adc_bits = 8, columns_per_converter = 1;
+  bool shared_row_dacs = false;
   CellKind cell = CellKind::rram_1t1r;
   RramWeightScheme scheme = RramWeightScheme::differential_pair;
   bool layers = true;
@@ -154,6 +159,10 @@ int rram_estimate_main(int argc, char* argv[]) {
         cnn_cell_bits = parse_unsigned(a, value(), 1, 7);
       } else if (a == "--bcnn-adc-bits") {
         bcnn_adc_bits = parse_unsigned(a, value(), 1, 8);
+      } else if (a == "--columns-per-converter") {
+        columns_per_converter = parse_unsigned(a, value(), 0, 4096);
+      } else if (a == "--shared-row-dacs") {
+        shared_row_dacs = true;
       } else if (a == "--tech") {
         tech_spec = value();
       } else if (a == "--layers") {
@@ -179,6 +188,8 @@ int rram_estimate_main(int argc, char* argv[]) {
       c->xbar_cols = cols;
       c->cell = cell;
       c->scheme = scheme;
+      c->columns_per_converter = columns_per_converter;
+      c->shared_row_dacs = shared_row_dacs;
     }
     cnn.cell_bits = cnn_cell_bits;
     bcnn.max_adc_bits = bcnn_adc_bits;
@@ -192,7 +203,12 @@ int rram_estimate_main(int argc, char* argv[]) {
               << bcnn_adc_bits << " bits.\n"
               << "One crossbar operation = " << fmt(tech.power_period_ns > 0 ? tech.power_period_ns : tech.clock_period_ns)
               << " ns for every element (energy = Table III power x this period); one transistor = "
-              << fmt(tech.transistor_area_um2) << " um^2.\n";
+              << fmt(tech.transistor_area_um2) << " um^2.\n"
+              << "Converters: " << (columns_per_converter == 0 ? std::string("one SA/ADC per crossbar")
+                                    : columns_per_converter == 1 ? std::string("one SA/ADC per slice column (Table II)")
+                                    : "one SA/ADC per " + std::to_string(columns_per_converter) + " columns")
+              << ", " << (shared_row_dacs ? "one DAC per row shared by the column blocks" : "one DAC per row and column block (Table II)")
+              << ".\n";
     if (network != "lenet")
       std::cout << "ImageNet-shaped inputs are synthetic: the estimate uses the AlexNet layer shapes only "
                    "(no ImageNet data).\n";

@@ -143,3 +143,36 @@ TEST_CASE("rram ppa: the seed's saving column and bad input", "[circuit][rram][p
   bad.conv.kernel_h = 20;
   CHECK_THROWS_WITH(estimate_rram_network(hand_tech(), {bad}, RramPpaConfig::bcnn()), Contains("layer 'conv2'"));
 }
+
+TEST_CASE("rram ppa: converter sharing and shared row DACs, by hand", "[circuit][rram][ppa]") {
+  // LeNet fc1 800 x 500 in BCNN mode on 128 x 128 crossbars, differential pairs: 64 slice
+  // columns per crossbar, X_in = ⌈800/128⌉ = 7, X_out = ⌈500/64⌉ = 8 (7 full + 52 columns).
+  RramPpaConfig cfg = RramPpaConfig::bcnn();
+  cfg.first_input_bits = 1;
+  const auto layer = [&](const RramPpaConfig& c) { return estimate_rram_network(hand_tech(), {fc(800, 500)}, c).layers.at(0); };
+  const RramLayerPpa table2 = layer(cfg);
+  CHECK(table2.converters == 500u * 7);       // Table II: C_out · X_in
+  CHECK(table2.converter_units == 500u * 7);  // no sharing: one per column and row block
+  CHECK(table2.drivers == 800u * 8);          // K · X_out
+  CHECK(table2.conversions_per_op == 1);
+  RramPpaConfig one = cfg;
+  one.columns_per_converter = 0;  // one converter per crossbar
+  const RramLayerPpa per_xbar = layer(one);
+  CHECK(per_xbar.converter_units == 7u * 8);  // 56 crossbars
+  CHECK(per_xbar.conversions_per_op == 64);
+  CHECK(per_xbar.converters == table2.converters);  // the same conversions …
+  CHECK(per_xbar.energy_pj.converters == table2.energy_pj.converters);  // … the same energy
+  CHECK(per_xbar.area_um2.converters == Approx(table2.area_um2.converters * 56.0 / 3500.0));
+  CHECK(per_xbar.area_um2.adders == Approx(table2.area_um2.adders * 56.0 / 3500.0));  // adders follow
+  CHECK(per_xbar.energy_pj.adders == table2.energy_pj.adders);
+  CHECK(per_xbar.time_ns == Approx(64 * table2.time_ns));
+  RramPpaConfig sixteen = cfg;
+  sixteen.columns_per_converter = 16;  // per row block: 7 crossbars × 64/16 + ⌈52/16⌉ = 28 + 4
+  CHECK(layer(sixteen).converter_units == 7u * 32);
+  RramPpaConfig dacs = cfg;
+  dacs.shared_row_dacs = true;
+  const RramLayerPpa shared = layer(dacs);
+  CHECK(shared.drivers == 800u);
+  CHECK(shared.energy_pj.drivers == Approx(table2.energy_pj.drivers / 8.0));
+  CHECK(shared.area_um2.drivers == Approx(table2.area_um2.drivers / 8.0));
+}

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cimvp/cim/accumulate/accumulator.h"
+#include "cimvp/cim/array/array_factory.h"
 #include "cimvp/cim/array/sram/bitcell_array.h"
 #include "cimvp/cim/drive/drive_stage.h"
 #include "cimvp/cim/sense/sense_stage.h"
@@ -83,7 +84,9 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   sc_core::sc_port<cim_accumulate_if> acc_port;
 
   std::unique_ptr<DriveStage> drive;  ///< kind config.drive.kind (binary | row_dac; drive_stage.h)
-  BitcellArray array;
+  /// kind config.cells.kind (sram | rram; array_factory.h); `array` refers to it.
+  std::unique_ptr<BitcellArray> array_stage;
+  BitcellArray& array;
   std::unique_ptr<SenseStage> sense;  ///< kind config.sense.kind (sense_factory.h)
   Accumulator accumulator;
   /// On-chip activation buffers: bus window `buffer.socket` (platform target `cim_buffer`),

@@ -11,7 +11,7 @@ namespace cimvp {
 
 ArrayBank::ArrayBank(unsigned inputs, unsigned outputs, const std::int8_t* weights, InputKind kind,
                      const SubArrayConfig& array, const CellVariationConfig& cells, std::uint64_t layer_id)
-    : K_(inputs), M_(outputs), kind_(kind), array_(array) {
+    : K_(inputs), M_(outputs), kind_(kind), cell_kind_(cells.kind), array_(array) {
   array_.validate();
   cells.validate();
   if (K_ == 0 || M_ == 0) throw std::invalid_argument("layer shape must be at least 1x1");
@@ -40,7 +40,18 @@ ArrayBank::ArrayBank(unsigned inputs, unsigned outputs, const std::int8_t* weigh
       }
       arrays_.emplace_back(array_);
       arrays_.back().program(block.data(), nr, nc, R);
-      if (cells.sigma > 0.0)
+      if (cells.kind == ArrayKind::rram) {
+        // RRAM cells (rram_cell.h): each ±1 weight's normalized column current from its two
+        // conductances, keyed per (layer, k, j); ideal cells keep the integer path (weight ±1)
+        if (rram_ideal(cells.rram)) continue;
+        std::vector<double> f(std::size_t{R} * C, 1.0);
+        for (unsigned r = 0; r < nr; ++r)
+          for (unsigned c = 0; c < nc; ++c) {
+            const int w = block[std::size_t{c} * R + r];
+            f[std::size_t{r} * C + c] = w * rram_weight_cells(cells.rram, layer_id, k0 + r, j0 + c, cb, w).weight;
+          }
+        arrays_.back().set_cell_factors(std::move(f));
+      } else if (cells.sigma > 0.0)
         arrays_.back().set_cell_variation(cells.sigma, derive_seed(cells.seed, {kStreamCellFactor, layer_id, rb, cb}));
     }
   }
@@ -61,6 +72,8 @@ ArrayBank::RowWrite ArrayBank::write_row(unsigned k, const std::int8_t* column) 
     if (column[j] != 1 && column[j] != -1)
       throw std::invalid_argument("ArrayBank::write_row: weight of neuron " + std::to_string(j) + " is " +
                                   std::to_string(int(column[j])) + ", expected -1 or +1");
+  if (cell_kind_ == ArrayKind::rram)
+    throw std::logic_error("ArrayBank::write_row: row writes of rram arrays are not modelled (SRAM two-way arrays only)");
   const unsigned R = array_.rows, C = array_.cols, rb = k / R, r = k % R;
   RowWrite w;
   for (unsigned cb = 0; cb < ncb_; ++cb) {

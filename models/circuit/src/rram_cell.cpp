@@ -102,6 +102,53 @@ double shift_add(const std::vector<double>& per_slice, unsigned cell_bits) {
   return sum;
 }
 
+double rram_variation_factor(const RramCellConfig& cfg, std::uint64_t layer, std::uint64_t row, std::uint64_t column,
+                             unsigned side) {
+  if (cfg.variation_sigma == 0.0) return 1.0;
+  const std::uint64_t key = derive_seed(cfg.seed, {kStreamRramVariation, layer, row, column, side});
+  const std::uint64_t a = splitmix64(key);
+  const std::uint64_t b = splitmix64(key + 0x9E3779B97F4A7C15ull);
+  const double u1 = (static_cast<double>(a >> 11) + 1.0) * 0x1.0p-53;  // (0, 1]
+  const double u2 = static_cast<double>(b >> 11) * 0x1.0p-53;          // [0, 1)
+  const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586476925286766559 * u2);
+  return std::exp(cfg.variation_sigma * z);
+}
+
+int rram_stuck_state(const RramCellConfig& cfg, std::uint64_t layer, std::uint64_t row, std::uint64_t column,
+                     unsigned side) {
+  if (cfg.stuck_hrs_rate == 0.0 && cfg.stuck_lrs_rate == 0.0) return 0;
+  const double u =
+      static_cast<double>(splitmix64(derive_seed(cfg.seed, {kStreamRramStuck, layer, row, column, side})) >> 11) *
+      0x1.0p-53;
+  return u < cfg.stuck_hrs_rate ? -1 : (u < cfg.stuck_hrs_rate + cfg.stuck_lrs_rate ? 1 : 0);
+}
+
+RramWeightCells rram_weight_cells(const RramCellConfig& cfg, std::uint64_t layer, unsigned k, unsigned j, unsigned cb,
+                                  int w) {
+  if (w != 1 && w != -1)
+    throw std::invalid_argument("rram_weight_cells: weight " + std::to_string(w) + ", expected -1 or +1");
+  if (cfg.cell_bits != 1)
+    throw std::invalid_argument("rram_weight_cells: binary weights need cell_bits = 1, not " +
+                                std::to_string(cfg.cell_bits));
+  const auto cell = [&](bool lrs, std::uint64_t column, unsigned side, double nominal) {
+    const int s = rram_stuck_state(cfg, layer, k, column, side);
+    const double g = s < 0 ? cfg.g_hrs_us : s > 0 ? cfg.g_lrs_us : (lrs ? cfg.g_lrs_us : nominal);
+    return g * rram_variation_factor(cfg, layer, k, column, side);
+  };
+  RramWeightCells c;
+  const double span = cfg.g_lrs_us - cfg.g_hrs_us;
+  if (cfg.scheme == RramWeightScheme::differential_pair) {
+    c.a_us = cell(w > 0, j, 0, cfg.g_hrs_us);
+    c.b_us = cell(w < 0, j, 1, cfg.g_hrs_us);
+    c.weight = (c.a_us - c.b_us) / span;
+  } else {
+    c.a_us = cell(w > 0, j, 0, cfg.g_hrs_us);
+    c.b_us = cell(false, cb, 2, 0.5 * (cfg.g_hrs_us + cfg.g_lrs_us));
+    c.weight = (c.a_us - c.b_us) / (0.5 * span);
+  }
+  return c;
+}
+
 RramCrossbar::RramCrossbar(const RramCellConfig& cfg, unsigned rows, unsigned cols, std::uint64_t layer, unsigned rb,
                            unsigned cb)
     : cfg_(cfg), rows_(rows), cols_(cols) {

@@ -39,6 +39,8 @@ void RramPpaConfig::validate() const {
     bad("cell", static_cast<long long>(cell), "rram_1t1r|rram_0t1r");
   if (activation_bits < 1 || activation_bits > 16) bad("activation_bits", activation_bits, "1 .. 16");
   if (first_input_bits < 1 || first_input_bits > 16) bad("first_input_bits", first_input_bits, "1 .. 16");
+  if (columns_per_converter > 4096)
+    bad("columns_per_converter", columns_per_converter, "0 (all columns of a crossbar) .. 4096");
   SplitConfig s;
   s.xbar_rows = xbar_rows;
   s.xbar_cols = xbar_cols;
@@ -122,8 +124,16 @@ RramNetworkPpa estimate_rram_network(const TechParams& t, const std::vector<Rram
         const MatrixSplit& s = p.split;
         p.cells = s.cells_used;
         p.cells_allocated = s.cells_allocated;
-        p.drivers = s.row_drivers;
+        p.drivers = cfg.shared_row_dacs ? s.k : s.row_drivers;
         p.converters = s.converters;
+        {  // converters built: per crossbar ⌈its slice columns / sharing⌉, every row block
+          const std::size_t cols = s.m * s.slices, per_xbar = s.slice_cols_per_xbar;
+          const std::size_t share = cfg.columns_per_converter == 0 ? per_xbar : cfg.columns_per_converter;
+          const auto units = [&](std::size_t c) { return (c + share - 1) / share; };
+          const std::size_t full = cols / per_xbar, rest = cols % per_xbar;
+          p.converter_units = std::uint64_t{s.row_blocks} * (full * units(per_xbar) + (rest ? units(rest) : 0));
+          p.conversions_per_op = static_cast<unsigned>(std::min(share, per_xbar));
+        }
         const std::uint64_t block_adds = std::uint64_t{s.m} * s.slices * (s.row_blocks - 1);
         const std::uint64_t slice_adds = std::uint64_t{s.m} * (s.slices - 1);
         p.adds = block_adds + slice_adds;
@@ -154,16 +164,18 @@ RramNetworkPpa estimate_rram_network(const TechParams& t, const std::vector<Rram
                               storage_read_energy_pj(t.line_buffer, p.fm_buffer_bits * p.processing);
         p.area_um2.cells = static_cast<double>(p.cells_allocated) * cell.read.area_um2;
         p.area_um2.drivers = static_cast<double>(p.drivers) * drv.area_um2;
-        p.area_um2.converters = static_cast<double>(p.converters) * conv.area_um2;
-        p.area_um2.adders = static_cast<double>(block_adds) * add_block.area_um2 +
-                            static_cast<double>(slice_adds) * add_slice.area_um2;
+        p.area_um2.converters = static_cast<double>(p.converter_units) * conv.area_um2;
+        // the adders behind shared converters are shared alike (they add one column at a time)
+        p.area_um2.adders = (static_cast<double>(block_adds) * add_block.area_um2 +
+                             static_cast<double>(slice_adds) * add_slice.area_um2) *
+                            static_cast<double>(p.converter_units) / static_cast<double>(p.converters);
         p.area_um2.buffers = storage_area_um2(t.line_buffer, p.fm_buffer_bits + p.line_buffer_bits);
         first_matrix = false;
       }
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument("layer '" + p.name + "': " + e.what());
     }
-    p.time_ns = static_cast<double>(p.processing) * period_ns;
+    p.time_ns = static_cast<double>(p.processing) * period_ns * p.conversions_per_op;
     out.energy_pj += p.energy_pj.total();
     out.area_um2 += p.area_um2.total();
     out.time_ns += p.time_ns;

@@ -59,6 +59,35 @@ void CellVariationConfig::validate() const {
     throw std::invalid_argument(os.str());
   }
   faults.validate();
+  if (kind != ArrayKind::sram && kind != ArrayKind::rram)
+    throw std::invalid_argument("CellVariationConfig.kind = " + std::to_string(static_cast<int>(kind)) +
+                                ": expected sram|rram");
+  if (kind == ArrayKind::rram) {
+    rram.validate();
+    if (rram.cell_bits != 1)
+      throw std::invalid_argument("RramCellConfig.cell_bits = " + std::to_string(rram.cell_bits) +
+                                  ": an rram array stage stores +-1 weights, expected 1 (binary mode)");
+    if (sigma != 0.0)
+      throw std::invalid_argument(
+          "CellVariationConfig.sigma is the SRAM cell variation; an rram array uses rram.variation_sigma");
+    if (faults.any())
+      throw std::invalid_argument(
+          "CellVariationConfig.faults are SRAM stuck bitcells; an rram array uses rram.stuck_hrs_rate / stuck_lrs_rate");
+  }
+}
+
+const char* to_string(ArrayKind k) {
+  switch (k) {
+    case ArrayKind::sram: return "sram";
+    case ArrayKind::rram: return "rram";
+  }
+  return "?";
+}
+
+ArrayKind parse_array_kind(const std::string& s) {
+  if (s == "sram") return ArrayKind::sram;
+  if (s == "rram") return ArrayKind::rram;
+  throw std::invalid_argument("array kind '" + s + "': expected sram|rram");
 }
 
 ArrayActivity& ArrayActivity::operator+=(const ArrayActivity& o) {
@@ -251,7 +280,10 @@ bool SubArray::write_cell(unsigned r, unsigned c, std::int8_t v) {
 }
 
 void SubArray::set_cell_variation(double sigma, std::uint64_t seed) {
-  CellVariationConfig{sigma, seed, CellFaultConfig{}}.validate();
+  CellVariationConfig check;
+  check.sigma = sigma;
+  check.seed = seed;
+  check.validate();
   if (sigma == 0.0) {
     set_cell_factors({});
     return;

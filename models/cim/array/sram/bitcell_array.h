@@ -97,7 +97,8 @@ class BitcellArray : public sc_core::sc_module, public cim_array_if, public CimS
   /// needs the sense port bound.
   std::uint64_t cycles_per_read() const;
 
- private:
+ protected:
+  // shared with the other array kinds built on this one (rram/rram_array.h)
   /// Events of one layer index over the run (kept across clear(): a reloaded network adds).
   struct LayerStats {
     std::uint64_t reads = 0, wordlines = 0, cell_reads = 0, precharges = 0, binary_macs = 0;
@@ -110,11 +111,13 @@ class BitcellArray : public sc_core::sc_module, public cim_array_if, public CimS
   sc_core::sc_time t_read_;
   double clock_ns_;
   std::vector<ArrayBank> layers_;
+  CounterSet counters_;
+
+ private:
   TwoWayArrayConfig two_way_;
   std::vector<TransposedBank> transposed_;  ///< per layer, empty until a transposed read
   std::uint64_t t_col_drives_ = 0, t_cell_reads_ = 0, t_row_precharges_ = 0, t_conversions_ = 0, t_reads_ = 0,
                 cells_written_ = 0;
-  CounterSet counters_;
   std::size_t c_reads_, c_wordlines_, c_macs_, c_cells_, c_row_writes_, c_cell_reads_, c_precharges_;
   std::size_t c_t_reads_, c_t_drives_, c_t_conv_, c_t_macs_, c_t_cell_reads_, c_update_rows_, c_cells_written_,
       c_cells_changed_;

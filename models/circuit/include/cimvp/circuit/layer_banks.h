@@ -11,6 +11,12 @@
 // rb, cb}; converter offsets and noise as SenseConfig::offsets / ConversionNoise say;
 // stuck cells {kStreamStuckCell, ...} (ArrayBank) and dead converters {kStreamDeadSense,
 // ...} (SenseBank) as faults.h says.
+// RRAM cells (CellVariationConfig::kind = rram, docs/rram.md): each ±1 weight W[j][k] is a
+// differential pair (or a cell against the crossbar's reference column) of binary RRAM
+// cells; its normalized column current rram_weight_cells(...).weight (rram_cell.h) becomes
+// the SubArray cell factor w·weight, so the sensing gets PS = I / I_unit = Σ_k x_k·weight.
+// Variation (stream 8) and stuck HRS/LRS cells (stream 9) are keyed per (layer, k, j, side),
+// independent of the tiling; ideal RRAM cells set no factor and give the SRAM results exactly.
 // Layer 1: plain C++17, no SystemC.
 #pragma once
 
@@ -32,13 +38,16 @@ class ArrayBank {
   /// array.mode.  Cell factors 1 + N(0, σ) per sub-array from derive_seed(cells.seed,
   /// {kStreamCellFactor, layer_id, rb, cb}) when cells.sigma > 0; stuck cells
   /// (cells.faults, faults.h stuck_cells) override the programmed weights.  Throws
-  /// std::invalid_argument.
+  /// std::invalid_argument.  cells.kind = rram: cells.rram replaces the SRAM variation and
+  /// faults (see the file comment).
   ArrayBank(unsigned inputs, unsigned outputs, const std::int8_t* weights, InputKind kind, const SubArrayConfig& array,
             const CellVariationConfig& cells, std::uint64_t layer_id);
 
   unsigned inputs() const { return K_; }
   unsigned outputs() const { return M_; }
   InputKind kind() const { return kind_; }
+  /// Cell technology the bank was built with.
+  ArrayKind cell_kind() const { return cell_kind_; }
   unsigned row_blocks() const { return nrb_; }
   unsigned col_blocks() const { return ncb_; }
   bool empty() const { return arrays_.empty(); }
@@ -57,12 +66,14 @@ class ArrayBank {
   /// Writes the weights of input k (layer row k: W[j][k] for every neuron j, given as
   /// column[j], M values ±1) into row k mod R of the sub-arrays of row block k / R.  Only
   /// the cells whose stored bit differs from the target are written; stuck cells (faults.h)
-  /// keep their value.  Throws std::out_of_range (k >= K) or std::invalid_argument (not ±1).
+  /// keep their value.  Throws std::out_of_range (k >= K), std::invalid_argument (not ±1) or
+  /// std::logic_error (an rram bank: RRAM row writes are not modelled).
   RowWrite write_row(unsigned k, const std::int8_t* column);
 
  private:
   unsigned K_ = 0, M_ = 0, nrb_ = 0, ncb_ = 0;
   InputKind kind_ = InputKind::bipolar;
+  ArrayKind cell_kind_ = ArrayKind::sram;
   SubArrayConfig array_;
   std::vector<SubArray> arrays_;  ///< [rb·ncb + cb]
   std::vector<std::vector<std::int8_t>> stuck_;  ///< [rb·ncb + cb] R×C stuck values, empty without faults

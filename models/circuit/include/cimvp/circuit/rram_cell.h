@@ -133,6 +133,39 @@ std::vector<unsigned> split_weight(std::uint32_t magnitude, unsigned magnitude_b
 /// Shift-add of per-slice values: Σ_s v_s · 2^(s·cell_bits).
 double shift_add(const std::vector<double>& per_slice, unsigned cell_bits);
 
+/// Keyed per-cell draws of the datapath's RRAM arrays (ArrayBank, layer_banks.h): every
+/// physical cell is named by (layer, row, column, side) — row = the layer input k, column =
+/// the neuron j (side 0: the G+ cell or the single cell of the reference scheme, side 1: the
+/// G− cell of a pair) or the column block cb (side 2: the reference cell of row k in that
+/// crossbar) — so a cell's draws do not depend on tiling or call order (except the reference
+/// cells, which belong to a crossbar).  Variation: factor exp(σ·z) with z from
+/// derive_seed(seed, {kStreamRramVariation, layer, row, column, side}) through one Box–Muller
+/// transform (two splitmix64 outputs); 1 when σ = 0.
+double rram_variation_factor(const RramCellConfig& cfg, std::uint64_t layer, std::uint64_t row, std::uint64_t column,
+                             unsigned side);
+/// Stuck state of a keyed cell: u = top 53 bits of splitmix64(derive_seed(seed,
+/// {kStreamRramStuck, layer, row, column, side})) / 2^53; −1 (HRS) when u < stuck_hrs_rate,
+/// +1 (LRS) when u < stuck_hrs_rate + stuck_lrs_rate, else 0.
+int rram_stuck_state(const RramCellConfig& cfg, std::uint64_t layer, std::uint64_t row, std::uint64_t column,
+                     unsigned side);
+
+/// The two conductances behind one ±1 weight of the datapath (binary mode, cell_bits = 1)
+/// and the partial-sum weight they give:
+///   differential: a = G+, b = G−, weight = (a − b) / (G_LRS − G_HRS);
+///   reference:    a = G, b = G_ref of row k in column block cb, weight = (a − b) / ((G_LRS − G_HRS)/2).
+/// Ideal cells give weight = w exactly (±1); conductances are > 0 always (log-normal factor).
+struct RramWeightCells {
+  double a_us = 0.0, b_us = 0.0;  ///< conductances, µS (after stuck states and variation)
+  double weight = 0.0;            ///< column current / unit_current_ua() per unit input
+};
+/// w must be ±1 (std::invalid_argument otherwise); cfg.cell_bits must be 1.
+RramWeightCells rram_weight_cells(const RramCellConfig& cfg, std::uint64_t layer, unsigned k, unsigned j, unsigned cb,
+                                  int w);
+/// True when cfg has neither variation nor stuck cells (every weight exactly ±1).
+inline bool rram_ideal(const RramCellConfig& cfg) {
+  return cfg.variation_sigma == 0.0 && cfg.stuck_hrs_rate == 0.0 && cfg.stuck_lrs_rate == 0.0;
+}
+
 /// Energy and time of programming a crossbar.
 struct RramWriteCost {
   std::size_t sets = 0, resets = 0;

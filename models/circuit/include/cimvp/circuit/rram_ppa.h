@@ -77,6 +77,18 @@ struct RramPpaConfig {
   unsigned activation_bits = 1;    ///< bits of hidden activations (row inputs after layer 1)
   unsigned first_input_bits = 8;   ///< bits of the network input (image pixels)
   unsigned max_adc_bits = 8;
+  /// Converter sharing (docs/rram.md, "Converter sharing"); the defaults are Table II as
+  /// published (one SA/ADC per slice column and row block, one DAC per row and column block).
+  /// columns_per_converter: the SA/ADCs of a crossbar are time-multiplexed over this many of
+  /// its logical (slice) columns through a column mux, 0 = all of them (one converter per
+  /// crossbar, as in ISAAC, Shafiee et al. ISCA 2016).  Area: ⌈columns / sharing⌉ converters
+  /// per crossbar, and the row-block / slice adders behind them shared in the same ratio;
+  /// energy: unchanged (the same conversions and adds); time: a crossbar operation takes that
+  /// many conversion periods.
+  unsigned columns_per_converter = 1;
+  /// shared_row_dacs: the X_out crossbars of a row block receive the same inputs, so one DAC
+  /// per row drives that row in all of them: K DACs instead of K·X_out (area and energy).
+  bool shared_row_dacs = false;
   static RramPpaConfig cnn();   ///< 8-bit weights on 7-bit cells, 8-bit activations
   static RramPpaConfig bcnn();  ///< binary weights, cells and activations
   /// Throws std::invalid_argument naming the field and the allowed values.
@@ -99,8 +111,10 @@ struct RramLayerPpa {
   std::uint64_t processing = 0;     ///< Table II processing count
   std::uint64_t cells = 0;          ///< mapped (used) cells
   std::uint64_t cells_allocated = 0;
-  std::uint64_t drivers = 0;        ///< DACs / 1-bit drivers
-  std::uint64_t converters = 0;     ///< SAs or ADCs
+  std::uint64_t drivers = 0;        ///< DACs / 1-bit drivers (K with shared_row_dacs)
+  std::uint64_t converters = 0;     ///< SA/ADC conversions per processing (M·S·X_in)
+  std::uint64_t converter_units = 0;///< SAs or ADCs built (converters without sharing)
+  unsigned conversions_per_op = 1;  ///< conversion periods per crossbar operation (the sharing)
   std::uint64_t adds = 0;           ///< adds per processing
   unsigned add_bits = 0;            ///< width of the widest add
   std::uint64_t fm_buffer_bits = 0, line_buffer_bits = 0;

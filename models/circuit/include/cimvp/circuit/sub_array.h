@@ -17,6 +17,7 @@
 #include "cimvp/circuit/faults.h"
 #include "cimvp/circuit/quantizer.h"
 #include "cimvp/circuit/random.h"
+#include "cimvp/circuit/rram_cell.h"
 
 #include <cstdint>
 #include <string>
@@ -57,10 +58,27 @@ constexpr double kMaxCellSigma = kMaxRelativeSigma;
 /// 1 + N(0, sigma) truncated to (0, ∞) (redrawn while <= 0), so that no cell conducts a
 /// negative current.  The truncated mean is 1 + σ·φ(1/σ)/Φ(1/σ) (1.0000 at σ = 0.25, 1.29 at
 /// σ = 1); docs/circuit.md.
+/// Cell technology of the array stage (`cim.array.kind`, docs/rram.md): SRAM bitcells
+/// (Liu et al. DAC 2018) or RRAM cells (Tang et al. ASP-DAC 2017, rram_cell.h) holding the
+/// same ±1 weights; ideal cells of either give the same integer partial sums.
+enum class ArrayKind : std::uint8_t {
+  sram = 0,  ///< "sram": 6T / 8T bitcells; variation `sigma`, stuck cells `faults`
+  rram = 1,  ///< "rram": binary RRAM cells (HRS/LRS) on differential pairs or a reference column
+};
+const char* to_string(ArrayKind k);
+/// "sram" | "rram"; throws std::invalid_argument naming the allowed values.
+ArrayKind parse_array_kind(const std::string& s);
+
 struct CellVariationConfig {
-  double sigma = 0.0;        ///< relative σ of the cell current, 0..kMaxCellSigma; 0 = ideal cells
+  double sigma = 0.0;        ///< relative σ of the cell current, 0..kMaxCellSigma; 0 = ideal cells (sram only)
   std::uint64_t seed = 1;
-  CellFaultConfig faults;    ///< stuck-at cells (faults.h), applied by ArrayBank
+  CellFaultConfig faults;    ///< stuck-at cells (faults.h), applied by ArrayBank (sram only)
+  ArrayKind kind = ArrayKind::sram;
+  /// rram only: device, weight scheme, conductances, variation σ of ln G, stuck HRS/LRS rates
+  /// and their seed (rram_cell.h; cell_bits must be 1: the datapath stores ±1 weights).
+  RramCellConfig rram;
+  /// Throws std::invalid_argument; for rram also when sigma > 0 or faults are set (the RRAM
+  /// device has its own variation_sigma and stuck rates).
   void validate() const;
 };
 
