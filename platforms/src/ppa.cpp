@@ -494,6 +494,20 @@ std::string ppa_console(const PpaReport& r) {
   return os.str();
 }
 
+std::vector<PpaPhaseRow> phases_from_job(const nlohmann::ordered_json& job) {
+  std::vector<PpaPhaseRow> rows;
+  const auto it = job.find("phases");
+  if (it == job.end() || !it->is_object()) return rows;
+  const auto num = [](const nlohmann::ordered_json& o, const char* k) {
+    const auto f = o.find(k);
+    return f != o.end() && f->is_number() ? f->get<double>() : 0.0;
+  };
+  for (const auto& [name, p] : it->items())
+    rows.push_back(PpaPhaseRow{name, num(p, "latency_ns"), num(p, "macro_energy_pj"), num(p, "platform_energy_pj"),
+                               num(p, "ops")});
+  return rows;
+}
+
 std::string ppa_csv(const PpaReport& r) {
   std::ostringstream os;
   os << "kind,name,scope,K,M,subarrays,reads,conversions,energy_pj,dynamic_pj,leakage_pj,area_um2,latency_ns,"
@@ -513,6 +527,11 @@ std::string ppa_csv(const PpaReport& r) {
   };
   total("macro", r.macro, r.macro_active_ns);
   total("platform", r.platform, r.simulated_time_ns);
+  // training phases: energy_pj = dynamic_pj = the platform's dynamic energy during the phase,
+  // reads = the phase's ops (2 x MACs), latency_ns = its simulated time
+  for (const auto& p : r.phases)
+    os << "phase," << p.name << ",platform,,,," << num(p.ops) << ",," << num(p.platform_energy_pj) << ','
+       << num(p.platform_energy_pj) << ",,," << num(p.latency_ns) << ",,\n";
   return os.str();
 }
 
