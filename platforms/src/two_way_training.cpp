@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <numeric>
 #include <random>
@@ -172,6 +173,29 @@ TwoWayTraining::TwoWayTraining(const TwoWayTrainingConfig& config, const Platfor
                       config_.layers + " has " + std::to_string(widths_.size() - 1) + " layers, the macro takes " +
                           std::to_string(platform.cim.max_layers));
   initial_ = TwoWayMlp::random(widths_, fp_.latent_bits, config_.seed);
+  // Per-operation timing (docs/cim-macro.md, "Timing"): a forward read of a sub-array is the
+  // array read plus one conversion per column segment; a transposed read is b planes of
+  // (transposed read + conversion) per column segment (docs/two-way-training.md).
+  rows_ = R;
+  cols_ = C;
+  const CimMacroConfig& mc = platform.cim;
+  const double conv = mc.timing.sense_ns * mc.sense.mux *
+                      (mc.sense.kind == SenseKind::adc && mc.sense.converter == AdcKind::sar ? mc.sense.bits : 1u);
+  const double seg_f = mc.array.access == AccessMode::parallel ? 1.0
+                       : mc.array.access == AccessMode::group  ? std::ceil(double(R) / mc.array.group_rows)
+                                                               : double(R);
+  const double seg_t = mc.array.access == AccessMode::parallel ? 1.0
+                       : mc.array.access == AccessMode::group  ? std::ceil(double(C) / mc.array.group_rows)
+                                                               : double(C);
+  fwd_read_ns_ = seg_f * (mc.timing.array_read_ns + conv);
+  bwd_read_ns_ = seg_t * fp_.error_bits * (mc.two_way.transposed_read_ns + conv);
+  row_write_ns_ = mc.two_way.row_write_ns;
+  for (std::size_t l = 0; l + 1 < widths_.size(); ++l) {
+    const std::uint64_t S = std::uint64_t{(widths_[l] + R - 1) / R} * ((widths_[l + 1] + C - 1) / C);
+    fwd_reads_per_vector_ += S;
+    if (l > 0) bwd_reads_per_vector_ += S;
+    weights_ += std::uint64_t{widths_[l]} * widths_[l + 1];
+  }
 
   // Memory: network image at the memory base, the driver's scratch memory after it.
   const AddressRange* mem = nullptr;
@@ -411,6 +435,42 @@ std::string TwoWayTraining::phase_table() const {
   return os.str();
 }
 
+TwoWayOpCosts TwoWayTraining::measured_costs() const {
+  TwoWayOpCosts c;
+  const PhaseResult &f = phases_[0], &b = phases_[1], &u = phases_[3];
+  const double fr = double(f.events) * double(fwd_reads_per_vector_);
+  const double br = double(f.events) * double(bwd_reads_per_vector_);
+  c.forward_read_pj = fr > 0 ? f.macro_pj / fr : 0.0;
+  c.backward_read_pj = br > 0 ? b.macro_pj / br : 0.0;
+  c.write_cell_pj = u.events > 0 ? u.macro_pj / double(u.events) : 0.0;
+  c.forward_read_ns = fwd_read_ns_;
+  c.backward_read_ns = bwd_read_ns_;
+  c.write_row_ns = row_write_ns_;
+  return c;
+}
+
+TwoWayTrainingEstimate TwoWayTraining::resnet18_estimate() const {
+  TwoWayEstimateAssumptions a;
+  a.rows = rows_;
+  a.cols = cols_;
+  a.write_fraction = trained_ > 0 && weights_ > 0 ? double(phases_[3].events) / (double(trained_) * double(weights_)) : 0.0;
+  return estimate_two_way_training(resnet18_imagenet(), measured_costs(), a);
+}
+
+std::string TwoWayTraining::estimate_text() const {
+  const TwoWayOpCosts c = measured_costs();
+  const TwoWayTrainingEstimate e = resnet18_estimate();
+  char b[512];
+  std::snprintf(b, sizeof b,
+                "  ResNet-18/ImageNet training estimate (synthetic; docs/two-way-training.md): per-op costs measured here "
+                "(forward read %.4g pJ / %.4g ns, transposed read %.4g pJ / %.4g ns, cell write %.4g pJ), "
+                "%.0f sub-arrays of %ux%u resident, layer pipeline:\n"
+                "    %.4g forward + %.4g backward MACs/image -> %.4g TOPS/W (macro), %.4g FPS",
+                c.forward_read_pj, c.forward_read_ns, c.backward_read_pj, c.backward_read_ns, c.write_cell_pj,
+                e.subarrays, rows_, cols_, e.forward_macs, e.backward_macs, e.tops_per_w(), e.fps());
+  return b;
+}
+
 std::string TwoWayTraining::summary() const {
   std::ostringstream os;
   os << train_.name << " " << train_.size() << " training / " << test_.size() << " test images, " << shape(widths_)
@@ -432,6 +492,7 @@ std::string TwoWayTraining::summary() const {
     os << b;
   }
   os << "\n  training PPA per phase (dynamic energy; whole run):\n" << phase_table();
+  if (has_tech_ && trained_ > 0) os << "\n" << estimate_text();
   return os.str();
 }
 
@@ -483,6 +544,20 @@ nlohmann::ordered_json TwoWayTraining::results() const {
                    {"ops", ops}, {"macro_energy_pj", mpj}, {"platform_energy_pj", ppj},
                    {"tops_per_w_macro", mpj > 0 ? ops / mpj : 0.0}, {"tops_per_w_platform", ppj > 0 ? ops / ppj : 0.0},
                    {"cells_written", u.events}};
+  if (has_tech_ && trained_ > 0) {
+    const TwoWayOpCosts c = measured_costs();
+    const TwoWayTrainingEstimate e = resnet18_estimate();
+    j["resnet18_estimate"] = {
+        {"synthetic", true},
+        {"costs", {{"forward_read_pj", c.forward_read_pj}, {"backward_read_pj", c.backward_read_pj},
+                   {"write_cell_pj", c.write_cell_pj}, {"forward_read_ns", c.forward_read_ns},
+                   {"backward_read_ns", c.backward_read_ns}, {"write_row_ns", c.write_row_ns}}},
+        {"write_fraction", trained_ > 0 && weights_ > 0 ? double(phases_[3].events) / (double(trained_) * double(weights_)) : 0.0},
+        {"subarrays", e.subarrays}, {"weights", e.weights},
+        {"forward_macs", e.forward_macs}, {"backward_macs", e.backward_macs}, {"gradient_macs", e.gradient_macs},
+        {"forward_pj", e.forward_pj}, {"backward_pj", e.backward_pj}, {"write_pj", e.write_pj},
+        {"image_ns", e.image_ns}, {"tops_per_w", e.tops_per_w()}, {"fps", e.fps()}};
+  }
   // The generic PPA report (ppa.h): the accelerator's MACs of the whole run (training forward
   // and backward, evaluation forward) over the trained images.
   j["binary_macs"] = macs;

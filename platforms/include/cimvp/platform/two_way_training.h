@@ -24,6 +24,7 @@
 
 #include "cimvp/circuit/mapping.h"
 #include "cimvp/circuit/ppa_tech.h"
+#include "cimvp/circuit/two_way_estimate.h"
 #include "cimvp/platform/job.h"
 #include "cimvp/platform/platform_config.h"
 #include "cimvp/workloads/dataset.h"
@@ -96,9 +97,16 @@ class TwoWayTraining : public Job {
   const std::vector<EpochResult>& epochs() const { return epochs_; }
   const std::array<PhaseResult, 5>& phases() const { return phases_; }
   std::uint64_t trained_images() const { return trained_; }
+  /// Per-operation costs measured in this run (macro-scope energy of a phase over its
+  /// sub-array reads / cells written; read and write times from the macro's timing keys).
+  TwoWayOpCosts measured_costs() const;
+  /// The ResNet-18 / ImageNet training estimate (two_way_estimate.h) with measured_costs()
+  /// and this run's fraction of cells written per image.
+  TwoWayTrainingEstimate resnet18_estimate() const;
 
  private:
   std::string phase_table() const;
+  std::string estimate_text() const;
   TwoWayTrainingConfig config_;
   std::vector<unsigned> widths_;
   FixedPointTrainConfig fp_;
@@ -110,6 +118,9 @@ class TwoWayTraining : public Job {
   std::vector<EpochResult> epochs_;
   std::array<PhaseResult, 5> phases_{};
   std::uint64_t trained_ = 0;
+  double fwd_read_ns_ = 0, bwd_read_ns_ = 0, row_write_ns_ = 0;  // one read / write, from the timing keys
+  unsigned rows_ = 64, cols_ = 64;
+  std::uint64_t fwd_reads_per_vector_ = 0, bwd_reads_per_vector_ = 0, weights_ = 0;
   bool ran_ = false, identical_ = true;
   std::string error_, mismatch_;
   double wall_s_ = 0;
