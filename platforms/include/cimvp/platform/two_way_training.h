@@ -41,11 +41,11 @@ struct TwoWayTrainingConfig {
   std::string dataset = "fashion-mnist";  ///< fashion-mnist | mnist
   std::string layers = "784-512-512-10";  ///< widths, inputs first; inputs = pixels, last = 10 classes
   unsigned epochs = 1;                    ///< 1..1000
-  unsigned batch = 100;                   ///< mini-batch size
+  unsigned batch = 50;                    ///< mini-batch size
   std::uint64_t train_images = 0;         ///< first n training images (0 = all)
   std::uint64_t test_images = 0;          ///< first n test images (0 = all)
   std::uint64_t seed = 1;                 ///< initial latent weights and the shuffling
-  unsigned lr_shift = 9;                  ///< FixedPointTrainConfig fields (two_way_train.h)
+  unsigned lr_shift = 8;                  ///< FixedPointTrainConfig fields (two_way_train.h)
   unsigned error_bits = 8;
   unsigned latent_bits = 10;
   int target_half = 64;
