@@ -249,6 +249,7 @@ void TwoWayTraining::run(Hal& hal) {
     sc_core::sc_time t_last = hal.now();
     double macro_last = 0, platform_last = 0;
     std::uint64_t dma_last = 0;
+    auto wall_last = std::chrono::steady_clock::now();
     const auto energy = [&](double& macro_pj, double& platform_pj) {
       macro_pj = platform_pj = 0;
       if (!has_tech_) return;
@@ -284,6 +285,7 @@ void TwoWayTraining::run(Hal& hal) {
         r.macro_pj += m - macro_last;
         r.platform_pj += pl - platform_last;
         r.dma_bytes += d - dma_last;
+        r.wall_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_last).count();
         macro_last = m;
         platform_last = pl;
         dma_last = d;
@@ -292,6 +294,7 @@ void TwoWayTraining::run(Hal& hal) {
         dma_last = dma_bytes();
       }
       t_last = hal.now();
+      wall_last = std::chrono::steady_clock::now();
       current = next;
     };
     TwoWayTrainDriver driver(hal, dc);
@@ -334,6 +337,7 @@ void TwoWayTraining::run(Hal& hal) {
         phases_[3].events += hw.changed.size();
         ++er.steps;
         if (config_.golden) {
+          const auto g0 = std::chrono::steady_clock::now();
           const TrainStepResult ref = two_way_train_step(gold, mapping_, fp_, img.data(), lab.data(), n, P);
           const bool same = ref.sums == hw.sums && ref.errors == hw.errors && ref.changed == hw.changed &&
                             ref.correct == hw.correct && gold.latent == chip.latent;
@@ -344,6 +348,7 @@ void TwoWayTraining::run(Hal& hal) {
             mismatch_ = "epoch " + std::to_string(e + 1) + " step " + std::to_string(s + 1) +
                         ": the chip's step differs from the golden step";
           }
+          golden_wall_s_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - g0).count();
         }
         trained_ += n;
         if (config_.progress) draw_progress(tty, e + 1, config_.epochs, (s + 1) * n, steps * n, decile);
@@ -356,6 +361,7 @@ void TwoWayTraining::run(Hal& hal) {
       for (std::size_t i = 0; i < pred.size(); ++i) ok += pred[i] == test_.labels[i];
       er.test_chip = test_.size() ? double(ok) / double(test_.size()) : 0.0;
       if (config_.golden) {
+        const auto g0 = std::chrono::steady_clock::now();
         const std::vector<unsigned> gp = two_way_predict(gold, mapping_, fp_, test_.images.data(), test_.size(), P);
         std::size_t gok = 0;
         for (std::size_t i = 0; i < gp.size(); ++i) {
@@ -363,6 +369,7 @@ void TwoWayTraining::run(Hal& hal) {
           er.test_agree += gp[i] == pred[i];
         }
         er.test_golden = test_.size() ? double(gok) / double(test_.size()) : 0.0;
+        golden_wall_s_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - g0).count();
       }
       er.sim_ns = (hal.now() - te).to_seconds() * 1e9;
       er.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - we).count();
@@ -406,17 +413,17 @@ std::string TwoWayTraining::verdict() const {
 std::string TwoWayTraining::phase_table() const {
   std::ostringstream os;
   char b[256];
-  std::snprintf(b, sizeof b, "  %-9s %12s %14s %14s %12s %14s %12s\n", "phase", "latency", "energy(macro)",
-                "energy(plat.)", "ops", "TOPS/W(macro)", "DMA bytes");
+  std::snprintf(b, sizeof b, "  %-9s %12s %14s %14s %12s %14s %12s %9s\n", "phase", "latency", "energy(macro)",
+                "energy(plat.)", "ops", "TOPS/W(macro)", "DMA bytes", "wall s");
   os << b;
   for (int i = 0; i < 5; ++i) {
     const PhaseResult& p = phases_[static_cast<std::size_t>(i)];
     const double ops = 2 * p.macs;
-    std::snprintf(b, sizeof b, "  %-9s %12s %14s %14s %12.4g %14s %12llu\n", to_string(kPhases[i]),
+    std::snprintf(b, sizeof b, "  %-9s %12s %14s %14s %12.4g %14s %12llu %9.2f\n", to_string(kPhases[i]),
                   sig(p.time_ns / 1e6, "ms").c_str(), has_tech_ ? sig(p.macro_pj / 1e6, "uJ").c_str() : "-",
                   has_tech_ ? sig(p.platform_pj / 1e6, "uJ").c_str() : "-", ops,
                   has_tech_ && p.macro_pj > 0 && ops > 0 ? sig(ops / p.macro_pj, "").c_str() : "-",
-                  static_cast<unsigned long long>(p.dma_bytes));
+                  static_cast<unsigned long long>(p.dma_bytes), p.wall_s);
     os << b;
   }
   const PhaseResult &f = phases_[0], &bw = phases_[1], &g = phases_[2], &u = phases_[3];
@@ -431,7 +438,13 @@ std::string TwoWayTraining::phase_table() const {
                 std::to_string(u.events).c_str(), macro_pj > 0 ? sig(ops / macro_pj, "").c_str() : "-",
                 plat_pj > 0 ? sig(ops / plat_pj, "").c_str() : "-");
   os << b;
-  os << "  (gradient outer products run on the host: not priced, 0 simulated time; ops = 2 x MACs)";
+  os << "  (gradient outer products run on the host: not priced, 0 simulated time; ops = 2 x MACs; wall s = "
+        "simulation wall time of the phase";
+  if (config_.golden) {
+    std::snprintf(b, sizeof b, ", golden steps beside them %.2f s", golden_wall_s_);
+    os << b;
+  }
+  os << ")";
   return os.str();
 }
 
@@ -531,7 +544,7 @@ nlohmann::ordered_json TwoWayTraining::results() const {
     const PhaseResult& p = phases_[static_cast<std::size_t>(i)];
     ph[to_string(kPhases[i])] = {{"latency_ns", p.time_ns}, {"macro_energy_pj", p.macro_pj},
                                  {"platform_energy_pj", p.platform_pj}, {"macs", p.macs}, {"ops", 2 * p.macs},
-                                 {"events", p.events}, {"dma_bytes", p.dma_bytes}};
+                                 {"events", p.events}, {"dma_bytes", p.dma_bytes}, {"wall_s", p.wall_s}};
     if (i != 2) macs += p.macs;  // the accelerator's MACs (gradients run on the host)
   }
   j["phases"] = ph;
@@ -563,6 +576,7 @@ nlohmann::ordered_json TwoWayTraining::results() const {
   j["binary_macs"] = macs;
   j["images"] = trained_;
   j["wall_s"] = wall_s_;
+  j["golden_wall_s"] = golden_wall_s_;
   j["error"] = error_;
   return j;
 }

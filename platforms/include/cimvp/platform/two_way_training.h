@@ -93,6 +93,7 @@ class TwoWayTraining : public Job {
     double macs = 0;            ///< MACs of the phase (0 for update and evaluate)
     std::uint64_t events = 0;   ///< update: cells written; other phases: vectors
     std::uint64_t dma_bytes = 0;///< bytes the HostDma moved during the phase
+    double wall_s = 0;          ///< wall-clock seconds of the simulation spent in the phase (profile)
   };
   const std::vector<EpochResult>& epochs() const { return epochs_; }
   const std::array<PhaseResult, 5>& phases() const { return phases_; }
@@ -123,7 +124,7 @@ class TwoWayTraining : public Job {
   std::uint64_t fwd_reads_per_vector_ = 0, bwd_reads_per_vector_ = 0, weights_ = 0;
   bool ran_ = false, identical_ = true;
   std::string error_, mismatch_;
-  double wall_s_ = 0;
+  double wall_s_ = 0, golden_wall_s_ = 0;  // whole run; the golden steps and predictions beside it
   TechParams tech_;
   bool has_tech_ = false;
   class Platform* platform_ = nullptr;
