@@ -39,6 +39,21 @@ endif()
 file(READ "${WORK}/t.csv" csv)
 expect_contains("CSV report" "${csv}" "phase,forward," "phase,backward," "phase,update,")
 
+# the macro's own master instead of the DMA: the same steps, bit-identical to the golden step,
+# and the same test predictions as the DMA run (same seed)
+cimvp_run(m ${tiny} --set workload.two_way_training.transfer=master --report m.json)
+expect_rc(m 0)
+expect_contains("master-transfer run" "${m_out}" "6/6 steps bit-identical" "transfer master")
+file(READ "${WORK}/m.json" mjson)
+string(JSON m_acc GET "${mjson}" job epochs 0 test_accuracy_chip)
+string(JSON m_cells GET "${mjson}" job training cells_written)
+string(JSON m_dma GET "${mjson}" job phases forward dma_bytes)
+string(JSON t_acc GET "${json}" job epochs 0 test_accuracy_chip)
+string(JSON t_cells GET "${json}" job training cells_written)
+if(NOT m_acc STREQUAL t_acc OR NOT m_cells EQUAL t_cells OR NOT m_dma EQUAL 0)
+  message(FATAL_ERROR "master vs dma: accuracy ${m_acc} vs ${t_acc}, cells ${m_cells} vs ${t_cells}, master DMA bytes ${m_dma}")
+endif()
+
 # bad input: nothing is simulated, the key is named
 cimvp_run(w --platform two-way-training --set workload.two_way_training.layers=784-64-9)
 expect_bad_input(w "two_way_training.layers" "10 classes")
