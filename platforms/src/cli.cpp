@@ -411,6 +411,7 @@ int run_cli(int argc, char* argv[]) {
     report.job = job->results();
     report.ppa = make_ppa_report(tech, config.tech, collect_ledgers(tech), report.simulated_time_ns,
                                  work_from_job(report.job), config.power_gating);
+    report.ppa->phases = phases_from_job(report.job);
     ran_ok = top.host.finished() && !top.host.failed() && job->passed() &&
              sc_core::sc_report_handler::get_count(sc_core::SC_ERROR) == 0 &&
              sc_core::sc_report_handler::get_count(sc_core::SC_FATAL) == 0;

@@ -525,4 +525,18 @@ std::string ppa_console(const PpaReport& r) {
   return os.str();
 }
 
+std::vector<PpaPhaseRow> phases_from_job(const nlohmann::ordered_json& job) {
+  std::vector<PpaPhaseRow> rows;
+  const auto it = job.find("phases");
+  if (it == job.end() || !it->is_object()) return rows;
+  const auto num = [](const nlohmann::ordered_json& o, const char* k) {
+    const auto f = o.find(k);
+    return f != o.end() && f->is_number() ? f->get<double>() : 0.0;
+  };
+  for (const auto& [name, p] : it->items())
+    rows.push_back(PpaPhaseRow{name, num(p, "latency_ns"), num(p, "macro_energy_pj"), num(p, "platform_energy_pj"),
+                               num(p, "ops")});
+  return rows;
+}
+
 }  // namespace cimvp

@@ -68,7 +68,8 @@ std::string csv_cell(const std::string& s) {
 std::vector<std::string> report_csv_paths(const std::string& path) {
   std::string stem = path;
   if (stem.size() > 4 && stem.compare(stem.size() - 4, 4, ".csv") == 0) stem.resize(stem.size() - 4);
-  return {path, stem + ".layers.csv", stem + ".modules.csv", stem + ".components.csv", stem + ".config.csv"};
+  return {path, stem + ".layers.csv", stem + ".modules.csv", stem + ".components.csv", stem + ".config.csv",
+          stem + ".phases.csv"};
 }
 
 std::vector<std::pair<std::string, std::string>> flatten_config(const nlohmann::ordered_json& config) {
@@ -163,6 +164,14 @@ std::string config_csv(const RunReport& r) {
   return table({"key", "value"}, rows);
 }
 
+std::string phases_csv(const RunReport& r) {
+  std::vector<std::vector<std::string>> rows;
+  if (r.ppa)
+    for (const PpaPhaseRow& p : r.ppa->phases)
+      rows.push_back({csv_cell(p.name), num(p.latency_ns), num(p.macro_energy_pj), num(p.platform_energy_pj), num(p.ops)});
+  return table({"phase", "latency_ns", "macro_energy_pj", "platform_energy_pj", "ops"}, rows);
+}
+
 void write_csv_file(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) throw std::runtime_error("cannot write CSV report '" + path + "': " + std::strerror(errno));
@@ -172,7 +181,7 @@ void write_csv_file(const std::string& path, const std::string& text) {
 }
 
 std::vector<std::string> report_csv_texts(const RunReport& r) {
-  return {summary_csv(r), layers_csv(r), modules_csv(r), components_csv(r), config_csv(r)};
+  return {summary_csv(r), layers_csv(r), modules_csv(r), components_csv(r), config_csv(r), phases_csv(r)};
 }
 
 }  // namespace cimvp

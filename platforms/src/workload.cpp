@@ -7,8 +7,9 @@ namespace cimvp {
 Schema<WorkloadConfig> workload_schema(const std::string& prefix) {
   Schema<WorkloadConfig> s;
   s.add(prefix + "job", &WorkloadConfig::job)
-      .one_of({"auto", "cim_inference", "dma_selftest"})
-      .describe("Job the host runs; auto = cim_inference when the platform maps a `cim` target, else dma_selftest.");
+      .one_of({"auto", "cim_inference", "dma_selftest", "two_way_training"})
+      .describe("Job the host runs; auto = cim_inference when the platform maps a `cim` target, else dma_selftest; "
+                "two_way_training = on-chip training on a two-way array (docs/two-way-training.md).");
   s.add(prefix + "dma_selftest.copies", [](auto& w) -> auto& { return w.dma_selftest.copies; })
       .range(1u, 100000u)
       .describe("DMA copies; the first six are fixed edge cases (lengths 1, 3, 63, 64, 65, 1000).");
@@ -45,6 +46,62 @@ Schema<WorkloadConfig> workload_schema(const std::string& prefix) {
                 "trade-off table is printed; empty = one pass. Needs a network with supports.");
   s.add(prefix + "cim_inference.progress", [](auto& w) -> auto& { return w.cim_inference.progress; })
       .describe("Progress bar on stderr when it is a terminal.");
+  // two_way_training (docs/two-way-training.md, "Platform job"; FixedPointTrainConfig in
+  // workloads/two_way_train.h for the fixed-point fields)
+  s.add(prefix + "two_way_training.dataset", [](auto& w) -> auto& { return w.two_way_training.dataset; })
+      .one_of({"fashion-mnist", "mnist"})
+      .describe("Data set: the network trains on its training split and is tested on its test split.");
+  s.add(prefix + "two_way_training.layers", [](auto& w) -> auto& { return w.two_way_training.layers; })
+      .describe("MLP widths separated by '-', inputs first: the first is the 784 pixels, the last the 10 classes "
+                "(e.g. 784-512-512-10).");
+  s.add(prefix + "two_way_training.epochs", [](auto& w) -> auto& { return w.two_way_training.epochs; })
+      .range(1u, 1000u)
+      .describe("Training epochs; the test split is evaluated on chip after each.");
+  s.add(prefix + "two_way_training.batch", [](auto& w) -> auto& { return w.two_way_training.batch; })
+      .range(1u, 100000u)
+      .describe("Mini-batch size (samples per training step); the last incomplete mini-batch of an epoch is "
+                "skipped; also the chunk of the on-chip test evaluation.");
+  s.add(prefix + "two_way_training.train_images", [](auto& w) -> auto& { return w.two_way_training.train_images; })
+      .describe("Training images used (the first n; 0 = all).");
+  s.add(prefix + "two_way_training.test_images", [](auto& w) -> auto& { return w.two_way_training.test_images; })
+      .describe("Test images evaluated after every epoch (the first n; 0 = all).");
+  s.add(prefix + "two_way_training.seed", [](auto& w) -> auto& { return w.two_way_training.seed; })
+      .describe("Seed of the initial latent weights (std::mt19937_64) and of the per-epoch shuffling.");
+  s.add(prefix + "two_way_training.lr_shift", [](auto& w) -> auto& { return w.two_way_training.lr_shift; })
+      .range(0u, 30u)
+      .describe("SGD learning rate 2^-lr_shift: latent += round(gradient / 2^lr_shift).");
+  s.add(prefix + "two_way_training.error_bits", [](auto& w) -> auto& { return w.two_way_training.error_bits; })
+      .range(1u, 8u)
+      .describe("Bits of every error driven into a transposed read (two's complement, ERROR_BITS).");
+  s.add(prefix + "two_way_training.latent_bits", [](auto& w) -> auto& { return w.two_way_training.latent_bits; })
+      .range(2u, 16u)
+      .describe("Width of the saturating fixed-point latent weights (int16 storage).");
+  s.add(prefix + "two_way_training.target_half", [](auto& w) -> auto& { return w.two_way_training.target_half; })
+      .range(0, 1 << 20)
+      .describe("Logit target magnitude in half PS units: +t for the label, -t for the other classes.");
+  s.add(prefix + "two_way_training.output_shift", [](auto& w) -> auto& { return w.two_way_training.output_shift; })
+      .range(0u, 30u)
+      .describe("Output error = floor((t - s) / 2^output_shift), saturated to error_bits.");
+  s.add(prefix + "two_way_training.hidden_shift", [](auto& w) -> auto& { return w.two_way_training.hidden_shift; })
+      .range(0u, 30u)
+      .describe("Hidden error = floor(transposed sum / 2^hidden_shift), saturated to error_bits.");
+  s.add(prefix + "two_way_training.ste_window_half", [](auto& w) -> auto& { return w.two_way_training.ste_window_half; })
+      .range(0, 1 << 20)
+      .describe("Straight-through estimator window on |pre-activation| in half PS units: hidden errors outside "
+                "it are 0.");
+  s.add(prefix + "two_way_training.pixel_threshold", [](auto& w) -> auto& { return w.two_way_training.pixel_threshold; })
+      .range(0u, 255u)
+      .describe("Input binarization: pixel >= threshold drives +1, else -1.");
+  s.add(prefix + "two_way_training.transfer", [](auto& w) -> auto& { return w.two_way_training.transfer; })
+      .one_of({"dma", "master"})
+      .describe("Who moves mini-batches, kept sums, errors, transposed sums and row records: dma = the host DMA "
+                "between DRAM and the macro's activation buffer (`cim_buffer` target); master = the macro's own "
+                "bus master.");
+  s.add(prefix + "two_way_training.golden", [](auto& w) -> auto& { return w.two_way_training.golden; })
+      .describe("Run the golden fixed-point step beside every step and fail unless the chip's step is "
+                "bit-identical (about doubles the wall time).");
+  s.add(prefix + "two_way_training.progress", [](auto& w) -> auto& { return w.two_way_training.progress; })
+      .describe("Progress on stderr: a bar on a terminal, a line every 10 % of an epoch otherwise.");
   return s;
 }
 
@@ -68,6 +125,7 @@ std::unique_ptr<Job> make_job(const WorkloadConfig& workload, const PlatformConf
   const std::string job = workload.job != "auto" ? workload.job : has_cim(platform) ? "cim_inference" : "dma_selftest";
   if (job == "dma_selftest") return std::make_unique<DmaSelfTest>(workload.dma_selftest, platform);
   if (job == "cim_inference") return std::make_unique<CimInference>(workload.cim_inference, platform);
+  if (job == "two_way_training") return std::make_unique<TwoWayTraining>(workload.two_way_training, platform);
   throw ConfigError("", "job", "unknown job '" + workload.job + "'");
 }
 

@@ -54,7 +54,7 @@ cimvp_run(w --workload missing-workload.yaml)
 expect_bad_input(w "cannot read workload file 'missing-workload.yaml'")
 file(WRITE "${WORK}/badjob.yaml" "job: train\n")
 cimvp_run(j --workload badjob.yaml)
-expect_bad_input(j "badjob.yaml:1:6: job: expected one of: auto, cim_inference, dma_selftest, got \"train\"")
+expect_bad_input(j "badjob.yaml:1:6: job: expected one of: auto, cim_inference, dma_selftest, two_way_training, got \"train\"")
 
 cimvp_run(r --report no-such-dir/r.json)
 expect_bad_input(r "--report: cannot write 'no-such-dir/r.json'")

@@ -15,7 +15,7 @@ if(NOT cfg_pos EQUAL 0)
 endif()
 
 # five tidy files, one header each
-foreach(f r.csv r.layers.csv r.modules.csv r.components.csv r.config.csv)
+foreach(f r.csv r.layers.csv r.modules.csv r.components.csv r.config.csv r.phases.csv)
   if(NOT EXISTS "${WORK}/${f}")
     message(FATAL_ERROR "--report-csv r.csv did not write ${f}")
   endif()

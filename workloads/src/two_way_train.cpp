@@ -3,6 +3,7 @@
 #include "cimvp/circuit/two_way.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -163,13 +164,35 @@ void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors
   const std::int64_t lat_lo = -(std::int64_t{1} << (cfg.latent_bits - 1));
   const std::int64_t lat_hi = (std::int64_t{1} << (cfg.latent_bits - 1)) - 1;
   std::vector<std::int64_t> g(std::size_t{M} * K, 0);
-  for (std::size_t i = 0; i < n; ++i)
-    for (unsigned j = 0; j < M; ++j) {
-      const std::int64_t e = errors[i * M + j];
-      if (e == 0) continue;
-      std::int64_t* gj = g.data() + std::size_t{j} * K;
-      for (unsigned k = 0; k < K; ++k) gj[k] += x.get(i, k) ? e : -e;
+  // |G| <= n · max|e|: accumulate in int32 when that fits (the same integers; the inner loop
+  // is an XOR and a subtraction per element, which vectorizes with SSE2), else in int64.
+  std::int64_t emax = 0;
+  for (std::size_t q = 0; q < n * M; ++q) emax = std::max<std::int64_t>(emax, std::abs(std::int64_t{errors[q]}));
+  if (emax * static_cast<std::int64_t>(n) < (std::int64_t{1} << 31)) {
+    std::vector<std::int32_t> g32(std::size_t{M} * K, 0);
+    std::vector<std::int32_t> neg(K);  // sample i's inputs: 0 for +1, −1 (all ones) for −1
+    for (std::size_t i = 0; i < n; ++i) {
+      bool any = false;
+      for (unsigned j = 0; j < M && !any; ++j) any = errors[i * M + j] != 0;
+      if (!any) continue;
+      for (unsigned k = 0; k < K; ++k) neg[k] = x.get(i, k) ? 0 : -1;
+      for (unsigned j = 0; j < M; ++j) {
+        const std::int32_t e = errors[i * M + j];
+        if (e == 0) continue;
+        std::int32_t* gj = g32.data() + std::size_t{j} * K;
+        for (unsigned k = 0; k < K; ++k) gj[k] += (e ^ neg[k]) - neg[k];  // +e or −e
+      }
     }
+    std::copy(g32.begin(), g32.end(), g.begin());
+  } else {
+    for (std::size_t i = 0; i < n; ++i)
+      for (unsigned j = 0; j < M; ++j) {
+        const std::int64_t e = errors[i * M + j];
+        if (e == 0) continue;
+        std::int64_t* gj = g.data() + std::size_t{j} * K;
+        for (unsigned k = 0; k < K; ++k) gj[k] += x.get(i, k) ? e : -e;
+      }
+  }
   std::vector<std::int16_t>& w = net.latent.at(l);
   for (unsigned k = 0; k < K; ++k)  // input-major: the order of the row writes
     for (unsigned j = 0; j < M; ++j) {

@@ -9,6 +9,8 @@
 #include "cimvp/platform/cim_inference.h"
 #include "cimvp/platform/platform.h"
 #include "cimvp/platform/platform_config.h"
+#include "cimvp/platform/two_way_training.h"
+#include "cimvp/platform/workload.h"
 #include "cimvp/workloads/bnn.h"
 
 #include <systemc>
@@ -233,17 +235,62 @@ double roofline_gemm_rate(double seconds, cimvp::GemmIsa isa) {
 void usage() {
   std::cout << "usage: cimvp-bench [--weights FILE] [--dataset NAME] [--images N] [--batch N]\n"
                "                   [--platform FILE] [--set KEY=VALUE]...\n"
+               "       cimvp-bench --two-way-training [--images N] [--golden] [--platform FILE] [--set KEY=VALUE]...\n"
                "Runs the network over the test set through the full cimvp platform (default platform,\n"
                "main job) and through a plain bit-packed popcount implementation; prints binary MACs\n"
                "per second of both and their ratio.  Defaults: fmnist-xnor.bnn, fashion-mnist, all\n"
                "10,000 test images, batch 1000.  Exit 0 when both agree with their references,\n"
-               "1 when not, 2 for bad arguments or input files.\n";
+               "1 when not, 2 for bad arguments or input files.\n"
+               "--two-way-training: one training epoch of the two-way-training platform's job (default: all\n"
+               "60,000 Fashion-MNIST training images, --images N: the first N) through the full platform with\n"
+               "the training PPA on; prints the wall time and images/s (docs/performance.md).  --golden: also\n"
+               "run and compare the golden step beside every step.\n";
 }
 
 std::string rate(double macs_per_s) {
   char b[64];
   std::snprintf(b, sizeof b, "%.2f G binary MAC/s", macs_per_s / 1e9);
   return b;
+}
+
+/// One training epoch of the two-way-training job through the full platform (phase PPA on).
+int bench_two_way_training(const std::string& platform, const std::vector<std::string>& sets, std::uint64_t images,
+                           bool golden) {
+  using namespace cimvp;
+  PlatformConfig config;
+  std::unique_ptr<TwoWayTraining> job;
+  std::uint64_t train_images = 0;
+  try {
+    const PlatformSource src = resolve_platform(platform);
+    config = load_platform(src, sets);
+    WorkloadConfig w = load_workload(src, "", sets);
+    w.two_way_training.epochs = 1;
+    w.two_way_training.progress = false;
+    w.two_way_training.golden = golden;
+    if (images > 0) w.two_way_training.train_images = images;
+    train_images = w.two_way_training.train_images;
+    job = std::make_unique<TwoWayTraining>(w.two_way_training, config);
+  } catch (const std::exception& e) {
+    std::cerr << "cimvp-bench: error: " << e.what() << "\n";
+    return 2;
+  }
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  Platform top("top", config);
+  top.run_job(*job);
+  const auto s0 = std::chrono::steady_clock::now();
+  sc_core::sc_start();
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count();
+  const std::string summary = job->summary();
+  std::printf("cimvp-bench: two_way_training, %s\n", summary.substr(0, summary.find('\n')).c_str());
+  const auto n = static_cast<double>(job->trained_images());
+  std::printf("  one training epoch (sc_start)  %8.3f s wall   %.1f images/s   golden check %s\n", s, s > 0 ? n / s : 0.0,
+              golden ? "on" : "off");
+  if (!job->epochs().empty())
+    std::printf("  test accuracy on chip          %.2f %%   (%llu training images, %s)\n",
+                100 * job->epochs().back().test_chip, static_cast<unsigned long long>(n),
+                train_images ? "subset" : "all");
+  std::printf("%s\n", summary.c_str());
+  return job->passed() ? 0 : 1;
 }
 
 }  // namespace
@@ -254,6 +301,7 @@ int sc_main(int argc, char* argv[]) {
   job_cfg.progress = false;
   std::string platform = "default";
   std::vector<std::string> sets;
+  bool two_way = false, golden = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&](const char* what) -> std::string {
@@ -270,6 +318,8 @@ int sc_main(int argc, char* argv[]) {
       else if (a == "--batch") job_cfg.batch = static_cast<unsigned>(std::stoul(value("--batch")));
       else if (a == "--platform") platform = value("--platform");
       else if (a == "--set") sets.push_back(value("--set"));
+      else if (a == "--two-way-training") two_way = true;
+      else if (a == "--golden") golden = true;
       else if (a == "--help" || a == "-h") {
         usage();
         return 0;
@@ -283,6 +333,8 @@ int sc_main(int argc, char* argv[]) {
     }
   }
 
+  if (two_way) return bench_two_way_training(platform == "default" ? "two-way-training" : platform, sets,
+                                             job_cfg.images, golden);
   PlatformConfig config;
   std::unique_ptr<CimInference> job;
   try {

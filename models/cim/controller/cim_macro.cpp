@@ -653,6 +653,15 @@ void CimMacro::run_batch() {
   in_buffer_ = (io & cim_bit::IO_INPUT_BUFFER) != 0;
   out_buffer_ = (io & cim_bit::IO_OUTPUT_BUFFER) != 0;
   const ActivationBufferConfig& ab = buffer_port->layout();
+  if (want_keep_ && out_buffer_) {  // KEEP is an output-buffer offset too (IO_OUTPUT_BUFFER)
+    const std::uint64_t keep = static_cast<std::uint64_t>(regs_.get(KEEP_HI)) << 32 | regs_.get(KEEP_LO);
+    std::uint64_t all = 0;
+    for (const LayerInfo& L : layers_) all += std::uint64_t{L.outputs} * 4;
+    const std::uint64_t lo = ab.output_offset(0), hi = ab.window_bytes();
+    if (keep < lo || keep > hi || N * all > hi - keep)
+      throw Fault{cim_err::BAD_BUFFER, kNoLayer, keep,
+                  std::to_string(N) + " vectors of kept sums at buffer offset " + hex(keep) + " leave the output halves"};
+  }
   const auto outside = [](std::uint64_t at, std::uint64_t len, std::uint64_t lo, std::uint64_t hi) {
     return at < lo || at > hi || len > hi - at;  // [at, at + len) not inside [lo, hi)
   };
@@ -712,7 +721,7 @@ void CimMacro::run_batch() {
           const auto v = static_cast<std::uint32_t>(kept_[l][k]);
           for (int b = 0; b < 4; ++b) bytes[k * 4 + b] = static_cast<std::uint8_t>(v >> (8 * b));
         }
-        bus_write(base + i * T * Ml * 4, bytes.data(), bytes.size());
+        output_write(base + i * T * Ml * 4, bytes.data(), bytes.size());  // bus, or buffer (IO_OUTPUT_BUFFER)
         counters_.add(c_keep_bytes_, bytes.size());
         base += N * Ml * 4;
       }

@@ -103,6 +103,15 @@ struct PpaMetrics {
   double fps() const { return time_ns > 0 ? images / (time_ns * 1e-9) : 0.0; }
 };
 
+/// One phase of a training job (job results "phases": {name: {latency_ns, macro_energy_pj,
+/// platform_energy_pj, ops, ...}}, two_way_training.h): a "phase" row of the CSV report.
+struct PpaPhaseRow {
+  std::string name;
+  double latency_ns = 0.0, macro_energy_pj = 0.0, platform_energy_pj = 0.0, ops = 0.0;
+};
+/// The job's phases (empty when its results have no "phases" object).
+std::vector<PpaPhaseRow> phases_from_job(const nlohmann::ordered_json& job);
+
 struct PpaReport {
   std::string tech;         ///< the `tech` key as configured
   std::string node;         ///< TechParams::node
@@ -127,6 +136,8 @@ struct PpaReport {
   /// The whole platform (DMA, DRAM, host included): platform energy over the simulated time,
   /// on the on-chip area.  Present with work and time.
   std::optional<PpaMetrics> platform_metrics;
+  /// Training phases of the job (phases_from_job), CSV rows "phase,<name>,…".
+  std::vector<PpaPhaseRow> phases;
 };
 
 /// Calls price() of every cimvp::Priced object in the SystemC hierarchy (top-level objects,

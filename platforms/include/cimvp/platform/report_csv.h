@@ -8,6 +8,9 @@
 //   FILE.components.csv  one row per component of the breakdown (ppa_components)
 //   FILE.config.csv      the resolved configuration: one row per key (key,value), platform
 //                        keys as `--set` names them, workload keys as workload.<key>
+//   FILE.phases.csv      one row per phase of a training job (forward, backward, gradient,
+//                        update, evaluate: latency, macro and platform energy, ops); only the
+//                        header for a job without phases
 // The sidecars' names are FILE without a trailing ".csv", plus the suffix (report_csv_paths).
 #pragma once
 
@@ -22,7 +25,7 @@
 namespace cimvp {
 
 /// The paths written for `--report-csv path`: {path, stem.layers.csv, stem.modules.csv,
-/// stem.components.csv, stem.config.csv}, stem = path without a trailing ".csv".
+/// stem.components.csv, stem.config.csv, stem.phases.csv}, stem = path without a trailing ".csv".
 std::vector<std::string> report_csv_paths(const std::string& path);
 
 /// A configuration echo (RunReport::config) as (key, value) rows in document order: nested
@@ -30,15 +33,16 @@ std::vector<std::string> report_csv_paths(const std::string& path);
 /// JSON writes them, null as "".
 std::vector<std::pair<std::string, std::string>> flatten_config(const nlohmann::ordered_json& config);
 
-/// Texts of the five files, in report_csv_paths order.  `summary_csv` needs r.ppa for its
+/// Texts of the six files, in report_csv_paths order.  `summary_csv` needs r.ppa for its
 /// energy columns (they are empty without it); the others are empty tables without it.
 std::string summary_csv(const RunReport& r);
 std::string layers_csv(const RunReport& r);
 std::string modules_csv(const RunReport& r);
 std::string components_csv(const RunReport& r);
 std::string config_csv(const RunReport& r);
+std::string phases_csv(const RunReport& r);
 
-/// The texts of the five files in report_csv_paths order.
+/// The texts of the six files in report_csv_paths order.
 std::vector<std::string> report_csv_texts(const RunReport& r);
 
 /// Writes `text` to `path`; std::runtime_error "cannot write CSV report 'path': reason".

@@ -12,6 +12,7 @@
 #include "cimvp/platform/dma_selftest.h"
 #include "cimvp/platform/job.h"
 #include "cimvp/platform/platform_config.h"
+#include "cimvp/platform/two_way_training.h"
 
 #include <memory>
 #include <string>
@@ -20,9 +21,10 @@
 namespace cimvp {
 
 struct WorkloadConfig {
-  std::string job = "auto";  ///< auto | cim_inference | dma_selftest
+  std::string job = "auto";  ///< auto | cim_inference | dma_selftest | two_way_training
   DmaSelfTestConfig dma_selftest;
   CimInferenceConfig cim_inference;
+  TwoWayTrainingConfig two_way_training;
 };
 
 /// Keys of workload files (docs/configuration.md, "Workload keys").  A new job kind adds

@@ -15,6 +15,13 @@
 //      binary column W[:, k]) goes to memory and UPDATE writes the changed cells.
 // Split: VMMs (forward, transposed) and the cell writes on the accelerator; loss, STE gate,
 // gradients and optimizer on the host (the accelerator has no outer-product unit yet).
+//
+// Transfers (TwoWayTrainDriverConfig::use_dma): false — the macro's own bus master reads
+// INPUT and writes OUTPUT / KEEP in memory; true — every operand moves through the HostDma
+// between the scratch memory and the macro's activation buffer (IO_MODE input and output
+// buffer): mini-batch images in, kept pre-activation sums and logits out (forward), errors
+// in and transposed sums out (backward), row records in (update).  The host reads and
+// writes only the scratch memory (DRAM).  Results are the same integers either way.
 #pragma once
 
 #include "cimvp/core/hal.h"
@@ -22,8 +29,14 @@
 #include "cimvp/workloads/two_way_train.h"
 
 #include <cstdint>
+#include <functional>
+#include <vector>
 
 namespace cimvp {
+
+/// Phases of a training step (and of an evaluation), as reported to the phase hook.
+enum class TrainPhase { forward, backward, gradient, update, evaluate, idle };
+const char* to_string(TrainPhase p);
 
 struct TwoWayTrainDriverConfig {
   std::uint64_t macro_base = 0x50000000;  ///< MMIO window of the macro
@@ -31,7 +44,18 @@ struct TwoWayTrainDriverConfig {
   std::uint64_t image_base = 0x1000;      ///< where the network image is written (8-aligned)
   std::uint64_t buffer_base = 0;          ///< scratch memory: images, sums, errors, records (8-aligned)
   std::uint64_t buffer_bytes = 0;         ///< its size
+  bool use_dma = false;                   ///< operands through the HostDma and the activation buffer
+  std::uint64_t dma_base = 0x40000000;    ///< MMIO window of the HostDma (use_dma)
+  unsigned dma_irq_line = 0;              ///< host interrupt line of the HostDma (use_dma)
+  std::uint64_t abuf_base = 0x50100000;   ///< bus address of the activation buffer window (use_dma)
+  /// Called with the phase about to start (forward, backward, gradient, update; evaluate for
+  /// predict(); idle at the end of a step or evaluation).  May be empty.
+  std::function<void(TrainPhase)> on_phase;
 };
+
+/// The network image's view of net: binary weights sign(latent), hidden thresholds 0 and no
+/// flips, input binarized at pixel_threshold, last layer scale 1 / bias 0 (raw sums).
+BnnNetwork two_way_bnn(const TwoWayMlp& net, unsigned pixel_threshold);
 
 class TwoWayTrainDriver {
  public:
@@ -43,10 +67,32 @@ class TwoWayTrainDriver {
   /// Throws CimDriverError (macro errors, scratch memory too small) or std::invalid_argument.
   TrainStepResult step(TwoWayMlp& net, const FixedPointTrainConfig& cfg, const std::uint8_t* images,
                        const std::uint8_t* labels, std::size_t n, std::size_t pixels);
+  /// Forward VMMs only (START): the predicted class (largest logit, first maximum wins) of
+  /// each of n images, in chunks of at most `chunk` images.  Throws as step().
+  std::vector<unsigned> predict(const std::uint8_t* images, std::size_t n, std::size_t pixels, std::size_t chunk);
+  /// Largest mini-batch (or predict chunk) whose operands fit the scratch memory and, with
+  /// use_dma, the activation buffer (its halves read from CAP_BUF_IN / CAP_BUF_OUT by load()).
+  std::size_t max_batch(const std::vector<unsigned>& widths) const {
+    return max_batch(widths, cfg_, half_in_, half_out_);
+  }
+  /// The same for a driver of `config` on a macro with activation-buffer halves of
+  /// half_in / half_out bytes (checked by the platform job before the simulation).
+  static std::size_t max_batch(const std::vector<unsigned>& widths, const TwoWayTrainDriverConfig& config,
+                               std::uint64_t half_in, std::uint64_t half_out);
 
  private:
   void command(std::uint32_t ctrl, const char* what);
   void set64(std::uint32_t lo_reg, std::uint64_t v);
+  void phase(TrainPhase p);
+  /// use_dma: one HostDma copy, waited for; throws CimDriverError on a DMA error.
+  void dma(std::uint64_t src, std::uint64_t dst, std::uint64_t len, const char* what);
+  /// Operand `len` bytes at scratch address `mem` to the macro: returns the address the macro
+  /// reads (mem itself, or input-buffer offset `buf_off` after the DMA).
+  std::uint64_t to_macro(std::uint64_t mem, std::uint64_t buf_off, std::uint64_t len, const char* what);
+  /// After the macro wrote `len` bytes at output-buffer offset `buf_off`: DMA them to `mem`.
+  void from_macro(std::uint64_t buf_off, std::uint64_t mem, std::uint64_t len, const char* what);
+  std::uint64_t half_in_ = 0, half_out_ = 0;  // activation buffer halves (use_dma)
+  unsigned classes_ = 0;                      // outputs of the loaded network
   Hal& hal_;
   TwoWayTrainDriverConfig cfg_;
 };
