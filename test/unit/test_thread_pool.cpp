@@ -1,5 +1,5 @@
-// ThreadPool (models/circuit/thread_pool.h): every task runs once, in the documented static
-// ranges; exceptions reach the caller; nested use runs serially; and a sub-array read split
+// ThreadPool (models/circuit/thread_pool.h): every task runs once, on at most `threads`
+// threads; exceptions reach the caller; nested use runs serially; and a sub-array read split
 // over vector ranges on the pool — with the conversion noise keyed by the vector's index —
 // equals the single-threaded read bit for bit (the principle SenseStage::convert_all relies
 // on).  Tagged [threads]: `scripts/test --tsan` runs these under ThreadSanitizer.
@@ -8,6 +8,7 @@
 #include "cimvp/circuit/sub_array.h"
 #include "cimvp/circuit/thread_pool.h"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <random>
@@ -17,7 +18,7 @@
 
 using namespace cimvp;
 
-TEST_CASE("thread pool: every task once, static contiguous ranges", "[threads]") {
+TEST_CASE("thread pool: every task once, on the caller or the workers", "[threads]") {
   for (unsigned T : {1u, 2u, 3u, 4u}) {
     ThreadPool pool(T);
     REQUIRE(pool.threads() == T);
@@ -32,12 +33,10 @@ TEST_CASE("thread pool: every task once, static contiguous ranges", "[threads]")
         });
         for (std::size_t i = 0; i < tasks; ++i) REQUIRE(hits[i] == 1);
       }
-      // tasks of one range share a thread; the caller runs range 0 (when there are >= 2 tasks)
-      for (unsigned t = 0; t < T; ++t) {
-        const std::size_t lo = tasks * t / T, hi = tasks * (t + 1) / T;
-        for (std::size_t i = lo; i + 1 < hi; ++i) REQUIRE(who[i] == who[i + 1]);
-      }
-      if (tasks >= 2) REQUIRE(who[0] == std::this_thread::get_id());
+      // at most T distinct threads ran them, one of them possibly the caller
+      std::vector<std::thread::id> ids(who.begin(), who.end());
+      std::sort(ids.begin(), ids.end());
+      REQUIRE(static_cast<std::size_t>(std::unique(ids.begin(), ids.end()) - ids.begin()) <= T);
     }
   }
 }
@@ -49,7 +48,7 @@ TEST_CASE("thread pool: exceptions reach the caller, nested use is serial", "[th
                                           if (i == 4) throw std::runtime_error("task 4");
                                           if (i == 8) throw std::runtime_error("task 8");
                                         }),
-                      "task 4");  // lowest failing range first
+                      "task 4");  // lowest failing task first
   std::atomic<int> inner{0};
   pool.parallel_for(3, [&](std::size_t) { pool.parallel_for(5, [&](std::size_t) { inner.fetch_add(1); }); });
   REQUIRE(inner == 15);

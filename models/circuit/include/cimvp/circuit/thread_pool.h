@@ -2,14 +2,15 @@
 // (docs/performance.md, "Threads").
 //
 // parallel_for(tasks, fn) runs fn(i) for every i in [0, tasks) and returns when all have
-// finished.  The partition is static: with T threads, thread t runs the contiguous range
-// [t·tasks/T, (t+1)·tasks/T) in increasing order (the calling thread is thread 0).  The pool
-// never decides *what* is computed, only where, so a caller whose tasks write disjoint
-// outputs and read shared inputs gets the same results for every thread count.
-// Workers spin for a short while after a job (the next read of a simulation follows within
+// finished.  Tasks are claimed one at a time, in increasing order, by the calling thread and
+// the workers alike, so a worker that the OS has not scheduled (a loaded machine) delays
+// nothing but the task it has already claimed.  The pool never decides *what* is computed,
+// only where, so a caller whose tasks write disjoint outputs and read shared inputs gets the
+// same results for every thread count.
+// Workers poll for a short while after a job (the next read of a simulation follows within
 // microseconds) and then sleep on a condition variable; an idle pool uses no CPU.
-// Exceptions: the exception of the lowest-numbered failing range is rethrown to the caller
-// after every range has finished.  A parallel_for called from inside a task, or while
+// Exceptions: the exception of the lowest-numbered failing task is rethrown to the caller
+// after every task has finished.  A parallel_for called from inside a task, or while
 // another thread is using the pool, runs its tasks serially on the calling thread.
 // Layer 1: plain C++17, no SystemC.
 #pragma once
@@ -56,21 +57,23 @@ class ThreadPool {
  private:
   using Call = void (*)(void*, std::size_t);
   void run(std::size_t tasks, void* ctx, Call call);
-  void worker(unsigned index);
-  void run_range(unsigned index);
+  void worker();
+  /// Claims and runs one task of job `generation`; false when none is left.
+  bool run_one(std::uint64_t generation);
 
   std::vector<std::thread> workers_;
   std::mutex m_;
   std::condition_variable start_cv_, done_cv_;
   std::atomic<std::uint64_t> generation_{0};
-  std::atomic<unsigned> pending_{0};
   std::atomic<bool> busy_{false};
+  // the current job, guarded by m_ (ctx_ and call_ are only read by a thread holding a task)
   bool stop_ = false;
-  // the current job (written by the caller before generation_ is bumped)
-  std::size_t tasks_ = 0;
+  std::uint64_t job_ = 0;
+  std::size_t tasks_ = 0, next_ = 0, done_ = 0;
   void* ctx_ = nullptr;
   Call call_ = nullptr;
-  std::vector<std::exception_ptr> errors_;  ///< per range
+  std::exception_ptr error_;
+  std::size_t error_task_ = 0;
 };
 
 }  // namespace cimvp
