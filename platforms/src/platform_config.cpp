@@ -1,5 +1,7 @@
 #include "cimvp/platform/platform_config.h"
+
 #include "cimvp/circuit/input_file.h"
+#include "cimvp/circuit/thread_pool.h"
 
 #include "cimvp/soc/dma/host_dma.h"
 #include "cimvp/platform/builtin_platforms.h"
@@ -108,6 +110,11 @@ void add_core_keys(ConfigSchema& s) {
       .as_time().above(0)
       .describe("Global TLM quantum of loosely-timed initiators (`--quantum` overrides it).");
   s.add("seed", &PlatformConfig::seed).describe("Master seed of every seeded non-ideality and test pattern.");
+  s.add("threads", [](auto& c) -> auto& { return c.cim.threads; })
+      .range(0u, kMaxThreads)
+      .describe("Simulation threads that evaluate the sub-arrays of one CIM array read (0 = every core, "
+                "1 = single-threaded). Simulator speed only: predictions, counters and reports are the same "
+                "for every value (docs/performance.md).");
 
 
   // memory

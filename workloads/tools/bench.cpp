@@ -6,6 +6,8 @@
 // Not a test: timings vary.
 #include "cimvp/circuit/binary_gemm.h"
 #include "cimvp/circuit/bitpack.h"
+#include "cimvp/circuit/layer_banks.h"
+#include "cimvp/circuit/thread_pool.h"
 #include "cimvp/platform/cim_inference.h"
 #include "cimvp/platform/platform.h"
 #include "cimvp/platform/platform_config.h"
@@ -15,8 +17,11 @@
 
 #include <systemc>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -232,19 +237,94 @@ double roofline_gemm_rate(double seconds, cimvp::GemmIsa isa) {
   return static_cast<double>(reps) * n * m * 1024 / dt;
 }
 
+/// CPU time of the whole process (every thread) so far, s: on a machine shared with other
+/// jobs it measures the work done, where wall time also counts the waits for a core.
+double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+/// Peak resident set size of the process so far (getrusage), MiB.
+double peak_rss_mib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;  // Linux: KiB
+}
+
+/// Cost growth of the datapath kernels with the layer size (--scaling): one XNOR layer K×M
+/// mapped onto 64×64 sub-arrays (ArrayBank, 3-bit linear MLSA SenseBank, ideal cells), a
+/// tile of 128 random ±1 vectors read through every sub-array with SubArray::accumulate,
+/// the call the platform's sense stage makes per read; single thread, no SystemC.  Prints
+/// ns per binary MAC of shapes from the MLP's layers to VGG-16's FC layers.
+void scaling_study() {
+  struct Shape {
+    const char* name;
+    unsigned K, M;
+  };
+  const Shape shapes[] = {{"MLP layer 2 (512x512)", 512, 512},
+                          {"MLP layer 1 (784x512)", 784, 512},
+                          {"VGG-16 fc7 (4096x4096)", 4096, 4096},
+                          {"VGG-16 fc8 (4096x1000)", 4096, 1000},
+                          {"VGG-16 fc6 (25088x4096)", 25088, 4096}};
+  constexpr std::size_t n = 128;
+  std::mt19937_64 g(1);
+  std::printf("scaling: one XNOR layer, 64x64 sub-arrays, 3-bit linear MLSA, tile of %zu vectors, 1 thread\n", n);
+  std::printf("  %-42s %14s %12s %10s\n", "layer K x M", "binary MACs", "ns / kMAC", "RSS MiB");
+  for (const Shape& sh : shapes) {
+    std::vector<std::int8_t> w(std::size_t{sh.K} * sh.M);
+    for (auto& v : w) v = (g() & 1) ? 1 : -1;
+    cimvp::SubArrayConfig array;
+    cimvp::CellVariationConfig cells;
+    const cimvp::ArrayBank bank(sh.K, sh.M, w.data(), cimvp::InputKind::bipolar, array, cells, 0);
+    std::vector<std::int8_t>().swap(w);
+    cimvp::SenseConfig sense;
+    sense.quantization = cimvp::Quantization::linear;
+    const cimvp::SenseBank sb(bank.segments(), bank.col_blocks(), 1, cimvp::InputKind::bipolar, array.cols,
+                              array.access, sense, 0);
+    const std::size_t wx = cimvp::words_for_bits(sh.K);
+    std::vector<Word> x(n * wx);
+    for (auto& v : x) v = g();
+    std::vector<std::int32_t> acc(n * sh.M);
+    const std::size_t wpb = array.rows / 64;  // words per row block
+    auto pass = [&] {
+      for (unsigned rb = 0; rb < bank.row_blocks(); ++rb)
+        for (unsigned cb = 0; cb < bank.col_blocks(); ++cb)
+          bank.sub_array(rb, cb).accumulate(x.data() + rb * wpb, wx, n, cimvp::InputKind::bipolar, sb.table(rb, cb, 0),
+                                            0, acc.data() + std::size_t{cb} * array.cols, sh.M, nullptr);
+    };
+    pass();  // warm-up
+    std::size_t reps = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    double dt = 0;
+    do {
+      pass();
+      ++reps;
+      dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    } while (dt < 0.3);
+    const double macs = static_cast<double>(reps) * n * sh.K * sh.M;
+    std::printf("  %-42s %14.0f %12.3f %10.1f\n", sh.name, static_cast<double>(n) * sh.K * sh.M, 1e12 * dt / macs,
+                peak_rss_mib());
+  }
+}
+
 void usage() {
   std::cout << "usage: cimvp-bench [--weights FILE] [--dataset NAME] [--images N] [--batch N]\n"
-               "                   [--platform FILE] [--set KEY=VALUE]...\n"
+               "                   [--platform FILE] [--set KEY=VALUE]... [--threads N]\n"
                "       cimvp-bench --two-way-training [--images N] [--golden] [--platform FILE] [--set KEY=VALUE]...\n"
+               "       cimvp-bench --scaling\n"
                "Runs the network over the test set through the full cimvp platform (default platform,\n"
                "main job) and through a plain bit-packed popcount implementation; prints binary MACs\n"
                "per second of both and their ratio.  Defaults: fmnist-xnor.bnn, fashion-mnist, all\n"
-               "10,000 test images, batch 1000.  Exit 0 when both agree with their references,\n"
-               "1 when not, 2 for bad arguments or input files.\n"
+               "10,000 test images, batch 1000.  --threads N: the platform's `threads` key (default 1,\n"
+               "so that platform / roofline compares one core with one core; 0 = every core).\n"
                "--two-way-training: one training epoch of the two-way-training platform's job (default: all\n"
                "60,000 Fashion-MNIST training images, --images N: the first N) through the full platform with\n"
                "the training PPA on; prints the wall time and images/s (docs/performance.md).  --golden: also\n"
-               "run and compare the golden step beside every step.\n";
+               "run and compare the golden step beside every step.\n"
+               "--scaling: ns per binary MAC of the datapath kernels from the MLP's layers to\n"
+               "VGG-16's FC layers (no platform).  Exit 0 when both agree with their references,\n"
+               "1 when not, 2 for bad arguments or input files.\n";
 }
 
 std::string rate(double macs_per_s) {
@@ -302,6 +382,7 @@ int sc_main(int argc, char* argv[]) {
   std::string platform = "default";
   std::vector<std::string> sets;
   bool two_way = false, golden = false;
+  std::string threads = "1";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&](const char* what) -> std::string {
@@ -320,6 +401,11 @@ int sc_main(int argc, char* argv[]) {
       else if (a == "--set") sets.push_back(value("--set"));
       else if (a == "--two-way-training") two_way = true;
       else if (a == "--golden") golden = true;
+      else if (a == "--threads") threads = std::to_string(std::stoul(value("--threads")));
+      else if (a == "--scaling") {
+        scaling_study();
+        return 0;
+      }
       else if (a == "--help" || a == "-h") {
         usage();
         return 0;
@@ -338,6 +424,7 @@ int sc_main(int argc, char* argv[]) {
   PlatformConfig config;
   std::unique_ptr<CimInference> job;
   try {
+    sets.insert(sets.begin(), "threads=" + threads);  // a --set threads=N given later wins
     config = load_platform(resolve_platform(platform), sets);
     job = std::make_unique<CimInference>(job_cfg, config);  // loads, calibrates, runs the references
   } catch (const std::exception& e) {
@@ -352,17 +439,21 @@ int sc_main(int argc, char* argv[]) {
   const Dataset& data = job->dataset();
   const std::vector<PlainLayer> plain = pack_network(net);
   std::vector<std::uint32_t> plain_pred(n);
+  const double pc0 = cpu_seconds();
   const auto p0 = std::chrono::steady_clock::now();
   plain_inference(net, plain, data.images.data(), n, data.pixels(), plain_pred.data());
   const auto p1 = std::chrono::steady_clock::now();
+  const double plain_cpu = cpu_seconds() - pc0;
   const double plain_s = std::chrono::duration<double>(p1 - p0).count();
   const bool plain_ok = plain_pred == job->ideal_predictions();
 
   // The roofline: batched blocked GEMM on the same network and data, and the reference shape.
   std::vector<std::uint32_t> roof_pred(n);
+  const double rc0 = cpu_seconds();
   const auto r0 = std::chrono::steady_clock::now();
   roofline_inference(net, plain, data.images.data(), n, data.pixels(), roof_pred.data());
   const auto r1 = std::chrono::steady_clock::now();
+  const double roof_cpu = cpu_seconds() - rc0;
   const double roof_s = std::chrono::duration<double>(r1 - r0).count();
   const bool roof_ok = roof_pred == job->ideal_predictions();
   std::vector<std::pair<cimvp::GemmIsa, double>> gemm_rates;
@@ -373,9 +464,11 @@ int sc_main(int argc, char* argv[]) {
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   Platform top("top", config);
   top.run_job(*job);
+  const double sc0 = cpu_seconds();
   const auto s0 = std::chrono::steady_clock::now();
   sc_core::sc_start();
   const auto s1 = std::chrono::steady_clock::now();
+  const double platform_cpu = cpu_seconds() - sc0;
   const double platform_s = std::chrono::duration<double>(s1 - s0).count();
   const bool platform_ok = job->passed();
 
@@ -389,6 +482,8 @@ int sc_main(int argc, char* argv[]) {
               rate(plain_rate).c_str(), plain_ok ? "yes" : "NO");
   std::printf("  platform (sc_start)       %8.3f s   %s   hardware == golden: %zu/%zu\n", platform_s,
               rate(platform_rate).c_str(), job->agreements(), n);
+  std::printf("  platform threads          %u   (%.1f us of sc_start per image)\n",
+              cimvp::resolve_threads(config.cim.threads), 1e6 * platform_s / static_cast<double>(n));
   std::printf("  roofline (blocked GEMM)   %8.3f s   %s   predictions == ideal BNN: %s\n", roof_s,
               rate(roof_rate).c_str(), roof_ok ? "yes" : "NO");
   for (const auto& [isa, r] : gemm_rates)
@@ -397,6 +492,11 @@ int sc_main(int argc, char* argv[]) {
   std::printf("  ratio platform / plain    %.3f\n", ratio);
   std::printf("  ratio platform / roofline %.3f   (platform / roofline on this job's layers)\n",
               platform_rate / roof_rate);
+  std::printf("  CPU time                  plain %.3f s, platform %.3f s, roofline %.3f s; "
+              "platform / roofline by CPU time %.3f\n",
+              plain_cpu, platform_cpu, roof_cpu, roof_cpu / platform_cpu);
+  std::printf("  peak RSS                  %.1f MiB (whole process: data set, references, platform)\n",
+              peak_rss_mib());
   std::printf("  accuracy                  ideal BNN %.2f %%, golden %.2f %%, hardware %.2f %%\n",
               100 * job->ideal_accuracy(), 100 * job->golden_accuracy(), 100 * job->hardware_accuracy());
   return plain_ok && roof_ok && platform_ok ? 0 : 1;

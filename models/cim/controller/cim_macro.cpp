@@ -85,6 +85,7 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
                            config.burst_bytes, config.use_dmi, false}) {
   using namespace cim_reg;
   using namespace cim_bit;
+  sense->set_threads(config.threads);
   // Stages: controller → array → sense → accumulator, through their interfaces.
   drive_port.bind(drive->target_export);
   array.drive_port.bind(drive->target_export);

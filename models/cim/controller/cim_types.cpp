@@ -1,5 +1,6 @@
 #include "cimvp/cim/controller/cim_types.h"
 
+#include "cimvp/circuit/thread_pool.h"
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -31,6 +32,7 @@ void CimMacroConfig::validate() const {
   if (max_layers < 1 || max_layers > 255) bad("max_layers", std::to_string(max_layers), "1..255");
   if (max_width < 1 || max_width > (1u << 20)) bad("max_width", std::to_string(max_width), "1..1048576");
   if (tile_vectors < 1 || tile_vectors > 65536) bad("tile_vectors", std::to_string(tile_vectors), "1..65536");
+  if (threads > kMaxThreads) bad("threads", std::to_string(threads), "0.." + std::to_string(kMaxThreads) + " (0 = every core)");
   if (bus_width_bytes < 1) bad("bus_width_bytes", std::to_string(bus_width_bytes), ">= 1");
   if (burst_bytes < 1) bad("burst_bytes", std::to_string(burst_bytes), ">= 1");
   check_time("timing.clock_period_ns", timing.clock_period_ns, true);

@@ -49,6 +49,10 @@ struct CimMacroConfig {
   unsigned max_layers = 16;           ///< descriptors per network
   unsigned max_width = 8192;          ///< largest K or M (on-chip activation buffer width)
   unsigned tile_vectors = 128;        ///< vectors processed together through all layers
+  /// Simulation threads evaluating the sub-arrays of one read (SenseStage::convert_all;
+  /// thread_pool.h): 0 = every core, 1 = only the SystemC thread, at most kMaxThreads.
+  /// Simulator speed only: results, counters and reports do not depend on it.
+  unsigned threads = 0;
   unsigned bus_width_bytes = 8;       ///< master data bus: one beat moves this many bytes
   unsigned burst_bytes = 256;         ///< largest TLM transaction of the master
   bool use_dmi = true;                ///< use DMI to memory when granted

@@ -58,6 +58,15 @@ class cim_sense_if : public virtual sc_core::sc_interface {
   /// Senses the column quantities of one read and hands the levels to the accumulator.
   /// Adds the events to `activity` and the sensing latency to `delay`.
   virtual void convert(const ColumnBatch& batch, ArrayActivity& activity, sc_core::sc_time& delay) = 0;
+  /// The column batches of one read of several sub-arrays at once (e.g. every column block
+  /// of a row block, read at the same time): the same as convert(batches[i], activity[i],
+  /// delay[i]) for i = 0, 1, …, count − 1 in that order.  The batches must write disjoint
+  /// accumulator ranges.  An implementation may evaluate them on several threads (joined
+  /// before it returns); the results must be those of the sequential calls.
+  virtual void convert_all(const ColumnBatch* batches, std::size_t count, ArrayActivity* activity,
+                           sc_core::sc_time* delay) {
+    for (std::size_t i = 0; i < count; ++i) convert(batches[i], activity[i], delay[i]);
+  }
 };
 
 }  // namespace cimvp

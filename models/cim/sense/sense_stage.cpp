@@ -2,6 +2,7 @@
 
 #include "cimvp/core/trace_util.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -72,22 +73,33 @@ sc_core::sc_time SenseStage::conversion_time() const {
   return t_decision_ * static_cast<double>(std::uint64_t{steps} * sense_.mux);
 }
 
-void SenseStage::convert(const ColumnBatch& b, ArrayActivity& activity, sc_core::sc_time& delay) {
+SenseStage::Prepared SenseStage::prepare(const ColumnBatch& b) {
   const SenseBank& L = bank(b.layer);
   if (b.array == nullptr || b.row_block >= L.row_blocks() || b.col_block >= L.col_blocks() || b.plane >= L.planes())
     throw std::out_of_range(std::string(name()) + ": column batch outside layer " + std::to_string(b.layer));
   if (!L.usable(b.row_block, b.plane))
     throw std::logic_error(std::string(name()) + ": transfer functions of layer " + std::to_string(b.layer) +
                            " row block " + std::to_string(b.row_block) + " were never programmed");
-  const SenseTable& table = L.digital() ? none_ : L.table(b.row_block, b.col_block, b.plane);
-  const ConversionNoise noise = L.noise(b.row_block, b.col_block, b.plane, b.first_vector);
-  const AccumulatorTarget t = acc_port->target(b.col_block, b.plane);
-  ArrayActivity a;
+  Prepared p{L.digital() ? &none_ : &L.table(b.row_block, b.col_block, b.plane),
+             L.noise(b.row_block, b.col_block, b.plane, b.first_vector), acc_port->target(b.col_block, b.plane)};
+  return p;
+}
+
+void SenseStage::evaluate(const ColumnBatch& b, const Prepared& p, std::size_t v0, std::size_t v1, ArrayActivity& a) {
+  const AccumulatorTarget& t = p.target;
+  ConversionNoise noise = p.noise;
+  noise.first_vector += v0;  // noise is keyed by the vector's index in the run
+  const Word* x = b.x + v0 * b.x_stride;
+  std::int32_t* sums = t.sums + v0 * t.stride;
   if (b.drive != nullptr)
-    b.array->accumulate_supported(b.x, b.x_stride, b.n, b.kind, *b.drive, table, t.shift, t.sums, t.stride, &a,
+    b.array->accumulate_supported(x, b.x_stride, v1 - v0, b.kind, *b.drive, *p.table, t.shift, sums, t.stride, &a,
                                   &noise);
   else
-    b.array->accumulate(b.x, b.x_stride, b.n, b.kind, table, t.shift, t.sums, t.stride, &a, &noise);
+    b.array->accumulate(x, b.x_stride, v1 - v0, b.kind, *p.table, t.shift, sums, t.stride, &a, &noise);
+}
+
+void SenseStage::account(const ColumnBatch& b, const ArrayActivity& a, ArrayActivity& activity,
+                         sc_core::sc_time& delay) {
   counters_.add(c_conversions_, a.mlsa_conversions);
   counters_.add(c_sa_reads_, a.sa_reads);
   if (stats_.size() <= b.layer) stats_.resize(b.layer + 1);
@@ -99,6 +111,58 @@ void SenseStage::convert(const ColumnBatch& b, ArrayActivity& activity, sc_core:
   delay += conversion_time() * static_cast<double>(b.n * b.array->segments().size() * groups);
   acc_port->accumulated(a);
   activity += a;
+}
+
+void SenseStage::convert(const ColumnBatch& b, ArrayActivity& activity, sc_core::sc_time& delay) {
+  const Prepared p = prepare(b);
+  ArrayActivity a;
+  evaluate(b, p, 0, b.n, a);
+  account(b, a, activity, delay);
+}
+
+void SenseStage::set_threads(unsigned threads) {
+  const unsigned t = resolve_threads(threads);
+  if (t > kMaxThreads)
+    throw std::invalid_argument(std::string(name()) + ": threads " + std::to_string(threads) + ", expected 0.." +
+                                std::to_string(kMaxThreads));
+  pool_.reset();
+  if (t > 1) pool_ = std::make_unique<ThreadPool>(t);
+}
+
+void SenseStage::convert_all(const ColumnBatch* batches, std::size_t count, ArrayActivity* activity,
+                             sc_core::sc_time* delay) {
+  const unsigned T = threads();
+  if (T == 1 || count == 0) {
+    for (std::size_t i = 0; i < count; ++i) convert(batches[i], activity[i], delay[i]);
+    return;
+  }
+  prepared_.clear();
+  for (std::size_t i = 0; i < count; ++i) prepared_.push_back(prepare(batches[i]));
+  // Pieces per batch: enough tasks for every thread; a row-DAC read counts its DAC events
+  // once per call, so it is never split.
+  constexpr std::size_t kMinVectors = 16;
+  bool splittable = true;
+  std::size_t n_max = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    splittable = splittable && batches[i].drive == nullptr;
+    n_max = std::max(n_max, batches[i].n);
+  }
+  std::size_t pieces = 1;
+  if (splittable && count < T)
+    pieces = std::max<std::size_t>(1, std::min<std::size_t>((T + count - 1) / count, n_max / kMinVectors));
+  const std::size_t tasks = count * pieces;
+  task_activity_.assign(tasks, ArrayActivity{});
+  pool_->parallel_for(tasks, [&](std::size_t k) {
+    const ColumnBatch& b = batches[k / pieces];
+    const std::size_t p = k % pieces;
+    const std::size_t v0 = b.n * p / pieces, v1 = b.n * (p + 1) / pieces;
+    if (v1 > v0) evaluate(b, prepared_[k / pieces], v0, v1, task_activity_[k]);
+  });
+  for (std::size_t i = 0; i < count; ++i) {
+    ArrayActivity a;
+    for (std::size_t p = 0; p < pieces; ++p) a += task_activity_[i * pieces + p];
+    account(batches[i], a, activity[i], delay[i]);
+  }
 }
 
 void SenseStage::price_conversions(PpaLedger& ledger, const char* event, double e_conv, double e_sa) const {

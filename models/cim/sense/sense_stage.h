@@ -14,10 +14,12 @@
 #include "cimvp/circuit/layer_banks.h"
 #include "cimvp/circuit/sense.h"
 #include "cimvp/circuit/sub_array.h"
+#include "cimvp/circuit/thread_pool.h"
 
 #include <systemc>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace cimvp {
@@ -46,6 +48,20 @@ class SenseStage : public sc_core::sc_module, public cim_sense_if, public CimSta
   sc_core::sc_time conversion_time() const override;
   /// Latency: n × segments × conversion_time() (× column groups with a row-DAC drive).
   void convert(const ColumnBatch& batch, ArrayActivity& activity, sc_core::sc_time& delay) override;
+  /// As convert() on each batch, with the sub-array evaluations (SubArray::accumulate*) of
+  /// all batches spread over threads() threads: tasks are the batches, each split into
+  /// vector ranges when there are fewer batches than threads (not with a row-DAC drive).
+  /// Bookkeeping (counters, accumulator notifications) stays on the calling thread, in
+  /// batch order.  Results are identical for every thread count: every output element is
+  /// computed by one task with the same arithmetic, and conversion noise is keyed by the
+  /// vector's index, not by the order of evaluation.
+  void convert_all(const ColumnBatch* batches, std::size_t count, ArrayActivity* activity,
+                   sc_core::sc_time* delay) override;
+  /// Simulation threads for convert_all (platform key `threads`): 0 = every core, 1 = none
+  /// besides the SystemC thread.  Results do not depend on it.  Throws std::invalid_argument
+  /// above kMaxThreads.
+  void set_threads(unsigned threads);
+  unsigned threads() const { return pool_ ? pool_->threads() : 1; }
 
   // CimStage
   void reset() override { clear(); }
@@ -84,6 +100,17 @@ class SenseStage : public sc_core::sc_module, public cim_sense_if, public CimSta
 
  private:
   const SenseBank& bank(unsigned layer) const;
+  /// What convert() needs besides the batch: checked bank, table, noise, accumulator target.
+  struct Prepared {
+    const SenseTable* table;
+    ConversionNoise noise;
+    AccumulatorTarget target;
+  };
+  Prepared prepare(const ColumnBatch& b);
+  /// Evaluates vectors [v0, v1) of a prepared batch (thread-safe: no stage state touched).
+  static void evaluate(const ColumnBatch& b, const Prepared& p, std::size_t v0, std::size_t v1, ArrayActivity& a);
+  /// Counters, stats, latency and the accumulator notification of one evaluated batch.
+  void account(const ColumnBatch& b, const ArrayActivity& a, ArrayActivity& activity, sc_core::sc_time& delay);
 
   const SubArrayConfig array_;
   const SenseConfig sense_;
@@ -94,6 +121,9 @@ class SenseStage : public sc_core::sc_module, public cim_sense_if, public CimSta
   const SenseTable none_;
   CounterSet counters_;
   std::size_t c_conversions_, c_sa_reads_, c_refs_, c_tables_;
+  std::unique_ptr<ThreadPool> pool_;  ///< null: single-threaded
+  std::vector<Prepared> prepared_;    ///< convert_all scratch
+  std::vector<ArrayActivity> task_activity_;
 };
 
 }  // namespace cimvp

@@ -366,9 +366,60 @@ struct KernelArgs {
 inline int pc(Word v) { return __builtin_popcountll(v); }
 
 // Whole active row block sensed at once.  Exact: value = 2·PS (no table).
+// Blocked over vectors: kNB input vectors share each column's weight words and look-up
+// table pointer, so per (vector, column) the loop is one XOR/AND + POPCNT + table load +
+// multiply-add into the accumulator, with no branches on data.
 // Arguments are copied to locals so the compiler knows the stores to acc cannot change them.
-template <bool Bip, bool One, bool Exact>
-CIMVP_INLINE void parallel_kernel(const KernelArgs& a) {
+constexpr std::size_t kNB = 4;  // vectors per block
+
+// Sensed value of a column from its LUT index t = (PS − lo) / step (PsRange: bipolar
+// lo = −nact, step 2, so PS = 2t − nact; {0,1} inputs lo = −nact, step 1, so PS = t − nact).
+// Exact: 2·PS without a table.
+template <bool Bip, bool Exact>
+CIMVP_INLINE std::int32_t level(const std::int32_t* lut, int t, int nact) {
+  return Exact ? (Bip ? 2 * (2 * t - nact) : 2 * (t - nact)) : lut[t];
+}
+
+template <bool Bip, bool Exact>
+CIMVP_INLINE void parallel_one(const KernelArgs& a) {
+  const int nact = a.nact;
+  const std::int32_t mul = a.mul;
+  const unsigned cols = a.cols;
+  const Word* const w = a.w;
+  const Word am = a.amask[0];
+  const std::int32_t* const* const luts = a.luts;
+  std::size_t n = 0;
+  for (; n + kNB <= a.n; n += kNB) {
+    Word xv[kNB];
+    int base[kNB];
+    std::int32_t* __restrict acc[kNB];
+    for (std::size_t k = 0; k < kNB; ++k) {
+      xv[k] = a.x[(n + k) * a.x_stride] & am;
+      base[k] = Bip ? nact : nact - pc(xv[k]);  // t = base − m (bipolar) or base + 2·pc(x ∧ w)
+      acc[k] = a.acc + (n + k) * a.acc_stride;
+    }
+    for (unsigned c = 0; c < cols; ++c) {
+      const Word wv = w[c];
+      const std::int32_t* lut = Exact ? nullptr : luts[c];
+      for (std::size_t k = 0; k < kNB; ++k) {
+        const int t = Bip ? base[k] - pc(xv[k] ^ wv) : base[k] + 2 * pc(xv[k] & wv);
+        acc[k][c] += level<Bip, Exact>(lut, t, nact) * mul;
+      }
+    }
+  }
+  for (; n < a.n; ++n) {
+    const Word xv = a.x[n * a.x_stride] & am;
+    const int base = Bip ? nact : nact - pc(xv);
+    std::int32_t* __restrict acc = a.acc + n * a.acc_stride;
+    for (unsigned c = 0; c < cols; ++c) {
+      const int t = Bip ? base - pc(xv ^ w[c]) : base + 2 * pc(xv & w[c]);
+      acc[c] += level<Bip, Exact>(Exact ? nullptr : luts[c], t, nact) * mul;
+    }
+  }
+}
+
+template <bool Bip, bool Exact>
+CIMVP_INLINE void parallel_multi(const KernelArgs& a) {
   const int nact = a.nact;
   const std::int32_t mul = a.mul;
   const unsigned cols = a.cols;
@@ -376,42 +427,41 @@ CIMVP_INLINE void parallel_kernel(const KernelArgs& a) {
   const Word* const w = a.w;
   const Word* const amask = a.amask;
   const std::int32_t* const* const luts = a.luts;
-  for (std::size_t n = 0; n < a.n; ++n) {
-    const Word* xn = a.x + n * a.x_stride;
-    std::int32_t* __restrict acc = a.acc + n * a.acc_stride;
-    if constexpr (One) {
-      const Word xv = xn[0] & amask[0];
-      if constexpr (Bip) {
-        for (unsigned c = 0; c < cols; ++c) {
-          const int m = pc(xv ^ w[c]);  // mismatches among the active rows
-          const std::int32_t v = Exact ? 2 * (nact - 2 * m) : luts[c][nact - m];
-          acc[c] += v * mul;
-        }
-      } else {
-        const int base = nact - pc(xv);
-        for (unsigned c = 0; c < cols; ++c) {
-          const int t = 2 * pc(xv & w[c]) + base;  // PS + nact
-          const std::int32_t v = Exact ? 2 * (t - nact) : luts[c][t];
-          acc[c] += v * mul;
-        }
-      }
-    } else {
-      Word xm[kMaxWords];
+  Word xm[kNB][kMaxWords];
+  int base[kNB];
+  std::int32_t* acc[kNB];
+  for (std::size_t n = 0; n < a.n; n += kNB) {
+    const std::size_t nb = std::min(kNB, a.n - n);
+    for (std::size_t k = 0; k < kNB; ++k) {
+      const Word* xn = a.x + (n + (k < nb ? k : 0)) * a.x_stride;  // a short block repeats vector n
       int px = 0;
       for (std::size_t i = 0; i < wpc; ++i) {
-        xm[i] = xn[i] & amask[i];
-        px += pc(xm[i]);
+        xm[k][i] = xn[i] & amask[i];
+        px += pc(xm[k][i]);
       }
-      for (unsigned c = 0; c < cols; ++c) {
-        const Word* wc = w + c * wpc;
-        int cnt = 0;
-        for (std::size_t i = 0; i < wpc; ++i) cnt += Bip ? pc(xm[i] ^ wc[i]) : pc(xm[i] & wc[i]);
-        const int t = Bip ? nact - cnt : 2 * cnt - px + nact;
-        const std::int32_t v = Exact ? (Bip ? 2 * (2 * t - nact) : 2 * (t - nact)) : luts[c][t];
-        acc[c] += v * mul;
+      base[k] = Bip ? nact : nact - px;
+      acc[k] = a.acc + (n + (k < nb ? k : 0)) * a.acc_stride;
+    }
+    for (unsigned c = 0; c < cols; ++c) {
+      const Word* wc = w + c * wpc;
+      int cnt[kNB] = {0, 0, 0, 0};
+      for (std::size_t i = 0; i < wpc; ++i) {
+        const Word wv = wc[i];
+        for (std::size_t k = 0; k < kNB; ++k) cnt[k] += Bip ? pc(xm[k][i] ^ wv) : pc(xm[k][i] & wv);
+      }
+      const std::int32_t* lut = Exact ? nullptr : luts[c];
+      for (std::size_t k = 0; k < nb; ++k) {
+        const int t = Bip ? base[k] - cnt[k] : base[k] + 2 * cnt[k];  // PS + nact
+        acc[k][c] += level<Bip, Exact>(lut, t, nact) * mul;
       }
     }
   }
+}
+
+template <bool Bip, bool One, bool Exact>
+CIMVP_INLINE void parallel_kernel(const KernelArgs& a) {
+  if constexpr (One) parallel_one<Bip, Exact>(a);
+  else parallel_multi<Bip, Exact>(a);
 }
 
 // Groups of rows sensed one after the other; levels added digitally.

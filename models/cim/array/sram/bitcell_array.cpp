@@ -118,12 +118,15 @@ void BitcellArray::read(const ArrayRead& r, sc_core::sc_time& delay) {
   if (r.row_block >= L.row_blocks())
     throw std::out_of_range(std::string(name()) + ": row block " + std::to_string(r.row_block) + " of layer " +
                             std::to_string(r.layer) + " does not exist");
-  ArrayActivity a;
-  std::uint64_t cell_reads = 0, precharges = 0;
-  sc_core::sc_time worst = sc_core::SC_ZERO_TIME;
-  for (unsigned cb = 0; cb < L.col_blocks(); ++cb) {
+  // One batch per column block, all read at the same time and sensed in one call (the
+  // sense stage may spread them over threads; SenseStage::convert_all).
+  const unsigned ncb = L.col_blocks();
+  batches_.assign(ncb, ColumnBatch{});
+  batch_activity_.assign(ncb, ArrayActivity{});
+  batch_delay_.assign(ncb, sc_core::SC_ZERO_TIME);
+  for (unsigned cb = 0; cb < ncb; ++cb) {
     const SubArray& s = L.sub_array(r.row_block, cb);
-    ColumnBatch b;
+    ColumnBatch& b = batches_[cb];
     b.array = &s;
     b.kind = L.kind();
     b.layer = r.layer;
@@ -134,17 +137,24 @@ void BitcellArray::read(const ArrayRead& r, sc_core::sc_time& delay) {
     b.x_stride = r.x_stride;
     b.n = r.n;
     b.first_vector = r.first_vector;
-    sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+    sc_core::sc_time& d = batch_delay_[cb];
     if (drive_port.size() > 0) b.drive = drive_port->drive(r.layer, r.row_block, cb, d);  // DAC programmings
     const std::uint64_t groups = b.drive != nullptr ? b.drive->groups() : 1;
     d += t_read_ * static_cast<double>(r.n * s.segments().size() * groups);
-    const std::uint64_t wl0 = a.wordline_activations, rd0 = a.array_reads;
-    sense_port->convert(b, a, d);  // column blocks are read at the same time
-    worst = std::max(worst, d);
+  }
+  sense_port->convert_all(batches_.data(), ncb, batch_activity_.data(), batch_delay_.data());
+  ArrayActivity a;
+  std::uint64_t cell_reads = 0, precharges = 0;
+  sc_core::sc_time worst = sc_core::SC_ZERO_TIME;
+  for (unsigned cb = 0; cb < ncb; ++cb) {  // column blocks are read at the same time
+    const ArrayActivity& ab = batch_activity_[cb];
+    const std::uint64_t cols = batches_[cb].array->active_cols();
+    worst = std::max(worst, batch_delay_[cb]);
     // every programmed column of the sub-array: its cells on driven word lines conduct,
     // and it is precharged once per read
-    cell_reads += (a.wordline_activations - wl0) * s.active_cols();
-    precharges += (a.array_reads - rd0) * s.active_cols();
+    cell_reads += ab.wordline_activations * cols;
+    precharges += ab.array_reads * cols;
+    a += ab;
   }
   delay += worst;
   counters_.add(c_reads_, a.array_reads);

@@ -118,6 +118,9 @@ class BitcellArray : public sc_core::sc_module, public cim_array_if, public CimS
   std::vector<TransposedBank> transposed_;  ///< per layer, empty until a transposed read
   std::uint64_t t_col_drives_ = 0, t_cell_reads_ = 0, t_row_precharges_ = 0, t_conversions_ = 0, t_reads_ = 0,
                 cells_written_ = 0;
+  std::vector<ColumnBatch> batches_;          ///< read() scratch: one batch per column block
+  std::vector<ArrayActivity> batch_activity_;
+  std::vector<sc_core::sc_time> batch_delay_;
   std::size_t c_reads_, c_wordlines_, c_macs_, c_cells_, c_row_writes_, c_cell_reads_, c_precharges_;
   std::size_t c_t_reads_, c_t_drives_, c_t_conv_, c_t_macs_, c_t_cell_reads_, c_update_rows_, c_cells_written_,
       c_cells_changed_;

@@ -1,0 +1,104 @@
+// ThreadPool (models/circuit/thread_pool.h): every task runs once, on at most `threads`
+// threads; exceptions reach the caller; nested use runs serially; and a sub-array read split
+// over vector ranges on the pool — with the conversion noise keyed by the vector's index —
+// equals the single-threaded read bit for bit (the principle SenseStage::convert_all relies
+// on).  Tagged [threads]: `scripts/test --tsan` runs these under ThreadSanitizer.
+#include <catch2/catch.hpp>
+
+#include "cimvp/circuit/sub_array.h"
+#include "cimvp/circuit/thread_pool.h"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <random>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+using namespace cimvp;
+
+TEST_CASE("thread pool: every task once, on the caller or the workers", "[threads]") {
+  for (unsigned T : {1u, 2u, 3u, 4u}) {
+    ThreadPool pool(T);
+    REQUIRE(pool.threads() == T);
+    for (std::size_t tasks : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{7}, std::size_t{64}}) {
+      std::vector<std::atomic<int>> hits(tasks);
+      std::vector<std::thread::id> who(tasks);
+      for (int rep = 0; rep < 20; ++rep) {  // repeated jobs reuse the sleeping/spinning workers
+        for (auto& h : hits) h = 0;
+        pool.parallel_for(tasks, [&](std::size_t i) {
+          hits[i].fetch_add(1);
+          who[i] = std::this_thread::get_id();
+        });
+        for (std::size_t i = 0; i < tasks; ++i) REQUIRE(hits[i] == 1);
+      }
+      // at most T distinct threads ran them, one of them possibly the caller
+      std::vector<std::thread::id> ids(who.begin(), who.end());
+      std::sort(ids.begin(), ids.end());
+      REQUIRE(static_cast<std::size_t>(std::unique(ids.begin(), ids.end()) - ids.begin()) <= T);
+    }
+  }
+}
+
+TEST_CASE("thread pool: exceptions reach the caller, nested use is serial", "[threads]") {
+  ThreadPool pool(3);
+  REQUIRE_THROWS_WITH(pool.parallel_for(9,
+                                        [](std::size_t i) {
+                                          if (i == 4) throw std::runtime_error("task 4");
+                                          if (i == 8) throw std::runtime_error("task 8");
+                                        }),
+                      "task 4");  // lowest failing task first
+  std::atomic<int> inner{0};
+  pool.parallel_for(3, [&](std::size_t) { pool.parallel_for(5, [&](std::size_t) { inner.fetch_add(1); }); });
+  REQUIRE(inner == 15);
+  pool.parallel_for(4, [](std::size_t) {});  // still usable
+  REQUIRE_THROWS_AS(ThreadPool(kMaxThreads + 1), std::invalid_argument);
+  REQUIRE(resolve_threads(3) == 3);
+  REQUIRE(resolve_threads(0) >= 1);
+}
+
+TEST_CASE("a noisy analog read split over vector ranges on threads equals the whole read", "[threads]") {
+  // 100-row, 37-column array with cell variation, column ADC-like noise on every conversion:
+  // the analog path.  Split into ranges [v0, v1) with noise.first_vector += v0, as
+  // SenseStage::convert_all does.
+  SubArrayConfig c;
+  c.rows = 100;
+  c.cols = 37;
+  SubArray a(c);
+  std::mt19937_64 rng(5);
+  std::vector<std::int8_t> w(100 * 37);
+  for (auto& v : w) v = (rng() & 1) ? 1 : -1;
+  a.program(w.data(), 100, 37, 100);
+  a.set_cell_variation(0.2, 9);
+  const SenseTable t({Quantizer::linear(PsRange::of(100, InputKind::bipolar), 4)}, 37);
+  const std::size_t N = 53, stride = 2;
+  std::vector<Word> x(N * stride);
+  for (auto& v : x) v = rng();
+  ConversionNoise noise;
+  noise.sigma = 1.5;
+  noise.seed = 77;
+  noise.layer = 1;
+  noise.first_vector = 1000;
+  std::vector<std::int32_t> whole(N * 37, 0);
+  ArrayActivity act_whole;
+  a.accumulate(x.data(), stride, N, InputKind::bipolar, t, 1, whole.data(), 37, &act_whole, &noise);
+  for (unsigned T : {2u, 4u}) {
+    ThreadPool pool(T);
+    for (std::size_t pieces : {std::size_t{2}, std::size_t{5}}) {
+      std::vector<std::int32_t> split(N * 37, 0);
+      std::vector<ArrayActivity> acts(pieces);
+      pool.parallel_for(pieces, [&](std::size_t p) {
+        const std::size_t v0 = N * p / pieces, v1 = N * (p + 1) / pieces;
+        ConversionNoise n = noise;
+        n.first_vector += v0;
+        a.accumulate(x.data() + v0 * stride, stride, v1 - v0, InputKind::bipolar, t, 1, split.data() + v0 * 37, 37,
+                     &acts[p], &n);
+      });
+      ArrayActivity sum;
+      for (const auto& s : acts) sum += s;
+      REQUIRE(split == whole);
+      REQUIRE(sum == act_whole);
+    }
+  }
+}
