@@ -1,5 +1,7 @@
 #include "cimvp/platform/sweep.h"
 
+#include "cimvp/circuit/thread_pool.h"
+
 #include "cimvp/platform/sweep_slurm.h"
 
 #include "cimvp/platform/cim_config.h"
@@ -448,6 +450,7 @@ int run_sweep(int argc, char* argv[]) {
   std::set<std::string> datasets;
   // per point: the inference job's resolved workload and platform (calibration reuse)
   std::vector<std::optional<std::pair<CimInferenceConfig, PlatformConfig>>> inference(0);
+  std::vector<bool> auto_threads;  // per point: its platform leaves `threads` at 0 (every core)
   try {
     spec = load_sweep(opt.file);
     points = sweep_points(spec);
@@ -458,6 +461,7 @@ int run_sweep(int argc, char* argv[]) {
       for (const auto& a : p.overrides()) o.push_back(a);
       const WorkloadConfig w = load_workload(platform, workload, o);
       const PlatformConfig c = load_platform(platform, o);
+      auto_threads.push_back(c.cim.threads == 0);
       std::optional<std::pair<CimInferenceConfig, PlatformConfig>> inf;
       if (w.job == "cim_inference" || (w.job == "auto" && has_cim(c))) {
         datasets.insert(w.cim_inference.dataset);
@@ -535,10 +539,10 @@ int run_sweep(int argc, char* argv[]) {
       }
     }
   }
-  // THREADS PER POINT (issue 12 item 1): the one place where -j N meets the threads of a
-  // point.  When the platform has a `threads` key, give every point
-  // threads = max(1, cores / opt.jobs) (unless the sweep sets it) by appending
-  // "threads=<n>" to its --set arguments in the child below, so N points × threads <= cores.
+  // Threads per point (issue 12 item 1): a point whose platform leaves `threads` at 0 (every
+  // core) gets threads = max(1, cores / N), so N points at a time use at most the cores; a
+  // `threads` value of the platform file or the sweep is kept.
+  const unsigned point_threads = std::max(1u, resolve_threads(0) / static_cast<unsigned>(std::max<std::size_t>(1, opt.jobs)));
 
   const std::size_t skipped = (hi - lo) - todo.size();
   std::cerr << "cimvp sweep: " << hi - lo << " points";
@@ -582,6 +586,7 @@ int run_sweep(int argc, char* argv[]) {
         }
         std::vector<std::string> args{"cimvp", "--platform", platform.builtin.empty() ? platform.source : platform.builtin};
         if (!workload.empty()) args.insert(args.end(), {"--workload", workload});
+        if (auto_threads[todo[next]]) args.insert(args.end(), {"--set", "threads=" + std::to_string(point_threads)});
         for (const auto& s : spec.fixed) args.insert(args.end(), {"--set", s});
         for (const auto& s : p.overrides()) args.insert(args.end(), {"--set", s});
         args.insert(args.end(), {"--report", (dir / "points" / (p.id + ".json")).string()});
