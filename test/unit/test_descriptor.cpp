@@ -162,7 +162,15 @@ TEST_CASE("descriptor codec round trips headers layers and networks", "[descript
   LayerDescriptor conv = first_layer();
   conv.kind = LayerKind::conv;
   CHECK_THROWS_AS(encode(conv, 1), std::invalid_argument);
-  CHECK_THROWS_AS(encode(first_layer(), 4), std::invalid_argument);
+  CHECK_THROWS_AS(encode(first_layer(), 5), std::invalid_argument);
+  CHECK_THROWS_WITH(encode(conv, 3), Catch::Contains("version 4"));
+  conv.conv = square_conv(300, 9, 1, conv.outputs, 3, 1, 1, 2);  // in_h 300 fits u16; kernel 3
+  CHECK_NOTHROW(encode(conv, 4));
+  conv.conv.pool = 256;  // u8 field
+  CHECK_THROWS_WITH(encode(conv, 4), Catch::Contains("<= 255"));
+  conv.conv.pool = 2;
+  conv.support_block = 4;
+  CHECK_THROWS_WITH(encode(conv, 4), Catch::Contains("no supports"));
   std::vector<std::uint8_t> t;
   CHECK_THROWS_AS(encode(MlsaTableEntry{{1, 2}, {0, 1}}, t), std::invalid_argument);
   CHECK_THROWS_AS(encode(MlsaTableEntry{{}, {}}, t), std::invalid_argument);
@@ -237,7 +245,8 @@ TEST_CASE("descriptor codec rejects what the macro rejects with its codes and ad
       {"too many layers", [](auto& v) { put32(v, 8, 5); }, cim_err::BAD_HEADER, none, kBase, 8, nullptr},
       {"reserved header word", [](auto& v) { v[13] = 1; }, cim_err::BAD_HEADER, none, kBase, 12,
        "reserved header word is not 0"},
-      {"conv layer", [](auto& v) { v[desc(1) + LAYER_KIND] = 1; }, cim_err::BAD_DESCRIPTOR, 1, 0, desc(1) + LAYER_KIND,
+      {"conv layer in a version-3 image", [](auto& v) { put32(v, 4, 3); v[desc(1) + LAYER_KIND] = 1; },
+       cim_err::BAD_DESCRIPTOR, 1, 0, desc(1) + LAYER_KIND,
        "layer kind conv in a version 3 image (conv layers need version 4)"},
       {"pool layer", [](auto& v) { v[desc(0) + LAYER_KIND] = 2; }, cim_err::BAD_DESCRIPTOR, 0, 0, desc(0) + LAYER_KIND,
        "layer kind pool: stand-alone pool layers are not supported (max pooling is the conv layer's pool field, byte 62)"},
