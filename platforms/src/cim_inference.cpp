@@ -431,6 +431,34 @@ void CimInference::run(Hal& hal) {
   wall_s_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
 }
 
+std::string CimInference::layer_ppa_lines() const {
+  // The per-layer rows of the priced modules (docs/ppa.md "Per-layer rows"), merged by layer.
+  std::map<unsigned, PpaLayerRow> rows;
+  if (has_tech_)
+    for (const auto& [module, ledger] : collect_ledgers(tech_))
+      for (const PpaLayerRow& r : ledger.layers()) {
+        auto it = rows.find(r.layer);
+        if (it == rows.end())
+          rows.emplace(r.layer, r);
+        else
+          it->second.merge(r);
+      }
+  std::ostringstream os;
+  os << "  per layer (macro; whole run)";
+  if (rows.empty()) return os.str() + ": no priced layer rows";
+  char b[256];
+  for (const auto& [l, r] : rows) {
+    const BnnLayer* L = l < net_.layers.size() ? &net_.layers[l] : nullptr;
+    std::snprintf(b, sizeof b, "\n    layer %u %-5s K %-6llu M %-5llu sub-arrays %-4llu reads %-9llu energy %-10s latency %s (%s)",
+                  l, L && L->is_conv() ? "conv" : "dense", static_cast<unsigned long long>(r.inputs),
+                  static_cast<unsigned long long>(r.outputs), static_cast<unsigned long long>(r.subarrays),
+                  static_cast<unsigned long long>(r.reads), format_energy_pj(r.energy_pj).c_str(),
+                  time_text(r.latency_ns).c_str(), r.critical_path.c_str());
+    os << b;
+  }
+  return os.str();
+}
+
 bool CimInference::passed() const {
   for (const LevelResult& l : levels_)
     if (l.agree != data_.size()) return false;
@@ -490,7 +518,10 @@ std::string CimInference::summary() const {
      << (preloaded_ ? " (images preloaded in DRAM): " : " (images copied by the driver): ")
      << time_text(infer_ns_) << " simulated after a " << time_text(load_ns_) << " load, " << wall;
   if (!levels_.empty()) os << "\n" << drop_table();
-  if (timing_) os << "\n" << timing_->report();
+  if (timing_) {
+    os << "\n" << layer_ppa_lines();
+    os << "\n" << timing_->report();
+  }
   if (rram_) os << "\n" << rram_->report();
   return os.str();
 }

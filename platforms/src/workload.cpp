@@ -50,7 +50,8 @@ Schema<WorkloadConfig> workload_schema(const std::string& prefix) {
   s.add(prefix + "cim_inference.pipeline", [](auto& w) -> auto& { return w.cim_inference.pipeline; })
       .describe("Conv networks with a binarized first layer: also stream the first test image through the network's "
                 "layer pipeline (line buffers, one crossbar set per layer; docs/line-buffers.md) and report its "
-                "latency T_pip beside the seed's formula and the non-pipelined layer-by-layer latency.");
+                "latency T_pip beside the seed's formula and the non-pipelined layer-by-layer latency; the summary "
+                "also lists the macro's per-layer PPA rows.");
   s.add(prefix + "cim_inference.rram_comparison", [](auto& w) -> auto& { return w.cim_inference.rram_comparison; })
       .describe("Print the CNN-vs-BCNN RRAM estimate of LeNet on MNIST (Tang et al., ASP-DAC 2017; technology file "
                 "rram, as cimvp-rram-estimate --network lenet) beside the published values.");

@@ -121,6 +121,9 @@ class CimInference : public Job {
   const std::vector<LevelResult>& drop_results() const { return levels_; }
   /// The drop-level trade-off table (empty without drop levels).
   std::string drop_table() const;
+  /// The macro's per-layer PPA rows (K, M, sub-arrays, reads, energy, latency, critical path),
+  /// merged over the priced modules; printed in the summary with `pipeline`.
+  std::string layer_ppa_lines() const;
 
  private:
   CimInferenceConfig config_;
