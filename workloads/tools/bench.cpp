@@ -232,12 +232,14 @@ double roofline_gemm_rate(double seconds, cimvp::GemmIsa isa) {
 
 void usage() {
   std::cout << "usage: cimvp-bench [--weights FILE] [--dataset NAME] [--images N] [--batch N]\n"
-               "                   [--platform FILE] [--set KEY=VALUE]...\n"
+               "                   [--calibration-samples N] [--platform FILE] [--set KEY=VALUE]...\n"
                "Runs the network over the test set through the full cimvp platform (default platform,\n"
                "main job) and through a plain bit-packed popcount implementation; prints binary MACs\n"
                "per second of both and their ratio.  Defaults: fmnist-xnor.bnn, fashion-mnist, all\n"
-               "10,000 test images, batch 1000.  Exit 0 when both agree with their references,\n"
-               "1 when not, 2 for bad arguments or input files.\n";
+               "10,000 test images, batch 1000, 1000 calibration samples.  A conv network (e.g.\n"
+               "--weights synthetic-vgg8 --dataset synthetic-32x32x3 --platform vgg8-synthetic) runs\n"
+               "through the platform only and prints its wall time per image.  Exit 0 when both agree\n"
+               "with their references, 1 when not, 2 for bad arguments or input files.\n";
 }
 
 std::string rate(double macs_per_s) {
@@ -268,6 +270,8 @@ int sc_main(int argc, char* argv[]) {
       else if (a == "--dataset") job_cfg.dataset = value("--dataset");
       else if (a == "--images") job_cfg.images = std::stoull(value("--images"));
       else if (a == "--batch") job_cfg.batch = static_cast<unsigned>(std::stoul(value("--batch")));
+      else if (a == "--calibration-samples")
+        job_cfg.calibration_samples = static_cast<unsigned>(std::stoul(value("--calibration-samples")));
       else if (a == "--platform") platform = value("--platform");
       else if (a == "--set") sets.push_back(value("--set"));
       else if (a == "--help" || a == "-h") {
