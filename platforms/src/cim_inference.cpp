@@ -200,6 +200,15 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
   } catch (const std::exception& e) {
     throw ConfigError("", "cim_inference.dataset", e.what());
   }
+  for (std::size_t l = 0; l < net_.layers.size(); ++l) {  // the macro's map width (descriptor check, BAD_SHAPE)
+    const BnnLayer& L = net_.layers[l];
+    const std::size_t widest = L.is_conv() ? std::max(L.conv.input_bits(), L.conv.output_bits()) : 0;
+    if (widest > platform.cim.max_width)
+      throw ConfigError("", "cim.controller.max_width",
+                        weights_path_ + ": conv layer " + std::to_string(l) + " has a " + std::to_string(widest) +
+                            "-bit map, the macro holds at most " + std::to_string(platform.cim.max_width) +
+                            " bits (raise cim.controller.max_width; tile_vectors x max_width at most 16 Mi)");
+  }
   if (net_.layers.front().input_size() != data_.pixels())
     throw ConfigError("", "cim_inference.weights",
                       weights_path_ + ": the network takes " + std::to_string(net_.layers.front().input_size()) +
