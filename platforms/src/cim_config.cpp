@@ -295,8 +295,8 @@ void add_cim_keys(ConfigSchema& s) {
       .describe("Layer descriptors per network.");
   s.add("cim.controller.max_width", [](auto& c) -> auto& { return c.cim.max_width; })
       .range(1u, 1u << 20)
-      .describe("Largest K or M (on-chip activation buffer width); with cim.buffer.tile_vectors, "
-                "tile_vectors x max_width at most 16 Mi.");
+      .describe("Largest K or M, and largest conv input or pooled output map in bits (on-chip activation "
+                "buffer width); with cim.buffer.tile_vectors, tile_vectors x max_width at most 16 Mi.");
   s.add("cim.controller.start_cycles", [](auto& c) -> auto& { return c.cim.timing.start_cycles; })
       .describe("Controller cycles to accept a command.");
   s.add("cim.controller.descriptor_cycles", [](auto& c) -> auto& { return c.cim.timing.descriptor_cycles; })

@@ -4,11 +4,15 @@
 #include "cimvp/platform/cim_buffer_config.h"
 #include "cimvp/platform/cim_config.h"
 #include "cimvp/platform/config_schema.h"
+#include "cimvp/platform/pipeline_timing.h"
 #include "cimvp/platform/platform.h"
 #include "cimvp/platform/platform_config.h"
+#include "cimvp/platform/rram_comparison.h"
 #include "cimvp/platform/ppa.h"
+#include "cimvp/workloads/bnn_pipeline.h"
 #include "cimvp/workloads/golden.h"
 #include "cimvp/workloads/network_io.h"
+#include "cimvp/workloads/synthetic.h"
 
 #include <unistd.h>
 
@@ -71,8 +75,23 @@ std::string time_text(double ns) {
 }
 
 std::string shape(const BnnNetwork& net) {
-  std::string s = std::to_string(net.layers.front().inputs);
-  for (const auto& l : net.layers) s += "-" + std::to_string(l.outputs);
+  const BnnLayer& f = net.layers.front();
+  std::string s = f.is_conv() ? std::to_string(f.conv.in_h) + "x" + std::to_string(f.conv.in_w) + "x" +
+                                    std::to_string(f.conv.in_c)
+                              : std::to_string(f.inputs);
+  for (const auto& l : net.layers) {
+    s += "-";
+    if (!l.is_conv()) {
+      s += std::to_string(l.outputs);
+      continue;
+    }
+    const ConvShape& c = l.conv;  // the trainer's --arch spelling: c<out>k<k>[s<s>][p<p>][,pool<p>]
+    s += "c" + std::to_string(c.out_c) + "k" + std::to_string(c.kernel_h);
+    if (c.kernel_w != c.kernel_h) s += "x" + std::to_string(c.kernel_w);
+    if (c.stride != 1) s += "s" + std::to_string(c.stride);
+    if (c.pad != 0) s += "p" + std::to_string(c.pad);
+    if (c.pool > 1) s += ",pool" + std::to_string(c.pool);
+  }
   return s;
 }
 
@@ -145,16 +164,23 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
     if (r.target == "memory") mem = &r;
   if (mem == nullptr) throw ConfigError("", "address_map", "job cim_inference needs a 'memory' target");
 
-  weights_path_ = resolve_weights(config_.weights);
+  // "synthetic-vgg8": a generated network (synthetic.h, seed 1), not a file.
+  const bool synthetic = config_.weights == kSyntheticVgg8;
+  weights_path_ = synthetic ? std::string(kSyntheticVgg8) : resolve_weights(config_.weights);
   // The header first: the shapes are checked against the macro's capacity before the
   // weights are read and expanded (about K*M bytes per layer).
   BnnFileHeader header;
-  try {
-    header = read_network_header(weights_path_);
-  } catch (const std::bad_alloc&) {
-    throw;  // the command line reports it with the limit (exit 2)
-  } catch (const std::exception& e) {
-    throw ConfigError("", "cim_inference.weights", e.what());
+  if (synthetic) {
+    net_ = synthetic_vgg8(1);
+    for (const BnnLayer& l : net_.layers) header.shapes.emplace_back(l.inputs, l.outputs);
+  } else {
+    try {
+      header = read_network_header(weights_path_);
+    } catch (const std::bad_alloc&) {
+      throw;  // the command line reports it with the limit (exit 2)
+    } catch (const std::exception& e) {
+      throw ConfigError("", "cim_inference.weights", e.what());
+    }
   }
   std::uint64_t subarrays = 0;
   const unsigned R = platform.cim.array.rows, C = platform.cim.array.cols;
@@ -168,7 +194,7 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
                       weights_path_ + " (" + shape_text + ") needs " + std::to_string(subarrays) + " sub-arrays of " +
                           std::to_string(R) + "x" + std::to_string(C) + ", the macro has " +
                           std::to_string(platform.cim.capacity_subarrays));
-  try {
+  if (!synthetic) try {
     net_ = load_network(weights_path_);
   } catch (const std::bad_alloc&) {
     throw;  // the command line reports it with the limit (exit 2)
@@ -183,13 +209,15 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
   } catch (const std::exception& e) {
     throw ConfigError("", "cim_inference.dataset", e.what());
   }
-  for (std::size_t l = 0; l < net_.layers.size(); ++l)
-    if (net_.layers[l].is_conv())
-      throw ConfigError("", "cim_inference.weights",
-                        weights_path_ + ": layer " + std::to_string(l) +
-                            " is a convolution layer; the CIM macro runs fully-connected layers only (conv networks: "
-                            "golden reference and trainer, docs/convolution.md; the layer pipeline of docs/line-buffers.md "
-                            "has no platform yet)");
+  for (std::size_t l = 0; l < net_.layers.size(); ++l) {  // the macro's map width (descriptor check, BAD_SHAPE)
+    const BnnLayer& L = net_.layers[l];
+    const std::size_t widest = L.is_conv() ? std::max(L.conv.input_bits(), L.conv.output_bits()) : 0;
+    if (widest > platform.cim.max_width)
+      throw ConfigError("", "cim.controller.max_width",
+                        weights_path_ + ": conv layer " + std::to_string(l) + " has a " + std::to_string(widest) +
+                            "-bit map, the macro holds at most " + std::to_string(platform.cim.max_width) +
+                            " bits (raise cim.controller.max_width; tile_vectors x max_width at most 16 Mi)");
+  }
   // a network whose trainer command names another data set classifies this one at chance:
   // say so (the job still checks hardware == golden, which holds either way)
   if (const auto at = net_.description.find("--dataset "); at != std::string::npos) {
@@ -200,9 +228,9 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
                          shown(net_.description) + "\") but cim_inference.dataset is " + config_.dataset +
                          ": expect an accuracy near chance";
   }
-  if (net_.layers.front().inputs != data_.pixels())
+  if (net_.layers.front().input_size() != data_.pixels())
     throw ConfigError("", "cim_inference.weights",
-                      weights_path_ + ": the network takes " + std::to_string(net_.layers.front().inputs) +
+                      weights_path_ + ": the network takes " + std::to_string(net_.layers.front().input_size()) +
                           " inputs but " + data_.name + " images have " + std::to_string(data_.pixels()) +
                           " pixels");
   if (net_.mode != platform.cim.array.mode)
@@ -225,6 +253,21 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
                             "(cim_inference.transfer: dma)");
   }
 
+  if (config_.pipeline) {
+    const std::string why = pipeline_problem(net_);
+    if (!why.empty())
+      throw ConfigError("", "cim_inference.pipeline", weights_path_ + ": " + why + " (set cim_inference.pipeline: false)");
+  }
+  if (config_.rram_comparison) {
+    try {
+      rram_ = std::make_unique<RramComparison>(rram_lenet_comparison());
+    } catch (const ConfigError&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw ConfigError("", "cim_inference.rram_comparison", e.what());
+    }
+  }
+  pipeline_mapping_ = platform.cim.mapping();
   drop_levels_ = parse_drop_levels(config_.drop_levels);
   bool supported = false;
   for (const auto& l : net_.layers) supported = supported || l.has_supports();
@@ -316,13 +359,19 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
 std::uint64_t CimInference::binary_macs_per_image() const {
   std::uint64_t n = 0;
   for (std::size_t l = 0; l < net_.layers.size(); ++l)
-    n += std::uint64_t{l == 0 ? first_layer_planes(net_) : 1u} * net_.layers[l].inputs * net_.layers[l].outputs;
+    n += std::uint64_t{l == 0 ? first_layer_planes(net_) : 1u} * net_.layers[l].inputs * net_.layers[l].outputs *
+         (net_.layers[l].is_conv() ? net_.layers[l].conv.windows() : 1u);  // conv: every window
   return n;
 }
+
+CimInference::~CimInference() = default;
 
 void CimInference::attach(Platform& platform) {
   platform_ = &platform;
   preload_images(platform.memory.data(), platform.memory.size());
+  // elaborated beside the platform (before sc_start); the first test image runs through it
+  if (config_.pipeline && !timing_)
+    timing_ = std::make_unique<PipelineTiming>(net_, pipeline_mapping_, data_.images.data(), data_.pixels());
 }
 
 void CimInference::preload_images(std::uint8_t* memory, std::uint64_t size) {
@@ -415,6 +464,34 @@ void CimInference::run(Hal& hal) {
   wall_s_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
 }
 
+std::string CimInference::layer_ppa_lines() const {
+  // The per-layer rows of the priced modules (docs/ppa.md "Per-layer rows"), merged by layer.
+  std::map<unsigned, PpaLayerRow> rows;
+  if (has_tech_)
+    for (const auto& [module, ledger] : collect_ledgers(tech_))
+      for (const PpaLayerRow& r : ledger.layers()) {
+        auto it = rows.find(r.layer);
+        if (it == rows.end())
+          rows.emplace(r.layer, r);
+        else
+          it->second.merge(r);
+      }
+  std::ostringstream os;
+  os << "  per layer (macro; whole run)";
+  if (rows.empty()) return os.str() + ": no priced layer rows";
+  char b[256];
+  for (const auto& [l, r] : rows) {
+    const BnnLayer* L = l < net_.layers.size() ? &net_.layers[l] : nullptr;
+    std::snprintf(b, sizeof b, "\n    layer %u %-5s K %-6llu M %-5llu sub-arrays %-4llu reads %-9llu energy %-10s latency %s (%s)",
+                  l, L && L->is_conv() ? "conv" : "dense", static_cast<unsigned long long>(r.inputs),
+                  static_cast<unsigned long long>(r.outputs), static_cast<unsigned long long>(r.subarrays),
+                  static_cast<unsigned long long>(r.reads), format_energy_pj(r.energy_pj).c_str(),
+                  time_text(r.latency_ns).c_str(), r.critical_path.c_str());
+    os << b;
+  }
+  return os.str();
+}
+
 bool CimInference::passed() const {
   for (const LevelResult& l : levels_)
     if (l.agree != data_.size()) return false;
@@ -474,6 +551,11 @@ std::string CimInference::summary() const {
      << (preloaded_ ? " (images preloaded in DRAM): " : " (images copied by the driver): ")
      << time_text(infer_ns_) << " simulated after a " << time_text(load_ns_) << " load, " << wall;
   if (!levels_.empty()) os << "\n" << drop_table();
+  if (timing_) {
+    os << "\n" << layer_ppa_lines();
+    os << "\n" << timing_->report();
+  }
+  if (rram_) os << "\n" << rram_->report();
   return os.str();
 }
 
@@ -524,6 +606,8 @@ nlohmann::ordered_json CimInference::results() const {
                    {"energy_pj_per_image", data_.size() ? l.energy_pj / data_.size() : 0.0}});
     j["drop_levels"] = a;
   }
+  if (timing_) j["layer_pipeline"] = timing_->results();
+  if (rram_) j["rram_cnn_vs_bcnn"] = rram_->results();
   j["error"] = error_;
   return j;
 }

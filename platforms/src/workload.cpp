@@ -23,10 +23,14 @@ Schema<WorkloadConfig> workload_schema(const std::string& prefix) {
       .describe("Wall-clock seconds between progress lines on stderr during the copies (0 = none); "
                 "stdout and the report do not change.");
   s.add(prefix + "cim_inference.weights", [](auto& w) -> auto& { return w.cim_inference.weights; })
-      .describe("Network (.bnn file); a plain name that is not a file here is a shipped one (workloads/weights/).");
+      .describe("Network (.bnn file); a plain name that is not a file here is a shipped one (workloads/weights/). "
+                "synthetic-vgg8: a generated SYNTHETIC VGG-8-shaped BCNN on 32x32x3 (random weights, seed 1; "
+                "docs/convolution.md).");
   s.add(prefix + "cim_inference.dataset", [](auto& w) -> auto& { return w.cim_inference.dataset; })
-      .one_of({"fashion-mnist", "mnist"})
-      .describe("Data set: its test split is classified, its training split calibrates the MLSAs.");
+      .one_of({"fashion-mnist", "mnist", "synthetic-32x32x3"})
+      .describe("Data set: its test split is classified, its training split calibrates the MLSAs. "
+                "synthetic-32x32x3: SYNTHETIC random 32x32x3 images with random labels (1,000 test, 256 train; "
+                "for synthetic-vgg8, accuracy meaningless).");
   s.add(prefix + "cim_inference.images", [](auto& w) -> auto& { return w.cim_inference.images; })
       .describe("Test images to classify (the first n; 0 = all).");
   s.add(prefix + "cim_inference.batch", [](auto& w) -> auto& { return w.cim_inference.batch; })
@@ -44,6 +48,14 @@ Schema<WorkloadConfig> workload_schema(const std::string& prefix) {
       .describe("Support drop levels per mille, comma-separated (e.g. \"0,250,500,750\"), each 0..1000: the test "
                 "set runs once per level (SUPPORT_DROP written between passes, no reload) and a drop-level "
                 "trade-off table is printed; empty = one pass. Needs a network with supports.");
+  s.add(prefix + "cim_inference.pipeline", [](auto& w) -> auto& { return w.cim_inference.pipeline; })
+      .describe("Conv networks with a binarized first layer: also stream the first test image through the network's "
+                "layer pipeline (line buffers, one crossbar set per layer; docs/line-buffers.md) and report its "
+                "latency T_pip beside the seed's formula and the non-pipelined layer-by-layer latency; the summary "
+                "also lists the macro's per-layer PPA rows.");
+  s.add(prefix + "cim_inference.rram_comparison", [](auto& w) -> auto& { return w.cim_inference.rram_comparison; })
+      .describe("Print the CNN-vs-BCNN RRAM estimate of LeNet on MNIST (Tang et al., ASP-DAC 2017; technology file "
+                "rram, as cimvp-rram-estimate --network lenet) beside the published values.");
   s.add(prefix + "cim_inference.progress", [](auto& w) -> auto& { return w.cim_inference.progress; })
       .describe("Progress bar on stderr when it is a terminal.");
   // two_way_training (docs/two-way-training.md, "Platform job"; FixedPointTrainConfig in

@@ -120,7 +120,7 @@ TEST_CASE("cim macro reports bad descriptors tables and batches with error codes
     const std::uint64_t w0 = get64(good, desc(0) + cim_desc::WEIGHTS);
     const std::uint64_t w1 = get64(good, desc(1) + cim_desc::WEIGHTS);
     ex.push_back({"bad magic", cim_err::BAD_HEADER, kNone, 1, try_load(hal, mutate([](auto& v) { v[0] ^= 0xFF; }), kImageBase)});
-    ex.push_back({"bad version", cim_err::BAD_HEADER, kNone, 1, try_load(hal, mutate([](auto& v) { put32(v, 4, 4); }), kImageBase)});
+    ex.push_back({"bad version", cim_err::BAD_HEADER, kNone, 1, try_load(hal, mutate([](auto& v) { put32(v, 4, 5); }), kImageBase)});
     ex.push_back({"no layers", cim_err::BAD_HEADER, kNone, 1, try_load(hal, mutate([](auto& v) { put32(v, 8, 0); }), kImageBase)});
     ex.push_back({"too many layers", cim_err::BAD_HEADER, kNone, 1, try_load(hal, mutate([](auto& v) { put32(v, 8, 5); }), kImageBase)});
     ex.push_back({"K = 0", cim_err::BAD_SHAPE, 0, 1, try_load(hal, mutate([](auto& v) { put32(v, desc(0) + cim_desc::K, 0); }), kImageBase)});

@@ -313,7 +313,8 @@ TEST_CASE("validate_network: conv layer rules name the layer and the field", "[c
   bad.layers[0].conv.in_h = 3;
   bad.layers[0].inputs = 8;
   bad.layers[0].weights.resize(16, 1);
-  CHECK_THROWS_WITH(validate_network(bad, 18), Catch::Contains("in_c 2"));
+  // a first layer with in_c > 1 reads the image as an HWC map: 3x3x2 = 18 bytes per image
+  CHECK_THROWS_WITH(validate_network(bad, 17), Catch::Contains("layer 0") && Catch::Contains("= 18, expected 17"));
   bad = net;
   bad.layers[1].inputs = 3;
   bad.layers[1].weights.resize(6, 1);

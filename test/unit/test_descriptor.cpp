@@ -134,7 +134,7 @@ TEST_CASE("descriptor codec round trips headers layers and networks", "[descript
   CHECK(b[desc(0) + cim_desc::LAYER_KIND] == 0);
   const NetworkDescriptor back = decode_network(b, kBase, limits());
   CHECK(back.header.magic == cim_desc::kMagic);
-  CHECK(back.header.version == 3);
+  CHECK(back.header.version == 4);
   CHECK(back.header.layers == 2);
   REQUIRE(back.layers.size() == 2);
   CHECK(same(back.layers[0], n.layers[0]));
@@ -162,7 +162,15 @@ TEST_CASE("descriptor codec round trips headers layers and networks", "[descript
   LayerDescriptor conv = first_layer();
   conv.kind = LayerKind::conv;
   CHECK_THROWS_AS(encode(conv, 1), std::invalid_argument);
-  CHECK_THROWS_AS(encode(first_layer(), 4), std::invalid_argument);
+  CHECK_THROWS_AS(encode(first_layer(), 5), std::invalid_argument);
+  CHECK_THROWS_WITH(encode(conv, 3), Catch::Contains("version 4"));
+  conv.conv = square_conv(300, 9, 1, conv.outputs, 3, 1, 1, 2);  // in_h 300 fits u16; kernel 3
+  CHECK_NOTHROW(encode(conv, 4));
+  conv.conv.pool = 256;  // u8 field
+  CHECK_THROWS_WITH(encode(conv, 4), Catch::Contains("<= 255"));
+  conv.conv.pool = 2;
+  conv.support_block = 4;
+  CHECK_THROWS_WITH(encode(conv, 4), Catch::Contains("no supports"));
   std::vector<std::uint8_t> t;
   CHECK_THROWS_AS(encode(MlsaTableEntry{{1, 2}, {0, 1}}, t), std::invalid_argument);
   CHECK_THROWS_AS(encode(MlsaTableEntry{{}, {}}, t), std::invalid_argument);
@@ -231,18 +239,19 @@ TEST_CASE("descriptor codec rejects what the macro rejects with its codes and ad
       {"bad magic", [](auto& v) { v[0] ^= 0xFF; }, cim_err::BAD_HEADER, none, kBase, 0,
        "bad magic 0x4e4d49bc at 0x10000, expected 0x4e4d4943"},
       {"version 0", [](auto& v) { put32(v, 4, 0); }, cim_err::BAD_HEADER, none, kBase, 4,
-       "descriptor version 0, expected 1..3"},
-      {"version 4", [](auto& v) { put32(v, 4, 4); }, cim_err::BAD_HEADER, none, kBase, 4, nullptr},
+       "descriptor version 0, expected 1..4"},
+      {"version 5", [](auto& v) { put32(v, 4, 5); }, cim_err::BAD_HEADER, none, kBase, 4, nullptr},
       {"no layers", [](auto& v) { put32(v, 8, 0); }, cim_err::BAD_HEADER, none, kBase, 8, "0 layers, expected 1..4"},
       {"too many layers", [](auto& v) { put32(v, 8, 5); }, cim_err::BAD_HEADER, none, kBase, 8, nullptr},
       {"reserved header word", [](auto& v) { v[13] = 1; }, cim_err::BAD_HEADER, none, kBase, 12,
        "reserved header word is not 0"},
-      {"conv layer", [](auto& v) { v[desc(1) + LAYER_KIND] = 1; }, cim_err::BAD_DESCRIPTOR, 1, 0, desc(1) + LAYER_KIND,
-       "layer kind conv not supported by this macro"},
+      {"conv layer in a version-3 image", [](auto& v) { put32(v, 4, 3); v[desc(1) + LAYER_KIND] = 1; },
+       cim_err::BAD_DESCRIPTOR, 1, 0, desc(1) + LAYER_KIND,
+       "layer kind conv in a version 3 image (conv layers need version 4)"},
       {"pool layer", [](auto& v) { v[desc(0) + LAYER_KIND] = 2; }, cim_err::BAD_DESCRIPTOR, 0, 0, desc(0) + LAYER_KIND,
-       "layer kind pool not supported by this macro"},
+       "layer kind pool: stand-alone pool layers are not supported (max pooling is the conv layer's pool field, byte 62)"},
       {"unknown layer kind", [](auto& v) { v[desc(0) + LAYER_KIND] = 9; }, cim_err::BAD_DESCRIPTOR, 0, 0,
-       desc(0) + LAYER_KIND, "layer kind 9, expected 0 (fully_connected)"},
+       desc(0) + LAYER_KIND, "layer kind 9, expected 0 (fully_connected) or 1 (conv)"},
       {"K = 0", [](auto& v) { put32(v, desc(0) + K, 0); }, cim_err::BAD_SHAPE, 0, 0, desc(0) + K,
        "K = 0, expected 1..512"},
       {"M > max_width", [](auto& v) { put32(v, desc(0) + M, 513); }, cim_err::BAD_SHAPE, 0, 0, desc(0) + M, nullptr},
@@ -406,7 +415,7 @@ TEST_CASE("build_cim_image bytes decode back to the network's shapes and tables"
     DescriptorLimits lim;
     lim.mode = mode;
     const NetworkDescriptor d = decode_network(img.bytes, img.base, lim);
-    CHECK(d.header.version == cim_desc::kVersion);
+    CHECK(d.header.version == 3);  // no conv layer: the lowest version that holds the network
     REQUIRE(d.layers.size() == net.layers.size());
     for (std::size_t l = 0; l < d.layers.size(); ++l) {
       INFO("layer " << l);

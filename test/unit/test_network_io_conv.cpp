@@ -168,7 +168,7 @@ TEST_CASE("version 3 loader: kinds, conv shapes and chaining name layer, field a
   bad(96 + 21, 3, false, "conv fields of a fully_connected layer are not 0");
   bad(45, 2, false, "field K is 9 but a conv layer has K = kernel_h*kernel_w*in_c = 6");
   bad(47, 3, false, "pad 3");
-  bad(52, 2, true, "field in_c is 2 (allowed 1");
+  bad(52, 2, true, "field K is 9 but a conv layer has K = kernel_h*kernel_w*in_c = 18");  // in_c > 1 is allowed
   bad(54, 0, true, "stride 0");
   bad(56, 5, true, "pool 5");
   bad(58, 1, true, "reserved field is 1");

@@ -44,7 +44,7 @@ std::vector<std::uint8_t> mlsa_table(const MappedLayer& ml, std::size_t layer) {
 }  // namespace
 
 CimNetworkImage build_cim_image(const BnnNetwork& net, std::uint64_t base, const QuantizedNetwork* quantizers) {
-  validate_network(net, net.layers.empty() ? 0 : net.layers[0].inputs);
+  validate_network(net, net.layers.empty() ? 0 : net.layers[0].input_size());
   if (base % 8 != 0) throw std::invalid_argument("build_cim_image: base " + hex(base) + " is not 8-byte aligned");
   const std::size_t L = net.layers.size();
   if (quantizers != nullptr) {
@@ -58,7 +58,7 @@ CimNetworkImage build_cim_image(const BnnNetwork& net, std::uint64_t base, const
   img.base = base;
   img.mode = net.mode;
   img.layers = static_cast<std::uint32_t>(L);
-  img.inputs = net.layers.front().inputs;
+  img.inputs = static_cast<std::uint32_t>(net.layers.front().input_size());  // pixels of a conv first layer's map
   img.outputs = net.layers.back().outputs;
   img.input_format =
       net.input == InputEncoding::bit_serial ? InputFormat::pixels_bit_serial : InputFormat::pixels_binarized;
@@ -78,11 +78,21 @@ CimNetworkImage build_cim_image(const BnnNetwork& net, std::uint64_t base, const
   b.assign(cim_desc::kHeaderBytes + L * cim_desc::kLayerBytes, 0);
   NetworkDescriptor nd;
   nd.layers.resize(L);
+  // the lowest descriptor version that holds the network: 4 only with conv layers
+  nd.header.version = 3;
+  for (const BnnLayer& layer : net.layers)
+    if (layer.is_conv()) nd.header.version = 4;
   for (std::size_t l = 0; l < L; ++l) {
     const BnnLayer& layer = net.layers[l];
     const bool last = l + 1 == L;
     LayerDescriptor& d = nd.layers[l];
-    d.kind = LayerKind::fully_connected;
+    d.kind = layer.is_conv() ? LayerKind::conv : LayerKind::fully_connected;
+    if (layer.is_conv()) {
+      if (layer.has_supports())
+        throw std::invalid_argument("build_cim_image: layer " + std::to_string(l) +
+                                    " is a conv layer with supports; the descriptor has no room for both");
+      d.conv = layer.conv;
+    }
     d.inputs = layer.inputs;
     d.outputs = layer.outputs;
     if (l == 0) {

@@ -1,5 +1,6 @@
 // Data-set loaders (see dataset.h).
 #include "cimvp/workloads/dataset.h"
+#include "cimvp/workloads/synthetic.h"
 
 #include "cimvp/workloads/idx.h"
 #include "cimvp/workloads/data_dir.h"
@@ -32,6 +33,7 @@ Dataset Dataset::head(std::size_t n) const {
   d.name = name;
   d.rows = rows;
   d.cols = cols;
+  d.channels = channels;
   d.images.assign(images.begin(), images.begin() + static_cast<std::ptrdiff_t>(n * pixels()));
   d.labels.assign(labels.begin(), labels.begin() + static_cast<std::ptrdiff_t>(n));
   return d;
@@ -122,7 +124,8 @@ Dataset load_mnist(DatasetSplit split) {
 Dataset load_dataset(const std::string& name, DatasetSplit split) {
   if (name == "fashion-mnist" || name == "fmnist") return load_fashion_mnist(split);
   if (name == "mnist") return load_mnist(split);
-  throw DatasetError("unknown data set '" + name + "' (allowed: fashion-mnist, mnist)");
+  if (name == kSynthetic32x32x3) return synthetic_32x32x3(split);
+  throw DatasetError("unknown data set '" + name + "' (allowed: fashion-mnist, mnist, " + kSynthetic32x32x3 + ")");
 }
 
 }  // namespace cimvp

@@ -210,8 +210,6 @@ std::string conv_layer_problem(const BnnNetwork& net, std::size_t l) {
       e << "kind conv (allowed for the last layer: fully_connected only; it outputs the class sums)";
     else if (L.has_supports())
       e << "support_block " << L.support_block << " on a conv layer (allowed 0: no supports on conv layers)";
-    else if (l == 0 && L.conv.in_c != 1)
-      e << "conv in_c " << L.conv.in_c << " (allowed 1: the first layer reads the image, one channel)";
     else if (L.conv.output_bits() > kBnnMaxWidth || L.conv.input_bits() > kBnnMaxWidth)
       e << "conv maps of " << L.conv.input_bits() << " / " << L.conv.output_bits() << " bits (allowed 1.."
         << kBnnMaxWidth << ")";
@@ -409,9 +407,6 @@ BnnFileHeader parse_header(const std::uint8_t* bytes, std::size_t avail, std::ui
         h.convs[l] = c;
         if (l + 1 == layers)
           fail(lw + "field kind is 1 conv (allowed for the last layer: 0 fully_connected)" + at(off + 20));
-        if (l == 0 && c.in_c != 1)
-          fail(lw + "field in_c is " + std::to_string(c.in_c) + " (allowed 1: the first layer reads the image)" +
-               at(off + 28));
         const std::string e = c.check();
         if (!e.empty()) fail(lw + "conv shape: " + e + at(off + 21));
         if (K != c.window_rows())
@@ -421,9 +416,6 @@ BnnFileHeader parse_header(const std::uint8_t* bytes, std::size_t avail, std::ui
           fail(lw + "field kind is 1 conv (allowed for the last layer: 0 fully_connected)" + at(off + 20));
         if (S.block != 0)
           fail(lw + "field support_block is " + std::to_string(S.block) + " (allowed 0 on a conv layer)" + at(off + 8));
-        if (l == 0 && c.in_c != 1)
-          fail(lw + "field in_c is " + std::to_string(c.in_c) + " (allowed 1: the first layer reads the image)" +
-               at(off + 28));
         in_size[l] = c.input_bits();
         out_size[l] = c.output_bits();
         if (in_size[l] > kBnnMaxWidth || out_size[l] > kBnnMaxWidth)

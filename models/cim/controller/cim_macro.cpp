@@ -209,6 +209,8 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
   c_dmi_bytes_written_ = counters_.declare("dmi_bytes_written");
   c_buf_read_ = counters_.declare("buffer_bits_read");
   c_buf_written_ = counters_.declare("buffer_bits_written");
+  c_conv_windows_ = counters_.declare("conv_windows");
+  c_pool_ors_ = counters_.declare("pool_or_ops");
   c_backward_vectors_ = counters_.declare("backward_vectors");
   c_error_bytes_ = counters_.declare("error_bytes");
   c_update_records_ = counters_.declare("update_records");
@@ -453,7 +455,7 @@ void CimMacro::load_network() {
   std::uint64_t subarrays = 0;
   for (unsigned l = 0; l < n_layers; ++l) {
     infos.push_back(decode_layer(d.data() + std::size_t{l} * cim_desc::kLayerBytes, l, header,
-                                 l == 0 ? 0 : infos.back().outputs));
+                                 l == 0 ? 0 : static_cast<std::uint32_t>(infos.back().out_bits)));
     subarrays += std::uint64_t{infos.back().row_blocks} * infos.back().col_blocks;
     if (subarrays > config_.capacity_subarrays)
       throw Fault{cim_err::CAPACITY, l, 0,
@@ -509,7 +511,12 @@ CimMacro::LayerInfo CimMacro::decode_layer(const std::uint8_t* d, unsigned l, co
   const unsigned R = config_.array.rows, C = config_.array.cols;
   L.row_blocks = (L.inputs + R - 1) / R;
   L.col_blocks = (L.outputs + C - 1) / C;
-  L.in_words = cim_blocked_words(L.inputs, R);
+  L.layer_kind = D.kind;
+  L.conv = D.conv;
+  L.in_bits = D.input_size();
+  L.out_bits = D.output_size();
+  L.in_rows = D.is_conv() ? static_cast<unsigned>(kWordBits) : R;
+  L.in_words = (L.in_bits + L.in_rows - 1) / L.in_rows * words_for_bits(L.in_rows);
   return L;
 }
 
@@ -633,7 +640,7 @@ void CimMacro::run_batch() {
   apply_drop_level();
   const LayerInfo& first = layers_.front();
   const std::uint32_t M = layers_.back().outputs;
-  const std::uint64_t vb = cim_input_bytes(first.format, first.inputs);
+  const std::uint64_t vb = cim_input_bytes(first.format, static_cast<std::uint32_t>(first.in_bits));
   const std::uint64_t in = static_cast<std::uint64_t>(regs_.get(INPUT_HI)) << 32 | regs_.get(INPUT_LO);
   const std::uint64_t out = static_cast<std::uint64_t>(regs_.get(OUTPUT_HI)) << 32 | regs_.get(OUTPUT_LO);
   if (first.format == InputFormat::packed_bits && in % 8 != 0)
@@ -643,6 +650,9 @@ void CimMacro::run_batch() {
   if (in + N * vb - 1 < in || out + N * out_vb - 1 < out)
     throw Fault{cim_err::BAD_BATCH, kNoLayer, 0, std::to_string(N) + " vectors wrap the address space"};
   if (want_keep_) {
+    for (unsigned l = 0; l < layers_.size(); ++l)
+      if (layers_[l].is_conv())
+        throw Fault{cim_err::BAD_TRAINING, l, 0, "START|KEEP: the sums of a conv layer are not kept (dense layers only)"};
     const std::uint64_t keep = static_cast<std::uint64_t>(regs_.get(KEEP_HI)) << 32 | regs_.get(KEEP_LO);
     std::uint64_t all = 0;
     for (const LayerInfo& L : layers_) all += std::uint64_t{L.outputs} * 4;
@@ -741,9 +751,11 @@ void CimMacro::run_batch() {
 }
 
 void CimMacro::encode_input(const LayerInfo& L, std::size_t n) {
-  const unsigned R = config_.array.rows;
+  // The on-chip layout of the first layer's input: R-row blocks (dense) or a plain map (conv).
+  const unsigned R = L.in_rows;
   const std::size_t W = L.in_words, wpb = words_for_bits(R);
-  const std::uint32_t K = L.inputs;
+  const auto K = static_cast<std::uint32_t>(L.in_bits);
+  const unsigned row_blocks = (K + R - 1) / R;
   const bool aligned = R % kWordBits == 0;  // blocked layout == plain packing
   counters_.add(c_buf_written_, std::uint64_t{n} * K * L.planes);  // input bit planes
   for (unsigned p = 0; p < L.planes; ++p) std::fill_n(planes_[p].begin(), n * W, Word{0});
@@ -755,7 +767,7 @@ void CimMacro::encode_input(const LayerInfo& L, std::size_t n) {
       for (std::size_t w = 0; w < src_words; ++w) v[w] = le64(b + w * 8);
       if (src_words > 0) v[src_words - 1] &= low_mask(static_cast<unsigned>(K - (src_words - 1) * kWordBits));
       Word* o = planes_[0].data() + i * W;
-      for (unsigned rb = 0; rb < L.row_blocks; ++rb)
+      for (unsigned rb = 0; rb < row_blocks; ++rb)
         copy_bits(v.data(), std::size_t{rb} * R, std::min<std::size_t>(R, K - std::size_t{rb} * R), o + rb * wpb);
     }
     return;
@@ -817,6 +829,16 @@ sc_core::sc_time CimMacro::compute_tile(std::size_t n, const sc_core::sc_time& s
   if (layer_stats_.size() < layers_.size()) layer_stats_.resize(layers_.size());
   for (unsigned l = 0; l < layers_.size(); ++l) {
     const LayerInfo& L = layers_[l];
+    if (L.is_conv()) {  // windows as vectors of the same read path (cim_macro_conv.cpp); never last
+      sc_core::sc_time d_read = sc_core::SC_ZERO_TIME;
+      const sc_core::sc_time d = compute_conv_layer(l, n, in, out, start + total, d_read);
+      in = out;
+      std::swap(out, spare);
+      layer_stats_[l].compute += d;
+      layer_stats_[l].read += d_read;
+      total += d;
+      continue;
+    }
     sc_core::sc_time d_layer = sc_core::SC_ZERO_TIME;
     // buffers: the layer's input bits are read once per plane; its outputs are written
     counters_.add(c_buf_read_, std::uint64_t{n} * L.inputs * L.planes);
@@ -845,7 +867,7 @@ sc_core::sc_time CimMacro::compute_tile(std::size_t n, const sc_core::sc_time& s
     if (L.last) {
       acc_port->finish(nullptr, 0, R, d_layer);
     } else {
-      acc_port->finish(out, layers_[l + 1].in_words, R, d_layer);
+      acc_port->finish(out, layers_[l + 1].in_words, layers_[l + 1].in_rows, d_layer);
       in = out;
       std::swap(out, spare);
     }
@@ -873,6 +895,8 @@ unsigned CimMacro::train_layer() const {
   if (l >= layers_.size())
     throw Fault{cim_err::BAD_TRAINING, l, 0,
                 "TRAIN_LAYER " + std::to_string(l) + " of a network with " + std::to_string(layers_.size()) + " layers"};
+  if (layers_[l].is_conv())
+    throw Fault{cim_err::BAD_TRAINING, l, 0, "TRAIN_LAYER " + std::to_string(l) + " is a conv layer (BACKWARD / UPDATE: dense layers only)"};
   return l;
 }
 
@@ -1023,6 +1047,8 @@ void CimMacro::price(const TechParams& tech, PpaLedger& ledger) const {
                    static_cast<double>(n(c_mmio_writes_)) * storage_write_energy_pj(tech.reg, kRegBits));
   ledger.add_event("buffer_read", n(c_buf_read_), storage_read_energy_pj(tech.line_buffer, n(c_buf_read_)));
   ledger.add_event("buffer_write", n(c_buf_written_), storage_write_energy_pj(tech.line_buffer, n(c_buf_written_)));
+  // max pooling: one two-input OR per op, priced as one activation_bit (a 1-bit compare)
+  ledger.add_event("pool_or", n(c_pool_ors_), static_cast<double>(n(c_pool_ors_)) * tech.activation_bit.energy_pj);
   ledger.add_event("clock", n(c_busy_cycles_), clock_energy_pj(tech, n(c_busy_cycles_)));
   ledger.set_active_ns(static_cast<double>(n(c_busy_cycles_)) * config_.timing.clock_period_ns);
 
@@ -1032,10 +1058,16 @@ void CimMacro::price(const TechParams& tech, PpaLedger& ledger) const {
     // tile buffers of the loaded network, double-buffered: input bit planes, activations, sums
     const std::uint64_t T = config_.tile_vectors;
     const LayerInfo& first = layers_.front();
-    std::uint64_t act = 0;
-    for (std::size_t l = 1; l < layers_.size(); ++l) act = std::max<std::uint64_t>(act, layers_[l].inputs);
-    const std::uint64_t bits = 2 * T * (std::uint64_t{first.inputs} * first.planes + act + 32ull * layers_.back().outputs);
+    std::uint64_t act = 0, pool_gates = 0;
+    for (std::size_t l = 1; l < layers_.size(); ++l) act = std::max<std::uint64_t>(act, layers_[l].in_bits);
+    const std::uint64_t bits = 2 * T * (first.in_bits * first.planes + act + 32ull * layers_.back().outputs);
     ledger.add_area("buffer_bits", bits, tech.line_buffer.area_um2_per_bit);
+    // pooling: an OR tree of pool² − 1 gates per column of the widest pooled layer
+    for (const LayerInfo& L : layers_)
+      if (L.is_conv() && L.conv.pool > 1)
+        pool_gates = std::max<std::uint64_t>(pool_gates, std::uint64_t{config_.array.cols} *
+                                                             (std::uint64_t{L.conv.pool} * L.conv.pool - 1));
+    if (pool_gates > 0) ledger.add_area("pool_or_gates", pool_gates, tech.activation_bit.area_um2);
   }
   const bool digital = config_.array.access == AccessMode::row_by_row;
   for (std::size_t l = 0; l < layer_stats_.size(); ++l) {

@@ -122,13 +122,15 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   /// weight_bytes, table_bytes, input_bytes, output_bytes, bytes_read, bytes_written,
   /// tlm_reads, tlm_writes, dmi_reads, dmi_writes, dmi_grants, errors, irqs, mmio_reads,
   /// mmio_writes, busy_cycles, dmi_bytes_read, dmi_bytes_written, buffer_bits_read,
-  /// buffer_bits_written; training: backward_vectors, error_bytes, update_records, keep_bytes.
+  /// buffer_bits_written; conv layers: conv_windows (window vectors read), pool_or_ops
+  /// (two-input ORs of max pooling); training: backward_vectors, error_bytes, update_records, keep_bytes.
   const CounterSet& counters() const override { return counters_; }
   /// Scope platform (the controller, buffers and bus master; the array, MLSAs and
   /// accumulators price themselves): `bus_byte` per byte its master moves (dma.byte),
   /// `dram_access_dmi` / `dram_byte_dmi` for its DMI traffic, `register_read` /
   /// `register_write` per MMIO access, `buffer_read` / `buffer_write` per on-chip buffer
-  /// bit, `clock` per busy cycle; area `bus_master`, `register_bits`, `buffer_bits` (input
+  /// bit, `pool_or` per two-input OR of max pooling (one activation_bit each, docs/convolution.md),
+  /// `clock` per busy cycle; area `bus_master`, `register_bits`, `buffer_bits` (input
   /// planes, activations and sums of a tile, double-buffered); layer rows with the compute
   /// latency of each layer and its critical path; active time = busy cycles.  docs/ppa.md.
   void price(const TechParams& tech, PpaLedger& ledger) const override;
@@ -161,6 +163,15 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
     std::uint32_t support_block = 0;  ///< p (0: no supports)
     std::uint8_t support_bits = 0, support_default = 0;
     std::uint64_t supports = 0;       ///< address of the codes
+    // Conv layers (descriptor version 4, docs/convolution.md "Hardware"): the layer reads an
+    // HWC map of in_bits bits, plain packed (in_rows = 64), and unrolls its windows into the
+    // K-row input vectors of the array; dense layers read K bits in R-row blocks.
+    LayerKind layer_kind = LayerKind::fully_connected;
+    ConvShape conv;                   ///< layer_kind == conv
+    std::uint64_t in_bits = 0;        ///< bits read per image: K, or the conv input map
+    std::uint64_t out_bits = 0;       ///< bits handed on per image: M, or the pooled map
+    unsigned in_rows = 0;             ///< row-block size of the on-chip layout of the input (R, or 64 for a map)
+    bool is_conv() const { return layer_kind == LayerKind::conv; }
   };
 
   // TLM target side.
@@ -191,6 +202,12 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   void encode_input(const LayerInfo& info, std::size_t n);
   /// Computes a tile through every layer; returns its compute time (not yet on the clock).
   sc_core::sc_time compute_tile(std::size_t n, const sc_core::sc_time& start);
+  /// Conv layer `l` of a tile of n images (cim_macro_conv.cpp): gathers the windows of the
+  /// maps at `in` (layer 0: the input planes), reads them as n·windows vectors, thresholds,
+  /// max pools (OR) and writes the pooled maps to `out` in the next layer's layout.  Returns
+  /// the layer's compute time; `read` gets its array reads + sensing.
+  sc_core::sc_time compute_conv_layer(unsigned l, std::size_t n, const Word* in, Word* out,
+                                      const sc_core::sc_time& start, sc_core::sc_time& read);
   std::uint64_t stage_count(const char* counter) const;
   void enter(CimState s);
   void complete(const Fault* fault);
@@ -228,6 +245,7 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   std::vector<std::vector<Word>> planes_;       // first-layer input planes, tile × in_words
   std::vector<Word> act_a_, act_b_;             // on-chip activations, tile × max words
   std::vector<std::uint8_t> out_bytes_;         // little-endian sums for OUTPUT
+  std::vector<Word> conv_windows_, conv_fired_; // conv layers: unrolled windows, thresholded window outputs
 
   /// Compute time of one layer index over the run: all of it, and its array reads + sensing.
   struct LayerStats {
@@ -241,7 +259,7 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   std::size_t c_commands_, c_loads_, c_batches_, c_tiles_, c_vectors_, c_layers_, c_desc_bytes_, c_weight_bytes_,
       c_table_bytes_, c_support_bytes_, c_drop_changes_, c_input_bytes_, c_output_bytes_, c_bytes_read_, c_bytes_written_, c_tlm_reads_, c_tlm_writes_,
       c_dmi_reads_, c_dmi_writes_, c_dmi_grants_, c_errors_, c_irqs_, c_mmio_reads_, c_mmio_writes_, c_busy_cycles_,
-      c_dmi_bytes_read_, c_dmi_bytes_written_, c_buf_read_, c_buf_written_;
+      c_dmi_bytes_read_, c_dmi_bytes_written_, c_buf_read_, c_buf_written_, c_conv_windows_, c_pool_ors_;
   std::size_t c_backward_vectors_, c_error_bytes_, c_update_records_, c_keep_bytes_;
 };
 

@@ -187,7 +187,8 @@ constexpr std::uint32_t cim_version = 0x00010000;  ///< 1.0
 /// Encoded and decoded by the codec in descriptor.h.
 namespace cim_desc {
 constexpr std::uint32_t kMagic = 0x4E4D4943;  ///< "CIMN"
-constexpr std::uint32_t kVersion = 3;        ///< written by the toolchain: 2 adds LAYER_KIND, 3 the support section
+constexpr std::uint32_t kVersion = 4;        ///< newest: 2 adds LAYER_KIND, 3 the support section, 4 conv layers
+                                             ///< (the toolchain writes the lowest version that holds the network)
 constexpr std::uint32_t kMinVersion = 1;     ///< oldest version still accepted (no layer kind)
 constexpr std::uint32_t kHeaderBytes = 16;    ///< u32 magic, u32 version, u32 layers, u32 reserved (0)
 constexpr std::uint32_t kLayerBytes = 64;     ///< one layer descriptor
@@ -215,6 +216,20 @@ constexpr std::uint32_t SUPPORT_BITS = 54;    ///< u8 b_s, 1..8
 constexpr std::uint32_t SUPPORT_DEFAULT = 55; ///< u8 default code (drop-out), 0..2^b_s − 1
 constexpr std::uint32_t SUPPORTS = 56;        ///< u64 address of the codes: M × ⌈K/p⌉ bytes, neuron-major
                                               ///< (byte j·B + b = code of neuron j, block b); length implied
+
+// Conv section (version >= 4, LAYER_KIND == conv; docs/convolution.md "Hardware"): bytes
+// 52..63 hold the ConvShape instead of the support section (conv layers carry no supports).
+// K = kernel_h·kernel_w·in_c (window rows), M = out_c; the layer reads the in_h×in_w×in_c
+// HWC map and hands on the pooled map (pooled_h×pooled_w×out_c, HWC).
+constexpr std::uint32_t CONV_IN_H = 52;      ///< u16 input map height, 1..65535
+constexpr std::uint32_t CONV_IN_W = 54;      ///< u16 input map width, 1..65535
+constexpr std::uint32_t CONV_IN_C = 56;      ///< u16 input channels, 1..65535
+constexpr std::uint32_t CONV_KERNEL_H = 58;  ///< u8 kernel height, 1..min(255, in_h + 2·pad)
+constexpr std::uint32_t CONV_KERNEL_W = 59;  ///< u8 kernel width, 1..min(255, in_w + 2·pad)
+constexpr std::uint32_t CONV_STRIDE = 60;    ///< u8 stride, 1..255
+constexpr std::uint32_t CONV_PAD = 61;       ///< u8 padding (bits 0) on every side, < kernel
+constexpr std::uint32_t CONV_POOL = 62;      ///< u8 max-pool window (OR after the threshold), 1 = none
+constexpr std::uint32_t CONV_RESERVED = 63;  ///< u8, 0
 
 constexpr std::uint8_t kFlagLast = 1u << 0;
 }  // namespace cim_desc

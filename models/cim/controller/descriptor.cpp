@@ -1,5 +1,6 @@
 #include "cimvp/cim/controller/descriptor.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace cimvp {
@@ -19,6 +20,8 @@ void put64(std::uint8_t* p, std::uint64_t v) {
   put32(p, static_cast<std::uint32_t>(v));
   put32(p + 4, static_cast<std::uint32_t>(v >> 32));
 }
+
+unsigned le16(const std::uint8_t* p) { return static_cast<unsigned>(p[0]) | static_cast<unsigned>(p[1]) << 8; }
 
 std::string hex(std::uint64_t v) {
   std::ostringstream os;
@@ -49,6 +52,18 @@ std::vector<std::uint8_t> encode(const LayerDescriptor& d, std::uint32_t version
                                 " needs descriptor version 2");
   if (version < 3 && d.support_block != 0)
     throw std::invalid_argument("encode: supports need descriptor version 3");
+  if (d.kind == LayerKind::pool)
+    throw std::invalid_argument("encode: stand-alone pool layers are not a descriptor kind (pooling is the conv layer's pool field)");
+  if (d.is_conv()) {
+    if (version < 4) throw std::invalid_argument("encode: conv layers need descriptor version 4");
+    if (d.support_block != 0) throw std::invalid_argument("encode: a conv layer carries no supports");
+    const ConvShape& c = d.conv;
+    if (c.in_h > 0xFFFFu || c.in_w > 0xFFFFu || c.in_c > 0xFFFFu)
+      throw std::invalid_argument("encode: conv input map " + std::to_string(c.in_h) + "x" + std::to_string(c.in_w) +
+                                  "x" + std::to_string(c.in_c) + ": each size must be <= 65535");
+    if (c.kernel_h > 0xFFu || c.kernel_w > 0xFFu || c.stride > 0xFFu || c.pad > 0xFFu || c.pool > 0xFFu)
+      throw std::invalid_argument("encode: conv kernel, stride, pad and pool must each be <= 255");
+  }
   if (d.support_block > 0xFFFFu)
     throw std::invalid_argument("encode: support block " + std::to_string(d.support_block) + " > 65535");
   std::vector<std::uint8_t> b(kLayerBytes, 0);
@@ -66,7 +81,21 @@ std::vector<std::uint8_t> encode(const LayerDescriptor& d, std::uint32_t version
   put64(b.data() + FLIPS, d.flips);
   put64(b.data() + MLSA_TABLE, d.table);
   put32(b.data() + MLSA_BYTES, d.table_bytes);
-  if (d.support_block != 0) {
+  if (d.is_conv()) {
+    const ConvShape& c = d.conv;
+    const auto put16 = [&b](std::uint32_t at, unsigned v) {
+      b[at] = static_cast<std::uint8_t>(v);
+      b[at + 1] = static_cast<std::uint8_t>(v >> 8);
+    };
+    put16(CONV_IN_H, c.in_h);
+    put16(CONV_IN_W, c.in_w);
+    put16(CONV_IN_C, c.in_c);
+    b[CONV_KERNEL_H] = static_cast<std::uint8_t>(c.kernel_h);
+    b[CONV_KERNEL_W] = static_cast<std::uint8_t>(c.kernel_w);
+    b[CONV_STRIDE] = static_cast<std::uint8_t>(c.stride);
+    b[CONV_PAD] = static_cast<std::uint8_t>(c.pad);
+    b[CONV_POOL] = static_cast<std::uint8_t>(c.pool);
+  } else if (d.support_block != 0) {
     b[SUPPORT_BLOCK] = static_cast<std::uint8_t>(d.support_block);
     b[SUPPORT_BLOCK + 1] = static_cast<std::uint8_t>(d.support_block >> 8);
     b[SUPPORT_BITS] = d.support_bits;
@@ -146,16 +175,21 @@ LayerDescriptor decode_layer(const std::uint8_t* d, std::size_t size, unsigned l
                    std::to_string(kLayerBytes));
   LayerDescriptor L;
   // Layer kind first (version 2): the other fields mean something else for other kinds.
+  L.kind = LayerKind::fully_connected;
   if (h.version >= 2) {
     const std::uint8_t kind = d[LAYER_KIND];
-    if (kind == static_cast<std::uint8_t>(LayerKind::conv) || kind == static_cast<std::uint8_t>(LayerKind::pool))
+    if (kind == static_cast<std::uint8_t>(LayerKind::pool))
       throw fail(cim_err::BAD_DESCRIPTOR, LAYER_KIND,
-                 std::string("layer kind ") + to_string(static_cast<LayerKind>(kind)) + " not supported by this macro");
-    if (kind != 0)
+                 "layer kind pool: stand-alone pool layers are not supported (max pooling is the conv layer's pool "
+                 "field, byte " + std::to_string(CONV_POOL) + ")");
+    if (kind == static_cast<std::uint8_t>(LayerKind::conv) && h.version < 4)
       throw fail(cim_err::BAD_DESCRIPTOR, LAYER_KIND,
-                 "layer kind " + std::to_string(kind) + ", expected 0 (fully_connected)");
+                 "layer kind conv in a version " + std::to_string(h.version) + " image (conv layers need version 4)");
+    if (kind > static_cast<std::uint8_t>(LayerKind::conv))
+      throw fail(cim_err::BAD_DESCRIPTOR, LAYER_KIND,
+                 "layer kind " + std::to_string(kind) + ", expected 0 (fully_connected) or 1 (conv)");
+    L.kind = static_cast<LayerKind>(kind);
   }
-  L.kind = LayerKind::fully_connected;
   L.inputs = le32(d + K);
   L.outputs = le32(d + M);
   const unsigned W = limits.max_width;
@@ -163,10 +197,40 @@ LayerDescriptor decode_layer(const std::uint8_t* d, std::size_t size, unsigned l
     throw fail(cim_err::BAD_SHAPE, K, "K = " + std::to_string(L.inputs) + ", expected 1.." + std::to_string(W));
   if (L.outputs == 0 || L.outputs > W)
     throw fail(cim_err::BAD_SHAPE, M, "M = " + std::to_string(L.outputs) + ", expected 1.." + std::to_string(W));
-  if (l > 0 && L.inputs != prev_outputs)
-    throw fail(cim_err::BAD_SHAPE, K,
-               "K = " + std::to_string(L.inputs) + " but the previous layer has " + std::to_string(prev_outputs) +
-                   " outputs");
+  if (L.is_conv()) {
+    ConvShape& c = L.conv;
+    c.in_h = le16(d + CONV_IN_H);
+    c.in_w = le16(d + CONV_IN_W);
+    c.in_c = le16(d + CONV_IN_C);
+    c.out_c = L.outputs;
+    c.kernel_h = d[CONV_KERNEL_H];
+    c.kernel_w = d[CONV_KERNEL_W];
+    c.stride = d[CONV_STRIDE];
+    c.pad = d[CONV_PAD];
+    c.pool = d[CONV_POOL];
+    const std::string problem = c.check();
+    if (!problem.empty()) throw fail(cim_err::BAD_SHAPE, CONV_IN_H, "conv shape: " + problem);
+    if (c.window_rows() != L.inputs)
+      throw fail(cim_err::BAD_SHAPE, K,
+                 "K = " + std::to_string(L.inputs) + " but the conv window has kernel_h*kernel_w*in_c = " +
+                     std::to_string(c.window_rows()) + " rows");
+    if (c.input_bits() > W)
+      throw fail(cim_err::BAD_SHAPE, CONV_IN_H,
+                 "conv input map of " + std::to_string(c.input_bits()) + " bits, expected 1.." + std::to_string(W) +
+                     " (max width)");
+    if (c.output_bits() > W)
+      throw fail(cim_err::BAD_SHAPE, CONV_POOL,
+                 "conv output map of " + std::to_string(c.output_bits()) + " bits, expected 1.." + std::to_string(W) +
+                     " (max width)");
+    if (d[CONV_RESERVED] != 0) throw fail(cim_err::BAD_DESCRIPTOR, CONV_RESERVED, "reserved fields are not 0");
+  }
+  if (l > 0 && L.input_size() != prev_outputs)
+    throw fail(cim_err::BAD_SHAPE, L.is_conv() ? CONV_IN_H : K,
+               L.is_conv() ? "conv input map of " + std::to_string(L.input_size()) +
+                                 " bits (in_h*in_w*in_c) but the previous layer has " + std::to_string(prev_outputs) +
+                                 " outputs"
+                           : "K = " + std::to_string(L.inputs) + " but the previous layer has " +
+                                 std::to_string(prev_outputs) + " outputs");
   const std::uint8_t kind = d[KIND], planes = d[PLANES], format = d[FORMAT], flags = d[FLAGS];
   if (kind > 1) throw fail(cim_err::BAD_DESCRIPTOR, KIND, "input kind " + std::to_string(kind) + ", expected 0|1");
   L.input_kind = static_cast<InputKind>(kind);
@@ -205,12 +269,15 @@ LayerDescriptor decode_layer(const std::uint8_t* d, std::size_t size, unsigned l
   if (L.last != (l + 1 == h.layers))
     throw fail(cim_err::BAD_DESCRIPTOR, FLAGS,
                L.last ? "LAST flag on a hidden layer" : "LAST flag missing on the last layer");
+  if (L.last && L.is_conv())
+    throw fail(cim_err::BAD_DESCRIPTOR, LAYER_KIND, "a conv layer cannot be the last layer (the output layer is dense)");
   // Reserved: byte 15, bytes 52..63 before version 3 (and with p = 0), and byte 14 too in
   // version 1 (no layer kind there).
-  const unsigned p = h.version >= 3 ? static_cast<unsigned>(d[SUPPORT_BLOCK]) | static_cast<unsigned>(d[SUPPORT_BLOCK + 1]) << 8
+  const unsigned p = h.version >= 3 && !L.is_conv() ? static_cast<unsigned>(d[SUPPORT_BLOCK]) | static_cast<unsigned>(d[SUPPORT_BLOCK + 1]) << 8
                                     : 0u;
   const std::size_t reserved_at = h.version < 2 && d[LAYER_KIND] != 0      ? LAYER_KIND
                                   : d[RESERVED0] != 0                      ? RESERVED0
+                                  : L.is_conv()                            ? 0
                                   : p == 0 && le32(d + RESERVED1) != 0     ? RESERVED1
                                   : p == 0 && le64(d + RESERVED1 + 4) != 0 ? RESERVED1 + 4
                                                                            : 0;
@@ -259,8 +326,9 @@ NetworkDescriptor decode_network(const std::uint8_t* bytes, std::size_t size, st
   for (unsigned l = 0; l < n.header.layers; ++l) {
     const std::size_t at = kHeaderBytes + std::size_t{l} * kLayerBytes;
     try {
-      n.layers.push_back(decode_layer(bytes + at, kLayerBytes, l, n.header, l == 0 ? 0 : n.layers.back().outputs,
-                                      limits));
+      const std::uint64_t prev = l == 0 ? 0 : n.layers.back().output_size();
+      n.layers.push_back(decode_layer(bytes + at, kLayerBytes, l, n.header,
+                                      static_cast<std::uint32_t>(std::min<std::uint64_t>(prev, 0xFFFFFFFFu)), limits));
     } catch (const DescriptorError& e) {
       throw DescriptorError{e.code, e.layer, e.addr, at + e.offset, e.what()};
     }

@@ -3,7 +3,8 @@
 // the macro applies.  Plain C++ (no SystemC): CimMacro decodes with it, the toolchain
 // (build_cim_image) encodes with it, and the unit tests exercise it without a kernel.
 //
-// Versions: version 3 (current) adds the support section (bytes 52..63, reserved 0 before:
+// Versions: version 4 (current) adds conv layers (LAYER_KIND 1, the ConvShape in bytes
+// 52..63, cim_desc::CONV_*); version 3 adds the support section (bytes 52..63, reserved 0 before:
 // p, b_s, default code, address of the codes); version 2 adds the layer kind in byte 14 of a layer descriptor, which
 // was a reserved byte (0) in version 1; a version-1 image therefore decodes as all
 // fully-connected layers, and a non-zero byte 14 in a version-1 image is still "reserved
@@ -24,8 +25,10 @@
 namespace cimvp {
 
 // Layer kind (byte cim_desc::LAYER_KIND, version >= 2): LayerKind of
-// cimvp/circuit/conv_shape.h.  Only fully_connected is executed by CimMacro; conv and pool
-// are reserved for later macros and rejected (BAD_DESCRIPTOR).
+// cimvp/circuit/conv_shape.h.  fully_connected (all versions) and conv (version >= 4) are
+// executed by CimMacro; max pooling is the conv layer's pool field (CONV_POOL, an OR in the
+// digital periphery after the threshold), so the stand-alone kind pool is rejected
+// (BAD_DESCRIPTOR) as is conv in a version 2/3 image.
 
 /// ERROR_INFO value meaning "no layer".
 constexpr std::uint32_t kNoDescriptorLayer = 0xFFFFFFFFu;
@@ -81,6 +84,14 @@ struct LayerDescriptor {
   std::uint8_t support_bits = 0;     ///< b_s (1..8)
   std::uint8_t support_default = 0;  ///< default code
   std::uint64_t supports = 0;        ///< address of the M × ⌈K/p⌉ code bytes
+  /// kind == conv (version >= 4): the shape in bytes 52..63; out_c == outputs and
+  /// window_rows() == inputs.  No supports on a conv layer.
+  ConvShape conv;
+  bool is_conv() const { return kind == LayerKind::conv; }
+  /// Bits the layer reads per input (dense: K; conv: the in_h·in_w·in_c map).
+  std::uint64_t input_size() const { return is_conv() ? conv.input_bits() : inputs; }
+  /// Bits the layer hands to the next layer (dense: M; conv: the pooled map).
+  std::uint64_t output_size() const { return is_conv() ? conv.output_bits() : outputs; }
   /// Bytes of the codes: M · ⌈K/p⌉ (0 without supports).
   std::uint64_t support_bytes() const {
     return support_block ? std::uint64_t{outputs} * ((inputs + support_block - 1) / support_block) : 0;
@@ -97,8 +108,9 @@ struct NetworkDescriptor {
 
 /// 16 little-endian bytes.
 std::vector<std::uint8_t> encode(const NetworkHeader& h);
-/// 64 little-endian bytes in the format of `version` (1 or 2).  Throws std::invalid_argument
-/// for a value that does not fit its field or a layer kind version 1 cannot express.
+/// 64 little-endian bytes in the format of `version` (1..4).  Throws std::invalid_argument
+/// for a value that does not fit its field (a conv size > 65535, a kernel/stride/pad/pool
+/// > 255), supports on a conv layer, or a layer kind the version cannot express.
 std::vector<std::uint8_t> encode(const LayerDescriptor& d, std::uint32_t version = cim_desc::kVersion);
 /// Header followed by the layers (header.layers is ignored: the layer count is written).
 std::vector<std::uint8_t> encode(const NetworkDescriptor& n);
@@ -110,9 +122,12 @@ std::vector<std::uint8_t> encode(const NetworkDescriptor& n);
 NetworkHeader decode_header(const std::uint8_t* bytes, std::size_t size, std::uint64_t base,
                             const DescriptorLimits& limits);
 /// Decodes and checks layer `l` of a network with header `h` (its version and layer count);
-/// `prev_outputs` is M of layer l − 1 (ignored for l = 0).  Same checks and order as the
-/// macro: kind, shapes, input kind / format / planes / first bit, flags, reserved fields,
-/// alignment of weights (8), thresholds (4, hidden layers) and table (4).
+/// `prev_outputs` is the output_size() of layer l − 1 (M, or a conv layer's pooled map;
+/// ignored for l = 0).  Same checks and order as the macro: kind, shapes (conv: the
+/// ConvShape checks of ConvShape::check(), K = window rows, M = out_c, maps ≤ max_width bits,
+/// not the last layer — BAD_SHAPE / BAD_DESCRIPTOR), input kind / format / planes / first
+/// bit, flags, reserved fields, alignment of weights (8), thresholds (4, hidden layers) and
+/// table (4).
 LayerDescriptor decode_layer(const std::uint8_t* bytes, std::size_t size, unsigned l, const NetworkHeader& h,
                              std::uint32_t prev_outputs, const DescriptorLimits& limits);
 /// Header and every layer of `bytes` (at least kHeaderBytes + layers × kLayerBytes).

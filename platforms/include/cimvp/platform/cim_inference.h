@@ -22,10 +22,14 @@
 #include "cimvp/workloads/dataset.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace cimvp {
+
+class PipelineTiming;
+struct RramComparison;
 
 struct CimInferenceConfig {
   std::string weights = "fmnist-xnor.bnn";  ///< .bnn path, or the name of a shipped weight file
@@ -47,6 +51,12 @@ struct CimInferenceConfig {
   /// and the summary prints the drop-level trade-off table.  Empty: one pass at level 0
   /// (without touching SUPPORT_DROP).  Needs a network with supports.
   std::string drop_levels;
+  /// Conv networks (binarized first layer): also stream the first test image through the
+  /// network's layer pipeline (PipelineTiming) and report T_pip beside the non-pipelined
+  /// latency (docs/convolution.md, "Hardware").
+  bool pipeline = false;
+  /// Print the seed's CNN-vs-BCNN RRAM estimate of LeNet/MNIST (RramComparison).
+  bool rram_comparison = false;
 };
 
 /// Parses cim_inference.drop_levels; throws ConfigError naming the key and the allowed values.
@@ -58,6 +68,7 @@ class CimInference : public Job {
   /// image size the network does not take, a cell mode other than the platform's, or a
   /// platform without a "cim" target.
   CimInference(const CimInferenceConfig& config, const PlatformConfig& platform);
+  ~CimInference() override;
 
   std::string name() const override { return "cim_inference"; }
   /// Preloads the test images into the platform's memory (when `preload` is set).
@@ -110,6 +121,9 @@ class CimInference : public Job {
   const std::vector<LevelResult>& drop_results() const { return levels_; }
   /// The drop-level trade-off table (empty without drop levels).
   std::string drop_table() const;
+  /// The macro's per-layer PPA rows (K, M, sub-arrays, reads, energy, latency, critical path),
+  /// merged over the priced modules; printed in the summary with `pipeline`.
+  std::string layer_ppa_lines() const;
 
  private:
   CimInferenceConfig config_;
@@ -145,6 +159,9 @@ class CimInference : public Job {
   bool has_tech_ = false;
   bool reused_calibration_ = false;  ///< the golden network came calibrated from precalibrate()
   class Platform* platform_ = nullptr;
+  MappingConfig pipeline_mapping_;                    ///< the macro's mapping (PipelineTiming makes it ideal)
+  std::unique_ptr<PipelineTiming> timing_;     ///< config_.pipeline
+  std::unique_ptr<RramComparison> rram_;     ///< config_.rram_comparison
 };
 
 /// Loads both splits of data set `name` into a process-wide cache that every CimInference

@@ -36,7 +36,7 @@ struct CimNetworkImage {
   std::vector<std::uint8_t> bytes;  ///< the whole image
   CellMode mode = CellMode::xnor_8t;
   std::uint32_t layers = 0;
-  std::uint32_t inputs = 0;         ///< K of the first layer
+  std::uint32_t inputs = 0;         ///< bits the first layer reads per image: K, or a conv layer's input map
   std::uint32_t outputs = 0;        ///< M of the last layer
   InputFormat input_format = InputFormat::pixels_binarized;
   std::uint64_t input_bytes = 0;    ///< bytes of one input vector in memory
@@ -49,7 +49,9 @@ struct CimNetworkImage {
   bool has_supports = false;
 };
 
-/// Toolchain: lays `net` out at bus address `base` (8-byte aligned).  Layers with supports
+/// Toolchain: lays `net` out at bus address `base` (8-byte aligned).  Conv layers get a
+/// version-4 descriptor with their ConvShape (docs/convolution.md, "Hardware"; the header
+/// carries version 4 only when the network has a conv layer, else 3).  Layers with supports
 /// get the descriptor's support section and their M × ⌈K/p⌉ code bytes (neuron-major); their
 /// sense tables are written only when the sensing needs calibration (a calibrated ADC) —
 /// otherwise the macro builds the nominal transfer functions over the drive range itself.  When `quantizers` is

@@ -29,11 +29,13 @@ struct Dataset {
   std::string name;                   ///< e.g. "fashion-mnist/test"
   unsigned rows = 0;                  ///< image height in pixels
   unsigned cols = 0;                  ///< image width in pixels
+  unsigned channels = 1;              ///< bytes per pixel (HWC order; 1 for the grey-level sets, 3 for synthetic-32x32x3)
   std::vector<std::uint8_t> images;   ///< size() × rows × cols, row-major per image
   std::vector<std::uint8_t> labels;   ///< size(), each < 10
 
   std::size_t size() const { return labels.size(); }
-  std::size_t pixels() const { return std::size_t{rows} * cols; }
+  /// Bytes per image: rows × cols × channels.
+  std::size_t pixels() const { return std::size_t{rows} * cols * channels; }
   const std::uint8_t* image(std::size_t i) const { return images.data() + i * pixels(); }
 
   /// The first min(n, size()) samples (n == 0: all of them).
@@ -62,7 +64,8 @@ Dataset load_mnist_style(const std::string& dir, DatasetSplit split, const std::
 Dataset load_fashion_mnist(DatasetSplit split);
 Dataset load_mnist(DatasetSplit split);
 
-/// By name: "fashion-mnist" (alias "fmnist") or "mnist"; anything else throws DatasetError.
+/// By name: "fashion-mnist" (alias "fmnist"), "mnist" or "synthetic-32x32x3" (SYNTHETIC random
+/// images, synthetic.h); anything else throws DatasetError.
 Dataset load_dataset(const std::string& name, DatasetSplit split);
 
 }  // namespace cimvp

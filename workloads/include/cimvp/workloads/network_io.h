@@ -103,7 +103,8 @@ void validate_network(const BnnNetwork& net, const std::string& what = "network"
 /// Empty when layer l's kind, conv shape and chaining with layer l−1 are valid (bnn.h), else
 /// what is wrong, naming the field and the allowed values: kind fully_connected or conv; a
 /// conv layer has a valid ConvShape (check()), K == window_rows(), M == out_c, no supports,
-/// is not the last layer and, as the first layer, in_c == 1; input_size() == the previous
+/// is not the last layer (a first conv layer reads the image as its in_h×in_w×in_c HWC map:
+/// in_c = 1 for grey levels, 3 for the synthetic 32×32×3 set); input_size() == the previous
 /// layer's output_size(), and a conv after a conv reads exactly its pooled H×W×C map.
 std::string conv_layer_problem(const BnnNetwork& net, std::size_t l);
 

@@ -1,0 +1,53 @@
+#include "cimvp/platform/rram_comparison.h"
+
+#include "cimvp/circuit/rram_ppa.h"
+#include "cimvp/platform/ppa.h"
+#include "cimvp/workloads/rram_networks.h"
+
+#include <cstdio>
+
+namespace cimvp {
+
+namespace {
+// Published (Tang et al., ASP-DAC 2017, CNN-vs-BCNN table, LeNet on MNIST).
+constexpr double kPubCnnUj = 18.39, kPubBcnnUj = 13.55, kPubCnnMm2 = 0.054, kPubBcnnMm2 = 0.060;
+}  // namespace
+
+RramComparison rram_lenet_comparison() {
+  RramComparison r;
+  r.tech = "rram";
+  const TechParams tech = load_tech(r.tech);
+  const std::vector<RramNetLayer> net = rram_lenet_mnist();
+  const RramNetworkPpa c = estimate_rram_network(tech, net, RramPpaConfig::cnn());
+  const RramNetworkPpa b = estimate_rram_network(tech, net, RramPpaConfig::bcnn());
+  r.cnn_uj = c.energy_pj / 1e6;
+  r.bcnn_uj = b.energy_pj / 1e6;
+  r.cnn_mm2 = c.area_um2 / 1e6;
+  r.bcnn_mm2 = b.area_um2 / 1e6;
+  r.energy_saving = rram_saving(r.cnn_uj, r.bcnn_uj);
+  r.area_saving = rram_saving(r.cnn_mm2, r.bcnn_mm2);
+  return r;
+}
+
+std::string RramComparison::report() const {
+  char b[640];
+  std::snprintf(b, sizeof b,
+                "  CNN vs BCNN     RRAM estimate of LeNet/MNIST (tech %s, shapes only; cimvp-rram-estimate): energy "
+                "%.2f vs %.2f uJ/image (saving %.1f %%; published 18.39 vs 13.55, 26.3 %%), area %.3f vs %.3f mm^2 "
+                "(saving %.1f %%; published 0.054 vs 0.060, -11.1 %%)",
+                tech.c_str(), cnn_uj, bcnn_uj, 100 * energy_saving, cnn_mm2, bcnn_mm2, 100 * area_saving);
+  return b;
+}
+
+nlohmann::ordered_json RramComparison::results() const {
+  nlohmann::ordered_json j;
+  j["tech"] = tech;
+  j["network"] = "LeNet on MNIST (shapes)";
+  j["energy_uj_per_image"] = {{"cnn", cnn_uj}, {"bcnn", bcnn_uj}, {"saving", energy_saving}};
+  j["area_mm2"] = {{"cnn", cnn_mm2}, {"bcnn", bcnn_mm2}, {"saving", area_saving}};
+  j["published"] = {{"energy_uj_per_image", {{"cnn", kPubCnnUj}, {"bcnn", kPubBcnnUj}}},
+                    {"area_mm2", {{"cnn", kPubCnnMm2}, {"bcnn", kPubBcnnMm2}}}};
+  return j;
+}
+
+}  // namespace cimvp
