@@ -68,6 +68,7 @@ void RramArray::price(const TechParams& tech, PpaLedger& ledger) const {
     PpaLayerRow row;
     row.layer = static_cast<unsigned>(l);
     row.reads = st.reads;
+    row.binary_macs = st.binary_macs;
     row.energy_pj = static_cast<double>(physical(st)) * cell.read.energy_pj +
                     static_cast<double>(st.wordlines) * drive.energy_pj +
                     clock_energy_pj(tech, st.reads * cycles_per_read);
