@@ -154,9 +154,10 @@ TEST_CASE("ppa layer breakdown: ops, TOPS/W, area share, sums equal the totals",
   CHECK_THAT(s, Catch::Contains("TOPS/W"));
 }
 
-TEST_CASE("report CSV: summary, layers, modules, components and config files", "[ppa][breakdown][csv]") {
+TEST_CASE("report CSV: summary, layers, modules, components, config and phases files", "[ppa][breakdown][csv]") {
   CHECK(report_csv_paths("out/r.csv") == std::vector<std::string>{"out/r.csv", "out/r.layers.csv", "out/r.modules.csv",
-                                                                   "out/r.components.csv", "out/r.config.csv"});
+                                                                   "out/r.components.csv", "out/r.config.csv",
+                                                                   "out/r.phases.csv"});
   CHECK(report_csv_paths("r")[1] == "r.layers.csv");
   CHECK(csv_cell("a,b") == "\"a,b\"");
   CHECK(csv_cell("say \"x\"") == "\"say \"\"x\"\"\"");
@@ -209,4 +210,11 @@ TEST_CASE("report CSV: summary, layers, modules, components and config files", "
   const auto cfg = lines_of(config_csv(run));
   CHECK(cfg == std::vector<std::string>{"key,value", "name,p", "cim.array.rows,64", "address_map[0].target,memory",
                                         "address_map[0].base,0", "workload.job,auto"});
+
+  // phases: only the header without a training job, one row per phase with one
+  CHECK(lines_of(phases_csv(run)) == std::vector<std::string>{"phase,latency_ns,macro_energy_pj,platform_energy_pj,ops"});
+  run.ppa->phases = {PpaPhaseRow{"forward", 100, 20, 30, 4000}, PpaPhaseRow{"update", 5, 1, 2, 0}};
+  CHECK(lines_of(phases_csv(run)) == std::vector<std::string>{"phase,latency_ns,macro_energy_pj,platform_energy_pj,ops",
+                                                              "forward,100,20,30,4000", "update,5,1,2,0"});
+  CHECK(report_csv_texts(run).size() == report_csv_paths("r.csv").size());
 }
