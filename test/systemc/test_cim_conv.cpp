@@ -11,6 +11,7 @@
 #include "cimvp/cim/controller/descriptor.h"
 #include "cimvp/workloads/dataset.h"
 #include "cimvp/workloads/network_io.h"
+#include "cimvp/workloads/synthetic.h"
 
 #include <memory>
 #include <random>
@@ -23,39 +24,7 @@ namespace {
 
 void set_quantum() { tlm::tlm_global_quantum::instance().set(sc_core::sc_time(1, sc_core::SC_US)); }
 
-// Conv layer with random ±1 weights and thresholds near the middle of its sums.
-BnnLayer random_conv(const ConvShape& s, std::mt19937_64& rng, int spread) {
-  BnnLayer L;
-  L.kind = LayerKind::conv;
-  L.conv = s;
-  L.inputs = static_cast<unsigned>(s.window_rows());
-  L.outputs = s.out_c;
-  L.weights.resize(std::size_t{L.inputs} * L.outputs);
-  for (auto& w : L.weights) w = (rng() & 1) ? 1 : -1;
-  for (unsigned j = 0; j < L.outputs; ++j) {
-    L.threshold.push_back(static_cast<int>(rng() % (2 * spread + 1)) - spread);
-    L.flip.push_back((rng() % 4) == 0);
-  }
-  return L;
-}
-
-BnnLayer random_dense(unsigned K, unsigned M, bool last, std::mt19937_64& rng) {
-  BnnLayer L;
-  L.inputs = K;
-  L.outputs = M;
-  L.weights.resize(std::size_t{K} * M);
-  for (auto& w : L.weights) w = (rng() & 1) ? 1 : -1;
-  for (unsigned j = 0; j < M; ++j) {
-    if (last) {
-      L.scale.push_back(0.5f + static_cast<float>(rng() % 100) / 100.0f);
-      L.bias.push_back(static_cast<float>(static_cast<int>(rng() % 21) - 10) / 4.0f);
-    } else {
-      L.threshold.push_back(static_cast<int>(rng() % 7) - 3);
-      L.flip.push_back((rng() % 4) == 0);
-    }
-  }
-  return L;
-}
+// Random layers: random_conv_layer / random_dense_layer (workloads/synthetic.h).
 
 // A: XNOR, binarized 9x9 → conv k3 p1 s1 ×6, pool 2 (4x4x6) → conv k3 p0 s1 ×5 (2x2x5 = 20) →
 //    dense 20 → 7 → 4.  K = 9 and 54: neither a multiple of the 40 sub-array rows.
@@ -65,10 +34,10 @@ BnnNetwork net_a() {
   n.mode = CellMode::xnor_8t;
   n.input = InputEncoding::binarized;
   n.input_threshold = 128;
-  n.layers.push_back(random_conv(square_conv(9, 9, 1, 6, 3, 1, 1, 2), rng, 2));
-  n.layers.push_back(random_conv(square_conv(4, 4, 6, 5, 3, 1, 0, 1), rng, 4));
-  n.layers.push_back(random_dense(20, 7, false, rng));
-  n.layers.push_back(random_dense(7, 4, true, rng));
+  n.layers.push_back(random_conv_layer(square_conv(9, 9, 1, 6, 3, 1, 1, 2), rng, 2));
+  n.layers.push_back(random_conv_layer(square_conv(4, 4, 6, 5, 3, 1, 0, 1), rng, 4));
+  n.layers.push_back(random_dense_layer(20, 7, false, rng, 3));
+  n.layers.push_back(random_dense_layer(7, 4, true, rng, 3));
   return n;
 }
 
@@ -80,11 +49,11 @@ BnnNetwork net_b() {
   n.mode = CellMode::hbnn_6t;
   n.input = InputEncoding::bit_serial;
   n.input_bits = 3;
-  BnnLayer c0 = random_conv(square_conv(11, 11, 1, 7, 5, 2, 1, 1), rng, 40);
+  BnnLayer c0 = random_conv_layer(square_conv(11, 11, 1, 7, 5, 2, 1, 1), rng, 40);
   for (auto& t : c0.threshold) t += 40;  // bit-serial sums of 0..7 pixels: middle near 7/2 · 25/2
   n.layers.push_back(std::move(c0));
-  n.layers.push_back(random_conv(square_conv(5, 5, 7, 9, 3, 1, 1, 2), rng, 3));
-  n.layers.push_back(random_dense(36, 10, true, rng));
+  n.layers.push_back(random_conv_layer(square_conv(5, 5, 7, 9, 3, 1, 1, 2), rng, 3));
+  n.layers.push_back(random_dense_layer(36, 10, true, rng, 3));
   return n;
 }
 

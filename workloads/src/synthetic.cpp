@@ -4,9 +4,7 @@
 
 namespace cimvp {
 
-namespace {
-
-BnnLayer conv_layer(const ConvShape& s, std::mt19937_64& rng) {
+BnnLayer random_conv_layer(const ConvShape& s, std::mt19937_64& rng, int threshold_spread) {
   BnnLayer L;
   L.kind = LayerKind::conv;
   L.conv = s;
@@ -15,13 +13,13 @@ BnnLayer conv_layer(const ConvShape& s, std::mt19937_64& rng) {
   L.weights.resize(std::size_t{L.inputs} * L.outputs);
   for (auto& w : L.weights) w = (rng() & 1) ? 1 : -1;
   for (unsigned j = 0; j < L.outputs; ++j) {
-    L.threshold.push_back(static_cast<std::int32_t>(rng() % 5) - 2);
+    L.threshold.push_back(static_cast<std::int32_t>(rng() % (2 * threshold_spread + 1)) - threshold_spread);
     L.flip.push_back((rng() % 4) == 0 ? 1 : 0);
   }
   return L;
 }
 
-BnnLayer dense_layer(unsigned K, unsigned M, bool last, std::mt19937_64& rng) {
+BnnLayer random_dense_layer(unsigned K, unsigned M, bool last, std::mt19937_64& rng, int threshold_spread) {
   BnnLayer L;
   L.inputs = K;
   L.outputs = M;
@@ -33,14 +31,12 @@ BnnLayer dense_layer(unsigned K, unsigned M, bool last, std::mt19937_64& rng) {
       L.scale.push_back(scale(rng));
       L.bias.push_back(bias(rng));
     } else {
-      L.threshold.push_back(static_cast<std::int32_t>(rng() % 5) - 2);
+      L.threshold.push_back(static_cast<std::int32_t>(rng() % (2 * threshold_spread + 1)) - threshold_spread);
       L.flip.push_back((rng() % 4) == 0 ? 1 : 0);
     }
   }
   return L;
 }
-
-}  // namespace
 
 BnnNetwork synthetic_vgg8(std::uint64_t seed) {
   std::mt19937_64 rng(seed);
@@ -56,14 +52,14 @@ BnnNetwork synthetic_vgg8(std::uint64_t seed) {
   unsigned h = 32, w = 32, c = 3;
   for (const Stage& st : stages) {
     const ConvShape s = square_conv(h, w, c, st.out_c, 3, 1, 1, st.pool);
-    net.layers.push_back(conv_layer(s, rng));
+    net.layers.push_back(random_conv_layer(s, rng));
     h = s.pooled_h();
     w = s.pooled_w();
     c = s.out_c;
   }
   const unsigned flat = h * w * c;  // 4·4·512 = 8,192
-  net.layers.push_back(dense_layer(flat, 1024, false, rng));
-  net.layers.push_back(dense_layer(1024, 10, true, rng));
+  net.layers.push_back(random_dense_layer(flat, 1024, false, rng));
+  net.layers.push_back(random_dense_layer(1024, 10, true, rng));
   net.description = "SYNTHETIC VGG-8-shaped BCNN on 32x32x3 (random +-1 weights, seed " + std::to_string(seed) +
                     "): c128k3p1,c128k3p1,pool2,c256k3p1,c256k3p1,pool2,c512k3p1,c512k3p1,pool2,fc1024,fc10";
   return net;

@@ -8,6 +8,7 @@
 #include "cimvp/workloads/dataset.h"
 
 #include <cstdint>
+#include <random>
 #include <string>
 
 namespace cimvp {
@@ -25,6 +26,16 @@ constexpr const char* kSynthetic32x32x3 = "synthetic-32x32x3";
 /// hidden thresholds 0 ± a small seeded spread (about half the neurons fire), flips on a
 /// quarter of the neurons; last-layer scale 0.5..1.5, bias −2..2.  Deterministic per seed.
 BnnNetwork synthetic_vgg8(std::uint64_t seed);
+
+/// A conv layer of shape `s` with ±1 weights uniformly at random from `rng`, thresholds
+/// uniform in [−threshold_spread, threshold_spread] (threshold_spread >= 0), flips on a
+/// quarter of the outputs — the layers of synthetic_vgg8 (spread 2) and of the tests' random
+/// conv networks.
+BnnLayer random_conv_layer(const ConvShape& s, std::mt19937_64& rng, int threshold_spread = 2);
+
+/// A K-input, M-output dense layer drawn the same way; `last`: scale 0.5..1.5 and bias −2..2
+/// per output instead of thresholds and flips.
+BnnLayer random_dense_layer(unsigned K, unsigned M, bool last, std::mt19937_64& rng, int threshold_spread = 2);
 
 /// `n` synthetic images of h×w×c pixels (HWC bytes, uniformly random from `seed`) with random
 /// labels 0..9; Dataset::channels = c, name "synthetic-<h>x<w>x<c>/<split>".
