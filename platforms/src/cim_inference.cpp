@@ -184,14 +184,20 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
   }
   std::uint64_t subarrays = 0;
   const unsigned R = platform.cim.array.rows, C = platform.cim.array.cols;
+  // K of the first layer, then each layer's M (a conv layer's K is its window length, M its
+  // output channels)
   std::string shape_text = std::to_string(header.shapes.front().first);
   for (const auto& [K, M] : header.shapes) {
     subarrays += std::uint64_t{(K + R - 1) / R} * ((M + C - 1) / C);
     shape_text += "-" + std::to_string(M);
   }
+  if (header.shapes.size() > platform.cim.max_layers)
+    throw ConfigError("", "cim.controller.max_layers",
+                      weights_path_ + " has " + std::to_string(header.shapes.size()) + " layers, the macro takes at most " +
+                          std::to_string(platform.cim.max_layers) + " descriptors (raise cim.controller.max_layers)");
   if (subarrays > platform.cim.capacity_subarrays)
     throw ConfigError("", "cim.controller.capacity_subarrays",
-                      weights_path_ + " (" + shape_text + ") needs " + std::to_string(subarrays) + " sub-arrays of " +
+                      weights_path_ + " (layers K-M-M..., " + shape_text + ") needs " + std::to_string(subarrays) + " sub-arrays of " +
                           std::to_string(R) + "x" + std::to_string(C) + ", the macro has " +
                           std::to_string(platform.cim.capacity_subarrays));
   if (!synthetic) try {
@@ -203,6 +209,10 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
   }
   try {
     data_ = preloaded_or_load(config_.dataset, DatasetSplit::test);
+    if (config_.images > data_.size())
+      warnings_.push_back("cim_inference.images = " + std::to_string(config_.images) + " but " + data_.name + " has " +
+                          std::to_string(data_.size()) + " test images: all " + std::to_string(data_.size()) +
+                          " are classified");
     if (config_.images > 0) data_ = data_.head(config_.images);
   } catch (const std::bad_alloc&) {
     throw;  // the command line reports it with the limit (exit 2)
@@ -224,9 +234,9 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
     const std::size_t from = at + 10, to = net_.description.find_first_of(" ;\n", from);
     const std::string trained_on = net_.description.substr(from, to == std::string::npos ? to : to - from);
     if (!trained_on.empty() && trained_on != config_.dataset)
-      dataset_warning_ = weights_path_ + " was trained on " + shown(trained_on) + " (its description: \"" +
+      warnings_.push_back(weights_path_ + " was trained on " + shown(trained_on) + " (its description: \"" +
                          shown(net_.description) + "\") but cim_inference.dataset is " + config_.dataset +
-                         ": expect an accuracy near chance";
+                         ": expect an accuracy near chance");
   }
   if (net_.layers.front().input_size() != data_.pixels())
     throw ConfigError("", "cim_inference.weights",
@@ -385,7 +395,7 @@ void CimInference::preload_images(std::uint8_t* memory, std::uint64_t size) {
 
 void CimInference::run(Hal& hal) {
   const auto w0 = std::chrono::steady_clock::now();
-  if (!dataset_warning_.empty()) SC_REPORT_WARNING("cimvp/weights_dataset", dataset_warning_.c_str());
+  for (const std::string& w : warnings_) SC_REPORT_WARNING("cimvp/cim_inference", w.c_str());
   try {
     BnnDriverConfig dc;
     dc.macro_base = macro_base_;
@@ -546,7 +556,10 @@ std::string CimInference::summary() const {
   }
   if (retries_ > 0) os << "\n  retried    " << retries_ << " times after " << driver_errors_.size() << " errors";
   os
-     << "\n  inference  " << batches_ << " batches of " << vectors_per_start_
+     << "\n  inference  " << batches_ << (batches_ == 1 ? " batch of up to " : " batches of up to ") << vectors_per_start_
+     << (vectors_per_start_ < config_.batch ? " (cim_inference.batch " + std::to_string(config_.batch) +
+                                                  ", limited by the activation buffer / macro tile)"
+                                            : std::string())
      << (config_.transfer == "dma" ? " via the DMA" : "")
      << (preloaded_ ? " (images preloaded in DRAM): " : " (images copied by the driver): ")
      << time_text(infer_ns_) << " simulated after a " << time_text(load_ns_) << " load, " << wall;

@@ -80,7 +80,8 @@ po::options_description make_options() {
       ("report", po::value<std::string>()->value_name("FILE.json"), "write the JSON run report")
       ("report-csv", po::value<std::string>()->value_name("FILE.csv"),
        "write the run's summary row as CSV to FILE.csv, and beside it FILE.layers.csv, FILE.modules.csv, "
-       "FILE.components.csv (energy breakdown) and FILE.config.csv (the resolved configuration)")
+       "FILE.components.csv (energy breakdown), FILE.config.csv (the resolved configuration) and "
+       "FILE.phases.csv (training phases)")
       ("show-config", "print the resolved configuration (every platform and workload key with its value) "
        "before the run")
       ("quantum", po::value<std::string>()->value_name("TIME"),

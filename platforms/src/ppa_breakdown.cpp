@@ -222,7 +222,8 @@ std::string ppa_breakdown_console(const PpaReport& report) {
          << '\n';
     const PpaLayerTotals t = ppa_layer_totals(report);
     os << "(layer energy = dynamic energy of the layer's reads, sensing and accumulation; TOPS/W = 2 x MACs / it; "
-       << format_energy_pj(t.unattributed_pj) << " of the macro's dynamic energy is in no layer: weight writes, ...)\n";
+       << format_energy_pj(t.unattributed_pj) << " of the macro's dynamic energy is in no layer: weight loads and row writes, row DACs, "
+          "two-way transposed reads; layer time includes a training layer's backward reads and row writes)\n";
   }
   return os.str();
 }

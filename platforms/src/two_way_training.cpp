@@ -37,6 +37,13 @@ std::string pct(double v) {
   return b;
 }
 
+/// A number with 4 significant digits and no unit ("13.63").
+std::string num(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.4g", v);
+  return b;
+}
+
 std::string sig(double v, const char* unit) {
   char b[48];
   std::snprintf(b, sizeof b, "%.4g %s", v, unit);
@@ -146,6 +153,12 @@ TwoWayTraining::TwoWayTraining(const TwoWayTrainingConfig& config, const Platfor
   } catch (const std::exception& e) {
     throw ConfigError("", k + "dataset", e.what());
   }
+  if (config_.train_images > train_.size())
+    warnings_.push_back("two_way_training.train_images = " + std::to_string(config_.train_images) + " but " +
+                        train_.name + " has " + std::to_string(train_.size()) + " images: all are used");
+  if (config_.test_images > test_.size())
+    warnings_.push_back("two_way_training.test_images = " + std::to_string(config_.test_images) + " but " +
+                        test_.name + " has " + std::to_string(test_.size()) + " images: all are used");
   if (config_.train_images > 0) train_ = train_.head(config_.train_images);
   if (config_.test_images > 0) test_ = test_.head(config_.test_images);
   if (train_.size() < config_.batch)
@@ -242,6 +255,7 @@ TwoWayTraining::TwoWayTraining(const TwoWayTrainingConfig& config, const Platfor
 void TwoWayTraining::attach(Platform& platform) { platform_ = &platform; }
 
 void TwoWayTraining::run(Hal& hal) {
+  for (const std::string& w : warnings_) SC_REPORT_WARNING("cimvp/two_way_training", w.c_str());
   const auto w0 = std::chrono::steady_clock::now();
   try {
     // Phase accounting: time, energy and DMA bytes between two phase changes.
@@ -405,7 +419,7 @@ std::string TwoWayTraining::verdict() const {
     same += e.steps_identical;
   }
   const std::string acc = "test accuracy on chip " + pct(epochs_.back().test_chip) + " after " +
-                          std::to_string(epochs_.size()) + " epochs";
+                          std::to_string(epochs_.size()) + (epochs_.size() == 1 ? " epoch" : " epochs");
   if (!config_.golden) return acc + " (golden check off)";
   return "chip == golden step bit for bit on " + std::to_string(same) + "/" + std::to_string(steps) + " steps; " + acc;
 }
@@ -435,8 +449,8 @@ std::string TwoWayTraining::phase_table() const {
                 "  training: %llu images in %s simulated = %.1f images/s (FPS); %s cells written; "
                 "TOPS/W (forward + backward ops over the training energy) macro %s, platform %s\n",
                 static_cast<unsigned long long>(trained_), sig(t / 1e6, "ms").c_str(), t > 0 ? trained_ / (t * 1e-9) : 0.0,
-                std::to_string(u.events).c_str(), macro_pj > 0 ? sig(ops / macro_pj, "").c_str() : "-",
-                plat_pj > 0 ? sig(ops / plat_pj, "").c_str() : "-");
+                std::to_string(u.events).c_str(), macro_pj > 0 ? num(ops / macro_pj).c_str() : "-",
+                plat_pj > 0 ? num(ops / plat_pj).c_str() : "-");
   os << b;
   os << "  (gradient outer products run on the host: not priced, 0 simulated time; ops = 2 x MACs; wall s = "
         "simulation wall time of the phase";
@@ -487,7 +501,7 @@ std::string TwoWayTraining::estimate_text() const {
 std::string TwoWayTraining::summary() const {
   std::ostringstream os;
   os << train_.name << " " << train_.size() << " training / " << test_.size() << " test images, " << shape(widths_)
-     << " XNOR BNN, batch " << config_.batch << ", " << config_.epochs << " epochs, transfer " << config_.transfer;
+     << " XNOR BNN, batch " << config_.batch << ", " << config_.epochs << (config_.epochs == 1 ? " epoch" : " epochs") << ", transfer " << config_.transfer;
   if (!error_.empty()) return os.str() + ": " + error_;
   if (!ran_) return os.str() + ": did not run";
   if (!mismatch_.empty()) os << "\n  MISMATCH " << mismatch_;
@@ -538,6 +552,13 @@ nlohmann::ordered_json TwoWayTraining::results() const {
                   {"simulated_ns", e.sim_ns},
                   {"wall_s", e.wall_s}});
   j["epochs"] = ep;
+  // the last epoch's test accuracy in the form every job reports (summary CSV, sweeps)
+  if (!epochs_.empty()) {
+    const EpochResult& last = epochs_.back();
+    j["accuracy"] = {{"hardware", last.test_chip},
+                     {"golden", config_.golden ? nlohmann::ordered_json(last.test_golden) : nullptr},
+                     {"ideal_bnn", nullptr}};
+  }
   nlohmann::ordered_json ph = nlohmann::ordered_json::object();
   double macs = 0;
   for (int i = 0; i < 5; ++i) {

@@ -53,3 +53,14 @@ expect_bad_input(tw "sram_8t_twoway" "sram28" "set tech=")
 # row DAC mismatch sigma is bounded like the cell sigma
 cimvp_run(sig --platform supported-binarynet --images 20 --set cim.drive.mismatch_sigma=1.5)
 expect_bad_input(sig "cim.drive.mismatch_sigma")
+
+# a network with more layers than the macro takes descriptors: bad input before the run
+cimvp_run(ml --images 5 --set cim.controller.max_layers=2)
+expect_bad_input(ml "cim.controller.max_layers: " "has 3 layers" "at most 2")
+expect_not_contains("stdout of a bad run" "${ml_out}" "job ")
+
+# more images than the data set has: a warning, all of them classified
+cimvp_run(many --platform rram-bcnn --set workload.cim_inference.images=5000 --set cim.array.rows=64)
+expect_rc(many 0)
+expect_contains("too many images" "${many_err}${many_out}" "cim_inference.images = 5000" "has 2000 test images"
+                "hardware == golden on 2000/2000 images")

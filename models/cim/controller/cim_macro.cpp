@@ -806,6 +806,12 @@ void CimMacro::encode_input(const LayerInfo& L, std::size_t n) {
   }
 }
 
+void CimMacro::add_layer_time(unsigned l, const sc_core::sc_time& d) {
+  if (layer_stats_.size() <= l) layer_stats_.resize(l + 1);
+  layer_stats_[l].compute += d;
+  layer_stats_[l].read += d;
+}
+
 std::uint64_t CimMacro::stage_count(const char* counter) const {
   std::uint64_t sum = 0;
   for (const CimStage* st : stages_)
@@ -939,6 +945,7 @@ void CimMacro::run_backward() {
     sc_core::sc_time d = sc_core::SC_ZERO_TIME;
     array_port->read_transposed(TransposedArrayRead{l, e.data(), n, bits, sums.data()}, d);
     qk_.inc(d);
+    add_layer_time(l, d);  // the macro computes during backward reads too (macro active time)
     out_bytes_.resize(n * K * 4);
     for (std::size_t k = 0; k < sums.size(); ++k) {
       const auto v = static_cast<std::uint32_t>(static_cast<std::int32_t>(sums[k]));
@@ -982,6 +989,7 @@ void CimMacro::run_update() {
     sc_core::sc_time d = sc_core::SC_ZERO_TIME;
     written += array_port->write_row(l, k, column.data(), d).cells_written;
     qk_.inc(d);
+    add_layer_time(l, d);
     counters_.add(c_update_records_);
     regs_.set(DONE_COUNT, static_cast<std::uint32_t>(r + 1));
   }

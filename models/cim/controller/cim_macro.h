@@ -208,6 +208,9 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   /// the layer's compute time; `read` gets its array reads + sensing.
   sc_core::sc_time compute_conv_layer(unsigned l, std::size_t n, const Word* in, Word* out,
                                       const sc_core::sc_time& start, sc_core::sc_time& read);
+  /// Adds `d` to layer l's compute time (forward reads add theirs in compute_tile; backward
+  /// reads and row writes of a training layer here), the macro-active time of the report.
+  void add_layer_time(unsigned l, const sc_core::sc_time& d);
   std::uint64_t stage_count(const char* counter) const;
   void enter(CimState s);
   void complete(const Fault* fault);

@@ -128,7 +128,7 @@ class CimInference : public Job {
  private:
   CimInferenceConfig config_;
   std::string weights_path_;
-  std::string dataset_warning_;  ///< the network's description names another data set (warned at run)
+  std::vector<std::string> warnings_;  ///< reported (cimvp/cim_inference) when the job runs
   BnnNetwork net_;
   Dataset data_;
   std::uint64_t macro_base_ = 0;

@@ -124,6 +124,7 @@ class TwoWayTraining : public Job {
   std::uint64_t fwd_reads_per_vector_ = 0, bwd_reads_per_vector_ = 0, weights_ = 0;
   bool ran_ = false, identical_ = true;
   std::string error_, mismatch_;
+  std::vector<std::string> warnings_;  ///< reported (cimvp/two_way_training) when the job runs
   double wall_s_ = 0, golden_wall_s_ = 0;  // whole run; the golden steps and predictions beside it
   TechParams tech_;
   bool has_tech_ = false;
