@@ -8,7 +8,8 @@ Schema<WorkloadConfig> workload_schema(const std::string& prefix) {
   Schema<WorkloadConfig> s;
   s.add(prefix + "job", &WorkloadConfig::job)
       .one_of({"auto", "cim_inference", "dma_selftest", "two_way_training"})
-      .describe("Job the host runs; auto = cim_inference when the platform maps a `cim` target, else dma_selftest; "
+      .describe("Job the host runs; auto = cim_inference when the platform maps a `cim` target, else dma_selftest "
+                "(cim_inference.* or two_way_training.* keys are then an error); "
                 "two_way_training = on-chip training on a two-way array (docs/two-way-training.md).");
   s.add(prefix + "dma_selftest.copies", [](auto& w) -> auto& { return w.dma_selftest.copies; })
       .range(1u, 100000u)
@@ -135,6 +136,17 @@ WorkloadConfig load_workload(const PlatformSource& platform, const std::string& 
 
 std::unique_ptr<Job> make_job(const WorkloadConfig& workload, const PlatformConfig& platform) {
   const std::string job = workload.job != "auto" ? workload.job : has_cim(platform) ? "cim_inference" : "dma_selftest";
+  if (workload.job == "auto" && job == "dma_selftest") {
+    // `auto` picked the DMA self-test (no `cim` target): inference or training settings
+    // would be ignored without a word, so they are an error (docs/configuration.md)
+    const auto schema = workload_schema();
+    const nlohmann::ordered_json given = schema.to_json(workload), defaults = schema.to_json(WorkloadConfig{});
+    for (const char* other : {"cim_inference", "two_way_training"})
+      if (given.contains(other) && given[other] != defaults[other])
+        throw ConfigError("", "job",
+                          std::string("workload.") + other + ".* keys are set, but job auto runs dma_selftest on this "
+                          "platform (its address_map has no 'cim' target); map a CIM macro or set workload.job");
+  }
   if (job == "dma_selftest") return std::make_unique<DmaSelfTest>(workload.dma_selftest, platform);
   if (job == "cim_inference") return std::make_unique<CimInference>(workload.cim_inference, platform);
   if (job == "two_way_training") return std::make_unique<TwoWayTraining>(workload.two_way_training, platform);

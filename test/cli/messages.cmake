@@ -64,3 +64,11 @@ cimvp_run(many --platform rram-bcnn --set workload.cim_inference.images=5000 --s
 expect_rc(many 0)
 expect_contains("too many images" "${many_err}${many_out}" "cim_inference.images = 5000" "has 2000 test images"
                 "hardware == golden on 2000/2000 images")
+
+# job auto on a platform without a CIM macro runs the DMA self-test: inference keys given
+# there would be ignored, so they are bad input
+cimvp_run(nb --platform narrow-bus --images 10)
+expect_bad_input(nb "job: " "workload.cim_inference.* keys are set" "dma_selftest")
+cimvp_run(nbok --platform narrow-bus)
+expect_rc(nbok 0)
+expect_contains("narrow-bus self-test" "${nbok_out}" "job dma_selftest: PASS")

@@ -129,7 +129,7 @@ SenseBank::SenseBank(std::vector<std::vector<Segment>> segments, unsigned col_bl
     for (unsigned p = 0; p < planes_; ++p)
       for (const Segment& s : segments_[rb]) {
         const PsRange r = range(s.rows);
-        q_[std::size_t{rb} * planes_ + p].push_back(cfg_.nominal(r));
+        q_[std::size_t{rb} * planes_ + p].push_back(cfg_.nominal(r, row_scale()));
         max_refs = std::max(max_refs, r.count - 1);
       }
   }
@@ -178,7 +178,7 @@ void SenseBank::calibrate(unsigned rb, unsigned p, const std::vector<PsHistogram
     throw std::invalid_argument(std::to_string(per_segment.size()) + " histograms for " +
                                 std::to_string(segments_[rb].size()) + " sensing segments");
   std::vector<Quantizer> qs;
-  for (const PsHistogram& h : per_segment) qs.push_back(cfg_.calibrated(h));
+  for (const PsHistogram& h : per_segment) qs.push_back(cfg_.calibrated(h, row_scale()));
   q_[std::size_t{rb} * planes_ + p] = std::move(qs);
   usable_[std::size_t{rb} * planes_ + p] = 1;
   build(rb, p);

@@ -64,17 +64,19 @@ bool SenseConfig::needs_calibration() const {
   return kind == SenseKind::mlsa ? quantization == Quantization::nonlinear : full_scale == AdcRange::calibrated;
 }
 
-Quantizer SenseConfig::nominal(PsRange r) const {
-  if (kind == SenseKind::adc) return adc_transfer(r, bits).saturated(linear_range);
-  return (quantization == Quantization::ideal ? Quantizer::ideal(r) : Quantizer::linear(r, bits)).saturated(linear_range);
+Quantizer SenseConfig::nominal(PsRange r, unsigned row_scale) const {
+  const double limit = static_cast<double>(linear_range) * row_scale;
+  if (kind == SenseKind::adc) return adc_transfer(r, bits).saturated(limit);
+  return (quantization == Quantization::ideal ? Quantizer::ideal(r) : Quantizer::linear(r, bits)).saturated(limit);
 }
 
-Quantizer SenseConfig::calibrated(const PsHistogram& h) const {
+Quantizer SenseConfig::calibrated(const PsHistogram& h, unsigned row_scale) const {
+  const double limit = static_cast<double>(linear_range) * row_scale;
   if (kind == SenseKind::adc)
-    return full_scale == AdcRange::calibrated ? adc_transfer(h, bits, coverage).saturated(linear_range)
-                                              : nominal(h.range());
-  return quantization == Quantization::nonlinear ? Quantizer::nonlinear(h, bits).saturated(linear_range)
-                                                 : nominal(h.range());
+    return full_scale == AdcRange::calibrated ? adc_transfer(h, bits, coverage).saturated(limit)
+                                              : nominal(h.range(), row_scale);
+  return quantization == Quantization::nonlinear ? Quantizer::nonlinear(h, bits).saturated(limit)
+                                                 : nominal(h.range(), row_scale);
 }
 
 unsigned SenseConfig::max_references() const {

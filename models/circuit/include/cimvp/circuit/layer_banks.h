@@ -108,6 +108,9 @@ class SenseBank {
   const DriveRange& drive() const { return drive_; }
   /// Reachable partial sums of a segment of `rows` rows (drive_range()).
   PsRange range(unsigned rows) const { return drive_range(rows, kind_, drive_); }
+  /// PS units of one fully driven row: 1 for binary drive, the row DAC's full scale for a
+  /// supported layer (SenseConfig::nominal: the bit line's linear range scales with it).
+  unsigned row_scale() const { return drive_.supported() ? drive_.full_scale : 1u; }
 
   /// Transfer functions of (rb, plane), one per segment.
   const std::vector<Quantizer>& quantizers(unsigned rb, unsigned plane) const;

@@ -58,12 +58,14 @@ struct SenseConfig {
   bool needs_calibration() const;
   /// Transfer function of a segment with reachable range r before calibration:
   /// mlsa ideal → Quantizer::ideal, else Quantizer::linear(r, bits); adc → adc_transfer(r, bits);
-  /// then saturated(linear_range).
-  Quantizer nominal(PsRange r) const;
+  /// then saturated(linear_range × row_scale). `row_scale`: the PS units of one fully driven
+  /// row (1 for binary drive; the row DAC's full-scale drive for supported layers, whose rows
+  /// conduct up to that many units), so the bit line saturates at the same current.
+  Quantizer nominal(PsRange r, unsigned row_scale = 1) const;
   /// Transfer function calibrated on a histogram: mlsa → Quantizer::nonlinear(h, bits)
   /// (ideal / linear: nominal); adc calibrated → adc_transfer(h, bits, coverage) (reachable: nominal);
-  /// then saturated(linear_range).
-  Quantizer calibrated(const PsHistogram& h) const;
+  /// then saturated(linear_range × row_scale).
+  Quantizer calibrated(const PsHistogram& h, unsigned row_scale = 1) const;
   /// References one converter can hold (programmed tables are checked against it):
   /// mlsa 2^bits − 1 (ideal: unlimited, 2·kMaxSubArrayRows); adc 2^bits − 1.
   unsigned max_references() const;
