@@ -197,7 +197,7 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
                           std::to_string(platform.cim.max_layers) + " descriptors (raise cim.controller.max_layers)");
   if (subarrays > platform.cim.capacity_subarrays)
     throw ConfigError("", "cim.controller.capacity_subarrays",
-                      weights_path_ + " (layers K-M-M..., " + shape_text + ") needs " + std::to_string(subarrays) + " sub-arrays of " +
+                      weights_path_ + " (" + shape_text + ") needs " + std::to_string(subarrays) + " sub-arrays of " +
                           std::to_string(R) + "x" + std::to_string(C) + ", the macro has " +
                           std::to_string(platform.cim.capacity_subarrays));
   if (!synthetic) try {
