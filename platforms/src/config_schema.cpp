@@ -61,7 +61,32 @@ void ConfigOrigin::forget(const std::string& path) {
 }
 
 void CheckContext::fail(const std::string& key, const std::string& message) const {
-  throw ConfigError(origin_.location_of(key), key, message);
+  const std::string where = origin_.location_of(key);
+  if (user_ != nullptr && user_->location_of(key).empty()) {
+    // the key is the base's: locate at a key the message names that the user set, if any
+    // (a --set first), so the error points at what the user changed
+    const auto key_char = [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '[' || c == ']';
+    };
+    std::string chosen, chosen_where;
+    for (const auto& [path, at] : user_->all()) {
+      for (std::size_t pos = message.find(path); pos != std::string::npos; pos = message.find(path, pos + 1)) {
+        const std::size_t end = pos + path.size();
+        if ((pos > 0 && key_char(message[pos - 1])) || (end < message.size() && key_char(message[end]) &&
+                                                        message[end] != '.'))
+          continue;
+        if (chosen.empty() || (at.compare(0, 5, "--set") == 0 && chosen_where.compare(0, 5, "--set") != 0)) {
+          chosen = path;
+          chosen_where = at;
+        }
+        break;
+      }
+    }
+    if (!chosen.empty())
+      throw ConfigError(chosen_where, chosen,
+                        message + " (" + key + (where.empty() ? std::string() : " is set at " + where) + ")");
+  }
+  throw ConfigError(where, key, message);
 }
 
 // ---------------------------------------------------------------------------------
@@ -639,7 +664,7 @@ void SchemaBase::apply_set(void* cfg, std::string_view assignment, ConfigOrigin&
   throw ConfigError(where, "", unknown_key(key));
 }
 
-void SchemaBase::finish(void* cfg, const ConfigOrigin& origin) const {
+void SchemaBase::finish(void* cfg, const ConfigOrigin& origin, const ConfigOrigin* user) const {
   // list items appended by --set get the same required-key check as items in a file
   for (const auto& l : lists_)
     for (std::size_t i = 0; i < l.size(cfg); ++i) {
@@ -658,7 +683,7 @@ void SchemaBase::finish(void* cfg, const ConfigOrigin& origin) const {
     if (from == nullptr) throw std::logic_error("config schema: '" + k.path + "' inherits unknown key '" + k.inherits + "'");
     k.set(cfg, 0, from->get(cfg, 0));
   }
-  const CheckContext ctx(origin);
+  const CheckContext ctx(origin, user);
   for (const auto& check : checks_) check(cfg, ctx);
 }
 

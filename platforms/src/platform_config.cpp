@@ -321,7 +321,7 @@ PlatformConfig load_platform(const PlatformSource& src, const std::vector<std::s
     if (schema.find_list(path) != nullptr) merged.forget(path);
   }
   for (const auto& [path, where] : user_origin.all()) merged.record(path, where);
-  schema.finish(cfg, merged);
+  schema.finish(cfg, merged, &user_origin);
   if (origin != nullptr) *origin = merged;
   return cfg;
 }

@@ -155,7 +155,11 @@ SweepSpec load_sweep(const std::string& path) {
       (void)load_platform(platform, o);
       (void)load_workload(platform, workload, o);
     } catch (const ConfigError& e) {
-      throw ConfigError(path, section + "." + key, std::string("value '") + shown(value) + "': " + e.what());
+      // the value reaches the platform as --set: say which key objected, not "--set"
+      const bool via_set = e.location().compare(0, 5, "--set") == 0;
+      const std::string why = via_set ? (e.key().empty() || e.key() == key ? e.message() : e.key() + ": " + e.message())
+                                      : std::string(e.what());
+      throw ConfigError(path, section + "." + key, std::string("value '") + shown(value) + "': " + why);
     }
   };
   for (const auto& [k, vals] : spec.grid)
@@ -459,14 +463,21 @@ int run_sweep(int argc, char* argv[]) {
     for (const auto& p : points) {
       std::vector<std::string> o = spec.fixed;
       for (const auto& a : p.overrides()) o.push_back(a);
-      const WorkloadConfig w = load_workload(platform, workload, o);
-      const PlatformConfig c = load_platform(platform, o);
-      auto_threads.push_back(c.cim.threads == 0);
       std::optional<std::pair<CimInferenceConfig, PlatformConfig>> inf;
-      if (w.job == "cim_inference" || (w.job == "auto" && has_cim(c))) {
-        datasets.insert(w.cim_inference.dataset);
-        inf = std::make_pair(w.cim_inference, c);
+      bool all_cores = false;
+      try {
+        const WorkloadConfig w = load_workload(platform, workload, o);
+        const PlatformConfig c = load_platform(platform, o);
+        all_cores = c.cim.threads == 0;
+        if (w.job == "cim_inference" || (w.job == "auto" && has_cim(c))) {
+          datasets.insert(w.cim_inference.dataset);
+          inf = std::make_pair(w.cim_inference, c);
+        }
+      } catch (const ConfigError&) {
+        // every value passed on its own (load_sweep), but this combination does not: the
+        // point runs, fails with the error in <id>.error, and the sweep goes on
       }
+      auto_threads.push_back(all_cores);
       inference.push_back(std::move(inf));
     }
   } catch (const ConfigError& e) {
@@ -618,6 +629,12 @@ int run_sweep(int argc, char* argv[]) {
       std::string line, last;
       while (std::getline(logf, line))
         if (line.rfind("cimvp: error: ", 0) == 0) last = line.substr(14);
+      // the point's values reach the run as --set: name the sweep file and the point instead
+      if (last.compare(0, 5, "--set") == 0) {
+        std::string values;
+        for (const auto& o : p.overrides()) values += (values.empty() ? "" : ", ") + o;
+        last = spec.source + ", point " + p.id + " (" + values + ")" + last.substr(5);
+      }
       std::ofstream(dir / "points" / (p.id + ".error")) << "exit " << rc << ": " << last << '\n';
     } else {
       fs::remove(dir / "points" / (p.id + ".error"), ec);

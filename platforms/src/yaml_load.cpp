@@ -90,7 +90,24 @@ void check_yaml_nesting(std::string_view text, const std::string& source) {
   }
 }
 
+void check_yaml_encoding(std::string_view text, const std::string& source) {
+  const auto starts = [&](std::string_view bom) { return text.substr(0, bom.size()) == bom; };
+  using namespace std::string_view_literals;
+  const char* what = nullptr;
+  if (starts("\x00\x00\xFE\xFF"sv) || starts("\xFF\xFE\x00\x00"sv))
+    what = "starts with a UTF-32 byte-order mark";
+  else if (starts("\xFE\xFF"sv) || starts("\xFF\xFE"sv))
+    what = "starts with a UTF-16 byte-order mark";
+  else if (text.find('\0') != std::string_view::npos)
+    what = "contains NUL bytes (UTF-16 or UTF-32 text, or a binary file)";
+  if (what != nullptr)
+    throw ConfigError(source, "",
+                      std::string("not UTF-8 text: the input ") + what +
+                          "; cimvp reads YAML as UTF-8 (convert it, e.g. iconv -f UTF-16 -t UTF-8 FILE > NEW)");
+}
+
 YAML::Node load_yaml_document(std::string_view text, const std::string& source) {
+  check_yaml_encoding(text, source);
   check_yaml_nesting(text, source);
   try {
     return YAML::Load(std::string(text));

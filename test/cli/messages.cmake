@@ -72,3 +72,36 @@ expect_bad_input(nb "job: " "workload.cim_inference.* keys are set" "dma_selftes
 cimvp_run(nbok --platform narrow-bus)
 expect_rc(nbok 0)
 expect_contains("narrow-bus self-test" "${nbok_out}" "job dma_selftest: PASS")
+
+# a platform file saved as UTF-16 (a Windows editor's default): named as such, not garbled
+cimvp_run(u16 --platform "${SRC}/test/data/utf16le-platform.yaml" --images 5)
+expect_bad_input(u16 "utf16le-platform.yaml" "not UTF-8 text" "UTF-16 byte-order mark" "iconv")
+
+# a cross-key check failing on a built-in platform's key after the user's --set changed the
+# other key: located at the user's --set, the built-in key's origin in the message
+cimvp_run(xk --platform two-way-training --set cim.array.kind=rram)
+expect_bad_input(xk "--set: cim.array.kind: " "cim.two_way.enabled is set at")
+
+# technology errors use the name `tech:` selects it by
+cimvp_run(tn --images 5 --set tech=rram)
+expect_bad_input(tn "technology 'rram'")
+expect_not_contains("tech name" "${tn_err}" "rram45")
+
+# sweep errors name the sweep file and the point, not the --set the point is run with
+file(WRITE "${WORK}/sx.yaml" "platform: default\nset: [\"cim.sense.kind=adc\", \"workload.cim_inference.images=5\"]\n"
+                            "grid:\n  cim.sense.kind: [adc, mlsa]\n  cim.sense.noise_sigma: [0.1]\n")
+cimvp_run(sx sweep sx.yaml --out sxd -j 1)
+expect_rc(sx 1)
+file(GLOB sx_errors "${WORK}/sxd/points/*.error")
+list(LENGTH sx_errors n)
+if(NOT n EQUAL 1)
+  message(FATAL_ERROR "expected one failed point, found ${n}:\n${sx_out}\n${sx_err}")
+endif()
+file(READ "${sx_errors}" sx_text)
+expect_contains("failed point's error" "${sx_text}" "sx.yaml, point " "cim.sense.kind=mlsa" "cim.sense.noise_sigma")
+expect_not_contains("failed point's error" "${sx_text}" "--set")
+# a value refused on its own: the key that objected, without "--set"
+file(WRITE "${WORK}/sv.yaml" "platform: default\ngrid:\n  cim.sense.noise_sigma: [0.1]\n")
+cimvp_run(sv sweep sv.yaml --out svd)
+expect_bad_input(sv "sv.yaml" "grid.cim.sense.noise_sigma" "value '0.1'")
+expect_not_contains("sweep value error" "${sv_err}" "--set")

@@ -148,8 +148,14 @@ TEST_CASE("platform: cross-field checks", "[config][platform]") {
   CHECK(error_of([&] { load("address_map: []\n"); }) == "p.yaml:1:14: address_map: no entry maps target 'memory'");
   CHECK(error_of([&] { load("address_map:\n" + dma + "  - {target: memory, base: 0xFFFF_FFFF_FFFF_F000, size: 8 KiB}\n"); }) ==
         "p.yaml:3:5: address_map[1]: range 0xfffffffffffff000 + 0x2000 runs past the end of the 64-bit address space");
+  // the user's --set changed memory.size_bytes, the base file's address_map[0] objects: the
+  // error points at the --set and says where the other key comes from
   CHECK(error_of([&] { load("", {"memory.size_bytes=32 MiB"}); }) ==
-        "default.yaml:22:5: address_map[0]: memory window of 67108864 bytes is larger than memory.size_bytes (33554432)");
+        "--set: memory.size_bytes: memory window of 67108864 bytes is larger than memory.size_bytes (33554432) "
+        "(address_map[0] is set at default.yaml:22:5)");
+  // set in the user's file: located there
+  CHECK_THAT(error_of([&] { load("memory:\n  size_bytes: 32 MiB\n"); }),
+             Catch::StartsWith("p.yaml:2:15: memory.size_bytes: memory window of 67108864 bytes"));
   CHECK(error_of([&] { load("address_map:\n  - {target: memory, base: 0, size: 0}\n" + dma); }) ==
         "p.yaml:2:37: address_map[0].size: expected an unsigned integer >= 1 (bytes), got \"0\"");
   CHECK(error_of([&] { load("dma:\n  bus_width_bytes: 8\n  burst_bytes: 60\n"); }) ==

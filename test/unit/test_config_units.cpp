@@ -163,3 +163,20 @@ TEST_CASE("check_yaml_nesting: deep flow and block nesting rejected, ordinary YA
   for (int i = 0; i < 150; ++i) dashes += "- ";
   CHECK_THROWS_WITH(check_yaml_nesting(dashes + "1\n", "d.yaml"), Catch::Contains("d.yaml:2:"));
 }
+
+TEST_CASE("check_yaml_encoding: UTF-16/UTF-32 marks and NUL bytes refused, UTF-8 accepted", "[config][yaml]") {
+  using cimvp::check_yaml_encoding;
+  using namespace std::string_literals;
+  CHECK_NOTHROW(check_yaml_encoding("", "t.yaml"));
+  CHECK_NOTHROW(check_yaml_encoding("base: default\nnote: \"µ ✓\"\n", "t.yaml"));
+  CHECK_NOTHROW(check_yaml_encoding("\xEF\xBB\xBF" "base: default\n", "t.yaml"));  // UTF-8 mark: yaml-cpp skips it
+  // "base" in UTF-16 LE with its mark, as Windows editors save it
+  const std::string le = "\xFF\xFE" "b\0a\0s\0e\0"s;
+  CHECK_THROWS_WITH(check_yaml_encoding(le, "w.yaml"),
+                    Catch::Contains("w.yaml") && Catch::Contains("UTF-16 byte-order mark") && Catch::Contains("iconv"));
+  CHECK_THROWS_WITH(check_yaml_encoding("\xFE\xFF\0b"s, "w.yaml"), Catch::Contains("UTF-16"));
+  CHECK_THROWS_WITH(check_yaml_encoding("\xFF\xFE\0\0b\0\0\0"s, "w.yaml"), Catch::Contains("UTF-32"));
+  CHECK_THROWS_WITH(check_yaml_encoding("b\0a\0"s, "n.yaml"), Catch::Contains("NUL bytes"));
+  // load_yaml_document checks it first
+  CHECK_THROWS_WITH(cimvp::load_yaml_document(le, "w.yaml"), Catch::Contains("not UTF-8 text"));
+}

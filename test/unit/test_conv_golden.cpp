@@ -6,6 +6,7 @@
 #include "cimvp/circuit/conv_shape.h"
 #include "cimvp/workloads/golden.h"
 #include "cimvp/workloads/network_io.h"
+#include "cimvp/workloads/synthetic.h"
 
 #include <random>
 #include <stdexcept>
@@ -20,38 +21,10 @@ ConvShape shape(unsigned h, unsigned w, unsigned c, unsigned out_c, unsigned k, 
   return square_conv(h, w, c, out_c, k, stride, pad, pool);
 }
 
-// Conv layer with random ±1 weights and thresholds near the middle of its sums.
-BnnLayer random_conv(const ConvShape& s, std::mt19937_64& rng, int spread) {
-  BnnLayer L;
-  L.kind = LayerKind::conv;
-  L.conv = s;
-  L.inputs = static_cast<unsigned>(s.window_rows());
-  L.outputs = s.out_c;
-  L.weights.resize(std::size_t{L.inputs} * L.outputs);
-  for (auto& w : L.weights) w = (rng() & 1) ? 1 : -1;
-  for (unsigned j = 0; j < L.outputs; ++j) {
-    L.threshold.push_back(static_cast<int>(rng() % (2 * spread + 1)) - spread);
-    L.flip.push_back((rng() % 4) == 0);
-  }
-  return L;
-}
-
+// Random layers: workloads/synthetic.h (±1 weights, thresholds near the middle of the sums).
+BnnLayer random_conv(const ConvShape& s, std::mt19937_64& rng, int spread) { return random_conv_layer(s, rng, spread); }
 BnnLayer random_dense(unsigned K, unsigned M, bool last, std::mt19937_64& rng) {
-  BnnLayer L;
-  L.inputs = K;
-  L.outputs = M;
-  L.weights.resize(std::size_t{K} * M);
-  for (auto& w : L.weights) w = (rng() & 1) ? 1 : -1;
-  for (unsigned j = 0; j < M; ++j) {
-    if (last) {
-      L.scale.push_back(0.5f + static_cast<float>(rng() % 100) / 100.0f);
-      L.bias.push_back(static_cast<float>(static_cast<int>(rng() % 21) - 10) / 4.0f);
-    } else {
-      L.threshold.push_back(static_cast<int>(rng() % 7) - 3);
-      L.flip.push_back((rng() % 4) == 0);
-    }
-  }
-  return L;
+  return random_dense_layer(K, M, last, rng, 3);
 }
 
 std::vector<std::uint8_t> random_images(std::size_t n, std::size_t pixels, std::uint64_t seed) {

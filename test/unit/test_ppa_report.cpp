@@ -301,7 +301,7 @@ TEST_CASE("tech key: built-in names, files, and errors", "[ppa][tech][config]") 
   for (const auto& b : builtin_techs()) names.emplace_back(b.name);
   CHECK(names == std::vector<std::string>{"rram", "sram28", "sram65"});
   CHECK(load_tech("sram65").node == "sram65");
-  CHECK(load_tech("rram.yaml").node == "rram45");
+  CHECK(load_tech("rram.yaml").node == "rram");
   CHECK(resolve_tech("sram28").builtin);
   CHECK(resolve_tech("sram28").source == "sram28.yaml");
   // the embedded text is the file's text
@@ -326,7 +326,7 @@ TEST_CASE("tech key: the CIM macro's cell must exist in the technology", "[ppa][
   CHECK_NOTHROW(check_tech_for(xnor, load_tech("sram65")));
   CHECK_NOTHROW(check_tech_for(xnor, load_tech("sram28")));
   CHECK(error_of([&] { check_tech_for(xnor, load_tech("rram")); }) ==
-        "tech: technology 'rram45' has no sram_8t cell for cim.array.cell xnor_8t (it has: rram_1t1r, rram_0t1r); "
+        "tech: technology 'rram' has no sram_8t cell for cim.array.cell xnor_8t (it has: rram_1t1r, rram_0t1r); "
         "built-in technologies with a sram_8t cell: sram28, sram65 (set tech=NAME)");
   const PlatformConfig hbnn = s.load(def.text, def.source, {"cim.array.cell=hbnn_6t"});
   CHECK_THAT(error_of([&] { check_tech_for(hbnn, load_tech("rram")); }), Catch::Contains("has no sram_6t cell"));

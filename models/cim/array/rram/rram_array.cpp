@@ -65,22 +65,10 @@ void RramArray::price(const TechParams& tech, PpaLedger& ledger) const {
     total.reads += st.reads;
     total.wordlines += st.wordlines;
     cell_reads += physical(st);
-    PpaLayerRow row;
-    row.layer = static_cast<unsigned>(l);
-    row.reads = st.reads;
-    row.binary_macs = st.binary_macs;
-    row.energy_pj = static_cast<double>(physical(st)) * cell.read.energy_pj +
-                    static_cast<double>(st.wordlines) * drive.energy_pj +
-                    clock_energy_pj(tech, st.reads * cycles_per_read);
-    if (l < layers_.size() && !layers_[l].empty()) {
-      const ArrayBank& L = layers_[l];
-      row.inputs = L.inputs();
-      row.outputs = L.outputs();
-      row.subarrays = std::uint64_t{L.row_blocks()} * L.col_blocks();
-      row.utilisation = static_cast<double>(L.inputs()) * L.outputs() /
-                        (static_cast<double>(row.subarrays) * array_.rows * array_.cols);
-    }
-    ledger.add_layer(row);
+    ledger.add_layer(layer_row(l, st,
+                               static_cast<double>(physical(st)) * cell.read.energy_pj +
+                                   static_cast<double>(st.wordlines) * drive.energy_pj +
+                                   clock_energy_pj(tech, st.reads * cycles_per_read)));
   }
   ledger.add_event("cell_read", cell_reads, static_cast<double>(cell_reads) * cell.read.energy_pj);
   ledger.add_event("row_drive", total.wordlines, static_cast<double>(total.wordlines) * drive.energy_pj);

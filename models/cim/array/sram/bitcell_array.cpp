@@ -232,6 +232,23 @@ ArrayBank::RowWrite BitcellArray::write_row(unsigned layer, unsigned k, const st
   return w;
 }
 
+PpaLayerRow BitcellArray::layer_row(std::size_t l, const LayerStats& st, double energy_pj) const {
+  PpaLayerRow row;
+  row.layer = static_cast<unsigned>(l);
+  row.reads = st.reads;
+  row.binary_macs = st.binary_macs;
+  row.energy_pj = energy_pj;
+  if (l < layers_.size() && !layers_[l].empty()) {
+    const ArrayBank& L = layers_[l];
+    row.inputs = L.inputs();
+    row.outputs = L.outputs();
+    row.subarrays = std::uint64_t{L.row_blocks()} * L.col_blocks();
+    row.utilisation = static_cast<double>(L.inputs()) * L.outputs() /
+                      (static_cast<double>(row.subarrays) * array_.rows * array_.cols);
+  }
+  return row;
+}
+
 void BitcellArray::price(const TechParams& tech, PpaLedger& ledger) const {
   ledger.set_scope(PpaScope::macro);
   const CellKind kind = two_way_.enabled ? CellKind::sram_8t_twoway : cell_kind_for(array_.mode);
@@ -254,21 +271,9 @@ void BitcellArray::price(const TechParams& tech, PpaLedger& ledger) const {
     total.wordlines += st.wordlines;
     total.cell_reads += st.cell_reads;
     total.precharges += st.precharges;
-    PpaLayerRow row;
-    row.layer = static_cast<unsigned>(l);
-    row.reads = st.reads;
-    row.binary_macs = st.binary_macs;
-    row.energy_pj = wl_pj(st.wordlines) + cell_pj(st.cell_reads) + pre_pj(st.precharges) +
-                    clock_energy_pj(tech, st.reads * cycles_per_read);
-    if (l < layers_.size() && !layers_[l].empty()) {
-      const ArrayBank& L = layers_[l];
-      row.inputs = L.inputs();
-      row.outputs = L.outputs();
-      row.subarrays = std::uint64_t{L.row_blocks()} * L.col_blocks();
-      row.utilisation = static_cast<double>(L.inputs()) * L.outputs() /
-                        (static_cast<double>(row.subarrays) * array_.rows * array_.cols);
-    }
-    ledger.add_layer(row);
+    ledger.add_layer(layer_row(l, st,
+                               wl_pj(st.wordlines) + cell_pj(st.cell_reads) + pre_pj(st.precharges) +
+                                   clock_energy_pj(tech, st.reads * cycles_per_read)));
   }
   ledger.add_event("wordline", total.wordlines, wl_pj(total.wordlines));
   ledger.add_event("cell_read", total.cell_reads, cell_pj(total.cell_reads));

@@ -104,6 +104,9 @@ class BitcellArray : public sc_core::sc_module, public cim_array_if, public CimS
     std::uint64_t reads = 0, wordlines = 0, cell_reads = 0, precharges = 0, binary_macs = 0;
   };
   const ArrayBank& layer_at(unsigned layer) const;
+  /// The PPA row of layer index l: its reads and binary MACs from `st`, the given energy, and
+  /// (when a network is loaded there) inputs, outputs, sub-arrays and utilisation = K·M / built cells.
+  PpaLayerRow layer_row(std::size_t l, const LayerStats& st, double energy_pj) const;
 
   const SubArrayConfig array_;
   std::vector<LayerStats> stats_;

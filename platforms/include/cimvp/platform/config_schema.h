@@ -153,13 +153,18 @@ class ConfigOrigin {
 };
 
 /// Passed to cross-field checks; fail() throws a ConfigError located at `key`.
+/// With `user` (the keys the user's own file and --set gave), a check that fails on a key
+/// of a built-in base while its message names a key the user set is located at the user's
+/// key — the one the user changed — and names the other key's origin in the message.
 class CheckContext {
  public:
-  explicit CheckContext(const ConfigOrigin& origin) : origin_(origin) {}
+  explicit CheckContext(const ConfigOrigin& origin, const ConfigOrigin* user = nullptr)
+      : origin_(origin), user_(user) {}
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
 
  private:
   const ConfigOrigin& origin_;
+  const ConfigOrigin* user_;
 };
 
 /// The untyped engine; use Schema<Cfg>.
@@ -200,7 +205,7 @@ class SchemaBase {
   void apply_yaml(void* cfg, std::string_view text, const std::string& source, ConfigOrigin& origin,
                   const std::string& subtree = {}) const;
   void apply_set(void* cfg, std::string_view assignment, ConfigOrigin& origin) const;
-  void finish(void* cfg, const ConfigOrigin& origin) const;
+  void finish(void* cfg, const ConfigOrigin& origin, const ConfigOrigin* user = nullptr) const;
   std::string markdown(void* defaults_scratch) const;
   nlohmann::ordered_json to_json(const void* cfg) const;
 
@@ -374,8 +379,10 @@ class Schema : public SchemaBase {
   void apply_set(Cfg& cfg, std::string_view assignment, ConfigOrigin& origin) const {
     SchemaBase::apply_set(&cfg, assignment, origin);
   }
-  /// Resolves inherited defaults, then runs the cross-field checks.
-  void finish(Cfg& cfg, const ConfigOrigin& origin) const { SchemaBase::finish(&cfg, origin); }
+  /// Resolves inherited defaults, then runs the cross-field checks (`user`: CheckContext).
+  void finish(Cfg& cfg, const ConfigOrigin& origin, const ConfigOrigin* user = nullptr) const {
+    SchemaBase::finish(&cfg, origin, user);
+  }
 
   /// defaults → YAML text → overrides → finish().
   Cfg load(std::string_view text, const std::string& source,
