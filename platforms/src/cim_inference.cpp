@@ -8,6 +8,7 @@
 #include "cimvp/platform/platform.h"
 #include "cimvp/platform/platform_config.h"
 #include "cimvp/platform/rram_comparison.h"
+#include "cimvp/workloads/rram_networks.h"
 #include "cimvp/platform/ppa.h"
 #include "cimvp/workloads/bnn_pipeline.h"
 #include "cimvp/workloads/golden.h"
@@ -270,7 +271,7 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
   }
   if (config_.rram_comparison) {
     try {
-      rram_ = std::make_unique<RramComparison>(rram_lenet_comparison());
+      rram_ = std::make_unique<RramComparison>(rram_comparison_of(rram_layers_of(net_), shape(net_)));
     } catch (const ConfigError&) {
       throw;
     } catch (const std::exception& e) {

@@ -55,8 +55,9 @@ Schema<WorkloadConfig> workload_schema(const std::string& prefix) {
                 "latency T_pip beside the seed's formula and the non-pipelined layer-by-layer latency; the summary "
                 "also lists the macro's per-layer PPA rows.");
   s.add(prefix + "cim_inference.rram_comparison", [](auto& w) -> auto& { return w.cim_inference.rram_comparison; })
-      .describe("Print the CNN-vs-BCNN RRAM estimate of LeNet on MNIST (Tang et al., ASP-DAC 2017; technology file "
-                "rram, as cimvp-rram-estimate --network lenet) beside the published values.");
+      .describe("Print the CNN-vs-BCNN RRAM estimate (Tang et al., ASP-DAC 2017; technology file rram, converters "
+                "as cimvp-rram-estimate --columns-per-converter 0 --shared-row-dacs) of the shapes of the network "
+                "the job runs; beside the published values when those shapes are the seed's LeNet on MNIST.");
   s.add(prefix + "cim_inference.progress", [](auto& w) -> auto& { return w.cim_inference.progress; })
       .describe("Progress bar on stderr when it is a terminal.");
   // two_way_training (docs/two-way-training.md, "Platform job"; FixedPointTrainConfig in

@@ -1,5 +1,7 @@
 #include "cimvp/workloads/rram_networks.h"
 
+#include <string>
+
 namespace cimvp {
 
 namespace {
@@ -50,6 +52,34 @@ std::vector<RramNetLayer> rram_alexnet_imagenet() {
           pool("pool2", 27, 256, 3, 2),        conv("conv3", 13, 256, 3, 384, 1, 1),
           conv("conv4", 13, 384, 3, 384, 1, 1), conv("conv5", 13, 384, 3, 256, 1, 1), pool("pool5", 13, 256, 3, 2),
           fc("fc6", 9216, 4096),               fc("fc7", 4096, 4096),          fc("fc8", 4096, 1000)};
+}
+
+std::vector<RramNetLayer> rram_layers_of(const BnnNetwork& net) {
+  std::vector<RramNetLayer> out;
+  unsigned convs = 0, pools = 0, fcs = 0;
+  for (const BnnLayer& L : net.layers) {
+    if (L.kind == LayerKind::conv) {
+      RramNetLayer c;
+      c.name = "conv" + std::to_string(++convs);
+      c.kind = LayerKind::conv;
+      c.conv = L.conv;
+      c.conv.pool = 1;
+      out.push_back(c);
+      if (L.conv.pool > 1) {
+        RramNetLayer p;
+        p.name = "pool" + std::to_string(++pools);
+        p.kind = LayerKind::pool;
+        p.pool.in_h = L.conv.out_h();
+        p.pool.in_w = L.conv.out_w();
+        p.pool.in_c = L.conv.out_c;
+        p.pool.window = p.pool.stride = L.conv.pool;
+        out.push_back(p);
+      }
+    } else {
+      out.push_back(fc(("fc" + std::to_string(++fcs)).c_str(), L.inputs, L.outputs));
+    }
+  }
+  return out;
 }
 
 }  // namespace cimvp

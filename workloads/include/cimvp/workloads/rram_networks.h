@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cimvp/circuit/rram_ppa.h"
+#include "cimvp/workloads/bnn.h"
 
 #include <vector>
 
@@ -18,5 +19,11 @@ std::vector<RramNetLayer> rram_lenet_mnist();
 /// conv 3×3 pad 1 → 384, → 384, → 256, pool 3/2, FC 9216 → 4096 → 4096 → 1000.
 /// ImageNet-shaped inputs are synthetic here: only the shapes are used.
 std::vector<RramNetLayer> rram_alexnet_imagenet();
+
+/// The shapes of a loaded network as the estimate sees them: each conv layer, then (when it
+/// pools) a P×P / stride P pool layer on its output map; each dense layer as fully connected.
+/// Names conv1, pool1, …, fc1, ….  The seed's LeNet written as a BnnNetwork
+/// (c20k5,pool2,c50k5,pool2,fc500,fc10 on 28×28×1) gives exactly rram_lenet_mnist()'s shapes.
+std::vector<RramNetLayer> rram_layers_of(const BnnNetwork& net);
 
 }  // namespace cimvp
