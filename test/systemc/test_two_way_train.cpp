@@ -58,7 +58,7 @@ TEST_CASE("a training step through the macro equals the golden step bit for bit"
   bool done = false;
   b.host.set_program([&](Hal& hal) {
     TwoWayTrainDriver drv(hal, driver_config());
-    drv.load(chip, cfg.pixel_threshold);
+    drv.load(chip, cfg);
     for (std::size_t b0 = 0; b0 < data.size(); b0 += 32)
       hw.push_back(drv.step(chip, cfg, data.image(b0), data.labels.data() + b0, 32, 64));
     done = true;
@@ -102,7 +102,7 @@ TEST_CASE("a separable task is learned on chip", "[cim][two_way][train]") {
   bool done = false;
   b.host.set_program([&](Hal& hal) {
     TwoWayTrainDriver drv(hal, driver_config());
-    drv.load(net, cfg.pixel_threshold);
+    drv.load(net, cfg);
     for (int epoch = 0; epoch < 8; ++epoch)
       for (std::size_t b0 = 0; b0 < train.size(); b0 += 32)
         drv.step(net, cfg, train.image(b0), train.labels.data() + b0, 32, 64);
