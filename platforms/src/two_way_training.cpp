@@ -211,7 +211,8 @@ TwoWayTraining::TwoWayTraining(const TwoWayTrainingConfig& config, const Platfor
   row_write_ns_ = mc.two_way.row_write_ns;
   for (std::size_t l = 0; l + 1 < widths_.size(); ++l) {
     const std::uint64_t S = std::uint64_t{(widths_[l] + R - 1) / R} * ((widths_[l + 1] + C - 1) / C);
-    fwd_reads_per_vector_ += S;
+    // a bit-serial first layer reads each of its sub-arrays once per input bit plane
+    fwd_reads_per_vector_ += S * (l == 0 && fp_.input_bits > 0 ? fp_.input_bits : 1u);
     if (l > 0) bwd_reads_per_vector_ += S;
     weights_ += std::uint64_t{widths_[l]} * widths_[l + 1];
   }

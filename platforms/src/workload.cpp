@@ -82,7 +82,8 @@ Schema<WorkloadConfig> workload_schema(const std::string& prefix) {
       .describe("Seed of the initial latent weights (std::mt19937_64) and of the per-epoch shuffling.");
   s.add(prefix + "two_way_training.lr_shift", [](auto& w) -> auto& { return w.two_way_training.lr_shift; })
       .range(0u, 30u)
-      .describe("SGD learning rate 2^-lr_shift: latent += round(gradient / 2^lr_shift).");
+      .describe("Learning rate 2^-lr_shift (of the first epoch, see lr_shift_final): sgd: latent += round(gradient / "
+                "2^lr_shift); normalized: see optimizer.");
   s.add(prefix + "two_way_training.error_bits", [](auto& w) -> auto& { return w.two_way_training.error_bits; })
       .range(1u, 8u)
       .describe("Bits of every error driven into a transposed read (two's complement, ERROR_BITS).");
@@ -116,7 +117,7 @@ Schema<WorkloadConfig> workload_schema(const std::string& prefix) {
   s.add(prefix + "two_way_training.ste_window_first_half",
         [](auto& w) -> auto& { return w.two_way_training.ste_window_first_half; })
       .range(0, 1 << 20)
-      .describe("STE window on the first layer's |pre-activation| (half PS units) when input_bits > 0; 0 = "
+      .describe("STE window on the first layer's absolute pre-activation (half PS units) when input_bits > 0; 0 = "
                 "ste_window_half x (2^input_bits - 1).");
   s.add(prefix + "two_way_training.error_autoscale", [](auto& w) -> auto& { return w.two_way_training.error_autoscale; })
       .describe("Dynamic error scaling: each layer's errors of a step are shifted right by the smallest shift that "
@@ -128,7 +129,7 @@ Schema<WorkloadConfig> workload_schema(const std::string& prefix) {
   s.add(prefix + "two_way_training.optimizer", [](auto& w) -> auto& { return w.two_way_training.optimizer; })
       .one_of({"sgd", "normalized"})
       .describe("Latent update: sgd = round(G / 2^lr_shift); normalized = per layer and step, G scaled by a power "
-                "of 2 so the mean |step| is about 2^-lr_shift of the latent half range.");
+                "of 2 so the mean absolute step is about 2^-lr_shift of the latent half range (docs/two-way-training.md).");
   s.add(prefix + "two_way_training.momentum_shift", [](auto& w) -> auto& { return w.two_way_training.momentum_shift; })
       .range(0u, 15u)
       .describe("Momentum as an exponential average of the steps over about 2^momentum_shift steps (int32 per "
