@@ -1,7 +1,7 @@
 // Exploration of the fixed-point on-chip training step (workloads/two_way_train.h) without
 // SystemC: the golden step `two_way_train_step` alone, on a subset of a data set, with the
 // platform job's shuffling, so hyper-parameters can be compared quickly.  Development tool
-// (docs/two-way-training.md, "Exploring the fixed-point step"); the figures of record come
+// (docs/two-way-training.md, "Measured": how the settings were chosen); the figures of record come
 // from the platform job.
 //
 //   cimvp-two-way-explore [--dataset fashion-mnist] [--layers 784-512-512-10] [--train N]
