@@ -139,6 +139,12 @@ TwoWayTraining::TwoWayTraining(const TwoWayTrainingConfig& config, const Platfor
   fp_.hidden_shift = config_.hidden_shift;
   fp_.ste_window_half = config_.ste_window_half;
   fp_.pixel_threshold = config_.pixel_threshold;
+  fp_.input_bits = config_.input_bits;
+  fp_.ste_window_first_half = config_.ste_window_first_half;
+  fp_.error_autoscale = config_.error_autoscale;
+  fp_.loss = config_.loss == "hinge" ? TrainLoss::hinge : TrainLoss::squared;
+  fp_.optimizer = config_.optimizer == "normalized" ? TrainOptimizer::normalized : TrainOptimizer::sgd;
+  fp_.momentum_shift = config_.momentum_shift;
   try {
     fp_.validate();
   } catch (const std::invalid_argument& e) {
@@ -205,7 +211,8 @@ TwoWayTraining::TwoWayTraining(const TwoWayTrainingConfig& config, const Platfor
   row_write_ns_ = mc.two_way.row_write_ns;
   for (std::size_t l = 0; l + 1 < widths_.size(); ++l) {
     const std::uint64_t S = std::uint64_t{(widths_[l] + R - 1) / R} * ((widths_[l + 1] + C - 1) / C);
-    fwd_reads_per_vector_ += S;
+    // a bit-serial first layer reads each of its sub-arrays once per input bit plane
+    fwd_reads_per_vector_ += S * (l == 0 && fp_.input_bits > 0 ? fp_.input_bits : 1u);
     if (l > 0) bwd_reads_per_vector_ += S;
     weights_ += std::uint64_t{widths_[l]} * widths_[l + 1];
   }
@@ -218,7 +225,7 @@ TwoWayTraining::TwoWayTraining(const TwoWayTrainingConfig& config, const Platfor
   const std::uint64_t window = std::min(mem->size, platform.memory.size_bytes);
   auto align = [](std::uint64_t v) { return (v + 0xFFFF) / 0x10000 * 0x10000; };
   image_base_ = mem->base;
-  const std::uint64_t image = align(build_cim_image(two_way_bnn(initial_, fp_.pixel_threshold), image_base_).bytes.size());
+  const std::uint64_t image = align(build_cim_image(two_way_bnn(initial_, fp_), image_base_).bytes.size());
   scratch_base_ = mem->base + image;
   scratch_bytes_ = window > image ? window - image : 0;
   // The operands of one step must fit the scratch memory and, with dma, the activation
@@ -313,7 +320,7 @@ void TwoWayTraining::run(Hal& hal) {
     };
     TwoWayTrainDriver driver(hal, dc);
     TwoWayMlp chip = initial_, gold = initial_;
-    driver.load(chip, fp_.pixel_threshold);
+    driver.load(chip, fp_);
     const std::size_t P = train_.pixels(), n = config_.batch, steps = train_.size() / n;
     const unsigned L = static_cast<unsigned>(widths_.size() - 1);
     std::uint64_t sum_km = 0, sum_km_back = 0;
@@ -330,6 +337,8 @@ void TwoWayTraining::run(Hal& hal) {
       const auto we = std::chrono::steady_clock::now();
       const sc_core::sc_time te = hal.now();
       EpochResult er;
+      fp_.lr_shift = epoch_lr_shift(e);  // the chip's driver and the golden step take the same
+      er.lr_shift = fp_.lr_shift;
       std::shuffle(order.begin(), order.end(), rng);
       std::size_t correct = 0;
       int decile = -1;
@@ -354,7 +363,8 @@ void TwoWayTraining::run(Hal& hal) {
           const auto g0 = std::chrono::steady_clock::now();
           const TrainStepResult ref = two_way_train_step(gold, mapping_, fp_, img.data(), lab.data(), n, P);
           const bool same = ref.sums == hw.sums && ref.errors == hw.errors && ref.changed == hw.changed &&
-                            ref.correct == hw.correct && gold.latent == chip.latent;
+                            ref.correct == hw.correct && gold.latent == chip.latent &&
+                            gold.momentum == chip.momentum;
           if (same) {
             ++er.steps_identical;
           } else if (identical_) {
@@ -402,6 +412,16 @@ void TwoWayTraining::run(Hal& hal) {
     error_ = e.what();
   }
   wall_s_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
+}
+
+unsigned TwoWayTraining::epoch_lr_shift(unsigned e) const {
+  const unsigned first = config_.lr_shift, last = config_.lr_shift_final == 0 ? first : config_.lr_shift_final;
+  if (config_.epochs < 2 || first == last) return first;
+  // lr_shift + round(e·(last − first) / (E − 1)), integers only (round half up)
+  const long long den = 2LL * (config_.epochs - 1);
+  const long long num = 2LL * e * (static_cast<long long>(last) - first) + (config_.epochs - 1);
+  const long long q = num >= 0 ? num / den : -((-num + den - 1) / den);  // floor
+  return static_cast<unsigned>(static_cast<long long>(first) + q);
 }
 
 bool TwoWayTraining::passed() const {
@@ -537,12 +557,17 @@ nlohmann::ordered_json TwoWayTraining::results() const {
   j["fixed_point"] = {{"error_bits", fp_.error_bits},         {"latent_bits", fp_.latent_bits},
                       {"lr_shift", fp_.lr_shift},             {"target_half", fp_.target_half},
                       {"output_shift", fp_.output_shift},     {"hidden_shift", fp_.hidden_shift},
-                      {"ste_window_half", fp_.ste_window_half}, {"pixel_threshold", fp_.pixel_threshold}};
+                      {"ste_window_half", fp_.ste_window_half}, {"pixel_threshold", fp_.pixel_threshold},
+                      {"lr_shift_first", config_.lr_shift},   {"lr_shift_final", epoch_lr_shift(config_.epochs - 1)},
+                      {"input_bits", fp_.input_bits},         {"ste_window_first_half", fp_.ste_window(0)},
+                      {"error_autoscale", fp_.error_autoscale}, {"loss", to_string(fp_.loss)},
+                      {"optimizer", to_string(fp_.optimizer)}, {"momentum_shift", fp_.momentum_shift}};
   j["golden_checked"] = config_.golden;
   j["bit_identical"] = config_.golden ? nlohmann::ordered_json(identical_) : nlohmann::ordered_json(nullptr);
   nlohmann::ordered_json ep = nlohmann::ordered_json::array();
   for (const EpochResult& e : epochs_)
-    ep.push_back({{"train_accuracy", e.train_chip},
+    ep.push_back({{"lr_shift", e.lr_shift},
+                  {"train_accuracy", e.train_chip},
                   {"test_accuracy_chip", e.test_chip},
                   {"test_accuracy_golden", config_.golden ? nlohmann::ordered_json(e.test_golden) : nullptr},
                   {"test_predictions_equal", e.test_agree},

@@ -83,7 +83,8 @@ Schema<WorkloadConfig> workload_schema(const std::string& prefix) {
       .describe("Seed of the initial latent weights (std::mt19937_64) and of the per-epoch shuffling.");
   s.add(prefix + "two_way_training.lr_shift", [](auto& w) -> auto& { return w.two_way_training.lr_shift; })
       .range(0u, 30u)
-      .describe("SGD learning rate 2^-lr_shift: latent += round(gradient / 2^lr_shift).");
+      .describe("Learning rate 2^-lr_shift (of the first epoch, see lr_shift_final): sgd: latent += round(gradient / "
+                "2^lr_shift); normalized: see optimizer.");
   s.add(prefix + "two_way_training.error_bits", [](auto& w) -> auto& { return w.two_way_training.error_bits; })
       .range(1u, 8u)
       .describe("Bits of every error driven into a transposed read (two's complement, ERROR_BITS).");
@@ -106,6 +107,34 @@ Schema<WorkloadConfig> workload_schema(const std::string& prefix) {
   s.add(prefix + "two_way_training.pixel_threshold", [](auto& w) -> auto& { return w.two_way_training.pixel_threshold; })
       .range(0u, 255u)
       .describe("Input binarization: pixel >= threshold drives +1, else -1.");
+  s.add(prefix + "two_way_training.lr_shift_final", [](auto& w) -> auto& { return w.two_way_training.lr_shift_final; })
+      .range(0u, 30u)
+      .describe("lr_shift of the last epoch; epoch e of E uses lr_shift + round(e (lr_shift_final - lr_shift) / "
+                "(E - 1)) (a step decaying by powers of 2). 0 = lr_shift in every epoch.");
+  s.add(prefix + "two_way_training.input_bits", [](auto& w) -> auto& { return w.two_way_training.input_bits; })
+      .range(0u, 8u)
+      .describe("First-layer input: 0 = binarized at pixel_threshold; 1..8 = bit-serial, the input_bits MSBs of "
+                "each pixel as unipolar bit planes (the gradient uses the integer pixel value).");
+  s.add(prefix + "two_way_training.ste_window_first_half",
+        [](auto& w) -> auto& { return w.two_way_training.ste_window_first_half; })
+      .range(0, 1 << 20)
+      .describe("STE window on the first layer's absolute pre-activation (half PS units) when input_bits > 0; 0 = "
+                "ste_window_half x (2^input_bits - 1).");
+  s.add(prefix + "two_way_training.error_autoscale", [](auto& w) -> auto& { return w.two_way_training.error_autoscale; })
+      .describe("Dynamic error scaling: each layer's errors of a step are shifted right by the smallest shift that "
+                "fits them all into error_bits (output_shift and hidden_shift are then unused).");
+  s.add(prefix + "two_way_training.loss", [](auto& w) -> auto& { return w.two_way_training.loss; })
+      .one_of({"squared", "hinge"})
+      .describe("Output loss: squared = error t - s on every logit; hinge = t - s only where the margin is "
+                "violated (squared hinge loss).");
+  s.add(prefix + "two_way_training.optimizer", [](auto& w) -> auto& { return w.two_way_training.optimizer; })
+      .one_of({"sgd", "normalized"})
+      .describe("Latent update: sgd = round(G / 2^lr_shift); normalized = per layer and step, G scaled by a power "
+                "of 2 so the mean absolute step is about 2^-lr_shift of the latent half range (docs/two-way-training.md).");
+  s.add(prefix + "two_way_training.momentum_shift", [](auto& w) -> auto& { return w.two_way_training.momentum_shift; })
+      .range(0u, 15u)
+      .describe("Momentum as an exponential average of the steps over about 2^momentum_shift steps (int32 per "
+                "weight); 0 = off.");
   s.add(prefix + "two_way_training.transfer", [](auto& w) -> auto& { return w.two_way_training.transfer; })
       .one_of({"dma", "master"})
       .describe("Who moves mini-batches, kept sums, errors, transposed sums and row records: dma = the host DMA "

@@ -6,7 +6,7 @@ include(${CMAKE_CURRENT_LIST_DIR}/support/cli_helpers.cmake)
 
 set(tiny --platform two-way-training --set workload.two_way_training.layers=784-64-10
          --set workload.two_way_training.train_images=300 --set workload.two_way_training.test_images=100
-         --set workload.two_way_training.batch=50)
+         --set workload.two_way_training.batch=50 --set workload.two_way_training.epochs=1)
 cimvp_run(t ${tiny} --report t.json --report-csv t.csv)
 expect_rc(t 0)
 expect_contains("tiny training run" "${t_out}"
@@ -65,3 +65,20 @@ cimvp_run(n --set workload.job=two_way_training)
 expect_bad_input(n "cim.two_way.enabled")
 cimvp_run(o ${tiny} --set cim.buffer.output_bytes=1024)
 expect_bad_input(o "cim.buffer.output_bytes")
+cimvp_run(lo ${tiny} --set workload.two_way_training.loss=cubic)
+expect_bad_input(lo "two_way_training.loss" "hinge")
+cimvp_run(ib ${tiny} --set workload.two_way_training.input_bits=9)
+expect_bad_input(ib "two_way_training.input_bits")
+
+# two epochs with the step decaying from lr_shift 9 to 11 (the schedule in JSON), the
+# platform's bit-serial / hinge / normalized settings: still bit-identical to the golden step
+cimvp_run(s ${tiny} --set workload.two_way_training.epochs=2 --report s.json)
+expect_rc(s 0)
+expect_contains("two-epoch run" "${s_out}" "bit for bit on 12/12 steps" "epoch 2: train ")
+file(READ "${WORK}/s.json" sjson)
+string(JSON s_lr0 GET "${sjson}" job epochs 0 lr_shift)
+string(JSON s_lr1 GET "${sjson}" job epochs 1 lr_shift)
+string(JSON s_bits GET "${sjson}" job fixed_point input_bits)
+if(NOT s_lr0 EQUAL 9 OR NOT s_lr1 EQUAL 11 OR NOT s_bits EQUAL 4)
+  message(FATAL_ERROR "lr_shift schedule ${s_lr0} -> ${s_lr1} (want 9 -> 11), input_bits ${s_bits} (want 4)")
+endif()

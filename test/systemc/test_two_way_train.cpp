@@ -47,18 +47,20 @@ TwoWayTrainDriverConfig driver_config() {
 
 }  // namespace
 
-TEST_CASE("a training step through the macro equals the golden step bit for bit", "[cim][two_way][train]") {
+namespace {
+
+/// Steps of 32 samples through the macro and the golden step side by side: every integer equal.
+void check_chip_equals_golden(const FixedPointTrainConfig& cfg) {
   set_quantum();
   const CimMacroConfig mc = train_macro();
   CimBench b("tr_", mc);
   const cimvp::Dataset data = separable_dataset(64, 11);
-  const FixedPointTrainConfig cfg = train_config();
   TwoWayMlp chip = TwoWayMlp::random({64, 16, 2}, cfg.latent_bits, 5), gold = chip;
   std::vector<TrainStepResult> hw, ref;
   bool done = false;
   b.host.set_program([&](Hal& hal) {
     TwoWayTrainDriver drv(hal, driver_config());
-    drv.load(chip, cfg.pixel_threshold);
+    drv.load(chip, cfg);
     for (std::size_t b0 = 0; b0 < data.size(); b0 += 32)
       hw.push_back(drv.step(chip, cfg, data.image(b0), data.labels.data() + b0, 32, 64));
     done = true;
@@ -80,6 +82,7 @@ TEST_CASE("a training step through the macro equals the golden step bit for bit"
   }
   CHECK(changed > 0);
   CHECK(chip.latent == gold.latent);
+  CHECK(chip.momentum == gold.momentum);
   // The cells hold the golden binary weights; only the changed cells were written.
   for (unsigned l = 0; l < 2; ++l) {
     const auto w = gold.binary(l);
@@ -89,6 +92,25 @@ TEST_CASE("a training step through the macro equals the golden step bit for bit"
         REQUIRE(b.cim.array.sub_array(l, k / 32, j / 8).weight(k % 32, j % 8) == w[std::size_t{j} * K + k]);
   }
   CHECK(b.cim.array.counters().get("cells_written") == changed);
+}
+
+}  // namespace
+
+TEST_CASE("a training step through the macro equals the golden step bit for bit", "[cim][two_way][train]") {
+  check_chip_equals_golden(train_config());
+}
+
+TEST_CASE("bit-serial input, hinge loss, dynamic error scaling, normalized step and momentum: chip == golden",
+          "[cim][two_way][train]") {
+  FixedPointTrainConfig cfg = train_config();
+  cfg.input_bits = 4;  // the first layer reads 4 unipolar planes through the 5-bit linear MLSA (quantized)
+  cfg.loss = TrainLoss::hinge;
+  cfg.error_autoscale = true;
+  cfg.optimizer = TrainOptimizer::normalized;
+  cfg.lr_shift = 4;
+  cfg.momentum_shift = 1;
+  cfg.ste_window_first_half = 200;
+  check_chip_equals_golden(cfg);
 }
 
 TEST_CASE("a separable task is learned on chip", "[cim][two_way][train]") {
@@ -102,7 +124,7 @@ TEST_CASE("a separable task is learned on chip", "[cim][two_way][train]") {
   bool done = false;
   b.host.set_program([&](Hal& hal) {
     TwoWayTrainDriver drv(hal, driver_config());
-    drv.load(net, cfg.pixel_threshold);
+    drv.load(net, cfg);
     for (int epoch = 0; epoch < 8; ++epoch)
       for (std::size_t b0 = 0; b0 < train.size(); b0 += 32)
         drv.step(net, cfg, train.image(b0), train.labels.data() + b0, 32, 64);

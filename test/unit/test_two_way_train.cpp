@@ -148,3 +148,63 @@ TEST_CASE("a separable task is learned by repeated golden steps (quantized reads
   CHECK(after > before);
   CHECK(changed > 0);
 }
+
+TEST_CASE("hand-computed step: bit-serial input, hinge loss, dynamic error scaling, normalized step, momentum",
+          "[two_way][train]") {
+  // 4 → 2: W = (+1, +1, −1, −1; −1, +1, +1, −1) from the latent signs.
+  TwoWayMlp net;
+  net.widths = {4, 2};
+  net.latent = {{1, 0, -1, -2, -1, 2, 3, -1}};
+  const TwoWayMlp start = net;
+  FixedPointTrainConfig cfg;
+  cfg.input_bits = 4;          // x = pixel >> 4 = (12, 0, 10, 2)
+  cfg.loss = TrainLoss::hinge;
+  cfg.error_autoscale = true;
+  cfg.optimizer = TrainOptimizer::normalized;
+  cfg.error_bits = 4;          // [-8, 7]
+  cfg.latent_bits = 6;         // [-32, 31]
+  cfg.lr_shift = 2;            // mean |step| ~ 2^(6 - 1 - 2) = 8
+  cfg.target_half = 4;
+  const std::uint8_t image[4] = {200, 10, 160, 40};
+  const std::uint8_t label[1] = {1};
+  CHECK(two_way_first_inputs(image, 1, 4, cfg) == std::vector<std::int16_t>{12, 0, 10, 2});
+  const TrainStepResult r = two_way_train_step(net, ideal_mapping(64, 64), cfg, image, label, 1, 4);
+  // s = 2·W·x = (2·(12 − 10 − 2), 2·(−12 + 10 − 2)) = (0, −8); class 0 wins: wrong.
+  CHECK(r.sums[0] == std::vector<std::int32_t>{0, -8});
+  CHECK(r.correct == 0);
+  // hinge: class 0 (t = −4) has s = 0 > −4 → r = −4; class 1 (t = +4) has s = −8 < 4 → r = 12.
+  // 12 does not fit 4 bits, 12 / 2 = 6 does: shift 1 → e = (−2, 6).
+  CHECK(r.errors[0] == std::vector<std::int32_t>{-2, 6});
+  // G = e·xᵀ = (−24, 0, −20, −4; 72, 0, 60, 12), Σ|G| = 192, mean a = 192 / 8 = 24, bitlen 5;
+  // shift = 5 − (6 − 1 − 2) = 2: Δ = round(G / 4) = (−6, 0, −5, −1; 18, 0, 15, 3).
+  CHECK(net.latent[0] == std::vector<std::int16_t>{-5, 0, -6, -3, 17, 2, 18, 2});
+  const std::vector<ChangedCell> want = {{0, 0, 0, -1}, {0, 0, 1, 1}, {0, 3, 1, 1}};
+  CHECK(r.changed == want);
+  CHECK(net.momentum.empty());
+  // The same step with momentum_shift 1: m = 0 − floor(0 / 2) + Δ = Δ, the weight moves by
+  // round(m / 2) (halves up): (−3, 0, −2, 0; 9, 0, 8, 2).
+  net = start;
+  cfg.momentum_shift = 1;
+  two_way_train_step(net, ideal_mapping(64, 64), cfg, image, label, 1, 4);
+  CHECK(net.latent[0] == std::vector<std::int16_t>{-2, 0, -3, -2, 8, 2, 11, 1});
+  REQUIRE(net.momentum.size() == 1);
+  CHECK(net.momentum[0] == std::vector<std::int32_t>{-6, 0, -5, -1, 18, 0, 15, 3});
+  // squared loss on the same sums: r = (−4 − 0, 4 + 8) = (−4, 12) as well; a margin met is not an
+  // error under hinge only: s = (−8, 0) → hinge r = (0, 4), squared r = (4, 4).
+  const std::int32_t met[2] = {-8, 0};
+  CHECK(two_way_output_errors(met, label, 1, 2, cfg) == std::vector<std::int32_t>{0, 4});
+  cfg.loss = TrainLoss::squared;
+  CHECK(two_way_output_errors(met, label, 1, 2, cfg) == std::vector<std::int32_t>{4, 4});
+  // hidden errors: STE window of the bit-serial first layer = ste_window_half × 15 unless set;
+  // dynamic shift over the gated values only (100 outside the window does not count).
+  cfg.ste_window_half = 2;
+  CHECK(cfg.ste_window(0) == 30);
+  CHECK(cfg.ste_window(1) == 2);
+  const std::int64_t delta[4] = {-20, 9, 100, 3};
+  const std::int32_t prev[4] = {30, -30, 31, 0};  // 31 is outside the window of 30
+  // gated (−20, 9, 0, 3): −20 needs shift 2 to fit [−8, 7] → (−5, 2, 0, 0)
+  CHECK(two_way_hidden_errors(delta, prev, 4, cfg, 0) == std::vector<std::int32_t>{-5, 2, 0, 0});
+  cfg.ste_window_first_half = 31;
+  // all gated (−20, 9, 100, 3): 100 needs shift 4 → (−2, 0, 6, 0)
+  CHECK(two_way_hidden_errors(delta, prev, 4, cfg, 0) == std::vector<std::int32_t>{-2, 0, 6, 0});
+}

@@ -101,11 +101,12 @@ void TwoWayTrainDriver::command(std::uint32_t ctrl, const char* what) {
   }
 }
 
-BnnNetwork two_way_bnn(const TwoWayMlp& net, unsigned pixel_threshold) {
+BnnNetwork two_way_bnn(const TwoWayMlp& net, const FixedPointTrainConfig& cfg) {
   BnnNetwork bnn;
   bnn.mode = CellMode::xnor_8t;
-  bnn.input = InputEncoding::binarized;
-  bnn.input_threshold = pixel_threshold;
+  bnn.input = cfg.input_bits > 0 ? InputEncoding::bit_serial : InputEncoding::binarized;
+  bnn.input_threshold = cfg.pixel_threshold;
+  if (cfg.input_bits > 0) bnn.input_bits = cfg.input_bits;
   bnn.description = "two-way training";
   for (unsigned l = 0; l < net.layers(); ++l) {
     BnnLayer L;
@@ -124,8 +125,8 @@ BnnNetwork two_way_bnn(const TwoWayMlp& net, unsigned pixel_threshold) {
   return bnn;
 }
 
-void TwoWayTrainDriver::load(const TwoWayMlp& net, unsigned pixel_threshold) {
-  const BnnNetwork bnn = two_way_bnn(net, pixel_threshold);
+void TwoWayTrainDriver::load(const TwoWayMlp& net, const FixedPointTrainConfig& cfg) {
+  const BnnNetwork bnn = two_way_bnn(net, cfg);
   const CimNetworkImage image = build_cim_image(bnn, cfg_.image_base);
   hal_.write_block(image.base, image.bytes.data(), image.bytes.size());
   const std::uint64_t b = cfg_.macro_base;
@@ -203,15 +204,6 @@ TrainStepResult TwoWayTrainDriver::step(TwoWayMlp& net, const FixedPointTrainCon
       at += n * net.widths[l + 1];
     }
   }
-  // Inputs of every layer: the binarized pixels, then the signs of the kept sums.
-  std::vector<BitMatrix> x(L);
-  pack_threshold(images, n, pixels, cfg.pixel_threshold, x[0]);
-  for (unsigned l = 1; l < L; ++l) {
-    x[l].resize(n, net.widths[l]);
-    for (std::size_t i = 0; i < n; ++i)
-      for (unsigned k = 0; k < net.widths[l]; ++k)
-        if (r.sums[l - 1][i * net.widths[l] + k] >= 0) x[l].set(i, k, true);
-  }
   // 2. Loss on the host.
   r.errors.resize(L);
   r.errors[L - 1] = two_way_output_errors(r.sums[L - 1].data(), labels, n, C, cfg);
@@ -232,13 +224,16 @@ TrainStepResult TwoWayTrainDriver::step(TwoWayMlp& net, const FixedPointTrainCon
     std::vector<std::int32_t> d32(n * K);
     hal_.read_block(a_delta, d32.data(), d32.size() * 4);
     const std::vector<std::int64_t> delta(d32.begin(), d32.end());
-    r.errors[l - 1] = two_way_hidden_errors(delta.data(), r.sums[l - 1].data(), delta.size(), cfg);
+    r.errors[l - 1] = two_way_hidden_errors(delta.data(), r.sums[l - 1].data(), delta.size(), cfg, l - 1);
   }
   // 4. Gradients and the latent update (host), 5. the changed cells written (UPDATE).
   for (unsigned l = 0; l < L; ++l) {
     phase(TrainPhase::gradient);
     const std::size_t first = r.changed.size();
-    two_way_update_layer(net, l, r.errors[l].data(), x[l], n, cfg, r.changed);
+    // the layer's inputs: the pixels as the forward read took them, then the signs of the kept sums
+    const std::vector<std::int16_t> x = l == 0 ? two_way_first_inputs(images, n, pixels, cfg)
+                                               : two_way_hidden_inputs(r.sums[l - 1].data(), r.sums[l - 1].size());
+    two_way_update_layer(net, l, r.errors[l].data(), x.data(), n, cfg, r.changed);
     if (r.changed.size() == first) continue;
     phase(TrainPhase::update);
     const unsigned K = net.widths[l], M = net.widths[l + 1];

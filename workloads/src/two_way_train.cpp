@@ -3,6 +3,7 @@
 #include "cimvp/circuit/two_way.h"
 
 #include <algorithm>
+#include <climits>
 #include <cstdlib>
 #include <random>
 #include <stdexcept>
@@ -29,6 +30,40 @@ std::int64_t round_shift(std::int64_t v, unsigned s) {
   return s == 0 ? v : floor_shift(v + (std::int64_t{1} << (s - 1)), s);
 }
 
+/// Number of bits of v >= 0 (bitlen(0) = 0, bitlen(1) = 1, bitlen(4) = 3).
+unsigned bitlen(std::uint64_t v) {
+  unsigned b = 0;
+  while (v != 0) {
+    ++b;
+    v >>= 1;
+  }
+  return b;
+}
+
+/// Smallest s >= 0 with floor(lo / 2^s) and floor(hi / 2^s) inside b-bit two's complement.
+unsigned fit_shift(std::int64_t lo, std::int64_t hi, unsigned bits) {
+  unsigned s = 0;
+  while (s < 62 && (floor_shift(hi, s) > error_max(bits) || floor_shift(lo, s) < error_min(bits))) ++s;
+  return s;
+}
+
+/// raw values → b-bit errors: floor shift by `shift` (or the dynamic shift), saturation.
+std::vector<std::int32_t> scale_errors(const std::vector<std::int64_t>& raw, unsigned shift,
+                                       const FixedPointTrainConfig& cfg) {
+  if (cfg.error_autoscale) {
+    std::int64_t lo = 0, hi = 0;
+    for (std::int64_t v : raw) {
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    shift = fit_shift(lo, hi, cfg.error_bits);
+  }
+  std::vector<std::int32_t> e(raw.size());
+  for (std::size_t q = 0; q < raw.size(); ++q)
+    e[q] = static_cast<std::int32_t>(sat(floor_shift(raw[q], shift), cfg.error_bits));
+  return e;
+}
+
 BitMatrix signs(const std::vector<std::int32_t>& s, std::size_t n, unsigned m) {
   BitMatrix b(n, m);
   for (std::size_t i = 0; i < n; ++i)
@@ -49,7 +84,7 @@ void check_mapping(const MappingConfig& mapping) {
 
 struct Forward {
   std::vector<MappedLayer> layers;
-  std::vector<BitMatrix> x;                    // x[l]: inputs of layer l
+  std::vector<BitMatrix> x;                    // x[l]: inputs of layer l >= 1 (±1 bits)
   std::vector<std::vector<std::int32_t>> sums; // s[l]
 };
 
@@ -63,11 +98,23 @@ Forward forward(const TwoWayMlp& net, const MappingConfig& mapping, const FixedP
   Forward f;
   f.x.resize(net.layers());
   f.sums.resize(net.layers());
-  pack_threshold(images, n, pixels, cfg.pixel_threshold, f.x[0]);
+  std::vector<BitMatrix> planes(cfg.input_bits > 0 ? cfg.input_bits : 1u);
+  if (cfg.input_bits > 0) {
+    for (unsigned p = 0; p < cfg.input_bits; ++p) pack_bit_plane(images, n, pixels, 8 - cfg.input_bits + p, planes[p]);
+  } else {
+    pack_threshold(images, n, pixels, cfg.pixel_threshold, planes[0]);
+  }
   for (unsigned l = 0; l < net.layers(); ++l) {
     const unsigned K = net.widths[l], M = net.widths[l + 1];
-    f.layers.emplace_back(K, M, net.binary(l), InputKind::bipolar, 1, mapping, l);
-    f.layers.back().evaluate(f.x[l], f.sums[l]);
+    if (l == 0) {
+      const bool serial = cfg.input_bits > 0;
+      f.layers.emplace_back(K, M, net.binary(l), serial ? InputKind::unipolar : InputKind::bipolar,
+                            serial ? cfg.input_bits : 1u, mapping, l);
+      f.layers.back().evaluate(planes, f.sums[l]);
+    } else {
+      f.layers.emplace_back(K, M, net.binary(l), InputKind::bipolar, 1, mapping, l);
+      f.layers.back().evaluate(f.x[l], f.sums[l]);
+    }
     if (l + 1 < net.layers()) f.x[l + 1] = signs(f.sums[l], n, M);
   }
   return f;
@@ -84,7 +131,22 @@ void FixedPointTrainConfig::validate() const {
   if (target_half < 0) bad("target_half", target_half, ">= 0");
   if (ste_window_half < 0) bad("ste_window_half", ste_window_half, ">= 0");
   if (pixel_threshold > 255) bad("pixel_threshold", pixel_threshold, "0..255");
+  if (momentum_shift > 15) bad("momentum_shift", momentum_shift, "0..15 (0: off)");
+  if (input_bits > 8) bad("input_bits", input_bits, "0..8 (0: binarized)");
+  if (ste_window_first_half < 0) bad("ste_window_first_half", ste_window_first_half, ">= 0");
+  if (loss != TrainLoss::squared && loss != TrainLoss::hinge) bad("loss", static_cast<int>(loss), "squared|hinge");
+  if (optimizer != TrainOptimizer::sgd && optimizer != TrainOptimizer::normalized)
+    bad("optimizer", static_cast<int>(optimizer), "sgd|normalized");
 }
+
+int FixedPointTrainConfig::ste_window(unsigned l) const {
+  if (l != 0 || input_bits == 0) return ste_window_half;
+  if (ste_window_first_half > 0) return ste_window_first_half;
+  return static_cast<int>(std::min<std::int64_t>(std::int64_t{ste_window_half} * ((1 << input_bits) - 1), INT32_MAX));
+}
+
+const char* to_string(TrainLoss l) { return l == TrainLoss::hinge ? "hinge" : "squared"; }
+const char* to_string(TrainOptimizer o) { return o == TrainOptimizer::normalized ? "normalized" : "sgd"; }
 
 TwoWayMlp TwoWayMlp::random(const std::vector<unsigned>& widths, unsigned latent_bits, std::uint64_t seed) {
   if (widths.size() < 2) throw std::invalid_argument("TwoWayMlp: at least two widths (inputs, outputs)");
@@ -126,18 +188,19 @@ std::vector<unsigned> two_way_predict(const TwoWayMlp& net, const MappingConfig&
 
 std::vector<std::int32_t> two_way_output_errors(const std::int32_t* sums, const std::uint8_t* labels, std::size_t n,
                                                 unsigned classes, const FixedPointTrainConfig& cfg) {
-  std::vector<std::int32_t> e(n * classes);
+  std::vector<std::int64_t> raw(n * classes);
   for (std::size_t i = 0; i < n; ++i) {
     if (labels[i] >= classes)
       throw std::invalid_argument("two-way training: label " + std::to_string(labels[i]) + " of sample " +
                                   std::to_string(i) + " >= " + std::to_string(classes) + " classes");
     for (unsigned j = 0; j < classes; ++j) {
       const std::int64_t t = j == labels[i] ? cfg.target_half : -cfg.target_half;
-      e[i * classes + j] =
-          static_cast<std::int32_t>(sat(floor_shift(t - sums[i * classes + j], cfg.output_shift), cfg.error_bits));
+      const std::int64_t s = sums[i * classes + j];
+      const bool violated = j == labels[i] ? s < t : s > t;
+      raw[i * classes + j] = cfg.loss == TrainLoss::hinge && !violated ? 0 : t - s;
     }
   }
-  return e;
+  return scale_errors(raw, cfg.output_shift, cfg);
 }
 
 std::size_t two_way_correct(const std::int32_t* sums, const std::uint8_t* labels, std::size_t n, unsigned classes) {
@@ -150,58 +213,122 @@ std::size_t two_way_correct(const std::int32_t* sums, const std::uint8_t* labels
 }
 
 std::vector<std::int32_t> two_way_hidden_errors(const std::int64_t* delta_half, const std::int32_t* prev_sums,
-                                                std::size_t count, const FixedPointTrainConfig& cfg) {
-  std::vector<std::int32_t> e(count, 0);
+                                                std::size_t count, const FixedPointTrainConfig& cfg,
+                                                unsigned prev_layer) {
+  const int w = cfg.ste_window(prev_layer);
+  std::vector<std::int64_t> raw(count, 0);
   for (std::size_t q = 0; q < count; ++q)
-    if (prev_sums[q] <= cfg.ste_window_half && prev_sums[q] >= -cfg.ste_window_half)
-      e[q] = static_cast<std::int32_t>(sat(floor_shift(delta_half[q], cfg.hidden_shift), cfg.error_bits));
-  return e;
+    if (prev_sums[q] <= w && prev_sums[q] >= -w) raw[q] = delta_half[q];
+  return scale_errors(raw, cfg.hidden_shift, cfg);
 }
 
-void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors, const BitMatrix& x, std::size_t n,
+std::vector<std::int16_t> two_way_first_inputs(const std::uint8_t* images, std::size_t n, std::size_t pixels,
+                                               const FixedPointTrainConfig& cfg) {
+  std::vector<std::int16_t> x(n * pixels);
+  for (std::size_t q = 0; q < x.size(); ++q)
+    x[q] = cfg.input_bits > 0 ? static_cast<std::int16_t>(images[q] >> (8 - cfg.input_bits))
+                              : static_cast<std::int16_t>(images[q] >= cfg.pixel_threshold ? 1 : -1);
+  return x;
+}
+
+std::vector<std::int16_t> two_way_hidden_inputs(const std::int32_t* prev_sums, std::size_t count) {
+  std::vector<std::int16_t> x(count);
+  for (std::size_t q = 0; q < count; ++q) x[q] = prev_sums[q] >= 0 ? 1 : -1;
+  return x;
+}
+
+void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors, const std::int16_t* x, std::size_t n,
                           const FixedPointTrainConfig& cfg, std::vector<ChangedCell>& changed) {
   const unsigned K = net.widths.at(l), M = net.widths.at(l + 1);
   const std::int64_t lat_lo = -(std::int64_t{1} << (cfg.latent_bits - 1));
   const std::int64_t lat_hi = (std::int64_t{1} << (cfg.latent_bits - 1)) - 1;
-  std::vector<std::int64_t> g(std::size_t{M} * K, 0);
-  // |G| <= n · max|e|: accumulate in int32 when that fits (the same integers; the inner loop
-  // is an XOR and a subtraction per element, which vectorizes with SSE2), else in int64.
-  std::int64_t emax = 0;
-  for (std::size_t q = 0; q < n * M; ++q) emax = std::max<std::int64_t>(emax, std::abs(std::int64_t{errors[q]}));
-  if (emax * static_cast<std::int64_t>(n) < (std::int64_t{1} << 31)) {
-    std::vector<std::int32_t> g32(std::size_t{M} * K, 0);
-    std::vector<std::int32_t> neg(K);  // sample i's inputs: 0 for +1, −1 (all ones) for −1
-    for (std::size_t i = 0; i < n; ++i) {
-      bool any = false;
-      for (unsigned j = 0; j < M && !any; ++j) any = errors[i * M + j] != 0;
-      if (!any) continue;
-      for (unsigned k = 0; k < K; ++k) neg[k] = x.get(i, k) ? 0 : -1;
-      for (unsigned j = 0; j < M; ++j) {
-        const std::int32_t e = errors[i * M + j];
-        if (e == 0) continue;
-        std::int32_t* gj = g32.data() + std::size_t{j} * K;
-        for (unsigned k = 0; k < K; ++k) gj[k] += (e ^ neg[k]) - neg[k];  // +e or −e
-      }
+  // Outer products as int16 dot products over the mini-batch: errors and inputs transposed
+  // (M × n' and K × n', n' = n rounded up to 16, zero padded), G[j][k] = Σ_i e[i][j]·x[i][k]
+  // — the same integers as the naive triple loop.  The sum is int32 when n·max|e|·max|x|
+  // < 2^31 (always for 8-bit errors, 8-bit inputs and n < 2^16), else int64.  Buffers are
+  // reused from step to step (no per-step allocation once grown).
+  thread_local std::vector<std::int16_t> et, xt;
+  thread_local std::vector<std::int64_t> g;
+  thread_local std::vector<char> any;
+  const std::size_t np = (n + 15) / 16 * 16;
+  et.assign(std::size_t{M} * np, 0);
+  xt.assign(std::size_t{K} * np, 0);
+  any.assign(M, 0);
+  std::int64_t emax = 0, xmax = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    for (unsigned j = 0; j < M; ++j) {
+      const std::int32_t e = errors[i * M + j];
+      if (e < -32767 || e > 32767) throw std::invalid_argument("two-way training: error out of int16 range");
+      et[std::size_t{j} * np + i] = static_cast<std::int16_t>(e);
+      any[j] |= e != 0;
+      emax = std::max<std::int64_t>(emax, std::abs(e));
     }
-    std::copy(g32.begin(), g32.end(), g.begin());
-  } else {
-    for (std::size_t i = 0; i < n; ++i)
-      for (unsigned j = 0; j < M; ++j) {
-        const std::int64_t e = errors[i * M + j];
-        if (e == 0) continue;
-        std::int64_t* gj = g.data() + std::size_t{j} * K;
-        for (unsigned k = 0; k < K; ++k) gj[k] += x.get(i, k) ? e : -e;
+  for (std::size_t i = 0; i < n; ++i)
+    for (unsigned k = 0; k < K; ++k) {
+      xt[std::size_t{k} * np + i] = x[i * K + k];
+      xmax = std::max<std::int64_t>(xmax, std::abs(std::int32_t{x[i * K + k]}));
+    }
+  const bool narrow = emax * xmax * static_cast<std::int64_t>(np) < (std::int64_t{1} << 31);
+  g.assign(std::size_t{M} * K, 0);
+  std::int64_t sum_abs = 0;
+  for (unsigned j = 0; j < M; ++j) {
+    if (!any[j]) continue;
+    const std::int16_t* ej = et.data() + std::size_t{j} * np;
+    std::int64_t* gj = g.data() + std::size_t{j} * K;
+    for (unsigned k = 0; k < K; ++k) {
+      const std::int16_t* xk = xt.data() + std::size_t{k} * np;
+      std::int64_t acc = 0;
+      if (narrow) {
+        std::int32_t a = 0;
+        for (std::size_t i = 0; i < np; ++i) a += std::int32_t{ej[i]} * std::int32_t{xk[i]};
+        acc = a;
+      } else {
+        for (std::size_t i = 0; i < np; ++i) acc += std::int64_t{ej[i]} * std::int64_t{xk[i]};
       }
+      gj[k] = acc;
+      sum_abs += acc < 0 ? -acc : acc;
+    }
+  }
+  // Step: SGD by lr_shift, or normalized by the layer's mean |G| (TrainOptimizer).
+  int shift = static_cast<int>(cfg.lr_shift);
+  if (cfg.optimizer == TrainOptimizer::normalized) {
+    const std::uint64_t mean_abs = static_cast<std::uint64_t>(sum_abs) / (std::uint64_t{M} * K);
+    shift = static_cast<int>(bitlen(mean_abs)) - (static_cast<int>(cfg.latent_bits) - 1 - static_cast<int>(cfg.lr_shift));
   }
   std::vector<std::int16_t>& w = net.latent.at(l);
-  for (unsigned k = 0; k < K; ++k)  // input-major: the order of the row writes
-    for (unsigned j = 0; j < M; ++j) {
-      std::int16_t& v = w[std::size_t{j} * K + k];
+  const std::size_t first = changed.size();
+  const unsigned mb = cfg.momentum_shift;
+  std::int32_t* mom = nullptr;
+  if (mb > 0) {
+    if (net.momentum.size() != net.latent.size()) net.momentum.resize(net.latent.size());
+    if (net.momentum[l].size() != w.size()) net.momentum[l].assign(w.size(), 0);
+    mom = net.momentum[l].data();
+  }
+  for (unsigned j = 0; j < M; ++j) {
+    if (!any[j] && mb == 0) continue;
+    for (unsigned k = 0; k < K; ++k) {
+      const std::size_t q = std::size_t{j} * K + k;
+      const std::int64_t gv = g[q];
+      std::int64_t d = gv == 0 ? 0
+                       : shift >= 0 ? round_shift(gv, static_cast<unsigned>(shift))
+                                    : gv * (std::int64_t{1} << -shift);
+      if (mb > 0) {
+        const std::int64_t m = std::int64_t{mom[q]} - floor_shift(mom[q], mb) + d;
+        mom[q] = static_cast<std::int32_t>(std::min<std::int64_t>(INT32_MAX, std::max<std::int64_t>(INT32_MIN, m)));
+        d = round_shift(mom[q], mb);
+      }
+      if (d == 0) continue;
+      std::int16_t& v = w[q];
       const bool before = v >= 0;
-      v = static_cast<std::int16_t>(
-          std::min(lat_hi, std::max(lat_lo, v + round_shift(g[std::size_t{j} * K + k], cfg.lr_shift))));
+      v = static_cast<std::int16_t>(std::min(lat_hi, std::max(lat_lo, v + d)));
       if ((v >= 0) != before) changed.push_back(ChangedCell{l, k, j, static_cast<std::int8_t>(v >= 0 ? 1 : -1)});
     }
+  }
+  // input-major: the order of the row writes
+  std::sort(changed.begin() + static_cast<std::ptrdiff_t>(first), changed.end(),
+            [](const ChangedCell& a, const ChangedCell& b) {
+              return a.input != b.input ? a.input < b.input : a.neuron < b.neuron;
+            });
 }
 
 TrainStepResult two_way_train_step(TwoWayMlp& net, const MappingConfig& mapping, const FixedPointTrainConfig& cfg,
@@ -220,10 +347,14 @@ TrainStepResult two_way_train_step(TwoWayMlp& net, const MappingConfig& mapping,
     const TransposedBank t(f.layers[l].arrays(), mapping.sense, cfg.error_bits, l);
     std::vector<std::int64_t> delta;
     t.evaluate(r.errors[l].data(), n, delta);
-    r.errors[l - 1] = two_way_hidden_errors(delta.data(), f.sums[l - 1].data(), delta.size(), cfg);
+    r.errors[l - 1] = two_way_hidden_errors(delta.data(), f.sums[l - 1].data(), delta.size(), cfg, l - 1);
   }
   // Gradients (outer products of errors and inputs), latent update, changed cells.
-  for (unsigned l = 0; l < L; ++l) two_way_update_layer(net, l, r.errors[l].data(), f.x[l], n, cfg, r.changed);
+  for (unsigned l = 0; l < L; ++l) {
+    const std::vector<std::int16_t> x = l == 0 ? two_way_first_inputs(images, n, pixels, cfg)
+                                               : two_way_hidden_inputs(f.sums[l - 1].data(), f.sums[l - 1].size());
+    two_way_update_layer(net, l, r.errors[l].data(), x.data(), n, cfg, r.changed);
+  }
   r.sums = std::move(f.sums);
   return r;
 }

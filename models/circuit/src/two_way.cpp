@@ -45,6 +45,16 @@ void TransposedPort::refresh(const SubArray& a) {
       seg_mask_[s * wpr_ + c / kWordBits] |= Word{1} << (c % kWordBits);
 }
 
+void TransposedPort::refresh_row(const SubArray& a, unsigned r) {
+  if (r >= rows_) throw std::out_of_range("TransposedPort::refresh_row: row out of range");
+  Word* row = rbits_.data() + std::size_t{r} * wpr_;
+  std::fill(row, row + wpr_, Word{0});
+  for (unsigned c = 0; c < cols_; ++c)
+    if (a.weight(r, c) == 1) row[c / kWordBits] |= Word{1} << (c % kWordBits);
+  if (!g_.empty())
+    for (unsigned c = 0; c < cols_; ++c) g_[std::size_t{r} * cols_ + c] = a.weight(r, c) * a.cell_factor(r, c);
+}
+
 void TransposedPort::partial_sums(const Word* x, std::size_t x_stride, std::size_t n,
                                   std::vector<std::int32_t>& ps) const {
   const std::size_t S = segs_.size();
@@ -79,7 +89,7 @@ void TransposedPort::accumulate(const Word* x, std::size_t x_stride, std::size_t
         throw std::invalid_argument("TransposedPort: converter range of segment " + std::to_string(s) +
                                     " does not match its " + std::to_string(segs_[s].rows) + " columns");
   }
-  std::vector<std::int32_t> ps;
+  thread_local std::vector<std::int32_t> ps;  // reused: no allocation per read once grown
   partial_sums(x, x_stride, n, ps);
   std::uint64_t driven_lines = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -180,6 +190,14 @@ void TransposedBank::refresh(const ArrayBank& arrays, unsigned rb, unsigned cb) 
   if (rb >= nrb_ || cb >= ncb_ || arrays.row_blocks() != nrb_ || arrays.col_blocks() != ncb_)
     throw std::out_of_range("TransposedBank::refresh: sub-array out of range");
   ports_[std::size_t{rb} * ncb_ + cb].refresh(arrays.sub_array(rb, cb));
+}
+
+void TransposedBank::refresh_input_row(const ArrayBank& arrays, unsigned k) {
+  if (k >= K_ || arrays.row_blocks() != nrb_ || arrays.col_blocks() != ncb_)
+    throw std::out_of_range("TransposedBank::refresh_input_row: input out of range");
+  const unsigned rb = k / R_;
+  for (unsigned cb = 0; cb < ncb_; ++cb)
+    ports_[std::size_t{rb} * ncb_ + cb].refresh_row(arrays.sub_array(rb, cb), k % R_);
 }
 
 void TransposedBank::encode(const std::int32_t* e, std::size_t n, std::vector<Word>& planes) const {

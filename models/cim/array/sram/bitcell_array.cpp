@@ -223,7 +223,7 @@ ArrayBank::RowWrite BitcellArray::write_row(unsigned layer, unsigned k, const st
   if (w.cells_written > 0) {
     delay += sc_core::sc_time(two_way_.row_write_ns, sc_core::SC_NS);
     if (layer < transposed_.size() && !transposed_[layer].empty())
-      for (unsigned cb = 0; cb < L.col_blocks(); ++cb) transposed_[layer].refresh(L, k / array_.rows, cb);
+      transposed_[layer].refresh_input_row(L, k);  // only the written row changed
   }
   cells_written_ += w.cells_written;
   counters_.add(c_update_rows_, w.rows);

@@ -53,6 +53,13 @@ struct TwoWayTrainingConfig {
   unsigned hidden_shift = 4;
   int ste_window_half = 64;
   unsigned pixel_threshold = 128;
+  unsigned lr_shift_final = 0;            ///< lr_shift of the last epoch (linear in between); 0 = lr_shift
+  unsigned input_bits = 0;                ///< 0 binarized, 1..8 bit-serial first layer
+  int ste_window_first_half = 0;
+  bool error_autoscale = false;
+  std::string loss = "squared";           ///< squared | hinge
+  std::string optimizer = "sgd";          ///< sgd | normalized
+  unsigned momentum_shift = 0;
   std::string transfer = "dma";  ///< dma (HostDma + activation buffer) | master (the macro's master)
   bool golden = true;            ///< run and compare the golden step beside every step
   bool progress = true;          ///< progress bar on stderr when it is a terminal (else plain lines)
@@ -79,6 +86,7 @@ class TwoWayTraining : public Job {
 
   /// One epoch's figures.
   struct EpochResult {
+    unsigned lr_shift = 0;     ///< the epoch's lr_shift (lr_shift_final schedule)
     double train_chip = 0;     ///< running training accuracy of the epoch's steps (before each update)
     double test_chip = 0;      ///< test accuracy, forward VMMs on chip after the epoch
     double test_golden = -1;   ///< golden forward pass of the golden network (-1: golden off)
@@ -106,6 +114,8 @@ class TwoWayTraining : public Job {
   TwoWayTrainingEstimate resnet18_estimate() const;
 
  private:
+  /// lr_shift of epoch e (0-based): lr_shift + round(e·(lr_shift_final − lr_shift) / (epochs − 1)).
+  unsigned epoch_lr_shift(unsigned e) const;
   std::string phase_table() const;
   std::string estimate_text() const;
   TwoWayTrainingConfig config_;

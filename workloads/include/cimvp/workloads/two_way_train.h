@@ -29,6 +29,23 @@
 
 namespace cimvp {
 
+/// Loss of the output layer (host): the output error before scaling, r_j = t_j − s_j with
+/// t_j = ±target_half (+ for the label).
+enum class TrainLoss : std::uint8_t {
+  squared,  ///< r = t − s always (squared error on ±t targets)
+  hinge     ///< r = t − s only where the margin is violated (t > 0 and s < t, or t < 0 and s > t), else 0
+            ///< (squared hinge loss, as BinaryNet, Courbariaux et al. 2016)
+};
+/// Latent-weight update rule (host).
+enum class TrainOptimizer : std::uint8_t {
+  sgd,        ///< Δ = round(G / 2^lr_shift)
+  normalized  ///< per layer and step: Δ = round(G · 2^(latent_bits − 1 − lr_shift) / 2^bitlen(a)),
+              ///< a = floor(Σ|G| / (M·K)) the layer's mean |G| (bitlen(0) = 0): the mean |Δ| is
+              ///< about 2^−lr_shift of the latent half range, whatever the scale of the errors
+};
+const char* to_string(TrainLoss l);
+const char* to_string(TrainOptimizer o);
+
 /// Bit widths and the optimizer of the fixed-point training step.
 struct FixedPointTrainConfig {
   unsigned error_bits = 8;        ///< b of every error driven into a transposed read, 1..8
@@ -36,11 +53,31 @@ struct FixedPointTrainConfig {
   unsigned output_shift = 0;      ///< output error = floor((t − s_half) / 2^output_shift), 0..30
   int target_half = 16;           ///< |t| of the logit targets, half PS units, >= 0
   unsigned hidden_shift = 0;      ///< hidden error = floor(δ_half / 2^hidden_shift), 0..30
-  int ste_window_half = 64;       ///< STE window on |s_half| of the layer's pre-activations, >= 0
-  unsigned lr_shift = 4;          ///< learning rate 2^−lr_shift on the integer gradient, 0..30
-  unsigned pixel_threshold = 128; ///< input binarization: pixel >= threshold → +1, 0..255
+  int ste_window_half = 64;       ///< STE window on |s_half| of a hidden layer's pre-activations, >= 0
+  /// STE window of the first layer's pre-activations when its input is bit-serial
+  /// (input_bits > 0); 0: ste_window_half × (2^input_bits − 1).  >= 0.
+  int ste_window_first_half = 0;
+  unsigned lr_shift = 4;          ///< learning rate 2^−lr_shift (TrainOptimizer), 0..30
+  unsigned pixel_threshold = 128; ///< input binarization (input_bits 0): pixel >= threshold → +1, 0..255
+  /// First-layer input: 0 — binarized (±1 at pixel_threshold); 1..8 — bit-serial, the
+  /// input_bits MSBs of the pixel (x = pixel >> (8 − input_bits) ∈ [0, 2^input_bits − 1]),
+  /// unipolar 0/1 planes weighted 2^p in the forward read, the integer x in the gradient.
+  unsigned input_bits = 0;
+  /// Dynamic error scaling: the errors of a layer in a step are shifted right by the smallest
+  /// s >= 0 that fits all of them into error_bits (floor shift; no saturation), in place of
+  /// output_shift / hidden_shift (which are then unused).
+  bool error_autoscale = false;
+  TrainLoss loss = TrainLoss::squared;
+  TrainOptimizer optimizer = TrainOptimizer::sgd;
+  /// Momentum as an exponential average of the steps, 0 = off (1..15): per weight
+  /// m ← m − floor(m / 2^momentum_shift) + Δ, and the latent weight moves by
+  /// round(m / 2^momentum_shift) in place of Δ (the mean step is unchanged, its noise averaged
+  /// over about 2^momentum_shift steps).  m: int32 per weight (TwoWayMlp::momentum).
+  unsigned momentum_shift = 0;
   /// Throws std::invalid_argument naming the field and the allowed range.
   void validate() const;
+  /// STE window (half units) on the pre-activations of layer l (0: the first layer).
+  int ste_window(unsigned l) const;
 };
 
 /// A cell whose binary weight changed: W_layer[neuron][input] (sub-array row = input).
@@ -56,6 +93,8 @@ struct ChangedCell {
 struct TwoWayMlp {
   std::vector<unsigned> widths;                  ///< K_0, …, K_L (inputs first), each >= 1
   std::vector<std::vector<std::int16_t>> latent; ///< per layer, M×K row-major (neuron j, input k)
+  /// Optimizer state (momentum_shift > 0): per layer, M×K; empty until the first step uses it.
+  std::vector<std::vector<std::int32_t>> momentum;
 
   /// Random latent weights uniform in [−2^(latent_bits−2), 2^(latent_bits−2)] from
   /// std::mt19937_64(seed), layer by layer, row-major.  Throws std::invalid_argument.
@@ -90,12 +129,20 @@ std::vector<std::int32_t> two_way_output_errors(const std::int32_t* sums, const 
 /// Samples whose largest logit (first maximum) is the label.
 std::size_t two_way_correct(const std::int32_t* sums, const std::uint8_t* labels, std::size_t n, unsigned classes);
 /// Hidden errors e_{l−1} (n × K) from the transposed sums δ (half units) and layer l−1's
-/// pre-activation sums: STE gate, floor shift, saturation.
+/// pre-activation sums (`prev_layer` = l − 1 selects the STE window): STE gate, floor shift
+/// (hidden_shift or the dynamic shift), saturation.
 std::vector<std::int32_t> two_way_hidden_errors(const std::int64_t* delta_half, const std::int32_t* prev_sums,
-                                                std::size_t count, const FixedPointTrainConfig& cfg);
-/// Gradient outer products of layer l (errors n × M, inputs x: n rows of K bits, bit 1 = +1)
-/// and its latent update; appends the cells whose sign changed (input-major order).
-void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors, const BitMatrix& x, std::size_t n,
+                                                std::size_t count, const FixedPointTrainConfig& cfg,
+                                                unsigned prev_layer);
+/// Integer inputs of layer 0 (n × K, K = pixels): ±1 at pixel_threshold (input_bits 0) or
+/// pixel >> (8 − input_bits).
+std::vector<std::int16_t> two_way_first_inputs(const std::uint8_t* images, std::size_t n, std::size_t pixels,
+                                               const FixedPointTrainConfig& cfg);
+/// Integer inputs of a hidden layer (n × K): +1 where the previous layer's sum s >= 0, else −1.
+std::vector<std::int16_t> two_way_hidden_inputs(const std::int32_t* prev_sums, std::size_t count);
+/// Gradient outer products of layer l (errors n × M, integer inputs x n × K as above) and its
+/// latent update (TrainOptimizer); appends the cells whose sign changed (input-major order).
+void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors, const std::int16_t* x, std::size_t n,
                           const FixedPointTrainConfig& cfg, std::vector<ChangedCell>& changed);
 
 /// Forward pass only: the predicted class of each of n samples (largest logit, first max wins).

@@ -54,15 +54,16 @@ struct TwoWayTrainDriverConfig {
 };
 
 /// The network image's view of net: binary weights sign(latent), hidden thresholds 0 and no
-/// flips, input binarized at pixel_threshold, last layer scale 1 / bias 0 (raw sums).
-BnnNetwork two_way_bnn(const TwoWayMlp& net, unsigned pixel_threshold);
+/// flips, input binarized at cfg.pixel_threshold or bit-serial with cfg.input_bits planes,
+/// last layer scale 1 / bias 0 (raw sums).
+BnnNetwork two_way_bnn(const TwoWayMlp& net, const FixedPointTrainConfig& cfg);
 
 class TwoWayTrainDriver {
  public:
   TwoWayTrainDriver(Hal& hal, const TwoWayTrainDriverConfig& config);
-  /// Writes the network image of net's binary weights (hidden thresholds 0, no flips, input
-  /// binarized at pixel_threshold), loads it and checks CAP_TWO_WAY.  Throws CimDriverError.
-  void load(const TwoWayMlp& net, unsigned pixel_threshold);
+  /// Writes the network image of net's binary weights (two_way_bnn: hidden thresholds 0, no
+  /// flips, the input encoding of cfg), loads it and checks CAP_TWO_WAY.  Throws CimDriverError.
+  void load(const TwoWayMlp& net, const FixedPointTrainConfig& cfg);
   /// One training step through the accelerator (see the file comment); updates net.latent.
   /// Throws CimDriverError (macro errors, scratch memory too small) or std::invalid_argument.
   TrainStepResult step(TwoWayMlp& net, const FixedPointTrainConfig& cfg, const std::uint8_t* images,

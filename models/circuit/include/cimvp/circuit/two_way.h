@@ -80,6 +80,9 @@ class TransposedPort {
   explicit TransposedPort(const SubArray& a) { refresh(a); }
   /// Re-reads the stored bits and cell factors of `a` (after SubArray::write_cell).
   void refresh(const SubArray& a);
+  /// Re-reads row r only (after writes to cells of that row): the same state as refresh(a)
+  /// when nothing else changed.  Throws std::out_of_range for r >= rows().
+  void refresh_row(const SubArray& a, unsigned r);
 
   unsigned rows() const { return rows_; }   ///< active rows (outputs of the transposed read)
   unsigned cols() const { return cols_; }   ///< active columns (driven by errors)
@@ -133,6 +136,9 @@ class TransposedBank {
   bool exact() const { return exact_; }
   /// Re-reads sub-array (rb, cb) of `arrays` after a write (ArrayBank::write_row).
   void refresh(const ArrayBank& arrays, unsigned rb, unsigned cb);
+  /// Re-reads input row k (sub-array row k mod R of every sub-array of row block k / R)
+  /// after ArrayBank::write_row(k, …): a row write costs one row per sub-array, not a refresh.
+  void refresh_input_row(const ArrayBank& arrays, unsigned k);
 
   /// Words per plane vector of one column block (⌈C / 64⌉).
   std::size_t words_per_vector() const { return wpv_; }
