@@ -4,6 +4,13 @@
 //
 //   cimvp-calibrate [--rows FILE] [--output FILE.md] [--cimvp EXE] [--check]
 //
+// Rows are of two classes (docs/calibration.md): *fidelity* rows, where cimvp computes the
+// figure from a configured design (closed-form sub-array read, RRAM estimate, a platform run),
+// and *consistency* rows (compute kind `tech`), a technology table read back.  A fidelity row
+// must state its assumptions (`assumptions:`); its configuration is written from the compute
+// specification (and, for platform runs, from the report's resolved configuration), so it
+// cannot drift from what was run.  Tolerance: 15 % (kMaxTolerance), no row may set more.
+//
 // Exit codes: 0 ok; 1 --check and a computed row is off without a note explaining it, or a
 // cimvp run failed; 2 bad input (options, rows file).
 #include "cimvp/circuit/ppa_energy.h"
@@ -41,16 +48,23 @@ struct RowsError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Largest (and default) relative tolerance of an `approx` row.
+constexpr double kMaxTolerance = 0.15;
+
 struct Row {
-  std::string id, work, what, unit, relation = "approx", note, pending, published_text;
+  std::string id, work, what, unit, relation = "approx", note, pending, published_text, assumptions;
   std::optional<double> published;
-  double tolerance = 0.25;
+  double tolerance = kMaxTolerance;
   double expect_above = 0.0;
   YAML::Node compute;
   bool has_compute = false;
   // results
   std::optional<double> value;
-  std::string detail;  ///< extra explanation computed with the value (breakdowns)
+  std::string detail;         ///< extra explanation computed with the value (breakdowns)
+  std::string configuration;  ///< the configured design, written from the compute spec / report
+  /// Consistency rows read a technology table back (compute kind `tech`); every other row
+  /// (pending ones included) is a fidelity row: cimvp computes it from a configured design.
+  bool fidelity() const { return !has_compute || !compute["kind"] || compute["kind"].Scalar() != "tech"; }
 };
 
 /// A side-by-side table of several cimvp runs (e.g. access schemes).
@@ -183,7 +197,7 @@ class Rows {
       const YAML::Node n = list[i];
       const std::string path = "rows[" + std::to_string(i) + "]";
       keys(n, path, {"id", "work", "what", "published", "published_text", "unit", "relation", "tolerance",
-                     "expect_above", "compute", "pending", "note"});
+                     "expect_above", "compute", "pending", "note", "assumptions"});
       Row r;
       r.id = str(n, path, "id");
       if (!ids.insert(r.id).second) fail(n["id"], path + ".id", "duplicate id '" + r.id + "'");
@@ -196,7 +210,12 @@ class Rows {
                                                     r.relation + "\"");
       r.published = num(n, path, "published", r.relation != "qualitative");
       r.published_text = str(n, path, "published_text", r.relation == "qualitative");
-      if (auto t = num(n, path, "tolerance", false)) r.tolerance = *t;
+      if (auto t = num(n, path, "tolerance", false)) {
+        if (!(*t > 0.0 && *t <= kMaxTolerance))
+          fail(n["tolerance"], path + ".tolerance", "expected a fraction in (0, " + std::to_string(kMaxTolerance).substr(0, 4) +
+                                                        "] (the calibration tolerance is 15 %), got " + shown(n["tolerance"].Scalar()));
+        r.tolerance = *t;
+      }
       if (auto e = num(n, path, "expect_above", false)) r.expect_above = *e;
       r.note = str(n, path, "note", false);
       r.pending = str(n, path, "pending", false);
@@ -205,6 +224,10 @@ class Rows {
         r.has_compute = true;
       }
       if (r.pending.empty() != r.has_compute) fail(n, path, "give exactly one of 'compute' and 'pending'");
+      r.assumptions = str(n, path, "assumptions", false);
+      if (r.fidelity() && r.assumptions.empty())
+        fail(n, path, "a fidelity row (compute kind other than 'tech') needs 'assumptions': what the configured "
+                      "design assumes beyond the publication");
       out.push_back(std::move(r));
     }
     return out;
@@ -407,6 +430,58 @@ class Runner {
   std::map<std::string, nlohmann::json> cache_;
 };
 
+/// The configured design of a platform run, from its report's resolved configuration.
+std::string run_configuration(const nlohmann::json& report) {
+  const nlohmann::json& c = report.at("config");
+  const auto text = [](const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+  std::ostringstream os;
+  os << "platform '" << text(c.at("name")) << "', technology " << text(c.at("tech"))
+     << (c.value("tech_timing", false) ? " (tech_timing on)" : " (tech_timing off: configured read times)");
+  if (c.contains("cim")) {
+    const nlohmann::json& cim = c.at("cim");
+    const nlohmann::json& a = cim.at("array");
+    const nlohmann::json& s = cim.at("sense");
+    os << "; " << text(a.at("cell")) << " " << text(a.at("kind")) << " cells, " << text(a.at("rows")) << "x"
+       << text(a.at("cols")) << " sub-arrays, " << text(a.at("access")) << " access";
+    if (text(a.at("access")) == "group") os << " of " << text(a.at("group_rows")) << " rows";
+    os << ", bit-line linear range " << text(a.at("linear_range_rows")) << " rows, read " << text(a.at("read_ns"))
+       << " ns; sensing " << text(s.at("bits")) << "-bit " << text(s.at("kind"));
+    if (text(s.at("kind")) == "mlsa")
+      os << " (" << text(s.at("quantization")) << " references)";
+    else
+      os << " (" << text(s.at("converter")) << ", full scale " << text(s.at("full_scale")) << ")";
+    os << ", row drive " << text(cim.at("drive").at("kind")) << ", macro clock " << text(cim.at("clock_period_ns"))
+       << " ns, power gating " << text(cim.at("power_gating"));
+    if (cim.contains("two_way") && cim.at("two_way").value("enabled", false)) os << ", two-way array";
+  }
+  const nlohmann::json& w = c.at("workload");
+  const std::string job = text(w.at("job"));
+  os << "; job " << job;
+  if (job == "cim_inference") {
+    const nlohmann::json& j = w.at("cim_inference");
+    const std::string images = text(j.at("images"));
+    os << ": " << text(j.at("weights")) << " on " << text(j.at("dataset")) << " test images ("
+       << (images == "0" ? std::string("all") : "the first " + images) << "), references calibrated on "
+       << text(j.at("calibration_samples")) << " training images";
+  } else if (job == "two_way_training") {
+    const nlohmann::json& j = w.at("two_way_training");
+    os << ": " << text(j.at("layers")) << " on " << text(j.at("dataset")) << ", " << text(j.at("train_images"))
+       << " training / " << text(j.at("test_images")) << " test images, " << text(j.at("epochs")) << " epoch(s)";
+  }
+  return os.str();
+}
+
+/// The configured sub-array of a macro_read / macro_ratio row.
+std::string macro_configuration(const TechParams& t, const MacroReadSpec& s, const std::string& access) {
+  std::ostringstream os;
+  os << "closed-form sub-array read (estimate_macro_read, docs/ppa.md), technology " << t.node << ", "
+     << (s.mode == CellMode::xnor_8t ? "xnor_8t" : "hbnn_6t") << " cells, " << s.rows << "x" << s.cols
+     << " sub-array, " << s.mlsa_bits << "-bit MLSA, " << access << " access";
+  if (s.mux != 1) os << ", " << s.mux << " columns per MLSA";
+  if (s.mode == CellMode::hbnn_6t) os << ", fraction of inputs at 1: " << fmt(s.input_one_fraction);
+  return os.str();
+}
+
 /// rram_estimate rows: the CNN-vs-BCNN estimate of circuit/rram_ppa.h (docs/rram.md) for
 /// the seed's LeNet/MNIST or AlexNet/ImageNet shapes.
 double rram_value(const Rows& rows, const YAML::Node& c, const std::string& path, std::string* detail) {
@@ -469,15 +544,21 @@ void compute(const Rows& rows, Row& r, std::size_t index, Runner& runner) {
       rows.keys(c, path, {"kind", "tech", "mode", "rows", "cols", "mlsa_bits", "access", "group_rows", "mux",
                           "input_one_fraction", "metric"});
       const TechParams t = tech_of(rows, c, path);
-      const MacroReadEstimate e = estimate_macro_read(t, macro_spec(rows, c, path, rows.str(c, path, "access")));
+      const std::string access = rows.str(c, path, "access");
+      const MacroReadSpec spec = macro_spec(rows, c, path, access);
+      const MacroReadEstimate e = estimate_macro_read(t, spec);
       r.value = macro_metric(rows, c, path, e);
+      r.configuration = macro_configuration(t, spec, access);
       r.detail = "Closed form (" + t.node + "): " + breakdown(e) + ".";
     } else if (kind == "macro_ratio") {
       rows.keys(c, path, {"kind", "tech", "mode", "rows", "cols", "mlsa_bits", "group_rows", "mux",
                           "input_one_fraction", "metric", "numerator", "denominator"});
       const TechParams t = tech_of(rows, c, path);
-      const MacroReadEstimate a = estimate_macro_read(t, macro_spec(rows, c, path, rows.str(c, path, "numerator")));
+      const MacroReadSpec sa = macro_spec(rows, c, path, rows.str(c, path, "numerator"));
+      const MacroReadEstimate a = estimate_macro_read(t, sa);
       const MacroReadEstimate b = estimate_macro_read(t, macro_spec(rows, c, path, rows.str(c, path, "denominator")));
+      r.configuration = macro_configuration(t, sa, rows.str(c, path, "numerator") + " over " +
+                                                       rows.str(c, path, "denominator"));
       const double den = macro_metric(rows, c, path, b);
       if (den == 0) rows.fail(c, path, "the denominator is 0");
       r.value = macro_metric(rows, c, path, a) / den;
@@ -486,15 +567,31 @@ void compute(const Rows& rows, Row& r, std::size_t index, Runner& runner) {
     } else if (kind == "tech") {
       rows.keys(c, path, {"kind", "tech", "item", "cell", "bits", "quantity"});
       r.value = tech_value(rows, c, path);
+      r.configuration = "technology file " + rows.str(c, path, "tech") + ", " + rows.str(c, path, "item") +
+                        (c["cell"] ? " " + rows.str(c, path, "cell") : std::string()) +
+                        (c["bits"] ? " (" + rows.str(c, path, "bits") + " bits)" : std::string()) + ", " +
+                        rows.str(c, path, "quantity");
     } else if (kind == "rram_estimate") {
       rows.keys(c, path, {"kind", "tech", "network", "mode", "crossbar", "columns_per_converter", "shared_row_dacs",
                           "metric"});
       r.value = rram_value(rows, c, path, &r.detail);
+      r.configuration = "RRAM CNN-vs-BCNN estimate (circuit/rram_ppa.h, docs/rram.md), technology " +
+                        rows.str(c, path, "tech") + ", network " + rows.str(c, path, "network") + ", " +
+                        fmt(rows.num(c, path, "crossbar", false).value_or(128.0)) + "x" +
+                        fmt(rows.num(c, path, "crossbar", false).value_or(128.0)) + " crossbars, " +
+                        (rows.num(c, path, "columns_per_converter", false).value_or(1.0) == 0.0
+                             ? std::string("one SA/ADC per crossbar")
+                             : fmt(rows.num(c, path, "columns_per_converter", false).value_or(1.0)) +
+                                   " column(s) per SA/ADC") +
+                        (rows.str(c, path, "shared_row_dacs", false) == "true" ? ", one DAC per input row shared by the column blocks"
+                                                                               : ", DACs per Table II") +
+                        ", mode " + rows.str(c, path, "mode");
     } else if (kind == "cimvp_run") {
       rows.keys(c, path, {"kind", "args", "metric", "scale"});
       const auto args = runner.arguments(rows, c["args"], path + ".args");
       const std::string metric = rows.str(c, path, "metric");
       r.value = Runner::number(runner.report(args), metric) * rows.num(c, path, "scale", false).value_or(1.0);
+      r.configuration = "`" + Runner::shown(args, runner.dir()) + "`: " + run_configuration(runner.report(args));
       r.detail = "From `" + Runner::shown(args, runner.dir()) + "`, report `" + metric + "`.";
     } else if (kind == "cimvp_ratio") {
       rows.keys(c, path, {"kind", "numerator", "denominator", "metric"});
@@ -504,6 +601,8 @@ void compute(const Rows& rows, Row& r, std::size_t index, Runner& runner) {
       const double d = Runner::number(runner.report(den), metric);
       if (d == 0) rows.fail(c, path, "the denominator is 0");
       r.value = Runner::number(runner.report(num), metric) / d;
+      r.configuration = "`" + Runner::shown(num, runner.dir()) + "`: " + run_configuration(runner.report(num)) +
+                        "; over `" + Runner::shown(den, runner.dir()) + "`: " + run_configuration(runner.report(den));
       r.detail = "Report `" + metric + "` of `" + Runner::shown(num, runner.dir()) + "` over `" +
                  Runner::shown(den, runner.dir()) + "`.";
     } else {
@@ -657,31 +756,64 @@ std::string document(const std::vector<Row>& rows, const std::vector<Comparison>
      << "`platforms/calibration/rows.yaml` (published value, unit, how cimvp computes its value);\n"
      << "`scripts/calibrate` recomputes every row and rewrites this file. How energies, areas and\n"
      << "latencies are modelled: docs/ppa.md.\n\n"
-     << "Status: **ok** within the row's tolerance (25 % unless stated), **met** the paper states a\n"
-     << "lower bound (\"> x\") and cimvp is above it, **consistent** the paper makes a qualitative claim\n"
-     << "and cimvp agrees, **pending** the block that would compute it does not exist yet. A row outside\n"
-     << "its tolerance says so and points to its note.\n\n"
-     << "| # | work | quantity | published | cimvp | unit | error | status |\n"
-     << "|---|---|---|---|---|---|---|---|\n";
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const Row& r = rows[i];
-    const Verdict v = judge(r);
-    const std::string pub = !r.published_text.empty() ? r.published_text : fmt(*r.published, 6);
-    os << "| " << i + 1 << " | " << cell(r.work) << " | " << cell(r.what) << " | " << cell(pub) << " | "
-       << (r.value ? fmt(*r.value) : std::string("–")) << " | " << cell(r.unit) << " | "
-       << (v.error.empty() ? "–" : v.error) << " | " << v.status << " |\n";
-  }
-  os << "\n## Notes\n\n";
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const Row& r = rows[i];
-    if (r.note.empty() && r.detail.empty()) continue;
-    os << "**" << i + 1 << ". " << r.id << ".** ";
-    std::string note = r.note;
-    while (!note.empty() && (note.back() == '\n' || note.back() == ' ')) note.pop_back();
-    if (!note.empty()) os << note << (r.detail.empty() ? "" : " ");
-    if (!r.detail.empty()) os << r.detail;
-    os << "\n\n";
-  }
+     << "The rows are of two classes, in two tables:\n\n"
+     << "- **Fidelity rows** test the model: cimvp runs a configured design (the closed-form\n"
+     << "  sub-array read, the RRAM network estimate, or a whole platform run) and computes the\n"
+     << "  figure from the technology's device, wire and component parameters. Each states its\n"
+     << "  configuration (written by the generator from what it ran) and its assumptions.\n"
+     << "- **Consistency rows** read a technology table back (a published per-component number\n"
+     << "  stored in a technology file): they check the file and its loader, not the model.\n\n"
+     << "Rule for the technology files: no constant may be tuned to one row; each needs an independent\n"
+     << "source or a derivation written beside it in `platforms/tech/*.yaml` (docs/ppa.md), and a\n"
+     << "constant changed to fit a row must cite a source.\n\n"
+     << "Status: **ok** within the row's tolerance (" << fmt(kMaxTolerance * 100.0) << " %, the largest a row may set),\n"
+     << "**met** the paper states a lower bound (\"> x\") and cimvp is above it, **consistent** the\n"
+     << "paper makes a qualitative claim and cimvp agrees, **pending** the block that would compute\n"
+     << "it does not exist yet. A row outside its tolerance says so and points to its note.\n\n";
+  const auto table = [&](bool fidelity) {
+    os << "| # | work | quantity | published | cimvp | unit | error | status |\n"
+       << "|---|---|---|---|---|---|---|---|\n";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const Row& r = rows[i];
+      if (r.fidelity() != fidelity) continue;
+      const Verdict v = judge(r);
+      const std::string pub = !r.published_text.empty() ? r.published_text : fmt(*r.published, 6);
+      os << "| " << i + 1 << " | " << cell(r.work) << " | " << cell(r.what) << " | " << cell(pub) << " | "
+         << (r.value ? fmt(*r.value) : std::string("–")) << " | " << cell(r.unit) << " | "
+         << (v.error.empty() ? "–" : v.error) << " | " << v.status << " |\n";
+    }
+  };
+  const auto trimmed = [](std::string t) {
+    while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
+    return t;
+  };
+  const auto notes = [&](bool fidelity) {
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const Row& r = rows[i];
+      if (r.fidelity() != fidelity) continue;
+      const std::string note = trimmed(r.note);
+      if (!fidelity && note.empty() && r.detail.empty()) continue;
+      os << "**" << i + 1 << ". " << r.id << ".**";
+      if (fidelity) {
+        if (!r.configuration.empty()) os << " *Configuration:* " << r.configuration << ".";
+        os << " *Assumptions:* " << trimmed(r.assumptions);
+        if (!note.empty() || !r.detail.empty()) os << "\n\n";
+      } else if (!note.empty() || !r.detail.empty()) {
+        os << " ";
+      }
+      if (!note.empty()) os << note << (r.detail.empty() ? "" : " ");
+      if (!r.detail.empty()) os << r.detail;
+      os << "\n\n";
+    }
+  };
+  os << "## Fidelity rows\n\n";
+  table(true);
+  os << "\n### Configuration, assumptions and notes of the fidelity rows\n\n";
+  notes(true);
+  os << "## Consistency rows\n\n";
+  table(false);
+  os << "\n### Notes of the consistency rows\n\n";
+  notes(false);
   for (const auto& c : comparisons) os << comparison_text(c);
   os << "## Pending rows\n\n";
   bool any = false;

@@ -312,6 +312,7 @@ TEST_CASE("shipped weights load with the documented shape and accuracy", "[netwo
       {"fmnist-hbnn.bnn", cimvp::CellMode::hbnn_6t, cimvp::InputEncoding::bit_serial, "fashion-mnist", 0.85},
       {"mnist-xnor.bnn", cimvp::CellMode::xnor_8t, cimvp::InputEncoding::binarized, "mnist", 0.95},
       {"mnist-hbnn.bnn", cimvp::CellMode::hbnn_6t, cimvp::InputEncoding::binarized, "mnist", 0.95},
+      {"mnist-xnor-hw128.bnn", cimvp::CellMode::xnor_8t, cimvp::InputEncoding::binarized, "mnist", 0.95},
   };
   for (const auto& s : all) {
     INFO(s.file);

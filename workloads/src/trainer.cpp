@@ -1,6 +1,7 @@
 // BinaryNet-style MLP trainer (see trainer.h and docs/workloads.md).
 #include "cimvp/workloads/trainer.h"
 
+#include "cimvp/workloads/golden.h"
 #include "cimvp/workloads/network_io.h"
 
 #include "cimvp/circuit/supports.h"
@@ -272,6 +273,37 @@ void validate_trainer_config(const TrainerConfig& c) {
     if (!(c.support_lr_scale > 0.0f) || !std::isfinite(c.support_lr_scale)) bad("support_lr_scale must be > 0");
   }
   if (c.float_mode && c.freeze_weights) bad("float_mode cannot freeze the weights");
+  if (c.hw_rows > 0) {
+    if (c.hw_rows > kMaxSubArrayRows)
+      bad("hw_rows " + std::to_string(c.hw_rows) + " out of range 1.." + std::to_string(kMaxSubArrayRows) +
+          " (0 = no hardware-aware sensing)");
+    if (c.float_mode) bad("float_mode has no hardware-aware sensing (hw_rows must be 0)");
+    if (nc > 0) bad("hardware-aware sensing is for dense networks (no conv layers with hw_rows > 0)");
+    if (c.support_block > 0) bad("hardware-aware sensing has no supports (support_block must be 0 with hw_rows > 0)");
+    if (c.input != InputEncoding::binarized)
+      bad("hardware-aware sensing needs a binarized first-layer input (bit-serial planes are not modelled)");
+    try {
+      c.hw_sense.validate();
+    } catch (const std::invalid_argument& e) {
+      bad(std::string("hw_sense: ") + e.what());
+    }
+    if (c.hw_sense.offset_sigma != 0.0 || c.hw_sense.noise_sigma != 0.0 || c.hw_sense.faults.any())
+      bad("hw_sense: offsets, noise and dead converters must be 0 (the trainer models the transfer function only)");
+    if (c.hw_sense.linear_range > kMaxSubArrayRows)
+      bad("hw_sense linear_range " + std::to_string(c.hw_sense.linear_range) + " out of range 0.." +
+          std::to_string(kMaxSubArrayRows) + " (0 = unlimited)");
+    if (c.hw_calibration_samples < 1) bad("hw_calibration_samples must be >= 1");
+  }
+}
+
+MappingConfig hw_mapping(const TrainerConfig& c) {
+  MappingConfig m;
+  m.array.rows = c.hw_rows;
+  m.array.cols = 64;
+  m.array.mode = c.mode;
+  m.array.access = AccessMode::parallel;
+  m.sense = c.hw_sense;
+  return m;
 }
 
 float support_step(unsigned bits) {
@@ -327,6 +359,14 @@ struct BnnTrainer::Impl {
   std::vector<Layer> layers;
   std::vector<std::vector<float>> act;   // act[l]: input of layer l, batch × K_l
   std::vector<std::vector<float>> dact;  // dact[l]: gradient of act[l] (l >= 1)
+  // Hardware-aware sensing (empty until calibrate_hw): per layer, per row block, the reachable
+  // partial sums and the look-up table PS index → sensed value (half units).
+  struct HwLayer {
+    std::vector<PsRange> range;
+    std::vector<std::vector<std::int32_t>> lut;
+  };
+  std::vector<HwLayer> hw;
+  std::vector<float> hw_part;  // training scratch: one row block's partial sums
   std::mt19937_64 rng;
   unsigned epochs = 0;
   std::uint64_t steps = 0;
@@ -353,6 +393,29 @@ struct BnnTrainer::Impl {
           for (std::size_t j = j0; j < std::min<std::size_t>(j0 + T, L.M); ++j) L.wb[j * L.K + k] = L.wbt[k * L.M + j];
   }
 
+  // Sensed sums of a dense layer (hardware-aware): s (n×M) = Σ_rb lut_rb[PS_rb] / 2, PS_rb the
+  // exact integer partial sum of row block rb (inputs [rb·R, rb·R + R)).  part: n×M scratch.
+  void hw_sums(const Layer& L, const HwLayer& H, const float* X, std::size_t n, float* s,
+               std::vector<float>& part) const {
+    const std::size_t M = L.M, R = cfg.hw_rows;
+    part.resize(n * M);
+    std::fill(s, s + n * M, 0.0f);
+    for (std::size_t rb = 0; rb < H.lut.size(); ++rb) {
+      const std::size_t k0 = rb * R, kb = std::min<std::size_t>(R, L.K - k0);
+      gemm<false>(n, M, kb, X + k0, L.K, L.wbt.data() + k0 * M, M, part.data(), M, false);
+      const PsRange& r = H.range[rb];
+      const std::int32_t* lut = H.lut[rb].data();
+      for (std::size_t i = 0; i < n * M; ++i) {
+        const long ps = std::lrint(part[i]);  // an exact integer (|PS| <= R)
+        const long t = (ps - r.lo) / r.step;
+        if ((ps - r.lo) % r.step != 0 || t < 0 || t >= static_cast<long>(r.count))
+          throw std::logic_error("hardware-aware sensing: partial sum " + std::to_string(ps) +
+                                 " not reachable in its row block (inputs must be binary)");
+        s[i] += 0.5f * static_cast<float>(lut[t]);  // half-unit steps: exact in float
+      }
+    }
+  }
+
   // Forward + backward + update for `n` samples whose encoded input is in act[0].
   void step(std::size_t n, const std::uint8_t* labels, float lr, double& loss, std::size_t& correct) {
     const std::size_t nl = layers.size();
@@ -365,7 +428,8 @@ struct BnnTrainer::Impl {
         im2col(L, X, n, L.cols.data());
         X = L.cols.data();
       }
-      gemm<false>(N, M, L.K, X, L.K, L.wbt.data(), M, L.s.data(), M, false);
+      if (!hw.empty() && !L.conv) hw_sums(L, hw[l], X, n, L.s.data(), hw_part);
+      else gemm<false>(N, M, L.K, X, L.K, L.wbt.data(), M, L.s.data(), M, false);
       // batch statistics (fixed summation order)
       std::fill(L.mean.begin(), L.mean.end(), 0.0f);
       for (std::size_t b = 0; b < N; ++b)
@@ -654,7 +718,9 @@ struct BnnTrainer::Impl {
         continue;
       }
       float* s = buf[nl + 1].data();
-      gemm<false>(n, M, L.K, buf[l].data(), L.K, L.wbt.data(), M, s, M, false);
+      std::vector<float> part;
+      if (!hw.empty()) hw_sums(L, hw[l], buf[l].data(), n, s, part);
+      else gemm<false>(n, M, L.K, buf[l].data(), L.K, L.wbt.data(), M, s, M, false);
       if (l == stop) return;
       std::vector<float> inv(M);
       for (std::size_t j = 0; j < M; ++j) inv[j] = 1.0f / std::sqrt(L.rvar[j] + cfg.bn_epsilon);
@@ -666,6 +732,14 @@ struct BnnTrainer::Impl {
             for (std::size_t j = 0; j < M; ++j) {
               const float y = L.gamma[j] * ((s[b * M + j] - L.rmean[j]) * inv[j]) + L.beta[j];
               out[b * M + j] = y > 0.0f ? y : 0.0f;
+            }
+        else if (!hw.empty())  // sensed sums in half units against the exported integer threshold t:
+          // fires ⇔ s >= t (γ >= 0) ⇔ ⌊s⌋ >= t ⇔ fires(⌊s⌋), or s <= t (γ < 0) ⇔ fires(⌈s⌉)
+          // (t integer, fires monotone: fold_batch_norm)
+          for (std::size_t b = 0; b < n; ++b)
+            for (std::size_t j = 0; j < M; ++j) {
+              const float v = L.gamma[j] < 0.0f ? std::ceil(s[b * M + j]) : std::floor(s[b * M + j]);
+              out[b * M + j] = bn_fires(v, L.gamma[j], L.beta[j], L.rmean[j], inv[j]) ? 1.0f : lo;
             }
         else
           for (std::size_t b = 0; b < n; ++b)
@@ -769,6 +843,9 @@ EpochResult BnnTrainer::train_epoch(const Dataset& train) {
   check_dataset(I.cfg, train);
   if (train.size() < 2) throw std::invalid_argument("training set " + train.name + " needs at least 2 samples");
   const auto t0 = std::chrono::steady_clock::now();
+  // hardware-aware: the transfer functions of the current network (a fresh or resumed
+  // trainer has none yet; afterwards the end of the previous epoch placed them)
+  if (I.cfg.hw_rows > 0 && I.hw.empty()) calibrate_hw(train);
   EpochResult r;
   r.lr = learning_rate(I.cfg, I.epochs);
   std::vector<std::uint32_t> order(train.size());
@@ -777,7 +854,7 @@ EpochResult BnnTrainer::train_epoch(const Dataset& train) {
   const std::size_t P = train.pixels();
   std::vector<std::uint8_t> px(std::size_t{I.cfg.batch} * P), lab(I.cfg.batch);
   double loss = 0.0;
-  std::size_t correct = 0, seen = 0;
+  std::size_t correct = 0, seen = 0, batches = 0;
   for (std::size_t start = 0; start < order.size(); start += I.cfg.batch) {
     std::size_t n = std::min<std::size_t>(I.cfg.batch, order.size() - start);
     if (n < 2) break;  // batch norm needs two samples; at most one sample is left out
@@ -797,7 +874,10 @@ EpochResult BnnTrainer::train_epoch(const Dataset& train) {
     encode_input(I.cfg, px.data(), n * P, I.act[0].data());
     I.step(n, lab.data(), r.lr, loss, correct);
     seen += n;
+    ++batches;
+    if (I.cfg.hw_rows > 0 && I.cfg.hw_recalibrate > 0 && batches % I.cfg.hw_recalibrate == 0) calibrate_hw(train);
   }
+  if (I.cfg.hw_rows > 0) calibrate_hw(train);  // what the platform would place for this network
   ++I.epochs;
   r.epoch = I.epochs;
   r.loss = loss / static_cast<double>(seen);
@@ -886,6 +966,47 @@ BnnNetwork BnnTrainer::export_network(const std::string& description) const {
   return net;
 }
 
+void BnnTrainer::calibrate_hw(const Dataset& samples) {
+  Impl& I = *impl_;
+  if (I.cfg.hw_rows == 0) throw std::logic_error("calibrate_hw: hardware-aware sensing is off (hw_rows = 0)");
+  check_dataset(I.cfg, samples);
+  const Dataset cal = samples.head(I.cfg.hw_calibration_samples);
+  if (cal.size() == 0) throw std::invalid_argument("calibrate_hw: no calibration images in " + samples.name);
+  QuantizedNetwork qn(export_network(""), hw_mapping(I.cfg));
+  qn.calibrate(cal.images.data(), cal.size(), cal.pixels());
+  std::vector<Impl::HwLayer> hw(I.layers.size());
+  for (std::size_t l = 0; l < hw.size(); ++l) {
+    const MappedLayer& m = qn.layer(l);
+    for (unsigned rb = 0; rb < m.row_blocks(); ++rb) {
+      const std::vector<Quantizer>& q = m.quantizers(rb, 0);
+      if (q.size() != 1) throw std::logic_error("calibrate_hw: a parallel read has one sensing segment per row block");
+      hw[l].range.push_back(q.front().range());
+      hw[l].lut.push_back(q.front().lut());
+    }
+  }
+  I.hw = std::move(hw);
+}
+
+bool BnnTrainer::hw_calibrated() const { return !impl_->hw.empty(); }
+
+std::vector<float> BnnTrainer::layer_sums(const Dataset& data, std::size_t layer) const {
+  const Impl& I = *impl_;
+  check_dataset(I.cfg, data);
+  if (layer >= I.layers.size()) throw std::invalid_argument("layer_sums: no layer " + std::to_string(layer));
+  const auto& L = I.layers[layer];
+  auto buf = infer_buffers(I.layers);
+  std::vector<unsigned> dummy(kChunk);
+  std::vector<float> out;
+  out.reserve(data.size() * L.R * L.M);
+  for (std::size_t b = 0; b < data.size(); b += kChunk) {
+    const std::size_t n = std::min(kChunk, data.size() - b);
+    I.infer(data, b, n, buf, dummy.data(), layer);
+    out.insert(out.end(), buf[I.layers.size() + 1].begin(),
+               buf[I.layers.size() + 1].begin() + static_cast<std::ptrdiff_t>(n * L.R * L.M));
+  }
+  return out;
+}
+
 std::vector<std::uint8_t> BnnTrainer::support_codes(std::size_t layer) const {
   const Impl& I = *impl_;
   if (layer >= I.layers.size()) throw std::invalid_argument("support_codes: no layer " + std::to_string(layer));
@@ -915,6 +1036,7 @@ void BnnTrainer::init_from_network(const BnnNetwork& net, const Dataset& calibra
   }
   validate_network(net, "init_from_network");
   check_dataset(c, calibration);
+  I.hw.clear();  // the network's exact sums set the batch norm
   const Dataset cal = calibration.head(10000);
   if (cal.size() < 2) bad("the calibration set needs at least 2 images");
   const std::size_t nl = I.layers.size();
@@ -1041,6 +1163,13 @@ std::string trainer_config_key(const TrainerConfig& c) {
     << " support_bits=" << c.support_bits << " ";
   f("support_lr_scale", c.support_lr_scale);
   o << "freeze_weights=" << c.freeze_weights << " float_mode=" << c.float_mode;
+  if (c.hw_rows > 0) {  // absent when off: checkpoints written before hardware-aware training still load
+    const SenseConfig& h = c.hw_sense;
+    o << " hw_rows=" << c.hw_rows << " hw_sense=" << to_string(h.kind) << "/" << h.bits << "/"
+      << to_string(h.quantization) << "/" << int(h.converter) << "/" << int(h.full_scale) << "/" << h.coverage << "/"
+      << h.linear_range << " hw_calibration_samples=" << c.hw_calibration_samples
+      << " hw_recalibrate=" << c.hw_recalibrate;
+  }
   return o.str();
 }
 
@@ -1176,6 +1305,7 @@ void BnnTrainer::load_checkpoint(const std::string& path) {
     throw std::runtime_error(path + ": checkpoint after epoch " + std::to_string(epochs) + " of " +
                              std::to_string(I.cfg.epochs));
   I.layers = std::move(layers);
+  I.hw.clear();  // derived state: the next train_epoch (or calibrate_hw) places it again
   for (auto& L : I.layers) I.binarize(L);
   I.epochs = epochs;
   I.steps = steps;

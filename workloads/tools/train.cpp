@@ -64,6 +64,21 @@ Supports (Supported-BinaryNet, docs/supported-binarynet.md):
   --validation N        hold the last N training images out as a validation split
   --drop-table          print exact-integer test accuracy vs support drop fraction 0..90 %
                         (data-free order of supports.h and a data-aware alternative)
+Hardware-aware fine-tuning (docs/workloads.md, "Hardware-aware fine-tuning"):
+  --finetune FILE.bnn   start from this trained plain binary network and train its weights and
+                        batch norm (latent +-0.5 by the file's signs; mode, input and widths from
+                        the file); usually with --hw-rows
+  --hw-rows R           sense every layer's partial sums in the loop as sub-arrays of R rows do
+                        (cim.array.rows; 1..1024; 0 = off, default): per row block of R inputs
+                        the platform's transfer function, calibrated like cim_inference does
+  --hw-sense KIND       mlsa (default) or adc (cim.sense.kind)
+  --hw-bits B           sensing bits (cim.sense.bits; default 3)
+  --hw-quantization Q   mlsa references: nonlinear (default), linear or ideal (cim.sense.quantization)
+  --hw-linear-range N   bit-line linear range in partial-sum units, sums clipped at +-N before
+                        sensing (cim.array.linear_range_rows; 0 = unlimited, default)
+  --hw-calibration N    training images of each calibration pass (default 1000, as
+                        cim_inference.calibration_samples)
+  --hw-recalibrate N    also recalibrate every N batches (default 0: at the end of each epoch)
 Reference:
   --float               full-precision MLP of the same shape (real weights, batch norm,
                         ReLU hidden activations); nothing is exported
@@ -213,7 +228,8 @@ int run(int argc, char** argv) {
   cimvp::TrainerConfig cfg;
   std::string dataset = "fashion-mnist", out;
   std::size_t limit = 0, validation = 0, bn_stats = 0;
-  std::string from, checkpoint, resume, eval;
+  std::string from, finetune, checkpoint, resume, eval;
+  bool hw_option = false;
   std::vector<ArchItem> arch;
   bool layers_given = false;
   bool drop_table = false, train_weights = false;
@@ -288,6 +304,36 @@ int run(int argc, char** argv) {
       cfg.support_lr_scale = parse_float(a, v);
     } else if (a == "--from") {
       from = v;
+    } else if (a == "--finetune") {
+      finetune = v;
+    } else if (a == "--hw-rows") {
+      cfg.hw_rows = static_cast<unsigned>(parse_uint(a, v));
+    } else if (a == "--hw-sense") {
+      hw_option = true;
+      try {
+        cfg.hw_sense.kind = cimvp::parse_sense_kind(v);
+      } catch (const std::invalid_argument&) {
+        throw UsageError("--hw-sense: '" + v + "' unknown (allowed: mlsa, adc)");
+      }
+    } else if (a == "--hw-bits") {
+      hw_option = true;
+      cfg.hw_sense.bits = static_cast<unsigned>(parse_uint(a, v));
+    } else if (a == "--hw-quantization") {
+      hw_option = true;
+      try {
+        cfg.hw_sense.quantization = cimvp::parse_quantization(v);
+      } catch (const std::invalid_argument&) {
+        throw UsageError("--hw-quantization: '" + v + "' unknown (allowed: nonlinear, linear, ideal)");
+      }
+    } else if (a == "--hw-linear-range") {
+      hw_option = true;
+      cfg.hw_sense.linear_range = static_cast<unsigned>(parse_uint(a, v));
+    } else if (a == "--hw-calibration") {
+      hw_option = true;
+      cfg.hw_calibration_samples = static_cast<unsigned>(parse_uint(a, v));
+    } else if (a == "--hw-recalibrate") {
+      hw_option = true;
+      cfg.hw_recalibrate = static_cast<unsigned>(parse_uint(a, v));
     } else if (a == "--validation") {
       validation = static_cast<std::size_t>(parse_uint(a, v));
     } else {
@@ -314,7 +360,28 @@ int run(int argc, char** argv) {
   }
   if (!arch.empty() && layers_given) throw UsageError("--arch and --layers exclude each other");
   if (!arch.empty()) apply_arch(arch, 28, 28, cfg);  // both data sets have 28x28 images (checked below)
+  if (hw_option && cfg.hw_rows == 0) throw UsageError("--hw-sense/--hw-bits/--hw-quantization/--hw-linear-range/"
+                                                      "--hw-calibration/--hw-recalibrate need --hw-rows R");
   cimvp::BnnNetwork pretrained;
+  if (!finetune.empty()) {
+    if (!from.empty()) throw UsageError("--finetune and --from exclude each other (--from learns supports)");
+    if (!arch.empty() || layers_given) throw UsageError("--finetune takes the layers from the file (no --arch/--layers)");
+    if (cfg.float_mode) throw UsageError("--finetune and --float exclude each other");
+    try {
+      pretrained = cimvp::load_network(finetune);
+    } catch (const cimvp::NetworkFileError& e) {
+      throw UsageError(e.what());
+    }
+    for (const auto& L : pretrained.layers)
+      if (L.is_conv() || L.has_supports())
+        throw UsageError("--finetune: " + finetune + " has conv layers or supports (a plain dense network is needed)");
+    cfg.mode = pretrained.mode;
+    cfg.input = pretrained.input;
+    cfg.input_bits = pretrained.input_bits;
+    cfg.input_threshold = pretrained.input_threshold;
+    cfg.layers = {pretrained.layers.front().inputs};
+    for (const auto& L : pretrained.layers) cfg.layers.push_back(L.outputs);
+  }
   if (!from.empty()) {
     if (!arch.empty()) throw UsageError("--from and --arch exclude each other (the file gives the layers)");
     if (cfg.float_mode) throw UsageError("--from and --float exclude each other");
@@ -357,7 +424,7 @@ int run(int argc, char** argv) {
 
   cimvp::BnnTrainer trainer(cfg);
   if (!resume.empty()) {
-    if (!from.empty()) throw UsageError("--resume and --from exclude each other");
+    if (!from.empty() || !finetune.empty()) throw UsageError("--resume and --from/--finetune exclude each other");
     try {
       trainer.load_checkpoint(resume);
     } catch (const std::runtime_error& e) {
@@ -370,6 +437,16 @@ int run(int argc, char** argv) {
     std::cout << "from " << from << ": exact-integer test accuracy " << percent(cimvp::integer_accuracy(pretrained, test))
               << ", with uniform supports before training " << percent(trainer.evaluate(test)) << "\n"
               << std::flush;
+  }
+  if (!finetune.empty()) {
+    trainer.init_from_network(pretrained, train);
+    std::cout << "from " << finetune << ": exact-integer test accuracy "
+              << percent(cimvp::integer_accuracy(pretrained, test));
+    if (cfg.hw_rows > 0) {
+      trainer.calibrate_hw(train);
+      std::cout << ", with the hardware's sensing before fine-tuning " << percent(trainer.evaluate(test));
+    }
+    std::cout << "\n" << std::flush;
   }
   double last_test = 0.0, total_s = 0.0;
   cimvp::train_network(trainer, train, test, [&](const cimvp::EpochResult& r, double acc) {
@@ -386,6 +463,7 @@ int run(int argc, char** argv) {
   if (bn_stats > 0) {
     if (cfg.float_mode) throw UsageError("--bn-stats: not in float mode");
     trainer.recalibrate_batch_norm(train.head(bn_stats));
+    if (cfg.hw_rows > 0) trainer.calibrate_hw(train);  // the thresholds moved: place the references again
     last_test = test.size() ? trainer.evaluate(test) : -1.0;
     std::cout << "batch-norm statistics of " << std::min(bn_stats, train.size()) << " training images: test "
               << percent(last_test) << "\n"
@@ -402,19 +480,42 @@ int run(int argc, char** argv) {
   const auto float_pred = trainer.predict(test);
   cimvp::BnnNetwork net = trainer.export_network("");
   const auto int_pred = cimvp::integer_predict(net, test);
-  std::size_t same = 0, ok = 0;
-  for (std::size_t i = 0; i < test.size(); ++i) {
-    same += float_pred[i] == int_pred[i];
-    ok += int_pred[i] == test.labels[i];
+  // The reference the trainer must reproduce: exact integer inference, or with --hw-rows the
+  // golden reference with the hardware's sensing (calibrated on the same training images as
+  // cim_inference's calibration pass).
+  std::vector<unsigned> ref_pred = int_pred;
+  if (cfg.hw_rows > 0) {
+    const cimvp::Dataset cal = train.head(cfg.hw_calibration_samples);
+    cimvp::QuantizedNetwork qn(net, cimvp::hw_mapping(cfg));
+    qn.calibrate(cal.images.data(), cal.size(), cal.pixels());
+    const auto g = qn.run(test.images.data(), test.size(), test.pixels()).predictions;
+    ref_pred.assign(g.begin(), g.end());
   }
-  const double int_acc = test.size() ? static_cast<double>(ok) / static_cast<double>(test.size()) : 0.0;
+  std::size_t same = 0, ok = 0, ok_ref = 0;
+  for (std::size_t i = 0; i < test.size(); ++i) {
+    same += float_pred[i] == ref_pred[i];
+    ok += int_pred[i] == test.labels[i];
+    ok_ref += ref_pred[i] == test.labels[i];
+  }
+  const double n_test = static_cast<double>(test.size());
+  const double int_acc = test.size() ? static_cast<double>(ok) / n_test : 0.0;
+  const double ref_acc = test.size() ? static_cast<double>(ok_ref) / n_test : 0.0;
   std::cout << "trainer (float) test accuracy:                 " << percent(last_test) << "\n"
-            << "exported network, exact integer test accuracy: " << percent(int_acc) << "  (" << same << "/"
-            << test.size() << " predictions identical)\n"
+            << "exported network, exact integer test accuracy: " << percent(int_acc);
+  if (cfg.hw_rows > 0) {
+    char hw[256];
+    std::snprintf(hw, sizeof hw, "\nexported network, golden reference with the sensing (%u rows, %u-bit %s %s, "
+                  "linear range %s): ", cfg.hw_rows, cfg.hw_sense.bits, cimvp::to_string(cfg.hw_sense.quantization),
+                  cimvp::to_string(cfg.hw_sense.kind),
+                  cfg.hw_sense.linear_range ? std::to_string(cfg.hw_sense.linear_range).c_str() : "unlimited");
+    std::cout << hw << percent(ref_acc);
+  }
+  std::cout << "  (" << same << "/" << test.size() << " predictions identical to the trainer's)\n"
             << "training time " << total_s << " s (" << total_s / cfg.epochs << " s/epoch)\n";
   net.description = cmdline + " ; data " + train.name + " (" + std::to_string(train.size()) + ") / " + test.name +
-                    " (" + std::to_string(test.size()) + ") ; exact integer test accuracy " + percent(int_acc);
-  std::printf("summary: test %.4f validation %.4f\n", 100.0 * int_acc, 100.0 * val_acc);
+                    " (" + std::to_string(test.size()) + ") ; exact integer test accuracy " + percent(int_acc) +
+                    (cfg.hw_rows > 0 ? " ; with the sensing of --hw-rows " + percent(ref_acc) : std::string());
+  std::printf("summary: test %.4f validation %.4f\n", 100.0 * (cfg.hw_rows > 0 ? ref_acc : int_acc), 100.0 * val_acc);
   if (drop_table && net.layers.front().has_supports()) {
     // data-aware order measured on (at most 2,000) training images, never the test set
     const cimvp::DropOrders aware = cimvp::data_aware_drop_orders(net, train.head(2000));

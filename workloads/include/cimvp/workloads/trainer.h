@@ -40,11 +40,27 @@
 // Float mode: the full-precision MLP of the same shape as the reference: real weights
 //   (Glorot init, no clipping), the same first-layer input encoding, batch norm on every layer,
 //   ReLU on hidden layers; it cannot be exported.
+// Hardware-aware training (docs/workloads.md, "Hardware-aware fine-tuning"): with hw_rows = R > 0
+//   every dense layer's forward sum is the platform's sensed sum: K splits into row blocks of R
+//   inputs (the sub-array rows; column blocks do not change the math), each block's integer
+//   partial sum goes through the transfer function the hardware programs for that row block
+//   (cimvp::Quantizer from SenseConfig::nominal / calibrated, bit-line saturation included), the
+//   sensed values (half units) are added and the layer sum is their total / 2.  The transfer
+//   functions come from the circuit library itself: calibrate_hw() exports the network, maps it
+//   with hw_mapping() (QuantizedNetwork) and runs the platform's calibration pass on the first
+//   hw_calibration_samples training images, exactly as cimvp's cim_inference job does before
+//   it classifies; train_epoch() recalibrates at the end of every epoch (and every
+//   hw_recalibrate batches when > 0).  Backward: straight-through, the gradient of the sensed
+//   sum is taken as that of the exact sum.  Evaluation then thresholds the sensed (half-unit)
+//   sums exactly as the exported integer thresholds do, so predict() equals the golden
+//   reference QuantizedNetwork::run() of the exported network image for image.
 // Determinism: std::mt19937_64 seeded from the config drives initialization and shuffling
 // (own integer/float conversions, no <random> distributions), all reductions run in a fixed
 // order and no FMA contraction is used (-std=c++17): same seed → bit-identical weights.
 #pragma once
 
+#include "cimvp/circuit/mapping.h"
+#include "cimvp/circuit/sense.h"
 #include "cimvp/workloads/bnn.h"
 #include "cimvp/workloads/dataset.h"
 
@@ -81,7 +97,22 @@ struct TrainerConfig {
   float support_lr_scale = 10.0f;   ///< Adam step of the latent supports = scale × the weights' step
   bool freeze_weights = false;      ///< supports + batch norm only; the binary weights stay
   bool float_mode = false;          ///< full-precision reference MLP (ReLU), not exportable
+  /// Hardware-aware training: sub-array rows R (1..1024) whose partial sums are sensed in the
+  /// loop; 0 = off (exact sums).  Dense XNOR/HBNN layers with a binarized first-layer input, no
+  /// supports, no conv layers, not float mode.
+  unsigned hw_rows = 0;
+  /// Sense stage of the hardware (kind, bits, quantization, linear_range in PS units with
+  /// 0 = unlimited; ADC converter / full_scale / coverage); offsets, noise and dead
+  /// converters must be 0 (the trainer models the deterministic transfer function only).
+  SenseConfig hw_sense;
+  unsigned hw_calibration_samples = 1000;  ///< training images of each calibration pass (>= 1)
+  unsigned hw_recalibrate = 0;             ///< batches between recalibrations; 0 = end of each epoch only
 };
+
+/// The mapping the hardware-aware trainer senses with (and the golden reference it must match):
+/// sub-arrays of config.hw_rows rows (64 columns: column blocks do not change the sums),
+/// config.mode cells, parallel access, config.hw_sense; ideal cells.
+MappingConfig hw_mapping(const TrainerConfig& config);
 
 /// Real value of support code 1 for b_s bits: 2^(1−b_s) (the init support 1.0 is code 2^(b_s−1)).
 float support_step(unsigned bits);
@@ -168,6 +199,19 @@ class BnnTrainer {
   /// running averages of a binary network lag behind its sign flips; this removes that lag
   /// before export.  Throws std::invalid_argument on a shape mismatch or fewer than 2 images.
   void recalibrate_batch_norm(const Dataset& data);
+
+  /// Hardware-aware training (config().hw_rows > 0): places the transfer functions of every
+  /// (layer, row block) by the platform's calibration pass (QuantizedNetwork::calibrate on the
+  /// exported network, hw_mapping(), the first hw_calibration_samples images of `samples`).
+  /// Evaluation and training use them from then on.  Throws std::logic_error when hw_rows
+  /// is 0, std::invalid_argument on a shape mismatch.
+  void calibrate_hw(const Dataset& samples);
+  /// True once calibrate_hw() has placed the transfer functions.
+  bool hw_calibrated() const;
+  /// Sums of layer l for every image of `data` (N×M, or N·windows×M for a conv layer) as
+  /// evaluation computes them: exact W·x, or, after calibrate_hw(), the sensed block sums
+  /// (Σ_rb value_half / 2).  Throws std::invalid_argument for a bad layer or data set.
+  std::vector<float> layer_sums(const Dataset& data, std::size_t layer) const;
 
   /// Support codes of layer l (M×B, empty without supports).
   std::vector<std::uint8_t> support_codes(std::size_t layer) const;
