@@ -37,9 +37,11 @@
 // Checkpoints (save_checkpoint / load_checkpoint): the complete training state (latent
 //   weights, Adam moments, batch norm, supports, step and epoch counters, the generator's
 //   state) with the config it belongs to, so resuming reproduces an uninterrupted run bit for bit.
-// Float mode: the full-precision MLP of the same shape as the reference: real weights
+// Float mode: the full-precision network of the same shape as the reference: real weights
 //   (Glorot init, no clipping), the same first-layer input encoding, batch norm on every layer,
-//   ReLU on hidden layers; it cannot be exported.
+//   ReLU on hidden layers; conv layers (Tang et al.'s full bit-level CNN): zero padding, batch
+//   norm, ReLU, then max pooling of the real values (the gradient to the window's largest y
+//   when it is > 0).  Exported by export_float_network (float_network.h), not as a .bnn.
 // Determinism: std::mt19937_64 seeded from the config drives initialization and shuffling
 // (own integer/float conversions, no <random> distributions), all reductions run in a fixed
 // order and no FMA contraction is used (-std=c++17): same seed → bit-identical weights.
@@ -47,6 +49,7 @@
 
 #include "cimvp/workloads/bnn.h"
 #include "cimvp/workloads/dataset.h"
+#include "cimvp/workloads/float_network.h"
 
 #include <cstdint>
 #include <functional>
@@ -65,7 +68,7 @@ struct TrainerConfig {
   /// Conv layers before the dense ones (empty: an MLP).  conv[0] reads the image (in_c = 1,
   /// in_h·in_w = pixels), conv[i+1].input_bits() == conv[i].output_bits() (same H, W, C), and
   /// layers[0] == conv.back().output_bits() (the dense tail reads the flattened HWC map).
-  /// No supports and no float mode with conv layers.
+  /// No supports with conv layers.
   std::vector<ConvShape> conv;
   unsigned epochs = 10;
   unsigned batch = 100;
@@ -142,6 +145,11 @@ class BnnTrainer {
   double evaluate(const Dataset& data) const;
   /// Predicted classes of evaluate().
   std::vector<unsigned> predict(const Dataset& data) const;
+
+  /// Float mode only (std::invalid_argument otherwise): the real weights (M×K) and the batch
+  /// norm folded with the running statistics, scale = γ/sqrt(var + ε), bias = β − mean·scale;
+  /// input_max left 0 (calibrate_activation_ranges sets it).
+  FloatNetwork export_float_network(const std::string& description) const;
 
   /// Binarized weights and folded batch norm as a BnnNetwork (bnn.h semantics).
   BnnNetwork export_network(const std::string& description) const;
