@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
   try {
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
-      if (a == "--help" || a == "-h") usage("RRAM binary-mode accuracy table");
+      if (a == "--help" || a == "-h") usage("RRAM accuracy table, full bit-level and binary modes (Tang et al., ASP-DAC 2017)");
       if (i + 1 >= argc) usage("option " + a + " needs a value");
       const std::string v = argv[++i];
       if (a == "--net") net_path = v;
