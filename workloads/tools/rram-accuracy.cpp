@@ -106,6 +106,15 @@ int main(int argc, char** argv) {
   try {
     const cimvp::Dataset test = cimvp::load_dataset("mnist", cimvp::DatasetSplit::test).head(images);
     const double n = static_cast<double>(test.size());
+    if (do_full) {
+      const cimvp::FloatLayer& L0 = fnet.layers.front();
+      const std::size_t reads = L0.conv ? L0.shape.input_bits() : L0.inputs;
+      if (reads != test.pixels()) {
+        std::cerr << "cimvp-rram-accuracy: " << float_path << ": the network reads " << reads << " inputs, "
+                  << test.name << " images have " << test.pixels() << " pixels\n";
+        return 2;
+      }
+    }
     std::cout << "# ";
     if (do_full) std::cout << "full: " << float_path << " (" << act_bits << "-bit activations), ";
     if (do_binary) std::cout << "binary: " << net_path << ", ";
