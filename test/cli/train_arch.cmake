@@ -43,3 +43,16 @@ train_run(a10 --arch c8k3,fc10 --support-block 4)
 expect_usage(a10 "conv layers have no supports")
 train_run(e1 --eval missing.bnn)
 expect_usage(e1 "missing.bnn: cannot read network file")
+
+# --float with --arch: a real-valued CNN written as a .fnn float network whose reloaded
+# inference predicts as the trainer (a few MNIST images, one epoch); the tool reads it back.
+train_run(f1 --dataset mnist --float --arch c4k5,pool2,fc10 --input bit-serial --input-bits 8 --epochs 1
+          --limit 100 --out small.fnn)
+expect_rc(f1 0)
+expect_contains("--float --arch run" "${f1_out}" "float (full-precision) test accuracy:" "wrote small.fnn"
+                "(100/100 predictions equal the trainer's)")
+execute_process(COMMAND "${bindir}/cimvp-rram-accuracy" --mode full --float-net small.fnn --images 20
+                WORKING_DIRECTORY "${WORK}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "\nfull,2,1,yes,")
+  message(FATAL_ERROR "cimvp-rram-accuracy on small.fnn: rc ${rc}\n${out}\n${err}")
+endif()

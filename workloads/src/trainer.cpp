@@ -252,7 +252,6 @@ void validate_trainer_config(const TrainerConfig& c) {
           std::to_string(c.conv.back().output_bits()) + " bits (" + std::to_string(c.conv.back().pooled_h()) + "x" +
           std::to_string(c.conv.back().pooled_w()) + "x" + std::to_string(c.conv.back().out_c) + ")");
     if (c.support_block > 0) bad("conv layers have no supports (support_block must be 0)");
-    if (c.float_mode) bad("float_mode has no conv layers");
   }
   if (c.epochs < 1) bad("epochs must be >= 1");
   if (c.batch < 2 || c.batch > 65536) bad("batch " + std::to_string(c.batch) + " out of range 2..65536");
@@ -495,7 +494,7 @@ struct BnnTrainer::Impl {
         std::fill(L.dy.begin(), L.dy.begin() + static_cast<std::ptrdiff_t>(N * M), 0.0f);
         for (std::size_t i = 0; i < n * L.out_size; ++i) {
           const std::uint32_t a = L.arg[i];
-          if (std::fabs(L.y[a]) <= 1.0f) L.dy[a] = g[i];
+          if (cfg.float_mode ? L.y[a] > 0.0f : std::fabs(L.y[a]) <= 1.0f) L.dy[a] = g[i];
         }
       } else if (l + 1 < nl) {  // straight-through estimator of the sign activation
         const float* g = dact[l + 1].data();
@@ -623,7 +622,10 @@ struct BnnTrainer::Impl {
                 first = false;
               }
             const std::size_t o = b * L.out_size + (std::size_t{py} * pw + px) * M + c;
-            out[o] = L.y[best] >= 0.0f ? 1.0f : lo;
+            if (cfg.float_mode)  // ReLU after the max: max(relu(y)) = relu(max y)
+              out[o] = L.y[best] > 0.0f ? L.y[best] : 0.0f;
+            else
+              out[o] = L.y[best] >= 0.0f ? 1.0f : lo;
             L.arg[o] = static_cast<std::uint32_t>(best);
           }
   }
@@ -680,6 +682,21 @@ struct BnnTrainer::Impl {
       const std::size_t m = std::min(kSub, n - b0);
       im2col(L, in + b0 * L.in_size, m, cols.data());
       gemm<false>(m * L.R, M, L.K, cols.data(), L.K, L.wbt.data(), M, s.data(), M, false);
+      if (cfg.float_mode) {  // batch norm, ReLU, max pooling on real values
+        for (std::size_t b = 0; b < m; ++b)
+          for (unsigned py = 0; py < ph; ++py)
+            for (unsigned px = 0; px < pw; ++px)
+              for (std::size_t c = 0; c < M; ++c) {
+                float best = 0.0f;
+                for (unsigned dy = 0; dy < p; ++dy)
+                  for (unsigned dx = 0; dx < p; ++dx) {
+                    const float v = s[(b * L.R + (std::size_t{py} * p + dy) * ow + (std::size_t{px} * p + dx)) * M + c];
+                    best = std::max(best, L.gamma[c] * ((v - L.rmean[c]) * inv[c]) + L.beta[c]);
+                  }
+                out[(b0 + b) * L.out_size + (std::size_t{py} * pw + px) * M + c] = best;
+              }
+        continue;
+      }
       for (std::size_t i = 0; i < m * L.R; ++i)
         for (std::size_t j = 0; j < M; ++j)
           fire[i * M + j] = bn_fires(s[i * M + j], L.gamma[j], L.beta[j], L.rmean[j], inv[j]) ? 1 : 0;
@@ -790,7 +807,8 @@ BnnTrainer::BnnTrainer(const TrainerConfig& config) : impl_(std::make_unique<Imp
       L.in_size = L.cs.input_bits();
       L.out_size = L.cs.output_bits();
       // padding = bit 0: the off value, or pixel value 0 for a bit-serial first layer
-      L.pad = l == 0 && config.input == InputEncoding::bit_serial ? 0.0f : I.low();
+      // (float mode: 0, zero padding of the ReLU maps)
+      L.pad = (l == 0 && config.input == InputEncoding::bit_serial) || config.float_mode ? 0.0f : I.low();
       L.cols.assign(B * L.R * L.K, 0.0f);
       L.dcols.assign(l > 0 ? B * L.R * L.K : 0, 0.0f);
       L.arg.assign(B * L.out_size, 0);
@@ -917,6 +935,35 @@ double BnnTrainer::evaluate(const Dataset& data) const {
   std::size_t ok = 0;
   for (std::size_t i = 0; i < pred.size(); ++i) ok += pred[i] == data.labels[i];
   return static_cast<double>(ok) / static_cast<double>(pred.size());
+}
+
+FloatNetwork BnnTrainer::export_float_network(const std::string& description) const {
+  const Impl& I = *impl_;
+  if (!I.cfg.float_mode) throw std::invalid_argument("export_float_network: not a float-mode trainer");
+  FloatNetwork net;
+  net.mode = I.cfg.mode;
+  net.input = I.cfg.input;
+  net.input_bits = I.cfg.input_bits;
+  net.input_threshold = I.cfg.input_threshold;
+  net.description = description;
+  for (const auto& L : I.layers) {
+    FloatLayer out;
+    out.conv = L.conv;
+    if (L.conv) out.shape = L.cs;
+    out.inputs = L.K;
+    out.outputs = L.M;
+    out.weights.resize(std::size_t{L.K} * L.M);
+    for (std::size_t k = 0; k < L.K; ++k)
+      for (std::size_t j = 0; j < L.M; ++j) out.weights[j * L.K + k] = L.w[k * L.M + j];
+    out.scale.resize(L.M);
+    out.bias.resize(L.M);
+    for (std::size_t j = 0; j < L.M; ++j) {
+      out.scale[j] = L.gamma[j] / std::sqrt(L.rvar[j] + I.cfg.bn_epsilon);
+      out.bias[j] = L.beta[j] - L.rmean[j] * out.scale[j];
+    }
+    net.layers.push_back(std::move(out));
+  }
+  return net;
 }
 
 BnnNetwork BnnTrainer::export_network(const std::string& description) const {

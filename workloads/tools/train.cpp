@@ -80,8 +80,11 @@ Hardware-aware fine-tuning (docs/workloads.md, "Hardware-aware fine-tuning"):
                         cim_inference.calibration_samples)
   --hw-recalibrate N    also recalibrate every N batches (default 0: at the end of each epoch)
 Reference:
-  --float               full-precision MLP of the same shape (real weights, batch norm,
-                        ReLU hidden activations); nothing is exported
+  --float               full-precision network of the same shape (real weights, batch norm,
+                        ReLU hidden activations; with --arch conv layers with zero padding,
+                        ReLU and max pooling); --out writes it as a .fnn float network
+                        (float_network.h) with the activation ranges measured on the first
+                        2,000 training images (used by cimvp-rram-accuracy --mode full)
   --help                this text
 Exit status: 0 success, 1 exported network disagrees with the trainer, 2 bad arguments
 or data / file errors.
@@ -397,7 +400,6 @@ int run(int argc, char** argv) {
   } else if (train_weights) {
     throw UsageError("--train-weights needs --from");
   }
-  if (cfg.float_mode && !out.empty()) throw UsageError("--float: a full-precision network cannot be written (no --out)");
   try {
     cimvp::validate_trainer_config(cfg);
   } catch (const std::invalid_argument& e) {
@@ -474,6 +476,25 @@ int run(int argc, char** argv) {
     std::cout << "float (full-precision) test accuracy: " << percent(last_test) << "\n"
               << "training time " << total_s << " s (" << total_s / cfg.epochs << " s/epoch)\n";
     std::printf("summary: test %.4f validation %.4f\n", 100.0 * last_test, 100.0 * val_acc);
+    if (!out.empty()) {
+      cimvp::FloatNetwork fnet = trainer.export_float_network(
+          cmdline + " ; data " + train.name + " (" + std::to_string(train.size()) + ") / " + test.name + " (" +
+          std::to_string(test.size()) + ") ; trainer test accuracy " + percent(last_test) +
+          " ; activation ranges of the first " + std::to_string(std::min<std::size_t>(2000, train.size())) +
+          " training images");
+      cimvp::calibrate_activation_ranges(fnet, train.head(2000));
+      cimvp::save_float_network(out, fnet);
+      const cimvp::FloatNetwork back = cimvp::load_float_network(out);
+      const auto a = trainer.predict(test), b = cimvp::float_predict(back, test);
+      std::size_t same = 0, ok = 0;
+      for (std::size_t i = 0; i < test.size(); ++i) {
+        same += a[i] == b[i];
+        ok += b[i] == test.labels[i];
+      }
+      std::cout << "wrote " << out << " (" << cimvp::serialize_float_network(back).size()
+                << " bytes); its float inference: test " << percent(test.size() ? double(ok) / test.size() : 0.0)
+                << " (" << same << "/" << test.size() << " predictions equal the trainer's)\n";
+    }
     return 0;
   }
   // Export, then check it with an exact integer inference independent of the float code.

@@ -149,6 +149,34 @@ RramWeightCells rram_weight_cells(const RramCellConfig& cfg, std::uint64_t layer
   return c;
 }
 
+RramWeightCells rram_level_weight_cells(const RramCellConfig& cfg, std::uint64_t layer, unsigned k, unsigned j,
+                                        unsigned cb, int w) {
+  if (!cfg.weight_allowed(w))
+    throw std::invalid_argument("rram_level_weight_cells: weight " + std::to_string(w) + " not storable on a " +
+                                std::to_string(cfg.cell_bits) + "-bit device (" + to_string(cfg.scheme) +
+                                " scheme: |w| <= " + std::to_string(cfg.weight_max()) +
+                                (cfg.scheme == RramWeightScheme::reference_column ? ", parity of L - 1)" : ")"));
+  const auto cell = [&](unsigned level, std::uint64_t column, unsigned side) {
+    const int s = rram_stuck_state(cfg, layer, k, column, side);
+    const double g = s < 0 ? cfg.g_hrs_us : s > 0 ? cfg.g_lrs_us : cfg.level_conductance_us(level);
+    return g * rram_variation_factor(cfg, layer, k, column, side);
+  };
+  RramWeightCells c;
+  const double step = cfg.level_step_us();
+  if (cfg.scheme == RramWeightScheme::differential_pair) {
+    c.a_us = cell(static_cast<unsigned>(std::max(w, 0)), j, 0);
+    c.b_us = cell(static_cast<unsigned>(std::max(-w, 0)), j, 1);
+    c.weight = (c.a_us - c.b_us) / step;
+  } else {
+    c.a_us = cell(static_cast<unsigned>((w + cfg.weight_max()) / 2), j, 0);
+    const int s = rram_stuck_state(cfg, layer, k, cb, 2);
+    const double g = s < 0 ? cfg.g_hrs_us : s > 0 ? cfg.g_lrs_us : 0.5 * (cfg.g_hrs_us + cfg.g_lrs_us);
+    c.b_us = g * rram_variation_factor(cfg, layer, k, cb, 2);
+    c.weight = (c.a_us - c.b_us) / (0.5 * step);
+  }
+  return c;
+}
+
 RramCrossbar::RramCrossbar(const RramCellConfig& cfg, unsigned rows, unsigned cols, std::uint64_t layer, unsigned rb,
                            unsigned cb)
     : cfg_(cfg), rows_(rows), cols_(cols) {

@@ -37,9 +37,11 @@
 // Checkpoints (save_checkpoint / load_checkpoint): the complete training state (latent
 //   weights, Adam moments, batch norm, supports, step and epoch counters, the generator's
 //   state) with the config it belongs to, so resuming reproduces an uninterrupted run bit for bit.
-// Float mode: the full-precision MLP of the same shape as the reference: real weights
+// Float mode: the full-precision network of the same shape as the reference: real weights
 //   (Glorot init, no clipping), the same first-layer input encoding, batch norm on every layer,
-//   ReLU on hidden layers; it cannot be exported.
+//   ReLU on hidden layers; conv layers (Tang et al.'s full bit-level CNN): zero padding, batch
+//   norm, ReLU, then max pooling of the real values (the gradient to the window's largest y
+//   when it is > 0).  Exported by export_float_network (float_network.h), not as a .bnn.
 // Hardware-aware training (docs/workloads.md, "Hardware-aware fine-tuning"): with hw_rows = R > 0
 //   every dense layer's forward sum is the platform's sensed sum: K splits into row blocks of R
 //   inputs (the sub-array rows; column blocks do not change the math), each block's integer
@@ -63,6 +65,7 @@
 #include "cimvp/circuit/sense.h"
 #include "cimvp/workloads/bnn.h"
 #include "cimvp/workloads/dataset.h"
+#include "cimvp/workloads/float_network.h"
 
 #include <cstdint>
 #include <functional>
@@ -81,7 +84,7 @@ struct TrainerConfig {
   /// Conv layers before the dense ones (empty: an MLP).  conv[0] reads the image (in_c = 1,
   /// in_h·in_w = pixels), conv[i+1].input_bits() == conv[i].output_bits() (same H, W, C), and
   /// layers[0] == conv.back().output_bits() (the dense tail reads the flattened HWC map).
-  /// No supports and no float mode with conv layers.
+  /// No supports with conv layers.
   std::vector<ConvShape> conv;
   unsigned epochs = 10;
   unsigned batch = 100;
@@ -173,6 +176,11 @@ class BnnTrainer {
   double evaluate(const Dataset& data) const;
   /// Predicted classes of evaluate().
   std::vector<unsigned> predict(const Dataset& data) const;
+
+  /// Float mode only (std::invalid_argument otherwise): the real weights (M×K) and the batch
+  /// norm folded with the running statistics, scale = γ/sqrt(var + ε), bias = β − mean·scale;
+  /// input_max left 0 (calibrate_activation_ranges sets it).
+  FloatNetwork export_float_network(const std::string& description) const;
 
   /// Binarized weights and folded batch norm as a BnnNetwork (bnn.h semantics).
   BnnNetwork export_network(const std::string& description) const;

@@ -161,6 +161,16 @@ struct RramWeightCells {
 /// w must be ±1 (std::invalid_argument otherwise); cfg.cell_bits must be 1.
 RramWeightCells rram_weight_cells(const RramCellConfig& cfg, std::uint64_t layer, unsigned k, unsigned j, unsigned cb,
                                   int w);
+/// Multi-level version (full bit-level mode, docs/rram.md "Accuracy under variation"): an
+/// integer weight w of a cfg.cell_bits-bit device, L = cfg.levels():
+///   differential: |w| ≤ L − 1, G+ = G(max(w, 0)), G− = G(max(−w, 0)), weight = (a − b) / ΔG;
+///   reference:    w = 2l − (L − 1) (cfg.weight_allowed), G = G(l), b = G_ref,
+///                 weight = (a − b) / (ΔG / 2);
+/// each cell's draws keyed exactly as rram_weight_cells (stuck state, then variation factor),
+/// so for cell_bits = 1 and w = ±1 both functions give the same cells.  Ideal cells give
+/// weight = w up to rounding.  Throws std::invalid_argument for a weight out of range.
+RramWeightCells rram_level_weight_cells(const RramCellConfig& cfg, std::uint64_t layer, unsigned k, unsigned j,
+                                        unsigned cb, int w);
 /// True when cfg has neither variation nor stuck cells (every weight exactly ±1).
 inline bool rram_ideal(const RramCellConfig& cfg) {
   return cfg.variation_sigma == 0.0 && cfg.stuck_hrs_rate == 0.0 && cfg.stuck_lrs_rate == 0.0;
