@@ -1,6 +1,7 @@
 #include "cimvp/workloads/golden.h"
 
 #include "cimvp/circuit/activation.h"
+#include "cimvp/circuit/binary_gemm.h"
 #include "cimvp/workloads/network_io.h"
 
 #include <algorithm>
@@ -230,6 +231,105 @@ GoldenResult exact_inference(const BnnNetwork& net, const std::uint8_t* images, 
           }
         }
         res.predictions[n] = best;
+      }
+    }
+  }
+  return res;
+}
+
+bool packed_inference_applies(const BnnNetwork& net) {
+  for (const BnnLayer& L : net.layers)
+    if (L.is_conv() || L.has_supports()) return false;
+  return !net.layers.empty();
+}
+
+GoldenResult packed_inference(const BnnNetwork& net, const std::uint8_t* images, std::size_t n_images,
+                              std::size_t n_pixels, bool keep_sums) {
+  validate_network(net, n_pixels);
+  if (!packed_inference_applies(net))
+    throw std::invalid_argument("packed_inference: conv layers or supports (use exact_inference)");
+  constexpr std::size_t kChunk = 256;
+  const bool xnor = net.mode == CellMode::xnor_8t;
+  const bool serial = net.input == InputEncoding::bit_serial;
+  const unsigned planes = serial ? net.input_bits : 1;
+  // weights packed row by row: bit k of neuron j's row = (W[j][k] == +1)
+  std::vector<std::vector<Word>> wp(net.layers.size());
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    const BnnLayer& L = net.layers[l];
+    const std::size_t words = words_for_bits(L.inputs);
+    wp[l].assign(L.outputs * words, 0);
+    for (std::size_t j = 0; j < L.outputs; ++j)
+      for (std::size_t k = 0; k < L.inputs; ++k)
+        if (L.weights[j * L.inputs + k] == 1) wp[l][j * words + k / 64] |= Word{1} << (k % 64);
+  }
+  GoldenResult res;
+  res.predictions.resize(n_images);
+  if (keep_sums) {
+    res.sums_half.resize(net.layers.size());
+    for (std::size_t l = 0; l < net.layers.size(); ++l) res.sums_half[l].resize(n_images * net.layers[l].outputs);
+  }
+  std::vector<Word> x, y;
+  std::vector<std::int32_t> c, s, px;
+  const std::size_t wx = words_for_bits(n_pixels);
+  for (std::size_t i0 = 0; i0 < n_images; i0 += kChunk) {
+    const std::size_t nb = std::min(kChunk, n_images - i0);
+    x.assign(nb * planes * wx, 0);  // row i·planes + p: plane p of image i0 + i
+    for (std::size_t i = 0; i < nb; ++i) {
+      const std::uint8_t* img = images + (i0 + i) * n_pixels;
+      for (unsigned p = 0; p < planes; ++p) {
+        Word* row = x.data() + (i * planes + p) * wx;
+        const unsigned bit = 8 - net.input_bits + p;
+        for (std::size_t k = 0; k < n_pixels; ++k) {
+          const bool on = serial ? ((img[k] >> bit) & 1u) != 0 : img[k] >= net.input_threshold;
+          row[k / 64] |= static_cast<Word>(on) << (k % 64);
+        }
+      }
+    }
+    for (std::size_t l = 0; l < net.layers.size(); ++l) {
+      const BnnLayer& L = net.layers[l];
+      const std::size_t M = L.outputs, words = words_for_bits(L.inputs);
+      const unsigned P = l == 0 ? planes : 1;
+      const bool bipolar = l == 0 ? (xnor && !serial) : xnor;
+      const std::size_t rows = nb * P;
+      c.resize(rows * M);
+      binary_gemm(bipolar ? BinaryOp::xor_op : BinaryOp::and_op, x.data(), rows, wp[l].data(), M, words, c.data());
+      px.assign(rows, 0);
+      if (!bipolar)
+        for (std::size_t r = 0; r < rows; ++r)
+          for (std::size_t q = 0; q < words; ++q) px[r] += static_cast<std::int32_t>(popcount(x[r * words + q]));
+      s.assign(nb * M, 0);
+      for (std::size_t i = 0; i < nb; ++i)
+        for (unsigned p = 0; p < P; ++p) {
+          const std::int32_t* cr = c.data() + (i * P + p) * M;
+          std::int32_t* sr = s.data() + i * M;
+          const std::int32_t K = static_cast<std::int32_t>(L.inputs), pc = px[i * P + p];
+          for (std::size_t j = 0; j < M; ++j) sr[j] += (bipolar ? K - 2 * cr[j] : 2 * cr[j] - pc) * (1 << p);
+        }
+      if (keep_sums)
+        for (std::size_t v = 0; v < nb * M; ++v) res.sums_half[l][i0 * M + v] = 2 * s[v];
+      if (l + 1 < net.layers.size()) {
+        const std::size_t wy = words_for_bits(M);
+        y.assign(nb * wy, 0);
+        for (std::size_t i = 0; i < nb; ++i)
+          for (std::size_t j = 0; j < M; ++j) {
+            const std::int32_t v = s[i * M + j];
+            const bool fire = L.flip[j] ? v <= L.threshold[j] : v >= L.threshold[j];
+            y[i * wy + j / 64] |= static_cast<Word>(fire) << (j % 64);
+          }
+        x.swap(y);
+      } else {
+        for (std::size_t i = 0; i < nb; ++i) {
+          std::uint32_t best = 0;
+          float best_v = 0.0f;
+          for (std::size_t j = 0; j < M; ++j) {
+            const float v = L.scale[j] * static_cast<float>(s[i * M + j]) + L.bias[j];
+            if (j == 0 || v > best_v) {
+              best_v = v;
+              best = static_cast<std::uint32_t>(j);
+            }
+          }
+          res.predictions[i0 + i] = best;
+        }
       }
     }
   }
