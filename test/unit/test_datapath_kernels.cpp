@@ -6,7 +6,7 @@
 // padding rows holding random input bits, per-column MLSA offsets (a different table per
 // column), every access mode, both input kinds, shifts.  Every kernel path this CPU has
 // (KernelIsa: scalar — whose POPCNT or portable variant the loader picks, target_clones —
-// and avx2 for sub-arrays of up to 64 rows) must give the same integers.
+// and avx2 / avx512 for sub-arrays of up to 64 rows) must give the same integers.
 #include <catch2/catch.hpp>
 
 #include "cimvp/circuit/sub_array.h"
@@ -32,7 +32,8 @@ int naive_ps(const SubArray& a, const Word* x, const Segment& s, unsigned c, Inp
 TEST_CASE("blocked read kernels equal the scalar sensing of naive partial sums", "[circuit][subarray][kernels]") {
   std::mt19937_64 rng(2024);
   std::vector<KernelIsa> isas{KernelIsa::scalar};
-  if (best_kernel_isa() == KernelIsa::avx2) isas.push_back(KernelIsa::avx2);
+  for (KernelIsa i : {KernelIsa::avx2, KernelIsa::avx512})
+    if (i <= best_kernel_isa()) isas.push_back(i);
   struct Restore {
     ~Restore() { set_kernel_isa(best_kernel_isa()); }
   } restore;
@@ -92,6 +93,7 @@ TEST_CASE("kernel paths: selection and guard", "[circuit][subarray][kernels]") {
   set_kernel_isa(KernelIsa::scalar);
   CHECK(kernel_isa() == KernelIsa::scalar);
   set_kernel_isa(best_kernel_isa());
-  if (best_kernel_isa() == KernelIsa::scalar) CHECK_THROWS_AS(set_kernel_isa(KernelIsa::avx2), std::invalid_argument);
+  if (best_kernel_isa() != KernelIsa::avx512) CHECK_THROWS_AS(set_kernel_isa(KernelIsa::avx512), std::invalid_argument);
   CHECK(std::string(to_string(KernelIsa::avx2)) == "avx2");
+  CHECK(std::string(to_string(KernelIsa::avx512)) == "avx512");
 }

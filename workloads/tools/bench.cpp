@@ -271,10 +271,11 @@ void scaling_study() {
   constexpr std::size_t n = 128;
   std::mt19937_64 g(1);
   std::vector<cimvp::KernelIsa> isas{cimvp::KernelIsa::scalar};
-  if (cimvp::best_kernel_isa() == cimvp::KernelIsa::avx2) isas.push_back(cimvp::KernelIsa::avx2);
+  for (cimvp::KernelIsa i : {cimvp::KernelIsa::avx2, cimvp::KernelIsa::avx512})
+    if (i <= cimvp::best_kernel_isa()) isas.push_back(i);
   std::printf("scaling: one XNOR layer, 64x64 sub-arrays, 3-bit linear MLSA, tile of %zu vectors, 1 thread\n", n);
-  std::printf("  %-42s %14s %12s %12s %10s\n", "layer K x M", "binary MACs", "ns/kMAC scal", "ns/kMAC avx2",
-              "RSS MiB");
+  std::printf("  %-42s %14s %12s %12s %12s %10s\n", "layer K x M", "binary MACs", "ns/kMAC scal", "ns/kMAC avx2",
+              "ns/kMAC avx512", "RSS MiB");
   for (const Shape& sh : shapes) {
     std::vector<std::int8_t> w(std::size_t{sh.K} * sh.M);
     for (auto& v : w) v = (g() & 1) ? 1 : -1;
@@ -297,7 +298,7 @@ void scaling_study() {
           bank.sub_array(rb, cb).accumulate(x.data() + rb * wpb, wx, n, cimvp::InputKind::bipolar, sb.table(rb, cb, 0),
                                             0, acc.data() + std::size_t{cb} * array.cols, sh.M, nullptr);
     };
-    double ns[2] = {0.0, 0.0};  // per kernel path; 0 = not available
+    double ns[3] = {0.0, 0.0, 0.0};  // per kernel path; 0 = not available
     std::vector<std::int32_t> first;
     for (const cimvp::KernelIsa isa : isas) {
       cimvp::set_kernel_isa(isa);
@@ -319,15 +320,16 @@ void scaling_study() {
       ns[static_cast<unsigned>(isa)] = 1e12 * dt / (static_cast<double>(reps) * n * sh.K * sh.M);
     }
     cimvp::set_kernel_isa(cimvp::best_kernel_isa());
-    std::printf("  %-42s %14.0f %12.3f %12s %10.1f\n", sh.name, static_cast<double>(n) * sh.K * sh.M, ns[0],
-                ns[1] > 0 ? std::to_string(ns[1]).substr(0, 7).c_str() : "-", peak_rss_mib());
+    const auto shown = [](double v) { return v > 0 ? std::to_string(v).substr(0, 7) : std::string("-"); };
+    std::printf("  %-42s %14.0f %12.3f %12s %12s %10.1f\n", sh.name, static_cast<double>(n) * sh.K * sh.M, ns[0],
+                shown(ns[1]).c_str(), shown(ns[2]).c_str(), peak_rss_mib());
   }
 }
 
 void usage() {
   std::cout << "usage: cimvp-bench [--weights FILE] [--dataset NAME] [--images N] [--batch N]\n"
                "                   [--calibration-samples N] [--platform FILE] [--set KEY=VALUE]... [--threads N]\n"
-               "                   [--kernel scalar|avx2]\n"
+               "                   [--kernel scalar|avx2|avx512]\n"
                "       cimvp-bench --two-way-training [--images N] [--golden] [--platform FILE] [--set KEY=VALUE]...\n"
                "       cimvp-bench --scaling\n"
                "Runs the network over the test set through the full cimvp platform (default platform,\n"
@@ -427,8 +429,10 @@ int sc_main(int argc, char* argv[]) {
       else if (a == "--threads") threads = std::to_string(std::stoul(value("--threads")));
       else if (a == "--kernel") {
         const std::string k = value("--kernel");
-        if (k != "scalar" && k != "avx2") throw std::invalid_argument(k);
-        cimvp::set_kernel_isa(k == "avx2" ? cimvp::KernelIsa::avx2 : cimvp::KernelIsa::scalar);
+        if (k != "scalar" && k != "avx2" && k != "avx512") throw std::invalid_argument(k);
+        cimvp::set_kernel_isa(k == "avx512" ? cimvp::KernelIsa::avx512
+                              : k == "avx2" ? cimvp::KernelIsa::avx2
+                                            : cimvp::KernelIsa::scalar);
       }
       else if (a == "--scaling") {
         scaling_study();
