@@ -239,16 +239,19 @@ GoldenResult exact_inference(const BnnNetwork& net, const std::uint8_t* images, 
 
 bool packed_inference_applies(const BnnNetwork& net) {
   for (const BnnLayer& L : net.layers)
-    if (L.is_conv() || L.has_supports()) return false;
+    if (L.has_supports()) return false;
   return !net.layers.empty();
 }
 
 GoldenResult packed_inference(const BnnNetwork& net, const std::uint8_t* images, std::size_t n_images,
                               std::size_t n_pixels, bool keep_sums) {
   validate_network(net, n_pixels);
-  if (!packed_inference_applies(net))
-    throw std::invalid_argument("packed_inference: conv layers or supports (use exact_inference)");
-  constexpr std::size_t kChunk = 256;
+  if (!packed_inference_applies(net)) throw std::invalid_argument("packed_inference: supports (use exact_inference)");
+  // images per chunk: 256, fewer when a layer's sums (windows × M per image) are large, so
+  // the chunk's counts and sums stay near 1 MiB each (VGG-8's first conv layer: 2 images)
+  std::size_t per_image = 1;
+  for (const BnnLayer& L : net.layers) per_image = std::max(per_image, sums_per_image(L));
+  const std::size_t kChunk = std::clamp<std::size_t>((std::size_t{1} << 18) / per_image, 1, 256);
   const bool xnor = net.mode == CellMode::xnor_8t;
   const bool serial = net.input == InputEncoding::bit_serial;
   const unsigned planes = serial ? net.input_bits : 1;
@@ -266,18 +269,17 @@ GoldenResult packed_inference(const BnnNetwork& net, const std::uint8_t* images,
   res.predictions.resize(n_images);
   if (keep_sums) {
     res.sums_half.resize(net.layers.size());
-    for (std::size_t l = 0; l < net.layers.size(); ++l) res.sums_half[l].resize(n_images * net.layers[l].outputs);
+    for (std::size_t l = 0; l < net.layers.size(); ++l) res.sums_half[l].resize(n_images * sums_per_image(net.layers[l]));
   }
-  std::vector<Word> x, y;
+  std::vector<BitMatrix> x;  // per plane: one row per image (a map for conv layers, packed HWC)
   std::vector<std::int32_t> c, s, px;
-  const std::size_t wx = words_for_bits(n_pixels);
   for (std::size_t i0 = 0; i0 < n_images; i0 += kChunk) {
     const std::size_t nb = std::min(kChunk, n_images - i0);
-    x.assign(nb * planes * wx, 0);  // row i·planes + p: plane p of image i0 + i
+    x.assign(planes, BitMatrix(nb, n_pixels));
     for (std::size_t i = 0; i < nb; ++i) {
       const std::uint8_t* img = images + (i0 + i) * n_pixels;
       for (unsigned p = 0; p < planes; ++p) {
-        Word* row = x.data() + (i * planes + p) * wx;
+        Word* row = x[p].row(i);
         const unsigned bit = 8 - net.input_bits + p;
         for (std::size_t k = 0; k < n_pixels; ++k) {
           const bool on = serial ? ((img[k] >> bit) & 1u) != 0 : img[k] >= net.input_threshold;
@@ -288,43 +290,43 @@ GoldenResult packed_inference(const BnnNetwork& net, const std::uint8_t* images,
     for (std::size_t l = 0; l < net.layers.size(); ++l) {
       const BnnLayer& L = net.layers[l];
       const std::size_t M = L.outputs, words = words_for_bits(L.inputs);
-      const unsigned P = l == 0 ? planes : 1;
       const bool bipolar = l == 0 ? (xnor && !serial) : xnor;
-      const std::size_t rows = nb * P;
+      // the vectors this layer reads: one per image, or one per window of each image
+      // (padding bits 0: pixel 0 of a bit-serial input, the off value otherwise, as in (a))
+      const std::vector<BitMatrix> v = L.is_conv() ? conv_windows(L.conv, x) : std::move(x);
+      const std::size_t rows = v[0].rows();
+      s.assign(rows * M, 0);
       c.resize(rows * M);
-      binary_gemm(bipolar ? BinaryOp::xor_op : BinaryOp::and_op, x.data(), rows, wp[l].data(), M, words, c.data());
-      px.assign(rows, 0);
-      if (!bipolar)
-        for (std::size_t r = 0; r < rows; ++r)
-          for (std::size_t q = 0; q < words; ++q) px[r] += static_cast<std::int32_t>(popcount(x[r * words + q]));
-      s.assign(nb * M, 0);
-      for (std::size_t i = 0; i < nb; ++i)
-        for (unsigned p = 0; p < P; ++p) {
-          const std::int32_t* cr = c.data() + (i * P + p) * M;
-          std::int32_t* sr = s.data() + i * M;
-          const std::int32_t K = static_cast<std::int32_t>(L.inputs), pc = px[i * P + p];
+      for (std::size_t p = 0; p < v.size(); ++p) {
+        binary_gemm(bipolar ? BinaryOp::xor_op : BinaryOp::and_op, v[p].data(), rows, wp[l].data(), M, words, c.data());
+        const std::int32_t K = static_cast<std::int32_t>(L.inputs);
+        for (std::size_t r = 0; r < rows; ++r) {
+          std::int32_t pc = 0;
+          if (!bipolar)
+            for (std::size_t q = 0; q < words; ++q) pc += static_cast<std::int32_t>(popcount(v[p].row(r)[q]));
+          const std::int32_t* cr = c.data() + r * M;
+          std::int32_t* sr = s.data() + r * M;
           for (std::size_t j = 0; j < M; ++j) sr[j] += (bipolar ? K - 2 * cr[j] : 2 * cr[j] - pc) * (1 << p);
         }
+      }
       if (keep_sums)
-        for (std::size_t v = 0; v < nb * M; ++v) res.sums_half[l][i0 * M + v] = 2 * s[v];
+        for (std::size_t e = 0; e < rows * M; ++e) res.sums_half[l][i0 * (rows / nb) * M + e] = 2 * s[e];
       if (l + 1 < net.layers.size()) {
-        const std::size_t wy = words_for_bits(M);
-        y.assign(nb * wy, 0);
-        for (std::size_t i = 0; i < nb; ++i)
+        BitMatrix fired(rows, M);
+        for (std::size_t r = 0; r < rows; ++r)
           for (std::size_t j = 0; j < M; ++j) {
-            const std::int32_t v = s[i * M + j];
-            const bool fire = L.flip[j] ? v <= L.threshold[j] : v >= L.threshold[j];
-            y[i * wy + j / 64] |= static_cast<Word>(fire) << (j % 64);
+            const std::int32_t val = s[r * M + j];
+            if (L.flip[j] ? val <= L.threshold[j] : val >= L.threshold[j]) fired.row(r)[j / 64] |= Word{1} << (j % 64);
           }
-        x.swap(y);
+        x.assign(1, L.is_conv() ? conv_output_maps(L.conv, fired) : std::move(fired));
       } else {
         for (std::size_t i = 0; i < nb; ++i) {
           std::uint32_t best = 0;
           float best_v = 0.0f;
           for (std::size_t j = 0; j < M; ++j) {
-            const float v = L.scale[j] * static_cast<float>(s[i * M + j]) + L.bias[j];
-            if (j == 0 || v > best_v) {
-              best_v = v;
+            const float val = L.scale[j] * static_cast<float>(s[i * M + j]) + L.bias[j];
+            if (j == 0 || val > best_v) {
+              best_v = val;
               best = static_cast<std::uint32_t>(j);
             }
           }
