@@ -336,7 +336,7 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
     ideal_ = exact_inference(net_, data_.images.data(), data_.size(), P, false, drop_levels_.front()).predictions;
   } else {
     golden_ = qn.run(data_.images.data(), data_.size(), P).predictions;
-    // the ideal BNN by bit-packed GEMMs where the network allows it (dense, no supports):
+    // the ideal BNN by bit-packed GEMMs where the network allows it (no supports):
     // the same predictions as exact_inference, several times faster (golden.h)
     ideal_ = packed_inference_applies(net_) ? packed_inference(net_, data_.images.data(), data_.size(), P).predictions
                                             : exact_inference(net_, data_.images.data(), data_.size(), P).predictions;
