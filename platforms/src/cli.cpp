@@ -3,6 +3,7 @@
 #include "cimvp/circuit/version.h"
 #include "cimvp/platform/builtin_platforms.h"
 #include "cimvp/platform/cim_config.h"
+#include "cimvp/platform/cim_inference.h"
 #include "cimvp/platform/gtkwave_save.h"
 #include "cimvp/platform/output_file.h"
 #include "cimvp/platform/platform.h"
@@ -77,6 +78,9 @@ po::options_description make_options() {
        "keep only the simulated times T0..T1 in the VCD, e.g. 800us:1ms (a bare number is ns)")
       ("vcd-images", po::value<std::string>()->value_name("A:B"),
        "keep only the time the CIM macro computes images A..B-1 (counted from the network load)")
+      ("vcd-column", po::value<std::string>()->value_name("LAYER:COLUMN"),
+       "also trace the sensed level and the sum of output COLUMN of dense layer LAYER, row block by row block, "
+       "for each tile's first image (signals cim.row_block, cim.column_sensed, cim.column_sum)")
       ("report", po::value<std::string>()->value_name("FILE.json"), "write the JSON run report")
       ("report-csv", po::value<std::string>()->value_name("FILE.csv"),
        "write the run's summary row as CSV to FILE.csv, and beside it FILE.layers.csv, FILE.modules.csv, "
@@ -114,7 +118,7 @@ std::string suggest_option(const po::options_description& d, std::string name) {
 
 void print_help(const po::options_description& d) {
   std::cout << "Usage: cimvp [--platform FILE] [--workload FILE] [--set KEY=VALUE]... [--images N]\n"
-               "             [--min-accuracy PERCENT] [--vcd FILE [--vcd-window T0:T1 | --vcd-images A:B]] [--report FILE.json] [--report-csv FILE.csv]\n"
+               "             [--min-accuracy PERCENT] [--vcd FILE [--vcd-window T0:T1 | --vcd-images A:B] [--vcd-column LAYER:COLUMN]] [--report FILE.json] [--report-csv FILE.csv]\n"
                "             [--quantum TIME] [--log-level LEVEL] [--show-config]\n"
                "             [--list-platforms] [--list-keys] [--help] [--version]\n"
                "       cimvp sweep SWEEP.yaml [-j N] [--out DIR] [--slurm ...]   (docs/sweeps.md)\n\n"
@@ -281,6 +285,37 @@ int run_cli(int argc, char* argv[]) {
       if (!job->classifies())
         throw ConfigError("--vcd-images", "", "needs the cim_inference job (this run's job is " + job->name() + ")");
       vcd_images = {a, b};
+    }
+    if (vm.count("vcd-column")) {
+      if (!vm.count("vcd")) throw ConfigError("--vcd-column", "", "needs --vcd FILE");
+      const std::string text = vm["vcd-column"].as<std::string>();
+      const auto colon = text.find(':');
+      const auto number = [](const std::string& t, unsigned& v) {
+        if (t.empty() || t.size() > 9 || t.find_first_not_of("0123456789") != std::string::npos) return false;
+        v = static_cast<unsigned>(std::stoul(t));
+        return true;
+      };
+      unsigned l = 0, c = 0;
+      if (colon == std::string::npos || !number(text.substr(0, colon), l) || !number(text.substr(colon + 1), c))
+        throw ConfigError("--vcd-column", "", "expected LAYER:COLUMN, two indices counted from 0 (e.g. 0:5), got \"" +
+                                                  shown(text) + "\"");
+      if (!has_cim(config))
+        throw ConfigError("--vcd-column", "", "the platform maps no CIM macro (no 'cim' target in its address_map)");
+      const auto* inference = dynamic_cast<const CimInference*>(job.get());
+      if (inference == nullptr)
+        throw ConfigError("--vcd-column", "", "needs the cim_inference job (this run's job is " + job->name() + ")");
+      const BnnNetwork& net = inference->network();
+      if (l >= net.layers.size())
+        throw ConfigError("--vcd-column", "", "layer " + std::to_string(l) + " out of range: the network has " +
+                                                  std::to_string(net.layers.size()) + " layers (0.." +
+                                                  std::to_string(net.layers.size() - 1) + ")");
+      if (net.layers[l].is_conv())
+        throw ConfigError("--vcd-column", "", "layer " + std::to_string(l) + " is a conv layer; only dense layers are traced");
+      if (c >= net.layers[l].outputs)
+        throw ConfigError("--vcd-column", "", "column " + std::to_string(c) + " out of range: layer " + std::to_string(l) +
+                                                  " has " + std::to_string(net.layers[l].outputs) + " outputs (0.." +
+                                                  std::to_string(net.layers[l].outputs - 1) + ")");
+      config.cim.trace_column = {true, l, c};
     }
     if (vm.count("min-accuracy")) {
       const std::string text = vm["min-accuracy"].as<std::string>();
@@ -460,7 +495,7 @@ int run_cli(int argc, char* argv[]) {
         throw std::runtime_error("cannot write '" + o->path() + "': " + problem);
     if (vcd) {
       vcd->commit();
-      write_gtkwave_save(vm["vcd"].as<std::string>(), has_cim(config));
+      write_gtkwave_save(vm["vcd"].as<std::string>(), has_cim(config), config.cim.trace_column.enabled);
     }
     if (report_out) report_out->commit();
     for (const auto& o : csv_out) o->commit();

@@ -41,7 +41,7 @@ std::vector<std::string> gtkwave_files(const std::string& vcd_path) {
   return {gtkwave_save_path(vcd_path), with_suffix(vcd_path, ".cim-state.txt"), with_suffix(vcd_path, ".bus-cmd.txt")};
 }
 
-void write_gtkwave_save(const std::string& vcd_path, bool has_cim) {
+void write_gtkwave_save(const std::string& vcd_path, bool has_cim, bool has_column) {
   const std::string state_filter = with_suffix(vcd_path, ".cim-state.txt");
   const std::string bus_filter = with_suffix(vcd_path, ".bus-cmd.txt");
   {
@@ -90,6 +90,8 @@ void write_gtkwave_save(const std::string& vcd_path, bool has_cim) {
       << "SystemC.top.cim.read_wordlines[63:0]\nSystemC.top.cim.read_conversions[63:0]\n"
       << "SystemC.top.cim.buffer.in_fill0[31:0]\nSystemC.top.cim.buffer.in_fill1[31:0]\n"
       << "SystemC.top.cim.buffer.out_fill0[31:0]\nSystemC.top.cim.buffer.out_fill1[31:0]\n";
+    if (has_column)
+      f << kSigned << "\nSystemC.top.cim.row_block[31:0]\nSystemC.top.cim.column_sensed[31:0]\nSystemC.top.cim.column_sum[31:0]\n";
     bus("cim");
     end_group("cim");
   }

@@ -1,5 +1,5 @@
 # Waveforms worth opening (docs/waveforms.md): the detail signals of the CIM macro (layer,
-# plane, vector, per-read word lines and conversions) and every initiator's bus
+# plane, vector, per-read word lines and conversions, a chosen column's levels and sums) and every initiator's bus
 # transactions show at the simulated times they describe; --vcd-window and --vcd-images cut
 # the file; a GTKWave save file and its filters are written beside it.  The VCD is read by an
 # independent parser (npm package vcd-parser 1.0.1, installed into the build directory).
@@ -59,6 +59,40 @@ cimvp_run(late --images 10 --vcd late.vcd --vcd-window 2s:3s)
 expect_rc(late 0)
 expect_contains("late window" "${late_err}" "--vcd-window starts after the run ended")
 
+# --vcd-column: the chosen column's levels and sums (exact read: level = 2·PS), checked
+# below against cimvp-column-ps (plain loops over the stored weights and image 0's pixels); --vcd-window
+# 0:1s keeps the whole run but drops the SystemC $comment vcd-parser cannot read, as above
+cimvp_run(col --images 100 --set cim.array.access=row_by_row --vcd col.vcd --vcd-window 0:1s --vcd-column 0:7
+          --report rc.json)
+expect_rc(col 0)
+file(READ "${WORK}/rc.json" col_report)
+string(JSON c_ns GET "${col_report}" simulated_time_ns)
+cimvp_run(colu --images 100 --set cim.array.access=row_by_row --report rcu.json)
+expect_rc(colu 0)
+file(READ "${WORK}/rcu.json" colu_report)
+string(JSON cu_ns GET "${colu_report}" simulated_time_ns)
+if(NOT c_ns STREQUAL cu_ns)
+  message(FATAL_ERROR "--vcd-column run: ${c_ns} ns, untraced: ${cu_ns} ns")
+endif()
+file(READ "${WORK}/col.gtkw" col_gtkw)
+expect_contains("col.gtkw" "${col_gtkw}" "SystemC.top.cim.row_block[31:0]" "SystemC.top.cim.column_sensed[31:0]"
+                "SystemC.top.cim.column_sum[31:0]")
+execute_process(COMMAND "${COLUMN_PS}" "${SRC}/workloads/weights/fmnist-xnor.bnn" fashion-mnist 0 7 64
+                OUTPUT_FILE "${WORK}/col_expected.json" RESULT_VARIABLE prc ERROR_VARIABLE perr)
+if(NOT prc EQUAL 0)
+  message(FATAL_ERROR "cimvp-column-ps failed (${prc}): ${perr}")
+endif()
+cimvp_run(cb1 --images 10 --vcd-column 0:7)
+expect_bad_input(cb1 "--vcd-column: needs --vcd FILE")
+cimvp_run(cb2 --images 10 --vcd x.vcd --vcd-column 3:0)
+expect_bad_input(cb2 "layer 3 out of range: the network has 3 layers (0..2)")
+cimvp_run(cb3 --images 10 --vcd x.vcd --vcd-column 2:10)
+expect_bad_input(cb3 "column 10 out of range: layer 2 has 10 outputs (0..9)")
+cimvp_run(cb4 --images 10 --vcd x.vcd --vcd-column 1)
+expect_bad_input(cb4 "expected LAYER:COLUMN")
+cimvp_run(cb5 --workload st.yaml --vcd s.vcd --vcd-column 0:0)
+expect_bad_input(cb5 "--vcd-column: needs the cim_inference job")
+
 # the independent reader
 get_filename_component(npm_dir "${WORK}/../npm-vcd-parser" ABSOLUTE)
 if(NOT EXISTS "${npm_dir}/node_modules/vcd-parser/package.json")
@@ -74,4 +108,11 @@ execute_process(COMMAND node "${CMAKE_CURRENT_LIST_DIR}/support/vcd_check.js" "$
 message(STATUS "${cout}")
 if(NOT crc EQUAL 0)
   message(FATAL_ERROR "vcd_check.js: ${cout}${cerr}")
+endif()
+execute_process(COMMAND node "${CMAKE_CURRENT_LIST_DIR}/support/vcd_column_check.js" "${npm_dir}"
+                        "${WORK}/col_expected.json" "${WORK}/col.vcd" 0
+                RESULT_VARIABLE crc OUTPUT_VARIABLE cout ERROR_VARIABLE cerr)
+message(STATUS "${cout}")
+if(NOT crc EQUAL 0)
+  message(FATAL_ERROR "vcd_column_check.js: ${cout}${cerr}")
 endif()

@@ -262,6 +262,13 @@ TEST_CASE("quantized conv inference with ideal sensing == exact (kernels 3 and 5
       const std::size_t N = 12, P = 132;
       const auto img = random_images(N, P, 4);
       const GoldenResult exact = exact_inference(net, img.data(), N, P, true);
+      {  // the packed (binary GEMM) ideal reference, conv layers included
+        INFO(to_string(mode) << (enc == InputEncoding::bit_serial ? " bit-serial" : " binarized") << " packed");
+        REQUIRE(packed_inference_applies(net));
+        const GoldenResult packed = packed_inference(net, img.data(), N, P, true);
+        CHECK(packed.sums_half == exact.sums_half);
+        CHECK(packed.predictions == exact.predictions);
+      }
       for (AccessMode access : {AccessMode::parallel, AccessMode::group, AccessMode::row_by_row}) {
         INFO(to_string(mode) << (enc == InputEncoding::bit_serial ? " bit-serial " : " binarized ")
                              << to_string(access));

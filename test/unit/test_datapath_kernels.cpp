@@ -4,8 +4,9 @@
 // transfer function on a real value, not the look-up tables the kernels use).  Random
 // shapes with tails (rows not a multiple of 64, vector counts not a multiple of the block),
 // padding rows holding random input bits, per-column MLSA offsets (a different table per
-// column), every access mode, both input kinds, shifts.  The instruction set of the
-// kernels is chosen at load time (target_clones): this runs the variant the CPU selects.
+// column), every access mode, both input kinds, shifts.  Every kernel path this CPU has
+// (KernelIsa: scalar — whose POPCNT or portable variant the loader picks, target_clones —
+// and avx2 / avx512 for sub-arrays of up to 64 rows) must give the same integers.
 #include <catch2/catch.hpp>
 
 #include "cimvp/circuit/sub_array.h"
@@ -30,9 +31,16 @@ int naive_ps(const SubArray& a, const Word* x, const Segment& s, unsigned c, Inp
 
 TEST_CASE("blocked read kernels equal the scalar sensing of naive partial sums", "[circuit][subarray][kernels]") {
   std::mt19937_64 rng(2024);
-  for (int trial = 0; trial < 60; ++trial) {
+  std::vector<KernelIsa> isas{KernelIsa::scalar};
+  for (KernelIsa i : {KernelIsa::avx2, KernelIsa::avx512})
+    if (i <= best_kernel_isa()) isas.push_back(i);
+  struct Restore {
+    ~Restore() { set_kernel_isa(best_kernel_isa()); }
+  } restore;
+  for (int trial = 0; trial < 120; ++trial) {
     SubArrayConfig c;
-    c.rows = 1 + static_cast<unsigned>(rng() % 300);  // 1..300: one word, several, tails
+    // 1..300: one word, several, tails; trials 60.. one word (1..64 rows: the AVX2 kernel)
+    c.rows = 1 + static_cast<unsigned>(rng() % (trial < 60 ? 300 : 64));
     c.cols = 1 + static_cast<unsigned>(rng() % 70);
     c.mode = CellMode::xnor_8t;  // both input kinds
     c.access = static_cast<AccessMode>(trial % 3);
@@ -58,8 +66,11 @@ TEST_CASE("blocked read kernels equal the scalar sensing of naive partial sums",
     std::vector<std::int32_t> acc(N * acc_stride);
     for (auto& v : acc) v = static_cast<std::int32_t>(rng() % 1000) - 500;
     const std::vector<std::int32_t> before = acc;
+    for (KernelIsa isa : isas) {
+    set_kernel_isa(isa);
+    acc = before;
     a.accumulate(x.data(), stride, N, kind, t, shift, acc.data(), acc_stride, nullptr);
-    CAPTURE(trial, c.rows, c.cols, n_rows, n_cols, to_string(c.access), c.group_rows, to_string(kind), N, shift);
+    CAPTURE(trial, to_string(isa), c.rows, c.cols, n_rows, n_cols, to_string(c.access), c.group_rows, to_string(kind), N, shift);
     for (std::size_t n = 0; n < N; ++n)
       for (unsigned col = 0; col < acc_stride; ++col) {
         std::int32_t expect = before[n * acc_stride + col];
@@ -73,5 +84,16 @@ TEST_CASE("blocked read kernels equal the scalar sensing of naive partial sums",
         }
         REQUIRE(acc[n * acc_stride + col] == expect);
       }
+    }
   }
+}
+
+TEST_CASE("kernel paths: selection and guard", "[circuit][subarray][kernels]") {
+  CHECK(kernel_isa() == best_kernel_isa());
+  set_kernel_isa(KernelIsa::scalar);
+  CHECK(kernel_isa() == KernelIsa::scalar);
+  set_kernel_isa(best_kernel_isa());
+  if (best_kernel_isa() != KernelIsa::avx512) CHECK_THROWS_AS(set_kernel_isa(KernelIsa::avx512), std::invalid_argument);
+  CHECK(std::string(to_string(KernelIsa::avx2)) == "avx2");
+  CHECK(std::string(to_string(KernelIsa::avx512)) == "avx512");
 }

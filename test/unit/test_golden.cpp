@@ -155,6 +155,33 @@ TEST_CASE("quantized inference with ideal sensing == exact inference, odd shapes
     }
 }
 
+TEST_CASE("packed (binary GEMM) inference == exact inference: sums and predictions", "[golden]") {
+  // 300 images: one full chunk of 256 and a tail; K = 100 and 130 (word tails), M odd
+  const auto img = random_images(300, 130, 4);
+  for (CellMode mode : {CellMode::hbnn_6t, CellMode::xnor_8t})
+    for (InputEncoding enc : {InputEncoding::binarized, InputEncoding::bit_serial})
+      for (const std::vector<unsigned>& shape : {std::vector<unsigned>{100, 37, 29, 10}, std::vector<unsigned>{130, 65, 3}}) {
+        const BnnNetwork net = random_network(mode, enc, shape, 20 + static_cast<unsigned>(mode) + shape.size());
+        INFO(to_string(mode) << " " << (enc == InputEncoding::bit_serial ? "bit-serial" : "binarized") << " K " << shape[0]);
+        REQUIRE(packed_inference_applies(net));
+        const GoldenResult exact = exact_inference(net, img.data(), 300, shape[0], true);
+        const GoldenResult packed = packed_inference(net, img.data(), 300, shape[0], true);
+        CHECK(packed.sums_half == exact.sums_half);
+        CHECK(packed.predictions == exact.predictions);
+        CHECK(packed_inference(net, img.data(), 300, shape[0]).predictions == exact.predictions);
+      }
+  // hand-computed: the XNOR network of the first test case
+  const BnnNetwork hand = hand_network(CellMode::xnor_8t);
+  const std::uint8_t one[4] = {200, 10, 130, 0};
+  const GoldenResult r = packed_inference(hand, one, 1, 4, true);
+  CHECK(r.sums_half[0] == V{0, 0, 0});
+  CHECK(r.sums_half[1] == V{-2, -2});
+  CHECK(r.predictions == std::vector<std::uint32_t>{1});
+  BnnNetwork with_supports = hand;
+  with_supports.layers[0].support_block = 2;
+  CHECK_FALSE(packed_inference_applies(with_supports));
+}
+
 TEST_CASE("quantized inference: calibration flows layer by layer through quantized layers", "[golden]") {
   // Each layer must be calibrated on the outputs of the quantized (not the exact) previous
   // layers: rebuild that by hand with MappedLayer and compare the references.  1100

@@ -1,6 +1,7 @@
 #include "cimvp/workloads/golden.h"
 
 #include "cimvp/circuit/activation.h"
+#include "cimvp/circuit/binary_gemm.h"
 #include "cimvp/workloads/network_io.h"
 
 #include <algorithm>
@@ -230,6 +231,107 @@ GoldenResult exact_inference(const BnnNetwork& net, const std::uint8_t* images, 
           }
         }
         res.predictions[n] = best;
+      }
+    }
+  }
+  return res;
+}
+
+bool packed_inference_applies(const BnnNetwork& net) {
+  for (const BnnLayer& L : net.layers)
+    if (L.has_supports()) return false;
+  return !net.layers.empty();
+}
+
+GoldenResult packed_inference(const BnnNetwork& net, const std::uint8_t* images, std::size_t n_images,
+                              std::size_t n_pixels, bool keep_sums) {
+  validate_network(net, n_pixels);
+  if (!packed_inference_applies(net)) throw std::invalid_argument("packed_inference: supports (use exact_inference)");
+  // images per chunk: 256, fewer when a layer's sums (windows × M per image) are large, so
+  // the chunk's counts and sums stay near 1 MiB each (VGG-8's first conv layer: 2 images)
+  std::size_t per_image = 1;
+  for (const BnnLayer& L : net.layers) per_image = std::max(per_image, sums_per_image(L));
+  const std::size_t kChunk = std::clamp<std::size_t>((std::size_t{1} << 18) / per_image, 1, 256);
+  const bool xnor = net.mode == CellMode::xnor_8t;
+  const bool serial = net.input == InputEncoding::bit_serial;
+  const unsigned planes = serial ? net.input_bits : 1;
+  // weights packed row by row: bit k of neuron j's row = (W[j][k] == +1)
+  std::vector<std::vector<Word>> wp(net.layers.size());
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    const BnnLayer& L = net.layers[l];
+    const std::size_t words = words_for_bits(L.inputs);
+    wp[l].assign(L.outputs * words, 0);
+    for (std::size_t j = 0; j < L.outputs; ++j)
+      for (std::size_t k = 0; k < L.inputs; ++k)
+        if (L.weights[j * L.inputs + k] == 1) wp[l][j * words + k / 64] |= Word{1} << (k % 64);
+  }
+  GoldenResult res;
+  res.predictions.resize(n_images);
+  if (keep_sums) {
+    res.sums_half.resize(net.layers.size());
+    for (std::size_t l = 0; l < net.layers.size(); ++l) res.sums_half[l].resize(n_images * sums_per_image(net.layers[l]));
+  }
+  std::vector<BitMatrix> x;  // per plane: one row per image (a map for conv layers, packed HWC)
+  std::vector<std::int32_t> c, s, px;
+  for (std::size_t i0 = 0; i0 < n_images; i0 += kChunk) {
+    const std::size_t nb = std::min(kChunk, n_images - i0);
+    x.assign(planes, BitMatrix(nb, n_pixels));
+    for (std::size_t i = 0; i < nb; ++i) {
+      const std::uint8_t* img = images + (i0 + i) * n_pixels;
+      for (unsigned p = 0; p < planes; ++p) {
+        Word* row = x[p].row(i);
+        const unsigned bit = 8 - net.input_bits + p;
+        for (std::size_t k = 0; k < n_pixels; ++k) {
+          const bool on = serial ? ((img[k] >> bit) & 1u) != 0 : img[k] >= net.input_threshold;
+          row[k / 64] |= static_cast<Word>(on) << (k % 64);
+        }
+      }
+    }
+    for (std::size_t l = 0; l < net.layers.size(); ++l) {
+      const BnnLayer& L = net.layers[l];
+      const std::size_t M = L.outputs, words = words_for_bits(L.inputs);
+      const bool bipolar = l == 0 ? (xnor && !serial) : xnor;
+      // the vectors this layer reads: one per image, or one per window of each image
+      // (padding bits 0: pixel 0 of a bit-serial input, the off value otherwise, as in (a))
+      const std::vector<BitMatrix> v = L.is_conv() ? conv_windows(L.conv, x) : std::move(x);
+      const std::size_t rows = v[0].rows();
+      s.assign(rows * M, 0);
+      c.resize(rows * M);
+      for (std::size_t p = 0; p < v.size(); ++p) {
+        binary_gemm(bipolar ? BinaryOp::xor_op : BinaryOp::and_op, v[p].data(), rows, wp[l].data(), M, words, c.data());
+        const std::int32_t K = static_cast<std::int32_t>(L.inputs);
+        for (std::size_t r = 0; r < rows; ++r) {
+          std::int32_t pc = 0;
+          if (!bipolar)
+            for (std::size_t q = 0; q < words; ++q) pc += static_cast<std::int32_t>(popcount(v[p].row(r)[q]));
+          const std::int32_t* cr = c.data() + r * M;
+          std::int32_t* sr = s.data() + r * M;
+          for (std::size_t j = 0; j < M; ++j) sr[j] += (bipolar ? K - 2 * cr[j] : 2 * cr[j] - pc) * (1 << p);
+        }
+      }
+      if (keep_sums)
+        for (std::size_t e = 0; e < rows * M; ++e) res.sums_half[l][i0 * (rows / nb) * M + e] = 2 * s[e];
+      if (l + 1 < net.layers.size()) {
+        BitMatrix fired(rows, M);
+        for (std::size_t r = 0; r < rows; ++r)
+          for (std::size_t j = 0; j < M; ++j) {
+            const std::int32_t val = s[r * M + j];
+            if (L.flip[j] ? val <= L.threshold[j] : val >= L.threshold[j]) fired.row(r)[j / 64] |= Word{1} << (j % 64);
+          }
+        x.assign(1, L.is_conv() ? conv_output_maps(L.conv, fired) : std::move(fired));
+      } else {
+        for (std::size_t i = 0; i < nb; ++i) {
+          std::uint32_t best = 0;
+          float best_v = 0.0f;
+          for (std::size_t j = 0; j < M; ++j) {
+            const float val = L.scale[j] * static_cast<float>(s[i * M + j]) + L.bias[j];
+            if (j == 0 || val > best_v) {
+              best_v = val;
+              best = static_cast<std::uint32_t>(j);
+            }
+          }
+          res.predictions[i0 + i] = best;
+        }
       }
     }
   }

@@ -7,6 +7,7 @@
 #include "cimvp/circuit/binary_gemm.h"
 #include "cimvp/circuit/bitpack.h"
 #include "cimvp/circuit/layer_banks.h"
+#include "cimvp/circuit/sub_array.h"
 #include "cimvp/circuit/thread_pool.h"
 #include "cimvp/platform/cim_inference.h"
 #include "cimvp/platform/platform.h"
@@ -269,8 +270,12 @@ void scaling_study() {
                           {"VGG-16 fc6 (25088x4096)", 25088, 4096}};
   constexpr std::size_t n = 128;
   std::mt19937_64 g(1);
+  std::vector<cimvp::KernelIsa> isas{cimvp::KernelIsa::scalar};
+  for (cimvp::KernelIsa i : {cimvp::KernelIsa::avx2, cimvp::KernelIsa::avx512})
+    if (i <= cimvp::best_kernel_isa()) isas.push_back(i);
   std::printf("scaling: one XNOR layer, 64x64 sub-arrays, 3-bit linear MLSA, tile of %zu vectors, 1 thread\n", n);
-  std::printf("  %-42s %14s %12s %10s\n", "layer K x M", "binary MACs", "ns / kMAC", "RSS MiB");
+  std::printf("  %-42s %14s %12s %12s %12s %10s\n", "layer K x M", "binary MACs", "ns/kMAC scal", "ns/kMAC avx2",
+              "ns/kMAC avx512", "RSS MiB");
   for (const Shape& sh : shapes) {
     std::vector<std::int8_t> w(std::size_t{sh.K} * sh.M);
     for (auto& v : w) v = (g() & 1) ? 1 : -1;
@@ -293,24 +298,38 @@ void scaling_study() {
           bank.sub_array(rb, cb).accumulate(x.data() + rb * wpb, wx, n, cimvp::InputKind::bipolar, sb.table(rb, cb, 0),
                                             0, acc.data() + std::size_t{cb} * array.cols, sh.M, nullptr);
     };
-    pass();  // warm-up
-    std::size_t reps = 0;
-    const auto t0 = std::chrono::steady_clock::now();
-    double dt = 0;
-    do {
-      pass();
-      ++reps;
-      dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    } while (dt < 0.3);
-    const double macs = static_cast<double>(reps) * n * sh.K * sh.M;
-    std::printf("  %-42s %14.0f %12.3f %10.1f\n", sh.name, static_cast<double>(n) * sh.K * sh.M, 1e12 * dt / macs,
-                peak_rss_mib());
+    double ns[3] = {0.0, 0.0, 0.0};  // per kernel path; 0 = not available
+    std::vector<std::int32_t> first;
+    for (const cimvp::KernelIsa isa : isas) {
+      cimvp::set_kernel_isa(isa);
+      std::fill(acc.begin(), acc.end(), 0);
+      pass();  // warm-up, and the results of this path
+      if (first.empty()) first = acc;
+      else if (acc != first) {
+        std::fprintf(stderr, "cimvp-bench: the %s kernel differs from the scalar one\n", cimvp::to_string(isa));
+        std::exit(1);
+      }
+      std::size_t reps = 0;
+      const auto t0 = std::chrono::steady_clock::now();
+      double dt = 0;
+      do {
+        pass();
+        ++reps;
+        dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      } while (dt < 0.3);
+      ns[static_cast<unsigned>(isa)] = 1e12 * dt / (static_cast<double>(reps) * n * sh.K * sh.M);
+    }
+    cimvp::set_kernel_isa(cimvp::best_kernel_isa());
+    const auto shown = [](double v) { return v > 0 ? std::to_string(v).substr(0, 7) : std::string("-"); };
+    std::printf("  %-42s %14.0f %12.3f %12s %12s %10.1f\n", sh.name, static_cast<double>(n) * sh.K * sh.M, ns[0],
+                shown(ns[1]).c_str(), shown(ns[2]).c_str(), peak_rss_mib());
   }
 }
 
 void usage() {
   std::cout << "usage: cimvp-bench [--weights FILE] [--dataset NAME] [--images N] [--batch N]\n"
                "                   [--calibration-samples N] [--platform FILE] [--set KEY=VALUE]... [--threads N]\n"
+               "                   [--kernel scalar|avx2|avx512]\n"
                "       cimvp-bench --two-way-training [--images N] [--golden] [--platform FILE] [--set KEY=VALUE]...\n"
                "       cimvp-bench --scaling\n"
                "Runs the network over the test set through the full cimvp platform (default platform,\n"
@@ -321,6 +340,7 @@ void usage() {
                "through the platform only and prints its wall time per image.\n"
                "--threads N: the platform's `threads` key (default 1,\n"
                "so that platform / roofline compares one core with one core; 0 = every core).\n"
+               "--kernel: the datapath kernel path (SubArray::accumulate; default the best this CPU has).\n"
                "--two-way-training: one training epoch of the two-way-training platform's job (default: all\n"
                "60,000 Fashion-MNIST training images, --images N: the first N) through the full platform with\n"
                "the training PPA on; prints the wall time and images/s (docs/performance.md).  --golden: also\n"
@@ -407,6 +427,13 @@ int sc_main(int argc, char* argv[]) {
       else if (a == "--two-way-training") two_way = true;
       else if (a == "--golden") golden = true;
       else if (a == "--threads") threads = std::to_string(std::stoul(value("--threads")));
+      else if (a == "--kernel") {
+        const std::string k = value("--kernel");
+        if (k != "scalar" && k != "avx2" && k != "avx512") throw std::invalid_argument(k);
+        cimvp::set_kernel_isa(k == "avx512" ? cimvp::KernelIsa::avx512
+                              : k == "avx2" ? cimvp::KernelIsa::avx2
+                                            : cimvp::KernelIsa::scalar);
+      }
       else if (a == "--scaling") {
         scaling_study();
         return 0;
@@ -448,9 +475,11 @@ int sc_main(int argc, char* argv[]) {
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     Platform top("top", config);
     top.run_job(*job);
+    const double sc0 = cpu_seconds();
     const auto s0 = std::chrono::steady_clock::now();
     sc_core::sc_start();
     const double platform_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count();
+    const double platform_cpu = cpu_seconds() - sc0;
     const std::string summary = job->summary();
     std::printf("cimvp-bench: %s\n", summary.substr(0, summary.find('\n')).c_str());
     std::printf("  binary MACs per image     %llu (sum over layers of planes x K x M x windows)\n",
@@ -459,6 +488,10 @@ int sc_main(int argc, char* argv[]) {
                 rate(macs / platform_s).c_str(), job->agreements(), n);
     std::printf("  wall time per image       %8.3f s   (conv network: no plain / roofline kernel)\n",
                 n ? platform_s / static_cast<double>(n) : 0.0);
+    std::printf("  CPU time                  platform %.3f s (%.3f s per image); kernel path %s\n", platform_cpu,
+                n ? platform_cpu / static_cast<double>(n) : 0.0, cimvp::to_string(cimvp::kernel_isa()));
+    std::printf("  peak RSS                  %.1f MiB (whole process: data set, references, platform)\n",
+                peak_rss_mib());
     return job->passed() ? 0 : 1;
   }
 
@@ -509,8 +542,9 @@ int sc_main(int argc, char* argv[]) {
               rate(plain_rate).c_str(), plain_ok ? "yes" : "NO");
   std::printf("  platform (sc_start)       %8.3f s   %s   hardware == golden: %zu/%zu\n", platform_s,
               rate(platform_rate).c_str(), job->agreements(), n);
-  std::printf("  platform threads          %u   (%.1f us of sc_start per image)\n",
-              cimvp::resolve_threads(config.cim.threads), 1e6 * platform_s / static_cast<double>(n));
+  std::printf("  platform threads          %u   (%.1f us of sc_start per image; datapath kernel path %s)\n",
+              cimvp::resolve_threads(config.cim.threads), 1e6 * platform_s / static_cast<double>(n),
+              cimvp::to_string(cimvp::kernel_isa()));
   std::printf("  roofline (blocked GEMM)   %8.3f s   %s   predictions == ideal BNN: %s\n", roof_s,
               rate(roof_rate).c_str(), roof_ok ? "yes" : "NO");
   for (const auto& [isa, r] : gemm_rates)

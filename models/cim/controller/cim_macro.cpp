@@ -63,6 +63,9 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
       tile_vectors("tile_vectors", 0),
       read_wordlines("read_wordlines", 0),
       read_conversions("read_conversions", 0),
+      row_block("row_block", kNoTraceLayer),
+      column_sensed("column_sensed", 0),
+      column_sum("column_sum", 0),
       timeline("timeline"),
       bus_trace(timeline),
       drive_port("drive_port"),
@@ -244,6 +247,11 @@ void CimMacro::trace(sc_core::sc_trace_file* tf) const {
   trace_member(tf, tile_vectors, *this, "tile_vectors");
   trace_member(tf, read_wordlines, *this, "read_wordlines");
   trace_member(tf, read_conversions, *this, "read_conversions");
+  if (config_.trace_column.enabled) {
+    trace_member(tf, row_block, *this, "row_block");
+    trace_member(tf, column_sensed, *this, "column_sensed");
+    trace_member(tf, column_sum, *this, "column_sum");
+  }
   bus_trace.trace(tf, *this);
   if (tf != nullptr) timeline.enable();
   for (const CimStage* st : stages_) st->trace(tf);
@@ -269,6 +277,9 @@ void CimMacro::reset() {
   tile_vectors.write(0);
   read_wordlines.write(0);
   read_conversions.write(0);
+  row_block.write(kNoTraceLayer);
+  column_sensed.write(0);
+  column_sum.write(0);
   bus_.invalidate_direct_mem_ptr(0, ~sc_dt::uint64{0});
   update_ev_.notify(sc_core::SC_ZERO_TIME);
 }
@@ -850,22 +861,41 @@ sc_core::sc_time CimMacro::compute_tile(std::size_t n, const sc_core::sc_time& s
     counters_.add(c_buf_read_, std::uint64_t{n} * L.inputs * L.planes);
     if (!L.last) counters_.add(c_buf_written_, std::uint64_t{n} * L.outputs);
     acc_port->begin(l, n);
+    // the chosen column (waveforms only): vector 0 of the tile, column c of the layer
+    const CimMacroConfig::TraceColumn& tc = config_.trace_column;
+    const bool col_trace = detail && tc.enabled && tc.layer == l && tc.column < L.outputs && n > 0;
+    std::vector<std::int32_t> col_sums(col_trace ? L.row_blocks : 0);
     for (unsigned p = 0; p < L.planes; ++p) {
       const Word* x = l == 0 ? planes_[p].data() : in;
       sc_core::sc_time d_plane = sc_core::SC_ZERO_TIME;  // row blocks are read at the same time
       const std::uint64_t wl0 = detail ? stage_count("wordline_activations") : 0;
       const std::uint64_t cv0 = detail ? stage_count("conversions") : 0;
+      std::int32_t col_before = col_trace ? acc_port->sums()[tc.column] : 0;
       for (unsigned rb = 0; rb < L.row_blocks; ++rb) {
         sc_core::sc_time d = sc_core::SC_ZERO_TIME;
         array_port->read(ArrayRead{l, rb, p, x + rb * wpb, L.in_words, n, vectors_since_load_}, d);
         d_plane = std::max(d_plane, d);
+        if (col_trace) col_sums[rb] = acc_port->sums()[tc.column];  // after this row block's levels
       }
+      const sc_core::sc_time at = start + total + d_layer;
       if (detail) {
-        const sc_core::sc_time at = start + total + d_layer;
         timeline.at(at, layer, static_cast<std::uint32_t>(l));
         timeline.at(at, plane, static_cast<std::uint32_t>(p));
         timeline.at(at, read_wordlines, stage_count("wordline_activations") - wl0);
         timeline.at(at, read_conversions, stage_count("conversions") - cv0);
+      }
+      if (col_trace) {
+        for (unsigned rb = 0; rb < L.row_blocks; ++rb) {
+          // the accumulator adds 2^p × the level (AccumulatorTarget::shift = plane): exact division
+          const std::int32_t level = (col_sums[rb] - col_before) / (std::int32_t{1} << p);
+          col_before = col_sums[rb];
+          const sc_core::sc_time t = at + d_plane * (static_cast<double>(rb) / L.row_blocks);
+          timeline.at(t, row_block, static_cast<std::uint32_t>(rb));
+          timeline.at(t, column_sensed, level);
+          timeline.at(t, column_sum, col_sums[rb]);
+        }
+        // end of the plane's reads (the next plane's row block 0 follows at the same time)
+        timeline.at(at + d_plane, row_block, kNoTraceLayer);
       }
       d_layer += d_plane;  // bit planes one after the other
     }

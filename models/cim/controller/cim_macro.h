@@ -75,6 +75,13 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   sc_core::sc_signal<std::uint32_t> tile_vectors; ///< vectors in that tile
   sc_core::sc_signal<std::uint64_t> read_wordlines;    ///< word lines driven by this plane's reads (all row blocks, whole tile)
   sc_core::sc_signal<std::uint64_t> read_conversions;  ///< column conversions of this plane's reads
+  // The chosen column (config.trace_column; docs/waveforms.md): for the tile's first vector,
+  // per plane of the chosen layer, row block by row block.  The row blocks of a plane are
+  // read at the same time; the waveform shows them one after the other, row block rb from
+  // plane start + rb/RB of the plane's read time (RB = the layer's row blocks).
+  sc_core::sc_signal<std::uint32_t> row_block;     ///< row block shown; kNoTraceLayer outside the chosen layer's reads (from the end of its last plane's reads)
+  sc_core::sc_signal<std::int32_t> column_sensed;  ///< level the sense stage output for the column in that row block and plane (half PS units, before the plane weight 2^plane; an exact read gives 2·PS)
+  sc_core::sc_signal<std::int32_t> column_sum;     ///< the column's accumulator after that read (half PS units, planes weighted)
   TraceTimeline timeline;
   BusTrace bus_trace;  ///< bus_addr, bus_bytes, bus_cmd: each burst of the master
 

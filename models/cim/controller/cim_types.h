@@ -62,6 +62,15 @@ struct CimMacroConfig {
   /// writes, the BACKWARD / UPDATE / KEEP commands.  two_way.sense is ignored: the row
   /// converters are of the sense stage's kind and bits (`sense`).
   TwoWayArrayConfig two_way;
+  /// Waveforms only (docs/waveforms.md, "A chosen column"): the column whose sensed levels
+  /// and sums the traced run shows (signals row_block, column_sensed, column_sum).  Set by
+  /// the cimvp CLI's --vcd-column, not a platform key; no effect on results or timing, nor
+  /// on untraced runs.  A layer or column the loaded network lacks traces nothing.
+  struct TraceColumn {
+    bool enabled = false;
+    unsigned layer = 0;   ///< dense layer index (conv layers are not traced)
+    unsigned column = 0;  ///< output neuron of that layer, 0..M−1
+  } trace_column;
 
   CimMacroConfig() {
     array.rows = 64;

@@ -18,6 +18,12 @@
 #define CIMVP_KERNEL
 #endif
 #define CIMVP_INLINE inline __attribute__((always_inline))
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
+#define CIMVP_AVX2_KERNEL 1
+#include <immintrin.h>
+#endif
+
+#include <atomic>
 
 namespace cimvp {
 
@@ -525,6 +531,142 @@ CIMVP_KERNEL void run_parallel(const KernelArgs& a, bool bip, bool exact) {
   }
 }
 
+#ifdef CIMVP_AVX2_KERNEL
+// AVX2 path of parallel_one (one word per column): 8 columns at a time.  For each vector of a
+// block of kNB, the 8 columns' weight words (two 256-bit loads) are combined with the
+// broadcast input word, counted with the nibble table (VPSHUFB) and summed per 64-bit lane
+// (VPSADBW), the 8 counts packed to int32 lanes in column order; t as in parallel_one; the
+// level is 2·PS (exact) or gathered from each column's look-up table (VPGATHERDD, offsets
+// `lut_off` from luts[0]); the 8 accumulators are updated with one load/add/store.  The same
+// integers as the scalar kernel: only the order of independent integer operations differs.
+// popcount of each 64-bit lane of v
+__attribute__((target("avx2"))) inline __m256i avx2_count4(__m256i v, __m256i nib, __m256i low, __m256i zero) {
+  const __m256i lo = _mm256_and_si256(v, low);
+  const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), low);
+  return _mm256_sad_epu8(_mm256_add_epi8(_mm256_shuffle_epi8(nib, lo), _mm256_shuffle_epi8(nib, hi)), zero);
+}
+
+// The body of the SIMD kernels of parallel_one (one word per column), 8 columns per step;
+// LOAD_W loads the 8 columns' weight words, COUNT8 gives their 8 counts as int32 lanes.
+#define CIMVP_SIMD_PARALLEL_ONE(LOAD_W, COUNT8)                                                    \
+  const int nact = a.nact;                                                                                     \
+  const unsigned cols = a.cols, c8 = cols / 8 * 8;                                                             \
+  const Word* const w = a.w;                                                                                   \
+  const Word am = a.amask[0];                                                                                  \
+  const std::int32_t* const lut0 = Exact ? nullptr : a.luts[0];                                                \
+  const __m256i zero = _mm256_setzero_si256();                                                                 \
+  const __m256i vnact = _mm256_set1_epi32(nact);                                                               \
+  const __m128i shift = _mm_cvtsi32_si128(__builtin_ctz(static_cast<unsigned>(a.mul)));                        \
+  for (std::size_t n = 0; n < a.n; n += kNB) {                                                                 \
+    const std::size_t nb = std::min(kNB, a.n - n);                                                             \
+    Word xv[kNB];                                                                                              \
+    int base[kNB];                                                                                             \
+    std::int32_t* acc[kNB];                                                                                    \
+    for (std::size_t k = 0; k < nb; ++k) {                                                                     \
+      xv[k] = a.x[(n + k) * a.x_stride] & am;                                                                  \
+      base[k] = Bip ? nact : nact - pc(xv[k]);                                                                 \
+      acc[k] = a.acc + (n + k) * a.acc_stride;                                                                 \
+    }                                                                                                          \
+    for (unsigned c = 0; c < c8; c += 8) {                                                                     \
+      LOAD_W                                                                                                   \
+      const __m256i off = Exact ? zero : _mm256_loadu_si256(reinterpret_cast<const __m256i*>(lut_off + c));    \
+      for (std::size_t k = 0; k < nb; ++k) {                                                                   \
+        const long long xk = static_cast<long long>(xv[k]);                                                    \
+        const __m256i cnt = COUNT8;                                                                            \
+        const __m256i vb = _mm256_set1_epi32(base[k]);                                                         \
+        const __m256i t = Bip ? _mm256_sub_epi32(vb, cnt) : _mm256_add_epi32(vb, _mm256_add_epi32(cnt, cnt));  \
+        __m256i lv;                                                                                            \
+        if constexpr (Exact) {                                                                                 \
+          /* Bip: 2·(2t − nact); {0,1}: 2·(t − nact) */                                                        \
+          const __m256i ps = Bip ? _mm256_sub_epi32(_mm256_add_epi32(t, t), vnact) : _mm256_sub_epi32(t, vnact); \
+          lv = _mm256_add_epi32(ps, ps);                                                                       \
+        } else {                                                                                               \
+          lv = _mm256_i32gather_epi32(reinterpret_cast<const int*>(lut0), _mm256_add_epi32(off, t), 4);        \
+        }                                                                                                      \
+        __m256i* dst = reinterpret_cast<__m256i*>(acc[k] + c);                                                 \
+        _mm256_storeu_si256(dst, _mm256_add_epi32(_mm256_loadu_si256(dst), _mm256_sll_epi32(lv, shift)));      \
+      }                                                                                                        \
+    }                                                                                                          \
+    for (unsigned c = c8; c < cols; ++c) { /* column tail: as parallel_one */                                  \
+      const Word wv = w[c];                                                                                    \
+      const std::int32_t* lut = Exact ? nullptr : a.luts[c];                                                   \
+      for (std::size_t k = 0; k < nb; ++k) {                                                                   \
+        const int t = Bip ? base[k] - pc(xv[k] ^ wv) : base[k] + 2 * pc(xv[k] & wv);                           \
+        acc[k][c] += level<Bip, Exact>(lut, t, nact) * a.mul;                                                  \
+      }                                                                                                        \
+    }                                                                                                          \
+  }
+
+template <bool Bip, bool Exact>
+__attribute__((target("avx2,popcnt"))) void avx2_parallel_one(const KernelArgs& a, const std::int32_t* lut_off) {
+  const __m256i nib = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2,
+                                       3, 2, 3, 3, 4);
+  const __m256i low = _mm256_set1_epi8(0x0F);
+  const __m256i order = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);  // (lane0 lo, hi) pairs → columns 0..7
+  // lanes (64-bit) of p0: columns c..c+3, of p1: c+4..c+7; counts < 2^32, packed to column order
+  CIMVP_SIMD_PARALLEL_ONE(
+      const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + c));
+      const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + c + 4));,
+      _mm256_permutevar8x32_epi32(
+          _mm256_or_si256(
+              avx2_count4(Bip ? _mm256_xor_si256(_mm256_set1_epi64x(xk), w0) : _mm256_and_si256(_mm256_set1_epi64x(xk), w0),
+                          nib, low, zero),
+              _mm256_slli_epi64(avx2_count4(Bip ? _mm256_xor_si256(_mm256_set1_epi64x(xk), w1)
+                                                : _mm256_and_si256(_mm256_set1_epi64x(xk), w1),
+                                            nib, low, zero),
+                                32)),
+          order))
+}
+
+// AVX-512 VPOPCNTDQ: the 8 columns' words in one 512-bit register, one VPOPCNTQ, the 8
+// counts narrowed to 32-bit lanes (VPMOVQD); the rest as the AVX2 kernel.
+template <bool Bip, bool Exact>
+__attribute__((target("avx2,popcnt,avx512f,avx512vl,avx512vpopcntdq"))) void avx512_parallel_one(
+    const KernelArgs& a, const std::int32_t* lut_off) {
+  CIMVP_SIMD_PARALLEL_ONE(
+      const __m512i w8 = _mm512_loadu_si512(static_cast<const void*>(w + c));,
+      _mm512_maskz_cvtepi64_epi32(0xFF, _mm512_popcnt_epi64(Bip ? _mm512_xor_si512(_mm512_set1_epi64(xk), w8)
+                                                    : _mm512_and_si512(_mm512_set1_epi64(xk), w8))))
+}
+#undef CIMVP_SIMD_PARALLEL_ONE
+
+bool run_parallel_simd(const KernelArgs& a, bool bip, bool exact, const std::int32_t* lut_off, KernelIsa isa) {
+  if (a.wpc != 1) return false;
+  if (isa == KernelIsa::avx512) {
+    if (bip) {
+      if (exact) avx512_parallel_one<true, true>(a, lut_off);
+      else avx512_parallel_one<true, false>(a, lut_off);
+    } else {
+      if (exact) avx512_parallel_one<false, true>(a, lut_off);
+      else avx512_parallel_one<false, false>(a, lut_off);
+    }
+    return true;
+  }
+  if (bip) {
+    if (exact) avx2_parallel_one<true, true>(a, lut_off);
+    else avx2_parallel_one<true, false>(a, lut_off);
+  } else {
+    if (exact) avx2_parallel_one<false, true>(a, lut_off);
+    else avx2_parallel_one<false, false>(a, lut_off);
+  }
+  return true;
+}
+
+KernelIsa detect_kernel_isa() {
+  __builtin_cpu_init();
+  if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("popcnt")) return KernelIsa::scalar;
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512vpopcntdq"))
+    return KernelIsa::avx512;
+  return KernelIsa::avx2;
+}
+#else
+KernelIsa detect_kernel_isa() { return KernelIsa::scalar; }
+#endif
+
+const KernelIsa kBestKernelIsa = detect_kernel_isa();
+std::atomic<KernelIsa> g_kernel_isa{kBestKernelIsa};
+
 CIMVP_KERNEL void run_group(const KernelArgs& a, bool bip) {
   if (bip) group_kernel<true>(a);
   else group_kernel<false>(a);
@@ -554,6 +696,18 @@ CIMVP_KERNEL void run_partial_sums(const KernelArgs& a, bool bip, std::int32_t* 
   }
 }
 }  // namespace
+
+KernelIsa best_kernel_isa() { return kBestKernelIsa; }
+KernelIsa kernel_isa() { return g_kernel_isa.load(std::memory_order_relaxed); }
+void set_kernel_isa(KernelIsa isa) {
+  if (static_cast<unsigned>(isa) > static_cast<unsigned>(kBestKernelIsa))
+    throw std::invalid_argument(std::string("set_kernel_isa: ") + to_string(isa) + " not available on this CPU (best: " +
+                                to_string(kBestKernelIsa) + ")");
+  g_kernel_isa.store(isa, std::memory_order_relaxed);
+}
+const char* to_string(KernelIsa isa) {
+  return isa == KernelIsa::avx512 ? "avx512" : isa == KernelIsa::avx2 ? "avx2" : "scalar";
+}
 
 void SubArray::partial_sums(const Word* x, std::size_t x_stride, std::size_t n_inputs, InputKind kind,
                             std::vector<std::int32_t>& ps) const {
@@ -623,7 +777,12 @@ void SubArray::accumulate(const Word* x, std::size_t x_stride, std::size_t n_inp
   a.acc = acc;
   a.acc_stride = acc_stride;
 
+  const KernelIsa isa = g_kernel_isa.load(std::memory_order_relaxed);
+  const bool simd = isa != KernelIsa::scalar && wpc_ == 1;
   if (cfg_.access == AccessMode::row_by_row) {  // digital, exact: one popcount over the rows
+#ifdef CIMVP_AVX2_KERNEL
+    if (simd && run_parallel_simd(a, bip, true, nullptr, isa)) return;
+#endif
     run_parallel(a, bip, true);
     return;
   }
@@ -652,6 +811,14 @@ void SubArray::accumulate(const Word* x, std::size_t x_stride, std::size_t n_inp
     for (unsigned c = 0; c < n_cols_; ++c) luts[s * n_cols_ + c] = sense.lut(static_cast<unsigned>(s), c);
   a.luts = luts.data();
   if (cfg_.access == AccessMode::parallel) {
+#ifdef CIMVP_AVX2_KERNEL
+    if (simd) {
+      // gather offsets of the columns' tables from the first one (one allocation: SenseTable)
+      std::vector<std::int32_t> off(n_cols_);
+      for (unsigned c = 0; c < n_cols_; ++c) off[c] = static_cast<std::int32_t>(luts[c] - luts[0]);
+      if (run_parallel_simd(a, bip, false, off.data(), isa)) return;
+    }
+#endif
     run_parallel(a, bip, false);
   } else {
     a.pieces = seg_pieces_.data();

@@ -11,9 +11,10 @@
 namespace cimvp {
 
 /// Writes the save file and its two filter files next to `vcd_path` (same stem).  `has_cim`:
-/// the platform has a CIM macro (its signals are listed).  Throws std::runtime_error naming
+/// the platform has a CIM macro (its signals are listed); `has_column`: --vcd-column traced a
+/// column (row_block, column_sensed, column_sum are listed).  Throws std::runtime_error naming
 /// the file that cannot be written.
-void write_gtkwave_save(const std::string& vcd_path, bool has_cim);
+void write_gtkwave_save(const std::string& vcd_path, bool has_cim, bool has_column = false);
 
 /// The three files write_gtkwave_save() writes for `vcd_path`: save file, state filter, bus filter.
 std::vector<std::string> gtkwave_files(const std::string& vcd_path);

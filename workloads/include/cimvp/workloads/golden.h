@@ -51,6 +51,19 @@ BitMatrix conv_output_maps(const ConvShape& shape, const BitMatrix& fired);
 GoldenResult exact_inference(const BnnNetwork& net, const std::uint8_t* images, std::size_t n_images,
                              std::size_t n_pixels, bool keep_sums = false, unsigned drop_permille = 0);
 
+/// (a) again, faster: the same results as exact_inference(net, …, keep_sums) (predictions and
+/// sums) for networks without supports, with bit-packed vectors and the blocked binary GEMM
+/// of binary_gemm.h over chunks of up to 256 images (conv layers: the windows of conv_windows()
+/// as rows, thresholded, then conv_output_maps()): XNOR layers
+/// s = K − 2·popcount(x ⊕ w), {0,1} inputs (HBNN layers, bit planes) s = 2·popcount(x ∧ w+) −
+/// popcount(x), bit planes shifted and added (docs/performance.md, "Ideal reference").  Not
+/// the datapath (SubArray) code: an independent check of it, as exact_inference() is; the
+/// unit test [golden] requires equal sums on random networks.  packed_inference_applies()
+/// says whether `net` qualifies; otherwise this throws std::invalid_argument.
+bool packed_inference_applies(const BnnNetwork& net);
+GoldenResult packed_inference(const BnnNetwork& net, const std::uint8_t* images, std::size_t n_images,
+                              std::size_t n_pixels, bool keep_sums = false);
+
 /// The supports of layer `L` as the circuit takes them (shape, codes, default).
 LayerSupports layer_supports(const BnnLayer& L);
 

@@ -169,6 +169,23 @@ class SenseTable {
   DeadLevel dead_level_ = DeadLevel::low;
 };
 
+/// Instruction set of the parallel-access read kernels of SubArray::accumulate (one word per
+/// column, i.e. rows <= 64; docs/performance.md, "Kernels"): scalar = the blocked scalar
+/// kernels (compiled with and without POPCNT, picked by the loader), avx2 = 8 columns per
+/// step with the nibble-table popcount (VPSHUFB/VPSADBW) and gathered look-ups (VPGATHERDD),
+/// avx512 = the same with the 8 columns' words in one register and one VPOPCNTQ (AVX-512F/VL
+/// + VPOPCNTDQ).  Every path gives the same integers (unit test [kernels] runs each
+/// available one).  Ordered: a CPU offering one offers those before it.
+enum class KernelIsa : std::uint8_t { scalar, avx2, avx512 };
+/// The best path this CPU offers (detected once at load time); the default.
+KernelIsa best_kernel_isa();
+/// The path accumulate() uses now.
+KernelIsa kernel_isa();
+/// Selects the path for every SubArray (tests, benchmarks).  Throws std::invalid_argument
+/// when `isa` exceeds best_kernel_isa().  Call while no read runs.
+void set_kernel_isa(KernelIsa isa);
+const char* to_string(KernelIsa isa);
+
 class SubArray {
  public:
   explicit SubArray(const SubArrayConfig& cfg);
