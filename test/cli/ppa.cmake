@@ -37,7 +37,7 @@ expect_contains("r.modules.csv" "${mcsv}" "top.dma,platform," "top.memory,platfo
 # a built-in technology by name, and a technology file by path
 # (rram has no SRAM cells: the default platform's XNOR macro cannot be priced with it)
 cimvp_run(rram_cim --workload selftest.yaml --set tech=rram)
-expect_bad_input(rram_cim "tech: technology 'rram45' has no sram_8t cell for cim.array.cell xnor_8t (it has: rram_1t1r, rram_0t1r)")
+expect_bad_input(rram_cim "tech: technology 'rram' has no sram_8t cell for cim.array.cell xnor_8t (it has: rram_1t1r, rram_0t1r)")
 cimvp_run(rram --workload selftest.yaml --set tech=rram --report rram.json
           --set "address_map=[{target: memory, base: 0, size: 64 MiB}, {target: dma, base: 0x4000_0000, size: 4 KiB}]")
 expect_rc(rram 0)

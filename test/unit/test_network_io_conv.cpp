@@ -237,7 +237,7 @@ TEST_CASE("validate_network (in memory): conv rules", "[network_io][conv]") {
 }
 
 TEST_CASE("shipped BCNN weights: version 3, documented architecture, golden accuracy", "[network_io][conv][weights]") {
-  // workloads/weights/README.md: mnist-bcnn 97.35 %, fmnist-bcnn 88.79 % (golden exact, full
+  // workloads/weights/README.md: mnist-bcnn 97.35 %, fmnist-bcnn 89.87 % (golden exact, full
   // test splits, equal to integer_predict and the trainer's float evaluation).  Fashion-MNIST
   // is checked on its first 2,000 test images (time), against the 85 % floor of the MLPs.
   struct Shipped {
@@ -248,7 +248,7 @@ TEST_CASE("shipped BCNN weights: version 3, documented architecture, golden accu
     double min_accuracy;
   };
   const Shipped all[] = {{"mnist-bcnn.bnn", "mnist", 20, 5, 50, 5, 500, 2000, 0.97},
-                         {"fmnist-bcnn.bnn", "fashion-mnist", 64, 3, 64, 3, 512, 2000, 0.85}};
+                         {"fmnist-bcnn.bnn", "fashion-mnist", 64, 3, 64, 3, 512, 2000, 0.87}};
   for (const auto& s : all) {
     INFO(s.file);
     const std::string path = shipped_weights_path(s.file);
