@@ -3,21 +3,10 @@
 # bit-level mode; the tool itself exits 1 unless ideal cells give the integer quantized
 # network's predictions) and the BCNN (binary mode); bad options exit 2 naming the option.
 include(${CMAKE_CURRENT_LIST_DIR}/support/cli_helpers.cmake)
-get_filename_component(bindir "${CIMVP}" DIRECTORY)
-set(TOOL "${bindir}/cimvp-rram-accuracy")
 
-function(acc_run name)
-  execute_process(COMMAND "${TOOL}" ${ARGN} WORKING_DIRECTORY "${WORK}"
-                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  set(${name}_rc "${rc}" PARENT_SCOPE)
-  set(${name}_out "${out}" PARENT_SCOPE)
-  set(${name}_err "${err}" PARENT_SCOPE)
-  set(${name}_cmd "cimvp-rram-accuracy ${ARGN}" PARENT_SCOPE)
-endfunction()
-function(expect_usage name)
-  expect_rc(${name} 2)
-  expect_contains("stderr of ${${name}_cmd}" "${${name}_err}" ${ARGN})
-endfunction()
+macro(acc_run name)
+  tool_run(${name} cimvp-rram-accuracy ${ARGN})
+endmacro()
 
 acc_run(both --images 30)
 expect_rc(both 0)

@@ -2,20 +2,10 @@
 # the item and what is allowed, before any data is read (docs/convolution.md).
 include(${CMAKE_CURRENT_LIST_DIR}/support/cli_helpers.cmake)
 get_filename_component(bindir "${CIMVP}" DIRECTORY)
-set(TRAIN "${bindir}/cimvp-train")
 
-function(train_run name)
-  execute_process(COMMAND "${TRAIN}" ${ARGN} WORKING_DIRECTORY "${WORK}"
-                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  set(${name}_rc "${rc}" PARENT_SCOPE)
-  set(${name}_out "${out}" PARENT_SCOPE)
-  set(${name}_err "${err}" PARENT_SCOPE)
-  set(${name}_cmd "cimvp-train ${ARGN}" PARENT_SCOPE)
-endfunction()
-function(expect_usage name)
-  expect_rc(${name} 2)
-  expect_contains("stderr of ${${name}_cmd}" "${${name}_err}" ${ARGN})
-endfunction()
+macro(train_run name)
+  tool_run(${name} cimvp-train ${ARGN})
+endmacro()
 
 train_run(h --help)
 expect_rc(h 0)

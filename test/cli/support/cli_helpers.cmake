@@ -47,3 +47,22 @@ function(expect_bad_input name)
   expect_rc(${name} 2)
   expect_contains("stderr of ${${name}_cmd}" "${${name}_err}" "cimvp: error: " ${ARGN})
 endfunction()
+
+# tool_run(<name> <tool> args...): runs the sibling program <tool> of CIMVP (e.g. cimvp-train)
+# in WORK; sets <name>_rc, <name>_out, <name>_err, <name>_cmd like cimvp_run.
+function(tool_run name tool)
+  get_filename_component(dir "${CIMVP}" DIRECTORY)
+  execute_process(COMMAND "${dir}/${tool}" ${ARGN}
+                  WORKING_DIRECTORY "${WORK}"
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  set(${name}_rc "${rc}" PARENT_SCOPE)
+  set(${name}_out "${out}" PARENT_SCOPE)
+  set(${name}_err "${err}" PARENT_SCOPE)
+  set(${name}_cmd "${tool} ${ARGN}" PARENT_SCOPE)
+endfunction()
+
+# expect_usage(<name> <needle>...): the run exited 2 (bad usage) and stderr holds every needle.
+function(expect_usage name)
+  expect_rc(${name} 2)
+  expect_contains("stderr of ${${name}_cmd}" "${${name}_err}" ${ARGN})
+endfunction()
