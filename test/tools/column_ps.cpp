@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
         long long ps = 0;
         for (unsigned k = rb * rows; k < L.inputs && k < (rb + 1) * rows; ++k)
           if ((px[k] >> (first_bit + p)) & 1u) ps += L.weights[std::size_t{column} * L.inputs + k];
-        running += (2 * ps) << p;
+        running += 2 * ps * (1LL << p);
         level += (rb ? "," : "") + std::to_string(2 * ps);
         sum += (rb ? "," : "") + std::to_string(running);
       }

@@ -111,10 +111,10 @@ BENCH_KERNEL void plain_inference(const cimvp::BnnNetwork& net, const std::vecto
           int c = 0;
           if (bipolar) {
             for (unsigned q = 0; q < L.words; ++q) c += __builtin_popcountll(xp[q] ^ w[q]);
-            acc += (static_cast<std::int32_t>(L.K) - 2 * c) << p;
+            acc += (static_cast<std::int32_t>(L.K) - 2 * c) * (std::int32_t{1} << p);
           } else {
             for (unsigned q = 0; q < L.words; ++q) c += __builtin_popcountll(xp[q] & w[q]);
-            acc += (2 * c - px[p]) << p;
+            acc += (2 * c - px[p]) * (std::int32_t{1} << p);
           }
         }
         s[j] = acc;
@@ -187,7 +187,7 @@ void roofline_inference(const cimvp::BnnNetwork& net, const std::vector<PlainLay
           const std::int32_t* cr = c.data() + (i * P + p) * L.M;
           std::int32_t* sr = s.data() + i * L.M;
           for (unsigned j = 0; j < L.M; ++j)
-            sr[j] += (bipolar ? static_cast<std::int32_t>(L.K) - 2 * cr[j] : 2 * cr[j] - px[i * P + p]) << p;
+            sr[j] += (bipolar ? static_cast<std::int32_t>(L.K) - 2 * cr[j] : 2 * cr[j] - px[i * P + p]) * (std::int32_t{1} << p);
         }
       if (l + 1 < layers.size()) {
         const std::size_t wy = cimvp::words_for_bits(L.M);
