@@ -91,8 +91,9 @@ void add_tech_keys(ConfigSchema& s) {
                 "rram) or the path of a technology YAML file.");
   s.add("tech_timing", &PlatformConfig::tech_timing)
       .describe("Take the CIM macro's clock, array read and sense decision times (and, with a row DAC, its "
-                "programming time) from the technology file (overrides cim.clock_period_ns, cim.array.read_ns, "
-                "cim.sense.decision_ns and cim.drive.dac_ns).");
+                "programming time; with a two-way array, its transposed read and row write times) from the "
+                "technology file (overrides cim.clock_period_ns, cim.array.read_ns, cim.sense.decision_ns, "
+                "cim.drive.dac_ns, cim.two_way.transposed_read_ns and cim.two_way.row_write_ns).");
   s.add_enum("cim.power_gating", [](auto& c) -> auto& { return c.power_gating; },
              std::vector<std::pair<std::string, PowerGating>>{{"none", PowerGating::none},
                                                               {"idle_subarrays", PowerGating::idle_subarrays},
@@ -143,7 +144,7 @@ std::string apply_linear_range(PlatformConfig& config, const TechParams& tech) {
   SenseConfig& sense = config.cim.sense;
   const SubArrayConfig& a = config.cim.array;
   if (sense.linear_range == 0) {
-    const CellKind k = array_cell_kind(a, config.cim.cells, false);
+    const CellKind k = array_cell_kind(a, config.cim.cells, config.cim.two_way.enabled);
     if (tech.has(k)) sense.linear_range = linear_range_rows(tech, k);
   }
   if (sense.linear_range == 0 || a.access == AccessMode::row_by_row) return "";
@@ -158,14 +159,18 @@ std::string apply_linear_range(PlatformConfig& config, const TechParams& tech) {
 
 void apply_tech_timing(PlatformConfig& config, const TechParams& tech) {
   if (!config.tech_timing) return;
-  const CellKind k = array_cell_kind(config.cim.array, config.cim.cells, false);
+  const CellKind k = array_cell_kind(config.cim.array, config.cim.cells, config.cim.two_way.enabled);
   if (!tech.has(k)) return;  // check_tech_for reports it
   CimTimingConfig& t = config.cim.timing;
   t.clock_period_ns = tech.clock_period_ns;
   // one read of this sub-array size (derived from the cell's geometry when the file has one)
-  t.array_read_ns = array_read_costs(tech, k, config.cim.array.rows, config.cim.array.cols,
-                                     config.cim.array.access == AccessMode::row_by_row)
-                        .latency_ns;
+  const SubArrayConfig& a = config.cim.array;
+  const bool row_by_row = a.access == AccessMode::row_by_row;
+  t.array_read_ns = array_read_costs(tech, k, a.rows, a.cols, row_by_row).latency_ns;
+  if (config.cim.two_way.enabled) {  // the transposed read and the row write of the same cells
+    config.cim.two_way.transposed_read_ns = transposed_read_costs(tech, k, a.rows, a.cols, row_by_row).latency_ns;
+    config.cim.two_way.row_write_ns = array_cell_write_costs(tech, k, a.rows, a.cols).row_latency_ns;
+  }
   const SenseConfig& sense = config.cim.sense;
   if (sense.kind == SenseKind::adc)  // one decision: a SAR step or the flash conversion
     t.sense_ns = adc_conversion_cost(tech, sense.converter, sense.bits).latency_ns / adc_steps(sense.converter, sense.bits);
@@ -177,7 +182,9 @@ void apply_tech_timing(PlatformConfig& config, const TechParams& tech) {
   const std::pair<const char*, double> derived[] = {{"clock_period_ns", t.clock_period_ns},
                                                     {"array read latency", t.array_read_ns},
                                                     {"sense decision latency", t.sense_ns},
-                                                    {"row DAC latency", t.dac_ns}};
+                                                    {"row DAC latency", t.dac_ns},
+                                                    {"transposed read latency", config.cim.two_way.transposed_read_ns},
+                                                    {"row write latency", config.cim.two_way.row_write_ns}};
   for (const auto& [what, ns] : derived)
     if (const std::string problem = time_problem(ns); !problem.empty())
       throw ConfigError("", "tech", "the technology's " + std::string(what) + " (" + format_number(ns) + " ns) is " +

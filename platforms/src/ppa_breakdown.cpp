@@ -17,6 +17,7 @@ const std::pair<const char*, PpaComponent> kEvents[] = {
     {"precharge", PpaComponent::array},
     {"row_write", PpaComponent::array},
     {"cell_write", PpaComponent::array},
+    {"update_wordline", PpaComponent::drivers},
     {"cell_set", PpaComponent::array},
     {"cell_reset", PpaComponent::array},
     {"transposed_cell_read", PpaComponent::array},

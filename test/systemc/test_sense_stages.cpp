@@ -320,15 +320,21 @@ TEST_CASE("stage bench: column ADCs, SAR and flash, exact with enough bits and h
   REQUIRE(out[2].q0.size() == 1);
   CHECK(out[2].q0[0].references() == std::vector<double>{-1.0, 3.0});
   CHECK(out[2].q0[0].values_half() == std::vector<std::int32_t>{-6, 2, 10});
-  // decisions: SAR bits, flash 1
-  CHECK(sar8.sense->decisions_per_conversion() == 8);
+  // decisions: SAR bits needed, flash 1.  The widest row block has 4 bipolar rows: 5
+  // reachable sums, so the 8-bit SAR needs only ⌈log2 5⌉ = 3 steps (docs/column-adc.md,
+  // "Cost by levels needed"); the 2-bit one needs its 2.
+  CHECK(sar8.sense->decisions_per_conversion() == 3);
+  CHECK(dynamic_cast<ColumnAdc&>(*sar8.sense).priced_bits() == 3);
+  CHECK(dynamic_cast<ColumnAdc&>(*sar2.sense).priced_bits() == 2);
+  CHECK(dynamic_cast<ColumnAdc&>(*flash8.sense).flash_comparators() == 4);  // 5 levels, not 2^3 − 1 = 7
+  CHECK(dynamic_cast<ColumnAdc&>(*flash2.sense).flash_comparators() == 2);  // its transfer function has the 2 references checked above
   CHECK(flash8.sense->decisions_per_conversion() == 1);
   CHECK(sar2.sense->decisions_per_conversion() == 2);
   CHECK(flash2.sense->decisions_per_conversion() == 1);
   // n × segments × (read + decisions × decision × mux)
-  CHECK(sar8.sense->conversion_time() == sc_time(8 * 0.5 * 2, SC_NS));
-  CHECK(out[0].reads == expected_reads(2, {1, 1, 1}, 8, 2));  // 2 × (3 + 8) = 22 ns
-  CHECK(out[0].reads[0] == sc_time(22, SC_NS));
+  CHECK(sar8.sense->conversion_time() == sc_time(3 * 0.5 * 2, SC_NS));
+  CHECK(out[0].reads == expected_reads(2, {1, 1, 1}, 3, 2));  // 2 × (3 + 3) = 12 ns
+  CHECK(out[0].reads[0] == sc_time(12, SC_NS));
   CHECK(out[1].reads == expected_reads(2, {1, 1, 1}, 1, 1));  // 2 × 3.5 = 7 ns
   CHECK(out[2].reads == expected_reads(2, {1, 1, 1}, 2, 1));  // 2 × 4 = 8 ns
   CHECK(out[2].reads[2] == sc_time(8, SC_NS));

@@ -162,6 +162,60 @@ TEST_CASE("array_read_costs: geometry-derived vs the file's constants", "[geomet
   CHECK_THROWS_AS(array_read_costs(t, CellKind::sram_6t, 0, 64, false), std::invalid_argument);
 }
 
+TEST_CASE("two-way array: transposed read and cell writes from the same geometry", "[geometry][two_way]") {
+  TechParams t = tech65();
+  // 16 rows × 64 columns.  Forward: C_BL(16) = 8.2 fF, C_WL(64) = 30.72 fF (cases above).
+  const ArrayEventCosts f = array_read_costs(t, CellKind::sram_6t, 16, 64, false);
+  CHECK(f.precharge_pj == Approx(0.00528));
+  CHECK(f.wordline_pj == Approx(0.0221184));
+  // Transposed: the sensed row line runs over 64 cells at the 1.2 µm column pitch,
+  // C = 64 · (0.1 + 0.2 · 1.2) + 5 = 26.76 fF → 26.76 · 0.4 V · 1 V + 2 = 12.704 fJ; the driven
+  // column line over 16 cells at the 0.5 µm row pitch, C = 16 · (2 · 0.12 + 0.2 · 0.5) =
+  // 5.44 fF → 5.44 · 0.6 V · 1 V · 1.2 = 3.9168 fJ; the cell conducts for the 3 ns pulse
+  // (26.76 · 0.4 / 10 = 1.07 ns < 3 ns): 30 fJ; precharge 1 ns (3 · 2.5 kΩ · 26.76 fF = 0.2 ns).
+  const ArrayEventCosts tr = transposed_read_costs(t, CellKind::sram_6t, 16, 64, false);
+  CHECK(tr.derived);
+  CHECK(tr.precharge_pj == Approx(0.012704));
+  CHECK(tr.wordline_pj == Approx(0.0039168));
+  CHECK(tr.cell_pj == Approx(0.030));
+  CHECK(tr.latency_ns == Approx(4.0));
+  // square arrays with square cells would be symmetric; this cell is not: the long sensed
+  // line makes the transposed precharge dearer and the short driven line cheaper
+  CHECK(tr.precharge_pj > f.precharge_pj);
+  CHECK(tr.wordline_pj < f.wordline_pj);
+
+  // Weight update, 64 × 64: one cell written = its bit line swung rail to rail plus the
+  // gates, 17.8 fF · (1 V)² + 2 fJ = 19.8 fJ; one row write = its word line, 30.72 · 1.2 =
+  // 36.864 fJ; a full row of 64 cells is then the row_write_cost total, 1304.064 fJ.
+  const CellWriteCosts w = array_cell_write_costs(t, CellKind::sram_6t, 64, 64);
+  CHECK(w.derived);
+  CHECK(w.cell_pj == Approx(0.0198));
+  CHECK(w.row_pj == Approx(0.036864));
+  CHECK(w.row_latency_ns == Approx(1.09943354).epsilon(1e-6));
+  CHECK(64 * w.cell_pj + w.row_pj == Approx(array_row_write_cost(t, CellKind::sram_6t, 64, 64).energy_pj));
+  // the bit line grows with the rows: 1024 rows → 209.8 + 2 fJ per cell written
+  CHECK(array_cell_write_costs(t, CellKind::sram_6t, 1024, 64).cell_pj == Approx(0.2118));
+  CHECK_THROWS_AS(array_cell_write_costs(t, CellKind::sram_6t, 0, 64), std::invalid_argument);
+
+  // without a geometry: the file's per-event constants, the same in both directions, and its
+  // `cell_write` (energy per cell, latency per row write; no word-line term)
+  BitcellTech& c = t.bitcell(CellKind::sram_6t);
+  c.geometry.present = false;
+  c.read = {0.03, 3.0, 0.52};
+  c.precharge = {0.009, 1.0, 1.0};
+  c.wl_driver = {0.022, 0.0, 4.0};
+  c.cell_write = {0.0078, 2.5, 0.0};
+  const ArrayEventCosts k = transposed_read_costs(t, CellKind::sram_6t, 16, 64, false);
+  CHECK_FALSE(k.derived);
+  CHECK(k.precharge_pj == 0.009);
+  CHECK(k.wordline_pj == 0.022);
+  const CellWriteCosts kw = array_cell_write_costs(t, CellKind::sram_6t, 64, 64);
+  CHECK_FALSE(kw.derived);
+  CHECK(kw.cell_pj == 0.0078);
+  CHECK(kw.row_pj == 0.0);
+  CHECK(kw.row_latency_ns == 2.5);
+}
+
 TEST_CASE("geometry validation names the field", "[geometry]") {
   ArrayGeometry g = geo65();
   g.read_current_ua = 0.0;

@@ -51,6 +51,14 @@ void SenseStage::program_layer(unsigned layer, const std::vector<std::vector<Seg
   if (kind == InputKind::unipolar) unipolar_seen_ = true;
   layers_[layer] = SenseBank(segments, col_blocks, planes, kind, array_.cols, array_.access, sense_, layer, drive);
   counters_.add(c_tables_, layers_[layer].tables_built());
+  note_levels(layers_[layer]);
+}
+
+void SenseStage::note_levels(const SenseBank& b) {
+  for (unsigned rb = 0; rb < b.row_blocks(); ++rb)
+    for (unsigned p = 0; p < b.planes(); ++p)
+      if (b.usable(rb, p))
+        for (const Quantizer& q : b.quantizers(rb, p)) max_levels_ = std::max(max_levels_, q.levels());
 }
 
 void SenseStage::program(unsigned layer, unsigned row_block, unsigned plane, std::vector<Quantizer> per_segment) {
@@ -60,6 +68,7 @@ void SenseStage::program(unsigned layer, unsigned row_block, unsigned plane, std
   const std::uint64_t before = b.tables_built();
   counters_.add(c_refs_, b.program(row_block, plane, std::move(per_segment)));
   counters_.add(c_tables_, b.tables_built() - before);
+  note_levels(b);
 }
 
 bool SenseStage::ready(unsigned layer) const { return bank(layer).ready(); }

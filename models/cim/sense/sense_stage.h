@@ -97,6 +97,12 @@ class SenseStage : public sc_core::sc_module, public cim_sense_if, public CimSta
   /// the converters, shared by every layer, must resolve the levels of the widest one
   /// (reachable_partial_sums, ppa_energy.h).
   bool bipolar_inputs() const { return !unipolar_seen_; }
+  /// Most levels any transfer function programmed in the run has (Quantizer::levels(), over
+  /// every layer, row block, plane and segment; kept across clear()): the levels the shared
+  /// converters must actually resolve.  A b-bit converter over a reachable range of D sums has
+  /// min(2^b, D) levels (adc_transfer, Quantizer::linear), so this is what a converter sized to
+  /// the levels needed would resolve.  0 before any layer is programmed.
+  unsigned levels_in_use() const { return max_levels_; }
 
  private:
   const SenseBank& bank(unsigned layer) const;
@@ -118,6 +124,8 @@ class SenseStage : public sc_core::sc_module, public cim_sense_if, public CimSta
   std::vector<SenseBank> layers_;
   std::vector<LayerStats> stats_;
   bool unipolar_seen_ = false;
+  unsigned max_levels_ = 0;
+  void note_levels(const SenseBank& b);
   const SenseTable none_;
   CounterSet counters_;
   std::size_t c_conversions_, c_sa_reads_, c_refs_, c_tables_;

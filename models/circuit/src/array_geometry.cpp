@@ -5,6 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace cimvp {
 
@@ -54,10 +55,17 @@ RowReadCost row_read_cost(const ArrayGeometry& g, double vdd_v, unsigned rows, u
 RowWriteCost row_write_cost(const ArrayGeometry& g, double vdd_v, unsigned rows, unsigned cols) {
   const double c_bl = bitline_cap_ff(g, rows);
   RowWriteCost w;
-  w.energy_fj = cols * (c_bl * vdd_v * vdd_v + g.precharge_gate_fj) +
-                wordline_cap_ff(g, cols) * vdd_v * vdd_v * (1.0 + g.driver_overhead);
+  w.column_fj = c_bl * vdd_v * vdd_v + g.precharge_gate_fj;
+  w.wordline_fj = wordline_cap_ff(g, cols) * vdd_v * vdd_v * (1.0 + g.driver_overhead);
+  w.energy_fj = cols * w.column_fj + w.wordline_fj;
   w.latency_ns = precharge_time_ns(g, rows) + wordline_delay_ns(g, cols) + 2.2 * g.driver_res_kohm * c_bl * 1e-3;
   return w;
+}
+
+ArrayGeometry transposed_geometry(const ArrayGeometry& g) {
+  ArrayGeometry t = g;
+  std::swap(t.cell_width_um, t.cell_height_um);
+  return t;
 }
 
 void validate_geometry(const ArrayGeometry& g, const char* prefix) {

@@ -68,6 +68,33 @@ ArrayEventCosts array_read_costs(const TechParams& t, CellKind k, unsigned rows,
   return a;
 }
 
+ArrayEventCosts transposed_read_costs(const TechParams& t, CellKind k, unsigned rows, unsigned cols, bool row_by_row) {
+  const BitcellTech& c = t.bitcell(k);
+  if (!c.geometry.present) return array_read_costs(t, k, rows, cols, row_by_row);
+  TechParams swapped = t;
+  swapped.bitcell(k).geometry = transposed_geometry(c.geometry);
+  return array_read_costs(swapped, k, cols, rows, row_by_row);
+}
+
+CellWriteCosts array_cell_write_costs(const TechParams& t, CellKind k, unsigned rows, unsigned cols) {
+  if (rows < 1 || cols < 1)
+    throw std::invalid_argument("cell write costs: rows and cols must be >= 1, got " + std::to_string(rows) + "x" +
+                                std::to_string(cols));
+  const BitcellTech& c = t.bitcell(k);
+  CellWriteCosts w;
+  if (!c.geometry.present) {
+    w.cell_pj = c.cell_write.energy_pj;
+    w.row_latency_ns = c.cell_write.latency_ns;
+    return w;
+  }
+  const RowWriteCost r = row_write_cost(c.geometry, t.supply_v, rows, cols);
+  w.cell_pj = r.column_fj * 1e-3;
+  w.row_pj = r.wordline_fj * 1e-3;
+  w.row_latency_ns = r.latency_ns;
+  w.derived = true;
+  return w;
+}
+
 EventCost array_row_write_cost(const TechParams& t, CellKind k, unsigned rows, unsigned cols) {
   const BitcellTech& c = t.bitcell(k);
   if (!c.geometry.present || rows < 1 || cols < 1) return {};

@@ -286,15 +286,33 @@ void BitcellArray::price(const TechParams& tech, PpaLedger& ledger) const {
   const std::uint64_t cycles = total.reads * cycles_per_read;
   ledger.add_event("clock", cycles, clock_energy_pj(tech, cycles));
   if (two_way_.enabled) {
-    ledger.add_event("column_drive", t_col_drives_, wl_driver_energy_pj(tech, kind, t_col_drives_));
-    ledger.add_event("transposed_cell_read", t_cell_reads_, bitcell_read_energy_pj(tech, kind, t_cell_reads_));
-    ledger.add_event("row_precharge", t_row_precharges_, precharge_energy_pj(tech, kind, t_row_precharges_));
+    // transposed reads: the read formulas on the transposed geometry (column lines driven,
+    // row lines sensed; ppa_energy.h transposed_read_costs)
+    const ArrayEventCosts tev =
+        transposed_read_costs(tech, kind, array_.rows, array_.cols, array_.access == AccessMode::row_by_row);
+    ledger.add_event("column_drive", t_col_drives_, static_cast<double>(t_col_drives_) * tev.wordline_pj);
+    ledger.add_event("transposed_cell_read", t_cell_reads_, static_cast<double>(t_cell_reads_) * tev.cell_pj);
+    ledger.add_event("row_precharge", t_row_precharges_, static_cast<double>(t_row_precharges_) * tev.precharge_pj);
+    // row converters resolve the levels a segment of `seg` driven columns can reach with
+    // unipolar error planes (2·seg + 1), not more: SAR steps min(bits, ⌈log2⌉), flash / MLSA
+    // comparators min(2^bits − 1, levels − 1); ideal MLSA: every level
     const SenseConfig& s = two_way_.sense;
-    const double per_conversion = array_.access == AccessMode::row_by_row ? mlsa_conversion_energy_pj(tech, 1)
-                                  : s.kind == SenseKind::adc            ? adc_cost(tech, s.bits).energy_pj
-                                                                        : mlsa_conversion_energy_pj(tech, s.bits);
+    const unsigned seg = array_.access == AccessMode::group ? array_.group_rows : array_.cols;
+    double per_conversion = 0.0;
+    if (array_.access == AccessMode::row_by_row)
+      per_conversion = mlsa_conversion_energy_pj(tech, 1);
+    else if (s.kind == SenseKind::adc && s.converter == AdcKind::sar)
+      per_conversion = adc_cost(tech, std::min(s.bits, exact_sense_bits(seg, false))).energy_pj;
+    else if (s.kind == SenseKind::mlsa && s.quantization == Quantization::ideal)
+      per_conversion = static_cast<double>(exact_sense_comparators(seg, false)) * tech.mlsa_comparator.energy_pj;
+    else
+      per_conversion = static_cast<double>(mlsa_comparators_for(s.bits, seg, false)) * tech.mlsa_comparator.energy_pj;
     ledger.add_event("row_conversion", t_conversions_, per_conversion * static_cast<double>(t_conversions_));
-    ledger.add_event("cell_write", cells_written_, cell.cell_write.energy_pj * static_cast<double>(cells_written_));
+    // weight update: only the changed cells' bit lines are driven, one word line per row write
+    const CellWriteCosts wc = array_cell_write_costs(tech, kind, array_.rows, array_.cols);
+    ledger.add_event("cell_write", cells_written_, wc.cell_pj * static_cast<double>(cells_written_));
+    const std::uint64_t update_rows = counters_.get("update_rows");
+    ledger.add_event("update_wordline", update_rows, wc.row_pj * static_cast<double>(update_rows));
   }
   // Area of the sub-arrays the loaded network occupies (ppa_area.h, count_macro_resources).
   for (const ArrayBank& L : layers_) {

@@ -86,9 +86,11 @@ class BitcellArray : public sc_core::sc_module, public cim_array_if, public CimS
   /// writes with a written cell), cells_written, cells_changed.
   const CounterSet& counters() const override { return counters_; }
   /// Scope macro: `wordline`, `cell_read`, `precharge`, `clock` (read cycles); two-way also
-  /// `column_drive` (× wl_driver), `transposed_cell_read` (× read), `row_precharge` (active
-  /// rows × transposed reads × precharge), `row_conversion` (sense kind and bits: MLSA
-  /// comparators or adc_cost), `cell_write` (cells written × cell_write); area items
+  /// `column_drive`, `transposed_cell_read`, `row_precharge` (active rows × transposed reads),
+  /// each at transposed_read_costs(); `row_conversion` (SAR: adc_cost at min(bits, bits the
+  /// segment's unipolar levels need); MLSA / flash: min(2^bits − 1, levels − 1) comparators);
+  /// `cell_write` (cells written × array_cell_write_costs().cell_pj), `update_wordline`
+  /// (update_rows × row_pj); area items
   /// `bitcells`, `wl_drivers`, `precharge`; one layer row per layer (K, M, sub-arrays,
   /// reads, energy, utilisation = K·M / built cells).  Throws std::invalid_argument when
   /// `tech` has no cell for the configured mode.

@@ -54,8 +54,10 @@ void check_tech_for(const PlatformConfig& config, const TechParams& tech);
 /// clock, cim.array.read_ns = array_read_latency_ns (precharge + word line + cell read) of the
 /// cell of cim.array.cell, cim.sense.decision_ns = one comparator decision (mlsa: the MLSA
 /// comparator; adc: the conversion latency of circuit::adc_conversion_cost divided by its
-/// sequential decisions, adc_steps).  The digital stage times (cim.accumulate.*) stay as
-/// configured.  No-op otherwise.
+/// sequential decisions, adc_steps); for a two-way array (cell sram_8t_twoway) also
+/// cim.two_way.transposed_read_ns (transposed_read_costs) and cim.two_way.row_write_ns
+/// (array_cell_write_costs).  The digital stage times (cim.accumulate.*) stay as configured.
+/// No-op otherwise.
 void apply_tech_timing(PlatformConfig& config, const TechParams& tech);
 /// Resolves the bit-line linear range (cim.array.linear_range_rows, stored in
 /// cim.sense.linear_range): 0 takes the technology's linear_range_rows of the array's cell

@@ -85,11 +85,19 @@ RowReadCost row_read_cost(const ArrayGeometry& g, double vdd_v, unsigned rows, u
 /// (C_WL · V_DD² · (1 + overhead)).  Time: precharge + word-line RC + the write driver
 /// pulling the bit line down, 2.2 · R_drv · C_BL (10–90 %).
 struct RowWriteCost {
-  double energy_fj = 0.0;   ///< one row of `cols` cells
+  double energy_fj = 0.0;   ///< one row of `cols` cells: cols · column_fj + wordline_fj
+  double column_fj = 0.0;   ///< one cell written: its bit line driven and restored, C_BL · V_DD² + E_gates
+  double wordline_fj = 0.0; ///< the row's word line raised once: C_WL · V_DD² · (1 + overhead)
   double latency_ns = 0.0;
 };
 RowWriteCost row_write_cost(const ArrayGeometry& g, double vdd_v, unsigned rows, unsigned cols);
 
+/// The geometry seen by a transposed read of a two-way array (Jiang et al., DAC 2020;
+/// docs/two-way-training.md): the driven line runs along a column (over R cells at the row
+/// pitch cell_height_um) and the sensed line along a row (over C cells at the column pitch
+/// cell_width_um), so the two pitches swap; junctions and gates per cell are those of the
+/// same read port, used in the other direction.  Call the read formulas with (cols, rows).
+ArrayGeometry transposed_geometry(const ArrayGeometry& g);
 /// Throws std::invalid_argument naming the field ("<prefix>.cell_width_um: expected > 0, got 0")
 /// when a geometry is present and a parameter is out of range.
 void validate_geometry(const ArrayGeometry& g, const char* prefix);

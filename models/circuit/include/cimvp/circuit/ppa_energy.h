@@ -48,6 +48,26 @@ struct ArrayEventCosts {
 };
 ArrayEventCosts array_read_costs(const TechParams& t, CellKind k, unsigned rows, unsigned cols, bool row_by_row);
 
+/// Per-event costs of a transposed read of an R×C two-way sub-array (column lines driven,
+/// row lines sensed; docs/two-way-training.md): with a geometry, array_read_costs' formulas on
+/// transposed_geometry() with R and C exchanged — `wordline_pj` is one column-line drive,
+/// `precharge_pj` one row line precharged, `cell_pj` one conducting cell; without one, the
+/// file's per-event constants (the same in both directions).  Throws as array_read_costs.
+ArrayEventCosts transposed_read_costs(const TechParams& t, CellKind k, unsigned rows, unsigned cols, bool row_by_row);
+
+/// Weight update of a two-way array, where only the cells whose bit changes are written:
+/// `cell_pj` per cell written (its bit line driven and restored), `row_pj` per row write (the
+/// word line), `row_latency_ns` per row write.  With a geometry: row_write_cost()'s column_fj,
+/// wordline_fj and latency; without one, the file's `cell_write` (energy per cell, latency
+/// per row; row_pj 0), all zero when it gives none.
+struct CellWriteCosts {
+  double cell_pj = 0.0;
+  double row_pj = 0.0;
+  double row_latency_ns = 0.0;
+  bool derived = false;  ///< true when computed from the geometry
+};
+CellWriteCosts array_cell_write_costs(const TechParams& t, CellKind k, unsigned rows, unsigned cols);
+
 /// Writing one row of an R×C sub-array (C cells): energy and latency from
 /// row_write_cost() of the cell's geometry; {0, 0, 0} when the technology has no geometry
 /// for the cell (no write model: the count is reported, priced 0).
