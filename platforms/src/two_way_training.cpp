@@ -1,5 +1,6 @@
 #include "cimvp/platform/two_way_training.h"
 
+#include "cimvp/circuit/ppa_energy.h"
 #include "cimvp/platform/cim_buffer_config.h"
 #include "cimvp/platform/cim_config.h"
 #include "cimvp/platform/config_schema.h"
@@ -198,8 +199,15 @@ TwoWayTraining::TwoWayTraining(const TwoWayTrainingConfig& config, const Platfor
   rows_ = R;
   cols_ = C;
   const CimMacroConfig& mc = platform.cim;
+  // A SAR takes the steps the levels in use need (docs/column-adc.md, "Cost by levels needed"),
+  // as the macro's ColumnAdc: the shared converters resolve the widest layer's reachable sums
+  // (a bit-serial first layer senses unipolar planes, 2·rows + 1; binary layers rows + 1).
+  const unsigned seg_rows = mc.array.access == AccessMode::parallel ? R
+                            : mc.array.access == AccessMode::group  ? std::min(mc.array.group_rows, R)
+                                                                    : 1u;
+  const unsigned sar_bits = std::min(mc.sense.bits, exact_sense_bits(seg_rows, fp_.input_bits == 0));
   const double conv = mc.timing.sense_ns * mc.sense.mux *
-                      (mc.sense.kind == SenseKind::adc && mc.sense.converter == AdcKind::sar ? mc.sense.bits : 1u);
+                      (mc.sense.kind == SenseKind::adc && mc.sense.converter == AdcKind::sar ? sar_bits : 1u);
   const double seg_f = mc.array.access == AccessMode::parallel ? 1.0
                        : mc.array.access == AccessMode::group  ? std::ceil(double(R) / mc.array.group_rows)
                                                                : double(R);
