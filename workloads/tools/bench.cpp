@@ -13,6 +13,7 @@
 #include "cimvp/platform/platform.h"
 #include "cimvp/platform/platform_config.h"
 #include "cimvp/platform/two_way_training.h"
+#include "cimvp/platform/units.h"
 #include "cimvp/platform/workload.h"
 #include "cimvp/workloads/bnn.h"
 
@@ -26,7 +27,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -404,8 +407,9 @@ int sc_main(int argc, char* argv[]) {
   job_cfg.progress = false;
   std::string platform = "default";
   std::vector<std::string> sets;
-  bool two_way = false, golden = false;
+  bool two_way = false, golden = false, scaling = false;
   std::string threads = "1";
+  std::vector<std::string> given;  // options seen, for the mode checks below
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&](const char* what) -> std::string {
@@ -415,40 +419,80 @@ int sc_main(int argc, char* argv[]) {
       }
       return argv[++i];
     };
-    try {
-      if (a == "--weights") job_cfg.weights = value("--weights");
-      else if (a == "--dataset") job_cfg.dataset = value("--dataset");
-      else if (a == "--images") job_cfg.images = std::stoull(value("--images"));
-      else if (a == "--batch") job_cfg.batch = static_cast<unsigned>(std::stoul(value("--batch")));
-      else if (a == "--calibration-samples")
-        job_cfg.calibration_samples = static_cast<unsigned>(std::stoul(value("--calibration-samples")));
-      else if (a == "--platform") platform = value("--platform");
-      else if (a == "--set") sets.push_back(value("--set"));
-      else if (a == "--two-way-training") two_way = true;
-      else if (a == "--golden") golden = true;
-      else if (a == "--threads") threads = std::to_string(std::stoul(value("--threads")));
-      else if (a == "--kernel") {
-        const std::string k = value("--kernel");
-        if (k != "scalar" && k != "avx2" && k != "avx512") throw std::invalid_argument(k);
-        cimvp::set_kernel_isa(k == "avx512" ? cimvp::KernelIsa::avx512
-                              : k == "avx2" ? cimvp::KernelIsa::avx2
-                                            : cimvp::KernelIsa::scalar);
+    // a whole decimal (or 0x) count in [lo, hi]; anything else is an error naming the option
+    auto count = [&](const char* what, std::uint64_t lo, std::uint64_t hi) -> std::uint64_t {
+      const std::string v = value(what);
+      const std::optional<std::uint64_t> n = parse_uint(v);
+      if (!n || *n < lo || *n > hi) {
+        std::cerr << "cimvp-bench: error: " << what << ": expected a whole number " << lo << ".." << hi << ", got '"
+                  << shown(v) << "'\n";
+        std::exit(2);
       }
-      else if (a == "--scaling") {
-        scaling_study();
-        return 0;
-      }
-      else if (a == "--help" || a == "-h") {
-        usage();
-        return 0;
-      } else {
-        std::cerr << "cimvp-bench: error: unknown option '" << a << "'; see --help\n";
+      return *n;
+    };
+    if (a != "--set") given.push_back(a);
+    if (a == "--weights") job_cfg.weights = value("--weights");
+    else if (a == "--dataset") job_cfg.dataset = value("--dataset");
+    else if (a == "--images") job_cfg.images = count("--images", 0, std::uint64_t{1} << 40);
+    else if (a == "--batch") job_cfg.batch = static_cast<unsigned>(count("--batch", 1, 1u << 20));
+    else if (a == "--calibration-samples")
+      job_cfg.calibration_samples = static_cast<unsigned>(count("--calibration-samples", 0, 1u << 24));
+    else if (a == "--platform") platform = value("--platform");
+    else if (a == "--set") sets.push_back(value("--set"));
+    else if (a == "--two-way-training") two_way = true;
+    else if (a == "--golden") golden = true;
+    else if (a == "--threads") threads = std::to_string(count("--threads", 0, 256));
+    else if (a == "--kernel") {
+      const std::string k = value("--kernel");
+      if (k != "scalar" && k != "avx2" && k != "avx512") {
+        std::cerr << "cimvp-bench: error: --kernel: expected scalar, avx2 or avx512, got '" << shown(k) << "'\n";
         return 2;
       }
-    } catch (const std::exception&) {
-      std::cerr << "cimvp-bench: error: bad value for " << a << "\n";
+      cimvp::set_kernel_isa(k == "avx512" ? cimvp::KernelIsa::avx512
+                            : k == "avx2" ? cimvp::KernelIsa::avx2
+                                          : cimvp::KernelIsa::scalar);
+    }
+    else if (a == "--scaling") scaling = true;
+    else if (a == "--help" || a == "-h") {
+      usage();
+      return 0;
+    } else {
+      std::cerr << "cimvp-bench: error: unknown option '" << shown(a) << "'; see --help\n";
       return 2;
     }
+  }
+  // The three modes take different options (usage): refuse a mix instead of ignoring part of it.
+  auto refuse_with = [&](const char* mode, std::initializer_list<const char*> allowed) -> bool {
+    for (const std::string& g : given) {
+      if (g == mode) continue;
+      bool ok = false;
+      for (const char* x : allowed) ok = ok || g == x;
+      if (!ok) {
+        std::cerr << "cimvp-bench: error: " << g << " does not apply to " << mode << " (it takes "
+                  << (allowed.size() == 0 ? std::string("no other option") : [&] {
+                       std::string t;
+                       for (const char* x : allowed) t += (t.empty() ? "" : ", ") + std::string(x);
+                       return t;
+                     }())
+                  << "); see --help\n";
+        return true;
+      }
+    }
+    return false;
+  };
+  if (scaling) {
+    if (refuse_with("--scaling", {}) || !sets.empty()) {
+      if (!sets.empty()) std::cerr << "cimvp-bench: error: --set does not apply to --scaling; see --help\n";
+      return 2;
+    }
+    scaling_study();
+    return 0;
+  }
+  if (two_way && refuse_with("--two-way-training", {"--images", "--golden", "--platform"})) return 2;
+  if (golden && !two_way) {
+    std::cerr << "cimvp-bench: error: --golden applies to --two-way-training only (the inference bench always "
+                 "checks hardware == golden); see --help\n";
+    return 2;
   }
 
   if (two_way) return bench_two_way_training(platform == "default" ? "two-way-training" : platform, sets,

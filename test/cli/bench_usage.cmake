@@ -1,0 +1,37 @@
+# cimvp-bench: its three modes (inference bench, --two-way-training, --scaling) take different
+# options; a mix, a value out of range or a malformed count exits 2 with a message naming the
+# option and what is allowed, before anything runs (docs/performance.md, "Running the bench").
+include(${CMAKE_CURRENT_LIST_DIR}/support/cli_helpers.cmake)
+
+macro(bench_run name)
+  tool_run(${name} cimvp-bench ${ARGN})
+endmacro()
+
+bench_run(h --help)
+expect_rc(h 0)
+expect_contains("--help" "${h_out}" "--two-way-training" "--scaling" "--threads N")
+
+bench_run(m1 --scaling --threads 2)
+expect_usage(m1 "--threads does not apply to --scaling (it takes no other option)")
+bench_run(m2 --two-way-training --scaling)
+expect_usage(m2 "does not apply to --scaling")
+bench_run(m3 --two-way-training --weights x.bnn)
+expect_usage(m3 "--weights does not apply to --two-way-training (it takes --images, --golden, --platform)")
+bench_run(m4 --golden)
+expect_usage(m4 "--golden applies to --two-way-training only")
+bench_run(m5 --scaling --set threads=2)
+expect_usage(m5 "--set does not apply to --scaling")
+bench_run(v1 --threads -1)
+expect_usage(v1 "--threads: expected a whole number 0..256, got '-1'")
+bench_run(v2 --threads 300)
+expect_usage(v2 "--threads: expected a whole number 0..256, got '300'")
+bench_run(v3 --images 12abc)
+expect_usage(v3 "--images: expected a whole number")
+bench_run(v4 --batch 0)
+expect_usage(v4 "--batch: expected a whole number 1..")
+bench_run(v5 --kernel foo)
+expect_usage(v5 "--kernel: expected scalar, avx2 or avx512, got 'foo'")
+bench_run(v6 --images)
+expect_usage(v6 "--images needs a value")
+bench_run(u1 --bogus)
+expect_usage(u1 "unknown option '--bogus'")
