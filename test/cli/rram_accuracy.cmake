@@ -38,3 +38,8 @@ acc_run(m5 --images many)
 expect_usage(m5 "bad number")
 acc_run(m6 --sigma-level)
 expect_usage(m6 "option --sigma-level needs a value")
+
+# --help is not an error: usage on stdout, exit 0
+acc_run(help --help)
+expect_rc(help 0)
+expect_contains("--help" "${help_out}" "usage: cimvp-rram-accuracy" "--sigma-level S")

@@ -46,15 +46,17 @@ Interval wilson(double p, double n) {
   return {centre - half, centre + half};
 }
 
-[[noreturn]] void usage(const std::string& why) {
-  std::cerr << "cimvp-rram-accuracy: " << why << "\n"
-            << "usage: cimvp-rram-accuracy [--mode both|full|binary] [--net FILE.bnn] [--float-net FILE.fnn]\n"
-            << "                           [--act-bits A] [--images N] [--sigma-level S] [--on-off R]\n"
-            << "                           [--rows R] [--cols C] [--seed N]\n"
-            << "defaults: both modes, workloads/weights/mnist-bcnn.bnn (binary) and\n"
-            << "          workloads/weights/mnist-cnn-float.fnn (full), 8-bit activations (0..16, 0 = real),\n"
-            << "          2000 MNIST test images, S = 0.5, R = 100, 128x128 crossbars, seed 1\n";
-  std::exit(2);
+// --help prints to stdout and exits 0; a usage error prints to stderr and exits 2.
+[[noreturn]] void usage(const std::string& why, bool help = false) {
+  std::ostream& os = help ? std::cout : std::cerr;
+  os << "cimvp-rram-accuracy: " << why << "\n"
+     << "usage: cimvp-rram-accuracy [--mode both|full|binary] [--net FILE.bnn] [--float-net FILE.fnn]\n"
+     << "                           [--act-bits A] [--images N] [--sigma-level S] [--on-off R]\n"
+     << "                           [--rows R] [--cols C] [--seed N]\n"
+     << "defaults: both modes, workloads/weights/mnist-bcnn.bnn (binary) and\n"
+     << "          workloads/weights/mnist-cnn-float.fnn (full), 8-bit activations (0..16, 0 = real),\n"
+     << "          2000 MNIST test images, S = 0.5, R = 100, 128x128 crossbars, seed 1\n";
+  std::exit(help ? 0 : 2);
 }
 
 }  // namespace
@@ -71,7 +73,7 @@ int main(int argc, char** argv) {
   try {
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
-      if (a == "--help" || a == "-h") usage("RRAM accuracy table, full bit-level and binary modes (Tang et al., ASP-DAC 2017)");
+      if (a == "--help" || a == "-h") usage("RRAM accuracy table, full bit-level and binary modes (Tang et al., ASP-DAC 2017)", true);
       if (i + 1 >= argc) usage("option " + a + " needs a value");
       const std::string v = argv[++i];
       if (a == "--net") net_path = v;
