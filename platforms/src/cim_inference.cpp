@@ -36,9 +36,11 @@ std::map<std::pair<std::string, int>, Dataset>& preloaded() {
   return cache;
 }
 
-Dataset preloaded_or_load(const std::string& name, DatasetSplit split) {
+/// The first `max_samples` samples of a split (0: all), from the sweep's preloaded copy when
+/// there is one, else read from disk only that far (load_dataset's partial read).
+Dataset preloaded_or_load(const std::string& name, DatasetSplit split, std::size_t max_samples = 0) {
   const auto it = preloaded().find({name, static_cast<int>(split)});
-  return it != preloaded().end() ? it->second : load_dataset(name, split);
+  return it != preloaded().end() ? it->second.head(max_samples) : load_dataset(name, split, max_samples);
 }
 
 /// Calibrated golden networks by calibration_key (precalibrate; docs/sweeps.md).
@@ -209,7 +211,7 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
     throw ConfigError("", "cim_inference.weights", e.what());
   }
   try {
-    data_ = preloaded_or_load(config_.dataset, DatasetSplit::test);
+    data_ = preloaded_or_load(config_.dataset, DatasetSplit::test, config_.images);  // fewer: warned below
     if (config_.images > data_.size())
       warnings_.push_back("cim_inference.images = " + std::to_string(config_.images) + " but " + data_.name + " has " +
                           std::to_string(data_.size()) + " test images: all " + std::to_string(data_.size()) +
@@ -316,7 +318,7 @@ CimInference::CimInference(const CimInferenceConfig& config, const PlatformConfi
                         "nonlinear MLSAs need calibration samples (at least 1)");
     Dataset train;
     try {
-      train = preloaded_or_load(config_.dataset, DatasetSplit::train).head(config_.calibration_samples);
+      train = preloaded_or_load(config_.dataset, DatasetSplit::train, config_.calibration_samples);
     } catch (const std::bad_alloc&) {
       throw;
     } catch (const std::exception& e) {
@@ -678,7 +680,7 @@ bool precalibrate(const CimInferenceConfig& config, const PlatformConfig& platfo
   if (config.calibration_samples == 0) return false;  // the point itself reports it
   Dataset train;
   try {
-    train = preloaded_or_load(config.dataset, DatasetSplit::train).head(config.calibration_samples);
+    train = preloaded_or_load(config.dataset, DatasetSplit::train, config.calibration_samples);
   } catch (const std::exception& e) {
     throw ConfigError("", "cim_inference.dataset", e.what());
   }

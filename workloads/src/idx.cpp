@@ -218,7 +218,16 @@ IdxArray parse_idx(const std::uint8_t* bytes, std::size_t size, const std::strin
   return a;
 }
 
-IdxArray read_idx(const std::string& path) {
+namespace {
+/// Keeps the first `items` entries of dimension 0 (items < dims[0]).
+void keep_items(IdxArray& a, std::uint64_t items) {
+  const std::uint64_t per = a.dims[0] == 0 ? 0 : product(a.dims) / a.dims[0];
+  a.dims[0] = static_cast<std::uint32_t>(items);
+  a.data.resize(static_cast<std::size_t>(items * per));
+}
+}  // namespace
+
+IdxArray read_idx(const std::string& path, std::uint64_t max_items) {
   // the header first: its dimensions are checked against the file (raw: its exact size;
   // gzip: what the compressed size can hold) before the body is read
   const IdxHeader h = read_idx_header(path);
@@ -231,6 +240,7 @@ IdxArray read_idx(const std::string& path) {
     if (have != count) throw IdxError(size_error(path, a.dims, count, have));
     file.erase(file.begin(), file.begin() + static_cast<std::ptrdiff_t>(h.header_bytes));  // in place
     a.data = std::move(file);
+    if (max_items != 0 && max_items < a.dims[0]) keep_items(a, max_items);
     return a;
   }
   // gzip: the data grows as it is decompressed, never past the declared count
@@ -238,7 +248,9 @@ IdxArray read_idx(const std::string& path) {
   std::uint8_t head[4 + 4 * kMaxDims];
   const std::size_t got = z.read_full(head, h.header_bytes);
   a.dims = parse_header(head, got, path);
-  const std::uint64_t count = product(a.dims);
+  // a partial read decompresses only the items it keeps (the rest of the stream is not checked)
+  const bool partial = max_items != 0 && max_items < a.dims[0];
+  const std::uint64_t count = partial ? product(a.dims) / a.dims[0] * max_items : product(a.dims);
   // room for the body up front (growing a 47 MB body 1 MiB at a time copied it over and
   // over: ~10 % of a default run), but never more than a few times the compressed size, so
   // a header that lies costs no more memory than before it is caught
@@ -249,7 +261,13 @@ IdxArray read_idx(const std::string& path) {
     const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(n, count - a.data.size()));
     a.data.insert(a.data.end(), chunk.data(), chunk.data() + take);
     extra += n - take;
+    if (partial && a.data.size() == count) break;
     if (extra > kMaxElements) break;  // a bomb after the data: enough to say "trailing"
+  }
+  if (partial) {
+    if (a.data.size() != count) throw IdxError(size_error(path, a.dims, product(a.dims), a.data.size()));
+    a.dims[0] = static_cast<std::uint32_t>(max_items);
+    return a;
   }
   if (a.data.size() != count || extra > 0) throw IdxError(size_error(path, a.dims, count, a.data.size() + extra));
   return a;

@@ -54,8 +54,11 @@ struct IdxArray {
   std::size_t element_count() const;
 };
 
-/// Reads an IDX file, gunzipping it when it starts with the gzip magic.
-IdxArray read_idx(const std::string& path);
+/// Reads an IDX file, gunzipping it when it starts with the gzip magic.  With `max_items` > 0
+/// only the first min(max_items, dims[0]) entries of dimension 0 are kept (dims[0] says how
+/// many): a gzip body is decompressed only that far, so its remainder is not checked (a
+/// truncated or trailing tail beyond them goes unnoticed; the header checks still apply).
+IdxArray read_idx(const std::string& path, std::uint64_t max_items = 0);
 
 /// Reads and checks only the header of an IDX file (plain: at most 64 KiB are read and the
 /// declared data must match the file size exactly; gzip: only the header is decompressed
