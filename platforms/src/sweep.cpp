@@ -144,17 +144,6 @@ SweepSpec load_sweep(const std::string& path) {
   for (const auto& [g, _] : spec.grid)
     for (const auto& [z, __] : spec.zip)
       if (g == z) throw ConfigError(path, "zip." + z, "swept in both grid and zip; sweep a key in one of them");
-  // a key fixed in `set` and swept: the swept value would replace the fixed one unnoticed
-  for (const std::string& f : spec.fixed) {
-    std::string fk = f.substr(0, f.find('='));
-    fk.erase(0, fk.find_first_not_of(" \t"));
-    fk.erase(fk.find_last_not_of(" \t") + 1);
-    for (const auto* section : {&spec.grid, &spec.zip})
-      for (const auto& [k, _] : *section)
-        if (k == fk)
-          throw ConfigError(path, std::string(section == &spec.grid ? "grid." : "zip.") + k,
-                            "also fixed in set (\"" + shown(f) + "\"); give a key in set or sweep it, not both");
-  }
   for (const auto& [k, vals] : spec.zip)
     if (vals.size() != spec.zip.front().second.size())
       throw ConfigError(path, "zip." + k, std::to_string(vals.size()) + " values, but zip." + spec.zip.front().first +
