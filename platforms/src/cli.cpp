@@ -273,7 +273,19 @@ int run_cli(int argc, char* argv[]) {
         throw ConfigError("--quantum", "", "\"" + shown(text) + "\" is " + problem);
       overrides.push_back("quantum_ns=" + format_number(*ns));
     }
-    if (vm.count("images")) overrides.push_back("workload.cim_inference.images=" + vm["images"].as<std::string>());
+    if (vm.count("images")) {
+      // --images is short for --set workload.cim_inference.images=N: both at once would let
+      // one of the two counts win unnoticed
+      for (const std::string& o : overrides) {
+        std::string k = o.substr(0, o.find('='));
+        k.erase(0, k.find_first_not_of(" \t"));
+        k.erase(k.find_last_not_of(" \t") + 1);
+        if (k == "workload.cim_inference.images")
+          throw ConfigError("--images", "", "given together with --set " + shown(o) +
+                                                "; give the number of images once (--images N is that --set)");
+      }
+      overrides.push_back("workload.cim_inference.images=" + vm["images"].as<std::string>());
+    }
     config = load_platform(src, overrides);
     tech = load_tech(config.tech);
     check_tech_for(config, tech);

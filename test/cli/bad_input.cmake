@@ -48,7 +48,7 @@ expect_bad_input(b "unrecognised option '--platfrom'" "did you mean '--platform'
 cimvp_run(v --vcd)
 expect_bad_input(v "--vcd")
 cimvp_run(pos extra)
-expect_bad_input(pos "positional")
+expect_bad_input(pos "unknown command 'extra'")
 
 cimvp_run(w --workload missing-workload.yaml)
 expect_bad_input(w "cannot read workload file 'missing-workload.yaml'")
@@ -73,3 +73,7 @@ file(WRITE "${WORK}/rram-ok.yaml" "cim:\n  array:\n    kind: rram\n    rram:\n  
 cimvp_run(ro --platform rram-ok.yaml --show-config --set workload.job=dma_selftest)
 expect_rc(ro 0)
 expect_contains("config echo of an rram array" "${ro_out}" "cim.array.rram.stuck_hrs_rate = 0.1")
+
+# --images N is --set workload.cim_inference.images=N: both given, one count won unnoticed
+cimvp_run(im --images 10 --set workload.cim_inference.images=20)
+expect_bad_input(im "--images: given together with --set workload.cim_inference.images=20")
