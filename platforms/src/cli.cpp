@@ -19,8 +19,10 @@
 #include <systemc>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cerrno>
 #include <cmath>
 #include <filesystem>
 #include <cstdio>
@@ -190,6 +192,30 @@ bool check_output(const std::string& option, const std::string& path) {
 
 int run_cli(int argc, char* argv[]) {
   if (argc > 1 && std::strcmp(argv[1], "sweep") == 0) return run_sweep(argc - 1, argv + 1);
+  if (argc > 1 && std::strcmp(argv[1], "plot") == 0) {
+    // `cimvp plot ARGS`: the plotting script (scripts/plot, a Python program), found beside
+    // this executable as cimvp-plot (copied there by the build, installed in bin/)
+    std::error_code ec;
+    const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    const std::filesystem::path plot = ec ? std::filesystem::path() : self.parent_path() / "cimvp-plot";
+    if (plot.empty() || !std::filesystem::is_regular_file(plot, ec)) {
+      error("plot: no cimvp-plot beside this program (" + (plot.empty() ? std::string("?") : plot.string()) +
+            "); run scripts/plot DIR from the source tree (docs/sweeps.md)");
+      return exit_bad_input;
+    }
+    std::vector<char*> args{const_cast<char*>(plot.c_str())};
+    for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
+    args.push_back(nullptr);
+    std::cout.flush();
+    ::execv(plot.c_str(), args.data());
+    error("plot: cannot run " + plot.string() + ": " + std::strerror(errno));
+    return exit_bad_input;
+  }
+  if (argc > 1 && argv[1][0] != '-') {
+    error("unknown command '" + shown(argv[1]) + "'; commands: sweep (cimvp sweep SWEEP.yaml), plot (cimvp plot DIR); "
+          "otherwise options only, see cimvp --help");
+    return exit_bad_input;
+  }
   const po::options_description desc = make_options();
   po::variables_map vm;
   try {
@@ -247,7 +273,19 @@ int run_cli(int argc, char* argv[]) {
         throw ConfigError("--quantum", "", "\"" + shown(text) + "\" is " + problem);
       overrides.push_back("quantum_ns=" + format_number(*ns));
     }
-    if (vm.count("images")) overrides.push_back("workload.cim_inference.images=" + vm["images"].as<std::string>());
+    if (vm.count("images")) {
+      // --images is short for --set workload.cim_inference.images=N: both at once would let
+      // one of the two counts win unnoticed
+      for (const std::string& o : overrides) {
+        std::string k = o.substr(0, o.find('='));
+        k.erase(0, k.find_first_not_of(" \t"));
+        k.erase(k.find_last_not_of(" \t") + 1);
+        if (k == "workload.cim_inference.images")
+          throw ConfigError("--images", "", "given together with --set " + shown(o) +
+                                                "; give the number of images once (--images N is that --set)");
+      }
+      overrides.push_back("workload.cim_inference.images=" + vm["images"].as<std::string>());
+    }
     config = load_platform(src, overrides);
     tech = load_tech(config.tech);
     check_tech_for(config, tech);

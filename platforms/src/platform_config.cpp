@@ -315,6 +315,13 @@ PlatformConfig load_platform(const PlatformSource& src, const std::vector<std::s
         throw ConfigError(where, path,
                           "is set but the address map has no 'cim' target, so the CIM macro is not built and every "
                           "cim.* key would be ignored (map one: { target: cim, base: 0x5000_0000, size: 4 KiB })");
+  // RRAM cell keys the user gave while the array is SRAM: nothing would read them
+  if (cfg.cim.cells.kind != ArrayKind::rram)
+    for (const auto& [path, where] : user_origin.all())
+      if (path.compare(0, 15, "cim.array.rram.") == 0)
+        throw ConfigError(where, path,
+                          "is set but cim.array.kind is sram, so every cim.array.rram.* key would be ignored "
+                          "(set cim.array.kind: rram, or start from --platform rram-bcnn)");
   // one origin for the checks: the base's records, minus what the file or --set replaced
   ConfigOrigin merged = base_origin;
   for (const auto& [path, where] : user_origin.all()) {

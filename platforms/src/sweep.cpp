@@ -111,9 +111,13 @@ SweepSpec load_sweep(const std::string& path) {
   spec.source = path;
   const YAML::Node root = load_yaml_document(read_text_file(path, "sweep file"), path);
   if (!root.IsMap()) throw ConfigError(at(path, root.Mark()), "", "expected a map with platform, workload, set, grid, zip");
+  std::vector<std::string> seen;  // yaml-cpp keeps both of two equal keys: the second would win silently
   for (const auto& kv : root) {
     const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
     const YAML::Node v = kv.second;
+    if (!key.empty() && std::find(seen.begin(), seen.end(), key) != seen.end())
+      throw ConfigError(at(path, kv.first.Mark()), key, "duplicate key (give each of platform, workload, set, grid, zip once)");
+    seen.push_back(key);
     if (key == "platform" || key == "workload") {
       if (!v.IsScalar()) throw ConfigError(at(path, v.Mark()), key, "expected a name or a file path");
       (key == "platform" ? spec.platform : spec.workload) = v.Scalar();
@@ -145,6 +149,20 @@ SweepSpec load_sweep(const std::string& path) {
       throw ConfigError(path, "zip." + k, std::to_string(vals.size()) + " values, but zip." + spec.zip.front().first +
                                               " has " + std::to_string(spec.zip.front().second.size()) +
                                               " (zipped lists must have equal lengths)");
+  // the number of points, before any is made: a grid of a few long lists multiplies out to
+  // more points than memory holds (and than any machine would run)
+  {
+    std::uint64_t n = spec.zip.empty() ? 1 : spec.zip.front().second.size();
+    std::string product = spec.zip.empty() ? "" : std::to_string(n) + " zip steps";
+    for (const auto& [k, vals] : spec.grid) {
+      n = std::min<std::uint64_t>(n * vals.size(), kMaxSweepPoints + 1);  // n <= 1e5 + 1: no overflow
+      product += (product.empty() ? "" : " x ") + std::to_string(vals.size()) + " values of " + k;
+    }
+    if (n > kMaxSweepPoints)
+      throw ConfigError(path, spec.grid.empty() ? "zip" : "grid",
+                        product + ": more than " + std::to_string(kMaxSweepPoints) +
+                            " points, the most one sweep runs (split it into several sweep files)");
+  }
   // every value on its own: unknown keys and bad values fail here, before anything runs
   const PlatformSource platform = sweep_platform(spec);
   const std::string workload = sweep_workload(spec);

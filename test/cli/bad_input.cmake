@@ -48,7 +48,7 @@ expect_bad_input(b "unrecognised option '--platfrom'" "did you mean '--platform'
 cimvp_run(v --vcd)
 expect_bad_input(v "--vcd")
 cimvp_run(pos extra)
-expect_bad_input(pos "positional")
+expect_bad_input(pos "unknown command 'extra'")
 
 cimvp_run(w --workload missing-workload.yaml)
 expect_bad_input(w "cannot read workload file 'missing-workload.yaml'")
@@ -61,3 +61,19 @@ expect_bad_input(r "--report: cannot write 'no-such-dir/r.json'")
 
 # nothing ran: no summary on stdout
 expect_not_contains("stdout of a bad run" "${t_out}" "job ")
+
+# RRAM cell keys on an SRAM array were ignored (cim.array.kind defaults to sram)
+cimvp_run(rr --set cim.array.rram.variation_sigma=0.5 --images 10)
+expect_bad_input(rr "--set: cim.array.rram.variation_sigma: is set but cim.array.kind is sram")
+file(WRITE "${WORK}/rram-on-sram.yaml" "cim:\n  array:\n    rram:\n      stuck_hrs_rate: 0.1\n")
+cimvp_run(rf --platform rram-on-sram.yaml --images 10)
+expect_bad_input(rf "rram-on-sram.yaml:4:23: cim.array.rram.stuck_hrs_rate: is set but cim.array.kind is sram")
+# with the rram array (the built-in platform, or kind set by the user) they are used
+file(WRITE "${WORK}/rram-ok.yaml" "cim:\n  array:\n    kind: rram\n    rram:\n      stuck_hrs_rate: 0.1\ntech: rram\n")
+cimvp_run(ro --platform rram-ok.yaml --show-config --set workload.job=dma_selftest)
+expect_rc(ro 0)
+expect_contains("config echo of an rram array" "${ro_out}" "cim.array.rram.stuck_hrs_rate = 0.1")
+
+# --images N is --set workload.cim_inference.images=N: both given, one count won unnoticed
+cimvp_run(im --images 10 --set workload.cim_inference.images=20)
+expect_bad_input(im "--images: given together with --set workload.cim_inference.images=20")

@@ -12,11 +12,16 @@
 // DIR/summary.jsonl hold one row per point.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace cimvp {
+
+/// The most points one sweep file may define (grid product x zip length); more is bad input
+/// (exit 2) before any point is made.
+inline constexpr std::uint64_t kMaxSweepPoints = 100000;
 
 struct SweepSpec {
   std::string source;     ///< the sweep file (for messages)
