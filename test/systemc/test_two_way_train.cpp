@@ -92,6 +92,8 @@ void check_chip_equals_golden(const FixedPointTrainConfig& cfg) {
         REQUIRE(b.cim.array.sub_array(l, k / 32, j / 8).weight(k % 32, j % 8) == w[std::size_t{j} * K + k]);
   }
   CHECK(b.cim.array.counters().get("cells_written") == changed);
+  // the gradient outer products ran in the macro: n · Σ K·M MACs per step
+  CHECK(b.cim.gradient_unit->counters().get("gradient_macs") == hw.size() * 32 * (64 * 16 + 16 * 2));
 }
 
 }  // namespace

@@ -237,18 +237,14 @@ std::vector<std::int16_t> two_way_hidden_inputs(const std::int32_t* prev_sums, s
   return x;
 }
 
-void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors, const std::int16_t* x, std::size_t n,
-                          const FixedPointTrainConfig& cfg, std::vector<ChangedCell>& changed) {
-  const unsigned K = net.widths.at(l), M = net.widths.at(l + 1);
-  const std::int64_t lat_lo = -(std::int64_t{1} << (cfg.latent_bits - 1));
-  const std::int64_t lat_hi = (std::int64_t{1} << (cfg.latent_bits - 1)) - 1;
+void two_way_layer_gradient(const std::int32_t* errors, const std::int16_t* x, std::size_t n, unsigned M, unsigned K,
+                            std::vector<std::int64_t>& g) {
   // Outer products as int16 dot products over the mini-batch: errors and inputs transposed
   // (M × n' and K × n', n' = n rounded up to 16, zero padded), G[j][k] = Σ_i e[i][j]·x[i][k]
   // — the same integers as the naive triple loop.  The sum is int32 when n·max|e|·max|x|
   // < 2^31 (always for 8-bit errors, 8-bit inputs and n < 2^16), else int64.  Buffers are
   // reused from step to step (no per-step allocation once grown).
   thread_local std::vector<std::int16_t> et, xt;
-  thread_local std::vector<std::int64_t> g;
   thread_local std::vector<char> any;
   const std::size_t np = (n + 15) / 16 * 16;
   et.assign(std::size_t{M} * np, 0);
@@ -270,7 +266,6 @@ void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors
     }
   const bool narrow = emax * xmax * static_cast<std::int64_t>(np) < (std::int64_t{1} << 31);
   g.assign(std::size_t{M} * K, 0);
-  std::int64_t sum_abs = 0;
   for (unsigned j = 0; j < M; ++j) {
     if (!any[j]) continue;
     const std::int16_t* ej = et.data() + std::size_t{j} * np;
@@ -286,9 +281,25 @@ void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors
         for (std::size_t i = 0; i < np; ++i) acc += std::int64_t{ej[i]} * std::int64_t{xk[i]};
       }
       gj[k] = acc;
-      sum_abs += acc < 0 ? -acc : acc;
     }
   }
+}
+
+void two_way_apply_gradient(TwoWayMlp& net, unsigned l, const std::int64_t* g, const FixedPointTrainConfig& cfg,
+                            std::vector<ChangedCell>& changed) {
+  const unsigned K = net.widths.at(l), M = net.widths.at(l + 1);
+  const std::int64_t lat_lo = -(std::int64_t{1} << (cfg.latent_bits - 1));
+  const std::int64_t lat_hi = (std::int64_t{1} << (cfg.latent_bits - 1)) - 1;
+  // rows with a non-zero gradient, and the layer's Σ|G| (normalized optimizer)
+  thread_local std::vector<char> any;
+  any.assign(M, 0);
+  std::int64_t sum_abs = 0;
+  for (unsigned j = 0; j < M; ++j)
+    for (unsigned k = 0; k < K; ++k) {
+      const std::int64_t acc = g[std::size_t{j} * K + k];
+      any[j] |= acc != 0;
+      sum_abs += acc < 0 ? -acc : acc;
+    }
   // Step: SGD by lr_shift, or normalized by the layer's mean |G| (TrainOptimizer).
   int shift = static_cast<int>(cfg.lr_shift);
   if (cfg.optimizer == TrainOptimizer::normalized) {
@@ -329,6 +340,13 @@ void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors
             [](const ChangedCell& a, const ChangedCell& b) {
               return a.input != b.input ? a.input < b.input : a.neuron < b.neuron;
             });
+}
+
+void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors, const std::int16_t* x, std::size_t n,
+                          const FixedPointTrainConfig& cfg, std::vector<ChangedCell>& changed) {
+  thread_local std::vector<std::int64_t> g;
+  two_way_layer_gradient(errors, x, n, net.widths.at(l + 1), net.widths.at(l), g);
+  two_way_apply_gradient(net, l, g.data(), cfg, changed);
 }
 
 TrainStepResult two_way_train_step(TwoWayMlp& net, const MappingConfig& mapping, const FixedPointTrainConfig& cfg,

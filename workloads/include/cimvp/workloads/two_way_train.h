@@ -140,8 +140,19 @@ std::vector<std::int16_t> two_way_first_inputs(const std::uint8_t* images, std::
                                                const FixedPointTrainConfig& cfg);
 /// Integer inputs of a hidden layer (n × K): +1 where the previous layer's sum s >= 0, else −1.
 std::vector<std::int16_t> two_way_hidden_inputs(const std::int32_t* prev_sums, std::size_t count);
-/// Gradient outer products of layer l (errors n × M, integer inputs x n × K as above) and its
-/// latent update (TrainOptimizer); appends the cells whose sign changed (input-major order).
+/// Gradient outer products of one layer: g (resized to M × K, row-major, neuron j, input k)
+/// = Σ_i errors[i][j]·x[i][k] over the n samples (errors n × M, integer inputs x n × K as
+/// above).  Exact integers: int16 products summed in int32 when n·max|e|·max|x| < 2^31, else
+/// in int64.  The accelerator's GRADIENT command computes the same values (docs/two-way-training.md).
+/// Throws std::invalid_argument for an error outside int16.
+void two_way_layer_gradient(const std::int32_t* errors, const std::int16_t* x, std::size_t n, unsigned M, unsigned K,
+                            std::vector<std::int64_t>& g);
+/// The apply part of a step for layer l: the optimizer (TrainOptimizer, momentum) turns the
+/// gradient g (M × K, as two_way_layer_gradient) into latent updates (saturating at
+/// latent_bits); appends the cells whose sign changed (input-major order).
+void two_way_apply_gradient(TwoWayMlp& net, unsigned l, const std::int64_t* g, const FixedPointTrainConfig& cfg,
+                            std::vector<ChangedCell>& changed);
+/// two_way_layer_gradient followed by two_way_apply_gradient.
 void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors, const std::int16_t* x, std::size_t n,
                           const FixedPointTrainConfig& cfg, std::vector<ChangedCell>& changed);
 
