@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <cstdlib>
 #include <random>
 #include <stdexcept>
@@ -40,6 +41,20 @@ unsigned bitlen(std::uint64_t v) {
   return b;
 }
 
+/// floor(sqrt(v)) for v >= 0, exact (the double estimate corrected in integers).
+std::int64_t isqrt(std::int64_t v) {
+  std::int64_t r = static_cast<std::int64_t>(std::sqrt(static_cast<double>(v)));
+  while (r > 0 && r * r > v) --r;
+  while ((r + 1) * (r + 1) <= v) ++r;
+  return r;
+}
+
+/// round(num / den), halves up, den > 0: floor((2·num + den) / (2·den)).
+std::int64_t round_div(std::int64_t num, std::int64_t den) {
+  const std::int64_t a = 2 * num + den, b = 2 * den;
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
 /// Smallest s >= 0 with floor(lo / 2^s) and floor(hi / 2^s) inside b-bit two's complement.
 unsigned fit_shift(std::int64_t lo, std::int64_t hi, unsigned bits) {
   unsigned s = 0;
@@ -64,11 +79,11 @@ std::vector<std::int32_t> scale_errors(const std::vector<std::int64_t>& raw, uns
   return e;
 }
 
-BitMatrix signs(const std::vector<std::int32_t>& s, std::size_t n, unsigned m) {
+BitMatrix signs(const std::vector<std::int32_t>& s, std::size_t n, unsigned m, const std::int32_t* thr) {
   BitMatrix b(n, m);
   for (std::size_t i = 0; i < n; ++i)
     for (unsigned j = 0; j < m; ++j)
-      if (s[i * m + j] >= 0) b.set(i, j, true);
+      if (s[i * m + j] >= (thr != nullptr ? thr[j] : 0)) b.set(i, j, true);
   return b;
 }
 
@@ -80,6 +95,55 @@ void check_mapping(const MappingConfig& mapping) {
     throw std::invalid_argument(
         "two-way training: the sensing needs a calibration pass (nonlinear MLSA or calibrated ADC); use an ideal "
         "or linear MLSA or an ADC over the reachable range");
+}
+
+/// The adam step (TrainOptimizer::adam) of layer l from its gradients G (M×K, Σ|G| = sum_abs).
+void adam_apply(TwoWayMlp& net, unsigned l, const std::int64_t* G, std::int64_t sum_abs,
+                const FixedPointTrainConfig& cfg, std::vector<ChangedCell>& changed) {
+  const unsigned K = net.widths.at(l), M = net.widths.at(l + 1);
+  std::vector<std::int16_t>& w = net.latent.at(l);
+  const std::int64_t lat_lo = -(std::int64_t{1} << (cfg.latent_bits - 1));
+  const std::int64_t lat_hi = (std::int64_t{1} << (cfg.latent_bits - 1)) - 1;
+  const unsigned b1 = cfg.adam_beta1_shift, b2 = cfg.adam_beta2_shift;
+  // g = G scaled by a power of 2 so the layer's mean |g| has kAdamGradBits bits, int16
+  const std::uint64_t mean_abs = static_cast<std::uint64_t>(sum_abs) / (std::uint64_t{M} * K);
+  const int gshift = static_cast<int>(bitlen(mean_abs)) - static_cast<int>(kAdamGradBits);
+  // Δ = round(m · 2^up / (2^b1 · (rms + 1) · 2^down)), up − down = latent_bits − 1 − lr_shift
+  const int k = static_cast<int>(cfg.latent_bits) - 1 - static_cast<int>(cfg.lr_shift);
+  const unsigned up = k > 0 ? static_cast<unsigned>(k) : 0u, down = k < 0 ? static_cast<unsigned>(-k) : 0u;
+  if (net.adam_m.size() != net.latent.size()) net.adam_m.resize(net.latent.size());
+  if (net.adam_v.size() != net.latent.size()) net.adam_v.resize(net.latent.size());
+  const bool init = net.adam_m[l].size() != w.size();
+  if (init) {
+    net.adam_m[l].assign(w.size(), 0);
+    net.adam_v[l].assign(w.size(), 0);
+  }
+  std::int32_t* mm = net.adam_m[l].data();
+  std::int64_t* vv = net.adam_v[l].data();
+  for (unsigned j = 0; j < M; ++j)
+    for (unsigned kk = 0; kk < K; ++kk) {
+      const std::size_t q = std::size_t{j} * K + kk;
+      std::int64_t gq = G[q] == 0 ? 0
+                        : gshift >= 0 ? round_shift(G[q], static_cast<unsigned>(gshift))
+                                      : G[q] * (std::int64_t{1} << -gshift);
+      gq = std::min<std::int64_t>(32767, std::max<std::int64_t>(-32767, gq));
+      if (init) {
+        mm[q] = static_cast<std::int32_t>(gq * (std::int64_t{1} << b1));
+        vv[q] = gq * gq * (std::int64_t{1} << b2);
+      } else {
+        mm[q] = static_cast<std::int32_t>(std::int64_t{mm[q]} - floor_shift(mm[q], b1) + gq);
+        vv[q] = vv[q] - (vv[q] >> b2) + gq * gq;
+      }
+      if (mm[q] == 0) continue;
+      const std::int64_t rms = isqrt(vv[q] >> b2);
+      const std::int64_t d = round_div(std::int64_t{mm[q]} * (std::int64_t{1} << up),
+                                       ((rms + 1) << b1) << down);
+      if (d == 0) continue;
+      std::int16_t& v = w[q];
+      const bool before = v >= 0;
+      v = static_cast<std::int16_t>(std::min(lat_hi, std::max(lat_lo, v + d)));
+      if ((v >= 0) != before) changed.push_back(ChangedCell{l, kk, j, static_cast<std::int8_t>(v >= 0 ? 1 : -1)});
+    }
 }
 
 struct Forward {
@@ -115,7 +179,7 @@ Forward forward(const TwoWayMlp& net, const MappingConfig& mapping, const FixedP
       f.layers.emplace_back(K, M, net.binary(l), InputKind::bipolar, 1, mapping, l);
       f.layers.back().evaluate(f.x[l], f.sums[l]);
     }
-    if (l + 1 < net.layers()) f.x[l + 1] = signs(f.sums[l], n, M);
+    if (l + 1 < net.layers()) f.x[l + 1] = signs(f.sums[l], n, M, net.threshold(l));
   }
   return f;
 }
@@ -131,12 +195,17 @@ void FixedPointTrainConfig::validate() const {
   if (target_half < 0) bad("target_half", target_half, ">= 0");
   if (ste_window_half < 0) bad("ste_window_half", ste_window_half, ">= 0");
   if (pixel_threshold > 255) bad("pixel_threshold", pixel_threshold, "0..255");
+  if (threshold_shift > 15) bad("threshold_shift", threshold_shift, "0..15 (0: off)");
   if (momentum_shift > 15) bad("momentum_shift", momentum_shift, "0..15 (0: off)");
   if (input_bits > 8) bad("input_bits", input_bits, "0..8 (0: binarized)");
   if (ste_window_first_half < 0) bad("ste_window_first_half", ste_window_first_half, ">= 0");
   if (loss != TrainLoss::squared && loss != TrainLoss::hinge) bad("loss", static_cast<int>(loss), "squared|hinge");
-  if (optimizer != TrainOptimizer::sgd && optimizer != TrainOptimizer::normalized)
-    bad("optimizer", static_cast<int>(optimizer), "sgd|normalized");
+  if (optimizer != TrainOptimizer::sgd && optimizer != TrainOptimizer::normalized && optimizer != TrainOptimizer::adam)
+    bad("optimizer", static_cast<int>(optimizer), "sgd|normalized|adam");
+  if (adam_beta1_shift < 1 || adam_beta1_shift > 15) bad("adam_beta1_shift", adam_beta1_shift, "1..15");
+  if (adam_beta2_shift < 1 || adam_beta2_shift > 20) bad("adam_beta2_shift", adam_beta2_shift, "1..20");
+  if (optimizer == TrainOptimizer::adam && momentum_shift != 0)
+    bad("momentum_shift", momentum_shift, "0 with optimizer adam (adam_beta1_shift is its momentum)");
 }
 
 int FixedPointTrainConfig::ste_window(unsigned l) const {
@@ -146,7 +215,9 @@ int FixedPointTrainConfig::ste_window(unsigned l) const {
 }
 
 const char* to_string(TrainLoss l) { return l == TrainLoss::hinge ? "hinge" : "squared"; }
-const char* to_string(TrainOptimizer o) { return o == TrainOptimizer::normalized ? "normalized" : "sgd"; }
+const char* to_string(TrainOptimizer o) {
+  return o == TrainOptimizer::normalized ? "normalized" : o == TrainOptimizer::adam ? "adam" : "sgd";
+}
 
 TwoWayMlp TwoWayMlp::random(const std::vector<unsigned>& widths, unsigned latent_bits, std::uint64_t seed) {
   if (widths.size() < 2) throw std::invalid_argument("TwoWayMlp: at least two widths (inputs, outputs)");
@@ -214,11 +285,14 @@ std::size_t two_way_correct(const std::int32_t* sums, const std::uint8_t* labels
 
 std::vector<std::int32_t> two_way_hidden_errors(const std::int64_t* delta_half, const std::int32_t* prev_sums,
                                                 std::size_t count, const FixedPointTrainConfig& cfg,
-                                                unsigned prev_layer) {
-  const int w = cfg.ste_window(prev_layer);
+                                                unsigned prev_layer, const std::int32_t* thresholds,
+                                                unsigned width) {
+  const std::int64_t w = cfg.ste_window(prev_layer);
   std::vector<std::int64_t> raw(count, 0);
-  for (std::size_t q = 0; q < count; ++q)
-    if (prev_sums[q] <= w && prev_sums[q] >= -w) raw[q] = delta_half[q];
+  for (std::size_t q = 0; q < count; ++q) {
+    const std::int64_t s = std::int64_t{prev_sums[q]} - (thresholds != nullptr ? thresholds[q % width] : 0);
+    if (s <= w && s >= -w) raw[q] = delta_half[q];
+  }
   return scale_errors(raw, cfg.hidden_shift, cfg);
 }
 
@@ -231,10 +305,42 @@ std::vector<std::int16_t> two_way_first_inputs(const std::uint8_t* images, std::
   return x;
 }
 
-std::vector<std::int16_t> two_way_hidden_inputs(const std::int32_t* prev_sums, std::size_t count) {
+std::vector<std::int16_t> two_way_hidden_inputs(const std::int32_t* prev_sums, std::size_t count,
+                                                const std::int32_t* thresholds, unsigned width) {
   std::vector<std::int16_t> x(count);
-  for (std::size_t q = 0; q < count; ++q) x[q] = prev_sums[q] >= 0 ? 1 : -1;
+  for (std::size_t q = 0; q < count; ++q)
+    x[q] = prev_sums[q] >= (thresholds != nullptr ? thresholds[q % width] : 0) ? 1 : -1;
   return x;
+}
+
+bool two_way_update_thresholds(TwoWayMlp& net, unsigned l, const std::int32_t* sums, std::size_t n,
+                               const FixedPointTrainConfig& cfg) {
+  const unsigned b = cfg.threshold_shift;
+  if (b == 0 || n == 0) return false;
+  if (l + 1 >= net.layers()) throw std::invalid_argument("two-way training: layer " + std::to_string(l) + " is not a hidden layer");
+  const unsigned M = net.widths.at(l + 1);
+  if (net.thresholds.size() < net.layers() - 1) net.thresholds.resize(net.layers() - 1);
+  if (net.threshold_sums.size() < net.layers() - 1) net.threshold_sums.resize(net.layers() - 1);
+  std::vector<std::int32_t>& th = net.thresholds[l];
+  std::vector<std::int32_t>& T = net.threshold_sums[l];
+  const bool init = th.size() != M;
+  if (init) {
+    th.assign(M, 0);
+    T.assign(M, 0);
+  }
+  bool any = false;
+  for (unsigned j = 0; j < M; ++j) {
+    std::int64_t sum = 0;
+    for (std::size_t i = 0; i < n; ++i) sum += sums[i * M + j];
+    const std::int64_t nn = static_cast<std::int64_t>(n);
+    const std::int64_t mu = sum >= 0 ? sum / nn : -((-sum + nn - 1) / nn);  // floor
+    const std::int64_t t = init ? mu * (std::int64_t{1} << b) : std::int64_t{T[j]} - floor_shift(T[j], b) + mu;
+    T[j] = static_cast<std::int32_t>(std::min<std::int64_t>(INT32_MAX, std::max<std::int64_t>(INT32_MIN, t)));
+    const std::int32_t v = static_cast<std::int32_t>(round_shift(T[j], b));
+    any |= v != th[j];
+    th[j] = v;
+  }
+  return any;
 }
 
 void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors, const std::int16_t* x, std::size_t n,
@@ -297,6 +403,9 @@ void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors
   }
   std::vector<std::int16_t>& w = net.latent.at(l);
   const std::size_t first = changed.size();
+  if (cfg.optimizer == TrainOptimizer::adam) {
+    adam_apply(net, l, g.data(), sum_abs, cfg, changed);
+  } else {
   const unsigned mb = cfg.momentum_shift;
   std::int32_t* mom = nullptr;
   if (mb > 0) {
@@ -324,6 +433,7 @@ void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors
       if ((v >= 0) != before) changed.push_back(ChangedCell{l, k, j, static_cast<std::int8_t>(v >= 0 ? 1 : -1)});
     }
   }
+  }
   // input-major: the order of the row writes
   std::sort(changed.begin() + static_cast<std::ptrdiff_t>(first), changed.end(),
             [](const ChangedCell& a, const ChangedCell& b) {
@@ -347,14 +457,18 @@ TrainStepResult two_way_train_step(TwoWayMlp& net, const MappingConfig& mapping,
     const TransposedBank t(f.layers[l].arrays(), mapping.sense, cfg.error_bits, l);
     std::vector<std::int64_t> delta;
     t.evaluate(r.errors[l].data(), n, delta);
-    r.errors[l - 1] = two_way_hidden_errors(delta.data(), f.sums[l - 1].data(), delta.size(), cfg, l - 1);
+    r.errors[l - 1] = two_way_hidden_errors(delta.data(), f.sums[l - 1].data(), delta.size(), cfg, l - 1,
+                                            net.threshold(l - 1), net.widths[l]);
   }
   // Gradients (outer products of errors and inputs), latent update, changed cells.
   for (unsigned l = 0; l < L; ++l) {
-    const std::vector<std::int16_t> x = l == 0 ? two_way_first_inputs(images, n, pixels, cfg)
-                                               : two_way_hidden_inputs(f.sums[l - 1].data(), f.sums[l - 1].size());
+    const std::vector<std::int16_t> x =
+        l == 0 ? two_way_first_inputs(images, n, pixels, cfg)
+               : two_way_hidden_inputs(f.sums[l - 1].data(), f.sums[l - 1].size(), net.threshold(l - 1), net.widths[l]);
     two_way_update_layer(net, l, r.errors[l].data(), x.data(), n, cfg, r.changed);
   }
+  // Hidden thresholds (batch-norm running means) for the next step.
+  for (unsigned l = 0; l + 1 < L; ++l) two_way_update_thresholds(net, l, f.sums[l].data(), n, cfg);
   r.sums = std::move(f.sums);
   return r;
 }

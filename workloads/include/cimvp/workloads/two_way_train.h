@@ -39,10 +39,19 @@ enum class TrainLoss : std::uint8_t {
 /// Latent-weight update rule (host).
 enum class TrainOptimizer : std::uint8_t {
   sgd,        ///< Δ = round(G / 2^lr_shift)
-  normalized  ///< per layer and step: Δ = round(G · 2^(latent_bits − 1 − lr_shift) / 2^bitlen(a)),
+  normalized, ///< per layer and step: Δ = round(G · 2^(latent_bits − 1 − lr_shift) / 2^bitlen(a)),
               ///< a = floor(Σ|G| / (M·K)) the layer's mean |G| (bitlen(0) = 0): the mean |Δ| is
               ///< about 2^−lr_shift of the latent half range, whatever the scale of the errors
+  adam        ///< per weight (Adam-like, Kingma & Ba 2015, in integers): the layer's G scaled by a power
+              ///< of 2 to g (mean |g| in [2^(kAdamGradBits−1), 2^kAdamGradBits), int16), first moment
+              ///< m ← m − floor(m / 2^β1) + g (int32), second moment v ← v − floor(v / 2^β2) + g² (int64),
+              ///< both set to g·2^β1, g²·2^β2 at the layer's first step (no bias correction needed);
+              ///< Δ = round(m · 2^(latent_bits − 1 − lr_shift) / (2^β1 · (isqrt(floor(v / 2^β2)) + 1))):
+              ///< every weight moves by about 2^−lr_shift of the latent half range per step
+              ///< (β1 = adam_beta1_shift, β2 = adam_beta2_shift; docs/two-way-training.md)
 };
+/// Gradient scale of the adam optimizer: g = G scaled so the layer's mean |g| has this many bits.
+inline constexpr unsigned kAdamGradBits = 8;
 const char* to_string(TrainLoss l);
 const char* to_string(TrainOptimizer o);
 
@@ -74,6 +83,14 @@ struct FixedPointTrainConfig {
   /// round(m / 2^momentum_shift) in place of Δ (the mean step is unchanged, its noise averaged
   /// over about 2^momentum_shift steps).  m: int32 per weight (TwoWayMlp::momentum).
   unsigned momentum_shift = 0;
+  /// adam: first-moment average over about 2^adam_beta1_shift steps (β1 = 1 − 2^−shift), 1..15.
+  unsigned adam_beta1_shift = 3;
+  /// adam: second-moment average over about 2^adam_beta2_shift steps (β2 = 1 − 2^−shift), 1..20.
+  unsigned adam_beta2_shift = 10;
+  /// Hidden-layer thresholds (the batch-norm shift, run by the driver): 0 = off (every threshold
+  /// 0); 1..15: neuron j of a hidden layer is +1 when s_j >= θ_j, θ_j the running mean of its
+  /// pre-activation over about 2^threshold_shift steps (two_way_update_thresholds).
+  unsigned threshold_shift = 0;
   /// Throws std::invalid_argument naming the field and the allowed range.
   void validate() const;
   /// STE window (half units) on the pre-activations of layer l (0: the first layer).
@@ -95,6 +112,18 @@ struct TwoWayMlp {
   std::vector<std::vector<std::int16_t>> latent; ///< per layer, M×K row-major (neuron j, input k)
   /// Optimizer state (momentum_shift > 0): per layer, M×K; empty until the first step uses it.
   std::vector<std::vector<std::int32_t>> momentum;
+  /// adam state: per layer, M×K first moments m (int32) and second moments v (int64); empty
+  /// until the layer's first adam step.
+  std::vector<std::vector<std::int32_t>> adam_m;
+  std::vector<std::vector<std::int64_t>> adam_v;
+  /// Hidden-layer thresholds θ (threshold_shift > 0): per hidden layer l < L − 1, M_l int32 (half
+  /// PS units; a = +1 when s >= θ), and their running sums T = 2^threshold_shift·θ (int32);
+  /// empty until the first step uses them (all 0 then).
+  std::vector<std::vector<std::int32_t>> thresholds, threshold_sums;
+  /// θ of hidden layer l (nullptr when there are none yet: all 0).
+  const std::int32_t* threshold(unsigned l) const {
+    return l < thresholds.size() && !thresholds[l].empty() ? thresholds[l].data() : nullptr;
+  }
 
   /// Random latent weights uniform in [−2^(latent_bits−2), 2^(latent_bits−2)] from
   /// std::mt19937_64(seed), layer by layer, row-major.  Throws std::invalid_argument.
@@ -129,17 +158,26 @@ std::vector<std::int32_t> two_way_output_errors(const std::int32_t* sums, const 
 /// Samples whose largest logit (first maximum) is the label.
 std::size_t two_way_correct(const std::int32_t* sums, const std::uint8_t* labels, std::size_t n, unsigned classes);
 /// Hidden errors e_{l−1} (n × K) from the transposed sums δ (half units) and layer l−1's
-/// pre-activation sums (`prev_layer` = l − 1 selects the STE window): STE gate, floor shift
-/// (hidden_shift or the dynamic shift), saturation.
+/// pre-activation sums (`prev_layer` = l − 1 selects the STE window): STE gate on |s − θ_k|
+/// (θ = `thresholds`, K of them, nullptr = 0), floor shift (hidden_shift or the dynamic shift),
+/// saturation.
 std::vector<std::int32_t> two_way_hidden_errors(const std::int64_t* delta_half, const std::int32_t* prev_sums,
                                                 std::size_t count, const FixedPointTrainConfig& cfg,
-                                                unsigned prev_layer);
+                                                unsigned prev_layer, const std::int32_t* thresholds = nullptr,
+                                                unsigned width = 0);
 /// Integer inputs of layer 0 (n × K, K = pixels): ±1 at pixel_threshold (input_bits 0) or
 /// pixel >> (8 − input_bits).
 std::vector<std::int16_t> two_way_first_inputs(const std::uint8_t* images, std::size_t n, std::size_t pixels,
                                                const FixedPointTrainConfig& cfg);
-/// Integer inputs of a hidden layer (n × K): +1 where the previous layer's sum s >= 0, else −1.
-std::vector<std::int16_t> two_way_hidden_inputs(const std::int32_t* prev_sums, std::size_t count);
+/// Integer inputs of a hidden layer (n × K): +1 where the previous layer's sum s_k >= θ_k, else −1
+/// (θ = `thresholds`, K = width of them; nullptr = 0).
+std::vector<std::int16_t> two_way_hidden_inputs(const std::int32_t* prev_sums, std::size_t count,
+                                                const std::int32_t* thresholds = nullptr, unsigned width = 0);
+/// Thresholds of hidden layer l (threshold_shift b > 0) after a step with its sums s (n × M): per
+/// neuron μ = floor(Σ_i s_ij / n), T ← T − floor(T / 2^b) + μ (T = μ·2^b at the first step),
+/// θ = round(T / 2^b) (halves up).  Returns whether any θ changed.  Does nothing when b = 0.
+bool two_way_update_thresholds(TwoWayMlp& net, unsigned l, const std::int32_t* sums, std::size_t n,
+                               const FixedPointTrainConfig& cfg);
 /// Gradient outer products of layer l (errors n × M, integer inputs x n × K as above) and its
 /// latent update (TrainOptimizer); appends the cells whose sign changed (input-major order).
 void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors, const std::int16_t* x, std::size_t n,
