@@ -143,8 +143,12 @@ TwoWayTraining::TwoWayTraining(const TwoWayTrainingConfig& config, const Platfor
   fp_.ste_window_first_half = config_.ste_window_first_half;
   fp_.error_autoscale = config_.error_autoscale;
   fp_.loss = config_.loss == "hinge" ? TrainLoss::hinge : TrainLoss::squared;
-  fp_.optimizer = config_.optimizer == "normalized" ? TrainOptimizer::normalized : TrainOptimizer::sgd;
+  fp_.optimizer = config_.optimizer == "normalized" ? TrainOptimizer::normalized
+                  : config_.optimizer == "adam"       ? TrainOptimizer::adam
+                                                      : TrainOptimizer::sgd;
   fp_.momentum_shift = config_.momentum_shift;
+  fp_.adam_beta1_shift = config_.adam_beta1_shift;
+  fp_.adam_beta2_shift = config_.adam_beta2_shift;
   try {
     fp_.validate();
   } catch (const std::invalid_argument& e) {
@@ -364,7 +368,8 @@ void TwoWayTraining::run(Hal& hal) {
           const TrainStepResult ref = two_way_train_step(gold, mapping_, fp_, img.data(), lab.data(), n, P);
           const bool same = ref.sums == hw.sums && ref.errors == hw.errors && ref.changed == hw.changed &&
                             ref.correct == hw.correct && gold.latent == chip.latent &&
-                            gold.momentum == chip.momentum;
+                            gold.momentum == chip.momentum && gold.adam_m == chip.adam_m &&
+                            gold.adam_v == chip.adam_v;
           if (same) {
             ++er.steps_identical;
           } else if (identical_) {
@@ -562,7 +567,8 @@ nlohmann::ordered_json TwoWayTraining::results() const {
                       {"lr_shift_first", config_.lr_shift},   {"lr_shift_final", epoch_lr_shift(config_.epochs - 1)},
                       {"input_bits", fp_.input_bits},         {"ste_window_first_half", fp_.ste_window(0)},
                       {"error_autoscale", fp_.error_autoscale}, {"loss", to_string(fp_.loss)},
-                      {"optimizer", to_string(fp_.optimizer)}, {"momentum_shift", fp_.momentum_shift}};
+                      {"optimizer", to_string(fp_.optimizer)}, {"momentum_shift", fp_.momentum_shift},
+                      {"adam_beta1_shift", fp_.adam_beta1_shift}, {"adam_beta2_shift", fp_.adam_beta2_shift}};
   j["golden_checked"] = config_.golden;
   j["bit_identical"] = config_.golden ? nlohmann::ordered_json(identical_) : nlohmann::ordered_json(nullptr);
   nlohmann::ordered_json ep = nlohmann::ordered_json::array();

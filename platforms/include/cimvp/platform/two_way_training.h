@@ -60,8 +60,10 @@ struct TwoWayTrainingConfig {
   int ste_window_first_half = 0;
   bool error_autoscale = false;
   std::string loss = "squared";           ///< squared | hinge
-  std::string optimizer = "sgd";          ///< sgd | normalized
+  std::string optimizer = "sgd";          ///< sgd | normalized | adam
   unsigned momentum_shift = 0;
+  unsigned adam_beta1_shift = 3;          ///< optimizer adam: β1 = 1 − 2^−shift
+  unsigned adam_beta2_shift = 10;         ///< optimizer adam: β2 = 1 − 2^−shift
   std::string transfer = "dma";  ///< dma (HostDma + activation buffer) | master (the macro's master)
   bool golden = true;            ///< run and compare the golden step beside every step
   bool progress = true;          ///< progress bar on stderr when it is a terminal (else plain lines)
