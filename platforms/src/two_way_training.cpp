@@ -144,8 +144,12 @@ TwoWayTraining::TwoWayTraining(const TwoWayTrainingConfig& config, const Platfor
   fp_.ste_window_first_half = config_.ste_window_first_half;
   fp_.error_autoscale = config_.error_autoscale;
   fp_.loss = config_.loss == "hinge" ? TrainLoss::hinge : TrainLoss::squared;
-  fp_.optimizer = config_.optimizer == "normalized" ? TrainOptimizer::normalized : TrainOptimizer::sgd;
+  fp_.optimizer = config_.optimizer == "normalized" ? TrainOptimizer::normalized
+                  : config_.optimizer == "adam"       ? TrainOptimizer::adam
+                                                      : TrainOptimizer::sgd;
   fp_.momentum_shift = config_.momentum_shift;
+  fp_.adam_beta1_shift = config_.adam_beta1_shift;
+  fp_.adam_beta2_shift = config_.adam_beta2_shift;
   try {
     fp_.validate();
   } catch (const std::invalid_argument& e) {
@@ -372,7 +376,8 @@ void TwoWayTraining::run(Hal& hal) {
           const TrainStepResult ref = two_way_train_step(gold, mapping_, fp_, img.data(), lab.data(), n, P);
           const bool same = ref.sums == hw.sums && ref.errors == hw.errors && ref.changed == hw.changed &&
                             ref.correct == hw.correct && gold.latent == chip.latent &&
-                            gold.momentum == chip.momentum;
+                            gold.momentum == chip.momentum && gold.adam_m == chip.adam_m &&
+                            gold.adam_v == chip.adam_v;
           if (same) {
             ++er.steps_identical;
           } else if (identical_) {
@@ -469,19 +474,20 @@ std::string TwoWayTraining::phase_table() const {
     os << b;
   }
   const PhaseResult &f = phases_[0], &bw = phases_[1], &g = phases_[2], &u = phases_[3];
-  const double ops = 2 * (f.macs + bw.macs);
+  const double ops = 2 * (f.macs + bw.macs + g.macs);
   const double macro_pj = f.macro_pj + bw.macro_pj + g.macro_pj + u.macro_pj;
   const double plat_pj = f.platform_pj + bw.platform_pj + g.platform_pj + u.platform_pj;
   const double t = f.time_ns + bw.time_ns + g.time_ns + u.time_ns;
   std::snprintf(b, sizeof b,
                 "  training: %llu images in %s simulated = %.1f images/s (FPS); %s cells written; "
-                "TOPS/W (forward + backward ops over the training energy) macro %s, platform %s\n",
+                "TOPS/W (forward + backward + gradient ops over the training energy) macro %s, platform %s\n",
                 static_cast<unsigned long long>(trained_), sig(t / 1e6, "ms").c_str(), t > 0 ? trained_ / (t * 1e-9) : 0.0,
                 std::to_string(u.events).c_str(), macro_pj > 0 ? num(ops / macro_pj).c_str() : "-",
                 plat_pj > 0 ? num(ops / plat_pj).c_str() : "-");
   os << b;
-  os << "  (gradient outer products run on the host: not priced, 0 simulated time; ops = 2 x MACs; wall s = "
-        "simulation wall time of the phase";
+  os << "  (gradient: outer products in the macro's gradient unit and their DMA; update: latent weights DMA'd to "
+        "the driver and back, optimizer on the driver, row writes; ops = 2 x MACs; wall s = simulation wall time of "
+        "the phase";
   if (config_.golden) {
     std::snprintf(b, sizeof b, ", golden steps beside them %.2f s", golden_wall_s_);
     os << b;
@@ -569,7 +575,8 @@ nlohmann::ordered_json TwoWayTraining::results() const {
                       {"lr_shift_first", config_.lr_shift},   {"lr_shift_final", epoch_lr_shift(config_.epochs - 1)},
                       {"input_bits", fp_.input_bits},         {"ste_window_first_half", fp_.ste_window(0)},
                       {"error_autoscale", fp_.error_autoscale}, {"loss", to_string(fp_.loss)},
-                      {"optimizer", to_string(fp_.optimizer)}, {"momentum_shift", fp_.momentum_shift}};
+                      {"optimizer", to_string(fp_.optimizer)}, {"momentum_shift", fp_.momentum_shift},
+                      {"adam_beta1_shift", fp_.adam_beta1_shift}, {"adam_beta2_shift", fp_.adam_beta2_shift}};
   j["golden_checked"] = config_.golden;
   j["bit_identical"] = config_.golden ? nlohmann::ordered_json(identical_) : nlohmann::ordered_json(nullptr);
   nlohmann::ordered_json ep = nlohmann::ordered_json::array();
@@ -599,14 +606,14 @@ nlohmann::ordered_json TwoWayTraining::results() const {
     ph[to_string(kPhases[i])] = {{"latency_ns", p.time_ns}, {"macro_energy_pj", p.macro_pj},
                                  {"platform_energy_pj", p.platform_pj}, {"macs", p.macs}, {"ops", 2 * p.macs},
                                  {"events", p.events}, {"dma_bytes", p.dma_bytes}, {"wall_s", p.wall_s}};
-    if (i != 2) macs += p.macs;  // the accelerator's MACs (gradients run on the host)
+    if (i != 2) macs += p.macs;  // the array's binary MACs (the gradient unit's MACs are multi-bit digital ones)
   }
   j["phases"] = ph;
   const PhaseResult &f = phases_[0], &bw = phases_[1], &g = phases_[2], &u = phases_[3];
   const double t = f.time_ns + bw.time_ns + g.time_ns + u.time_ns;
   const double mpj = f.macro_pj + bw.macro_pj + g.macro_pj + u.macro_pj;
   const double ppj = f.platform_pj + bw.platform_pj + g.platform_pj + u.platform_pj;
-  const double ops = 2 * (f.macs + bw.macs);
+  const double ops = 2 * (f.macs + bw.macs + g.macs);
   j["training"] = {{"images", trained_}, {"latency_ns", t}, {"fps", t > 0 ? trained_ / (t * 1e-9) : 0.0},
                    {"ops", ops}, {"macro_energy_pj", mpj}, {"platform_energy_pj", ppj},
                    {"tops_per_w_macro", mpj > 0 ? ops / mpj : 0.0}, {"tops_per_w_platform", ppj > 0 ? ops / ppj : 0.0},

@@ -128,13 +128,23 @@ Schema<WorkloadConfig> workload_schema(const std::string& prefix) {
       .describe("Output loss: squared = error t - s on every logit; hinge = t - s only where the margin is "
                 "violated (squared hinge loss).");
   s.add(prefix + "two_way_training.optimizer", [](auto& w) -> auto& { return w.two_way_training.optimizer; })
-      .one_of({"sgd", "normalized"})
+      .one_of({"sgd", "normalized", "adam"})
       .describe("Latent update: sgd = round(G / 2^lr_shift); normalized = per layer and step, G scaled by a power "
-                "of 2 so the mean absolute step is about 2^-lr_shift of the latent half range (docs/two-way-training.md).");
+                "of 2 so the mean absolute step is about 2^-lr_shift of the latent half range; adam = per weight, "
+                "integer first and second moments, each step about 2^-lr_shift of the latent half range "
+                "(docs/two-way-training.md).");
   s.add(prefix + "two_way_training.momentum_shift", [](auto& w) -> auto& { return w.two_way_training.momentum_shift; })
       .range(0u, 15u)
       .describe("Momentum as an exponential average of the steps over about 2^momentum_shift steps (int32 per "
                 "weight); 0 = off.");
+  s.add(prefix + "two_way_training.adam_beta1_shift",
+        [](auto& w) -> auto& { return w.two_way_training.adam_beta1_shift; })
+      .range(1u, 15u)
+      .describe("optimizer adam: first moment averaged over about 2^adam_beta1_shift steps (beta1 = 1 - 2^-shift).");
+  s.add(prefix + "two_way_training.adam_beta2_shift",
+        [](auto& w) -> auto& { return w.two_way_training.adam_beta2_shift; })
+      .range(1u, 20u)
+      .describe("optimizer adam: second moment averaged over about 2^adam_beta2_shift steps (beta2 = 1 - 2^-shift).");
   s.add(prefix + "two_way_training.transfer", [](auto& w) -> auto& { return w.two_way_training.transfer; })
       .one_of({"dma", "master"})
       .describe("Who moves mini-batches, kept sums, errors, transposed sums and row records: dma = the host DMA "

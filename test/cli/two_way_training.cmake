@@ -69,9 +69,13 @@ cimvp_run(lo ${tiny} --set workload.two_way_training.loss=cubic)
 expect_bad_input(lo "two_way_training.loss" "hinge")
 cimvp_run(ib ${tiny} --set workload.two_way_training.input_bits=9)
 expect_bad_input(ib "two_way_training.input_bits")
+# the platform's optimizer is adam, which keeps its own momentum
+cimvp_run(ma ${tiny} --set workload.two_way_training.momentum_shift=2)
+expect_bad_input(ma "momentum_shift" "adam")
 
-# two epochs with the step decaying from lr_shift 9 to 11 (the schedule in JSON), the
-# platform's bit-serial / hinge / normalized settings: still bit-identical to the golden step
+# two epochs with the step decaying from lr_shift 9 to 12 (the schedule in JSON), the
+# platform's bit-serial / hinge / adam settings: still bit-identical to the golden step (the
+# adam moments included)
 cimvp_run(s ${tiny} --set workload.two_way_training.epochs=2 --report s.json)
 expect_rc(s 0)
 expect_contains("two-epoch run" "${s_out}" "bit for bit on 12/12 steps" "epoch 2: train ")
@@ -79,6 +83,9 @@ file(READ "${WORK}/s.json" sjson)
 string(JSON s_lr0 GET "${sjson}" job epochs 0 lr_shift)
 string(JSON s_lr1 GET "${sjson}" job epochs 1 lr_shift)
 string(JSON s_bits GET "${sjson}" job fixed_point input_bits)
-if(NOT s_lr0 EQUAL 9 OR NOT s_lr1 EQUAL 11 OR NOT s_bits EQUAL 4)
-  message(FATAL_ERROR "lr_shift schedule ${s_lr0} -> ${s_lr1} (want 9 -> 11), input_bits ${s_bits} (want 4)")
+string(JSON s_opt GET "${sjson}" job fixed_point optimizer)
+string(JSON s_lat GET "${sjson}" job fixed_point latent_bits)
+if(NOT s_lr0 EQUAL 9 OR NOT s_lr1 EQUAL 12 OR NOT s_bits EQUAL 4 OR NOT s_opt STREQUAL "adam" OR NOT s_lat EQUAL 16)
+  message(FATAL_ERROR "lr_shift schedule ${s_lr0} -> ${s_lr1} (want 9 -> 12), input_bits ${s_bits} (want 4), "
+                      "optimizer ${s_opt} (want adam), latent_bits ${s_lat} (want 16)")
 endif()

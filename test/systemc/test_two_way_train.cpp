@@ -83,6 +83,8 @@ void check_chip_equals_golden(const FixedPointTrainConfig& cfg) {
   CHECK(changed > 0);
   CHECK(chip.latent == gold.latent);
   CHECK(chip.momentum == gold.momentum);
+  CHECK(chip.adam_m == gold.adam_m);
+  CHECK(chip.adam_v == gold.adam_v);
   // The cells hold the golden binary weights; only the changed cells were written.
   for (unsigned l = 0; l < 2; ++l) {
     const auto w = gold.binary(l);
@@ -92,6 +94,8 @@ void check_chip_equals_golden(const FixedPointTrainConfig& cfg) {
         REQUIRE(b.cim.array.sub_array(l, k / 32, j / 8).weight(k % 32, j % 8) == w[std::size_t{j} * K + k]);
   }
   CHECK(b.cim.array.counters().get("cells_written") == changed);
+  // the gradient outer products ran in the macro: n · Σ K·M MACs per step
+  CHECK(b.cim.gradient_unit->counters().get("gradient_macs") == hw.size() * 32 * (64 * 16 + 16 * 2));
 }
 
 }  // namespace
@@ -109,6 +113,18 @@ TEST_CASE("bit-serial input, hinge loss, dynamic error scaling, normalized step 
   cfg.optimizer = TrainOptimizer::normalized;
   cfg.lr_shift = 4;
   cfg.momentum_shift = 1;
+  cfg.ste_window_first_half = 200;
+  check_chip_equals_golden(cfg);
+}
+
+TEST_CASE("adam optimizer (the platform's settings: 16-bit latent weights): chip == golden", "[cim][two_way][train]") {
+  FixedPointTrainConfig cfg = train_config();
+  cfg.input_bits = 4;
+  cfg.loss = TrainLoss::hinge;
+  cfg.error_autoscale = true;
+  cfg.optimizer = TrainOptimizer::adam;
+  cfg.latent_bits = 16;
+  cfg.lr_shift = 4;  // about 2^11 per weight and step: some of the ±2^14 initial weights change sign
   cfg.ste_window_first_half = 200;
   check_chip_equals_golden(cfg);
 }

@@ -208,3 +208,57 @@ TEST_CASE("hand-computed step: bit-serial input, hinge loss, dynamic error scali
   // all gated (−20, 9, 100, 3): 100 needs shift 4 → (−2, 0, 6, 0)
   CHECK(two_way_hidden_errors(delta, prev, 4, cfg, 0) == std::vector<std::int32_t>{-2, 0, 6, 0});
 }
+
+TEST_CASE("hand-computed adam steps: gradient scaling, moments, per-weight normalized step", "[two_way][train]") {
+  // The 4 → 2 step of the test above (e = (−2, 6), x = (12, 0, 10, 2)) with optimizer adam.
+  TwoWayMlp net;
+  net.widths = {4, 2};
+  net.latent = {{1, 0, -1, -2, -1, 2, 3, -1}};
+  FixedPointTrainConfig cfg;
+  cfg.input_bits = 4;
+  cfg.loss = TrainLoss::hinge;
+  cfg.error_autoscale = true;
+  cfg.optimizer = TrainOptimizer::adam;
+  cfg.adam_beta1_shift = 1;
+  cfg.adam_beta2_shift = 2;
+  cfg.error_bits = 4;
+  cfg.latent_bits = 6;  // [-32, 31]
+  cfg.lr_shift = 2;     // Δ ≈ ±2^(6 − 1 − 2) = ±8 per step
+  cfg.target_half = 4;
+  const std::uint8_t image[4] = {200, 10, 160, 40};
+  const std::uint8_t label[1] = {1};
+  const TrainStepResult r = two_way_train_step(net, ideal_mapping(64, 64), cfg, image, label, 1, 4);
+  REQUIRE(r.errors[0] == std::vector<std::int32_t>{-2, 6});
+  // G = (−24, 0, −20, −4; 72, 0, 60, 12), mean |G| = 24 (5 bits) → g = G·2^(8 − 5) =
+  // (−192, 0, −160, −32; 576, 0, 480, 96).  First step: m = 2g, v = 4g², rms = isqrt(v / 4) = |g|,
+  // Δ = round(m·2^3 / (2·(|g| + 1))) = round(8g / (|g| + 1)): −1536/193 = −7.96 → −8,
+  // −1280/161 → −8, −256/33 = −7.76 → −8, 4608/577 → 8, 3840/481 → 8, 768/97 = 7.92 → 8.
+  CHECK(net.latent[0] == std::vector<std::int16_t>{-7, 0, -9, -10, 7, 2, 11, 7});
+  CHECK(net.adam_m[0] == std::vector<std::int32_t>{-384, 0, -320, -64, 1152, 0, 960, 192});
+  CHECK(net.adam_v[0] == std::vector<std::int64_t>{147456, 0, 102400, 4096, 1327104, 0, 921600, 36864});
+  const std::vector<ChangedCell> want = {{0, 0, 0, -1}, {0, 0, 1, 1}, {0, 3, 1, 1}};
+  CHECK(r.changed == want);
+  // Second step with e = (1, 0): G = (12, 0, 10, 2; 0, …), mean 3 (2 bits) → g = G·64 =
+  // (768, 0, 640, 128; 0, 0, 0, 0).  m ← m − floor(m / 2) + g = (576, 0, 480, 96, 576, 0, 480, 96);
+  // v ← v − floor(v / 4) + g² = (700416, 0, 486400, 19456, 995328, 0, 691200, 27648);
+  // rms = isqrt(v / 4) = (418, –, 348, 69, 498, –, 415, 83);
+  // Δ = round(8m / (2·(rms + 1))): 4608/838 = 5.499 → 5, 3840/698 = 5.501 → 6, 768/140 = 5.49 → 5,
+  // 4608/998 → 5, 3840/832 → 5, 768/168 → 5.  No sign changes.
+  const std::int32_t e2[2] = {1, 0};
+  const std::int16_t x2[4] = {12, 0, 10, 2};
+  std::vector<ChangedCell> changed;
+  two_way_update_layer(net, 0, e2, x2, 1, cfg, changed);
+  CHECK(net.adam_m[0] == std::vector<std::int32_t>{576, 0, 480, 96, 576, 0, 480, 96});
+  CHECK(net.adam_v[0] == std::vector<std::int64_t>{700416, 0, 486400, 19456, 995328, 0, 691200, 27648});
+  CHECK(net.latent[0] == std::vector<std::int16_t>{-2, 0, -3, -5, 12, 2, 16, 12});
+  CHECK(changed.empty());
+  // adam keeps its own momentum: momentum_shift must stay 0; the shifts have ranges.
+  cfg.momentum_shift = 2;
+  CHECK_THROWS_WITH(cfg.validate(), Catch::Contains("momentum_shift"));
+  cfg.momentum_shift = 0;
+  cfg.adam_beta2_shift = 21;
+  CHECK_THROWS_WITH(cfg.validate(), Catch::Contains("adam_beta2_shift") && Catch::Contains("1..20"));
+  cfg.adam_beta2_shift = 2;
+  cfg.adam_beta1_shift = 0;
+  CHECK_THROWS_WITH(cfg.validate(), Catch::Contains("adam_beta1_shift") && Catch::Contains("1..15"));
+}

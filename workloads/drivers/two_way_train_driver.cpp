@@ -65,6 +65,23 @@ void TwoWayTrainDriver::from_macro(std::uint64_t buf_off, std::uint64_t mem, std
   if (cfg_.use_dma) dma(cfg_.abuf_base + buf_off, mem, len, what);
 }
 
+TwoWayTrainDriver::LatentLayout TwoWayTrainDriver::latent_layout(const std::vector<unsigned>& widths,
+                                                                 std::uint64_t base) {
+  auto up8 = [](std::uint64_t v) { return (v + 7) / 8 * 8; };
+  LatentLayout lay;
+  std::uint64_t at = base, max_mk = 0;
+  for (std::size_t l = 0; l + 1 < widths.size(); ++l) {
+    const std::uint64_t mk = std::uint64_t{widths[l]} * widths[l + 1];
+    lay.layer.push_back(at);
+    at += up8(mk * 2);
+    max_mk = std::max(max_mk, mk);
+  }
+  lay.work = at;
+  lay.grad = lay.work + up8(max_mk * 2);
+  lay.operands = lay.grad + up8(max_mk * 4);
+  return lay;
+}
+
 std::size_t TwoWayTrainDriver::max_batch(const std::vector<unsigned>& widths, const TwoWayTrainDriverConfig& config,
                                          std::uint64_t half_in, std::uint64_t half_out) {
   std::uint64_t all_m = 0, max_w = 0;
@@ -74,15 +91,18 @@ std::size_t TwoWayTrainDriver::max_batch(const std::vector<unsigned>& widths, co
   }
   const std::uint64_t C = widths.back(), P = widths.front();
   const std::uint64_t rec = cim_update_record_bytes(static_cast<std::uint32_t>(max_w));
-  // scratch: images + kept + logits + max(errors, records) + transposed sums, 8-aligned each
-  const std::uint64_t per = P + 4 * all_m + 4 * C + max_w + 4 * max_w;
-  const std::uint64_t fixed = 5 * 8 + max_w * rec;
+  const LatentLayout lat = latent_layout(widths, config.buffer_base);
+  // scratch: latent store + working buffer + gradients (fixed), then per sample: images +
+  // kept + logits + max(errors, records) + transposed sums + int16 layer inputs, 8-aligned each
+  const std::uint64_t per = P + 4 * all_m + 4 * C + max_w + 4 * max_w + 2 * max_w;
+  const std::uint64_t fixed = 6 * 8 + max_w * rec + (lat.operands - config.buffer_base);
   std::size_t n = config.buffer_bytes > fixed ? static_cast<std::size_t>((config.buffer_bytes - fixed) / per) : 0;
   if (config.use_dma) {
     const std::uint64_t in = 2 * half_in, out = 2 * half_out;
     n = static_cast<std::size_t>(std::min<std::uint64_t>({n, in / std::max(P, max_w),
                                                           out > 8 ? (out - 8) / (4 * (all_m + C)) : 0,
-                                                          out / (4 * max_w)}));
+                                                          out / (4 * max_w),
+                                                          in > 8 ? (in - 8) / (3 * max_w) : 0}));  // errors + inputs (GRADIENT)
     if (in < rec) n = 0;  // not even one row record fits
   }
   return n;
@@ -141,6 +161,15 @@ void TwoWayTrainDriver::load(const TwoWayMlp& net, const FixedPointTrainConfig& 
   set64(cim_reg::DESC_LO, image.base);
   command(cim_bit::CTRL_LOAD, "LOAD");
   classes_ = net.widths.back();
+  // the latent weights: int16, M × K per layer, in the store at the start of the scratch memory
+  latent_ = latent_layout(net.widths, cfg_.buffer_base);
+  if (latent_.operands - cfg_.buffer_base > cfg_.buffer_bytes)
+    throw CimDriverError("TwoWayTrainDriver: the latent weights (" +
+                         std::to_string(latent_.operands - cfg_.buffer_base) +
+                         " bytes with the working buffers) do not fit the scratch memory (" +
+                         std::to_string(cfg_.buffer_bytes) + " bytes)");
+  for (unsigned l = 0; l < net.layers(); ++l)
+    hal_.write_block(latent_.layer[l], net.latent[l].data(), net.latent[l].size() * 2);
   if (cfg_.use_dma) {
     half_in_ = hal_.read32(b + cim_reg::CAP_BUF_IN);
     half_out_ = hal_.read32(b + cim_reg::CAP_BUF_OUT);
@@ -171,12 +200,14 @@ TrainStepResult TwoWayTrainDriver::step(TwoWayMlp& net, const FixedPointTrainCon
     all_m += net.widths[l + 1];
     max_w = std::max<std::uint64_t>(max_w, std::max(net.widths[l], net.widths[l + 1]));
   }
-  const std::uint64_t a_img = cfg_.buffer_base;
+  if (latent_.layer.size() != L) throw std::logic_error("TwoWayTrainDriver::step before load() of this network");
+  const std::uint64_t a_img = latent_.operands;
   const std::uint64_t a_keep = up8(a_img + n * pixels);
   const std::uint64_t a_out = up8(a_keep + n * all_m * 4);
   const std::uint64_t a_err = up8(a_out + n * C * 4);
   const std::uint64_t rec_bytes = cim_update_record_bytes(static_cast<std::uint32_t>(max_w));
   const std::uint64_t a_delta = up8(a_err + std::max<std::uint64_t>(n * max_w, max_w * rec_bytes));
+  const std::uint64_t a_x = up8(a_delta + n * max_w * 4);  // int16 layer inputs (GRADIENT)
   // Activation buffer (use_dma): inputs from offset 0 (both input halves), outputs from the
   // first output half on (both output halves); the logits first, the kept sums after them.
   const std::uint64_t in0 = 0, out0 = 2 * half_in_, keep0 = out0 + up8(n * C * 4);
@@ -226,17 +257,50 @@ TrainStepResult TwoWayTrainDriver::step(TwoWayMlp& net, const FixedPointTrainCon
     const std::vector<std::int64_t> delta(d32.begin(), d32.end());
     r.errors[l - 1] = two_way_hidden_errors(delta.data(), r.sums[l - 1].data(), delta.size(), cfg, l - 1);
   }
-  // 4. Gradients and the latent update (host), 5. the changed cells written (UPDATE).
+  // 4. Gradients on the accelerator (GRADIENT), 5. the latent update on the driver (the latent
+  // weights DMA'd from their store to the working buffer and back), 6. the changed cells
+  // written (UPDATE).
+  std::vector<std::int32_t> g32;
+  std::vector<std::int64_t> g;
   for (unsigned l = 0; l < L; ++l) {
     phase(TrainPhase::gradient);
+    const unsigned K = net.widths[l], M = net.widths[l + 1];
     const std::size_t first = r.changed.size();
     // the layer's inputs: the pixels as the forward read took them, then the signs of the kept sums
     const std::vector<std::int16_t> x = l == 0 ? two_way_first_inputs(images, n, pixels, cfg)
                                                : two_way_hidden_inputs(r.sums[l - 1].data(), r.sums[l - 1].size());
-    two_way_update_layer(net, l, r.errors[l].data(), x.data(), n, cfg, r.changed);
-    if (r.changed.size() == first) continue;
+    const std::vector<std::int8_t> e8(r.errors[l].begin(), r.errors[l].end());
+    hal_.write_block(a_err, e8.data(), e8.size());
+    hal_.write_block(a_x, x.data(), x.size() * 2);
+    hal_.write32(b + cim_reg::TRAIN_LAYER, l);
+    hal_.write32(b + cim_reg::BATCH, static_cast<std::uint32_t>(n));
+    set64(cim_reg::INPUT_LO, to_macro(a_err, in0, std::uint64_t{n} * M, "errors"));
+    set64(cim_reg::ACT_LO, to_macro(a_x, in0 + up8(std::uint64_t{n} * M), std::uint64_t{n} * K * 2, "layer inputs"));
+    // gradient rows in chunks that fit the output buffer (use_dma) — all at once otherwise
+    const std::uint32_t rows =
+        cfg_.use_dma ? static_cast<std::uint32_t>(std::max<std::uint64_t>(1, std::min<std::uint64_t>(M, 2 * half_out_ / (4 * std::uint64_t{K}))))
+                     : M;
+    for (std::uint32_t j0 = 0; j0 < M; j0 += rows) {
+      const std::uint32_t cnt = std::min(rows, M - j0);
+      hal_.write32(b + cim_reg::GRAD_FIRST, j0);
+      hal_.write32(b + cim_reg::GRAD_COUNT, cnt);
+      set64(cim_reg::OUTPUT_LO, cfg_.use_dma ? out0 : latent_.grad + std::uint64_t{j0} * K * 4);
+      command(cim_bit::CTRL_GRADIENT, "GRADIENT");
+      from_macro(out0, latent_.grad + std::uint64_t{j0} * K * 4, std::uint64_t{cnt} * K * 4, "gradients");
+    }
     phase(TrainPhase::update);
-    const unsigned K = net.widths[l], M = net.widths[l + 1];
+    const std::uint64_t lat_bytes = std::uint64_t{M} * K * 2;
+    // the latent weights into the working buffer (DMA; the store itself without use_dma)
+    const std::uint64_t work = cfg_.use_dma ? latent_.work : latent_.layer[l];
+    if (cfg_.use_dma) dma(latent_.layer[l], latent_.work, lat_bytes, "latent weights (in)");
+    hal_.read_block(work, net.latent[l].data(), lat_bytes);
+    g32.resize(std::size_t{M} * K);
+    hal_.read_block(latent_.grad, g32.data(), g32.size() * 4);
+    g.assign(g32.begin(), g32.end());
+    two_way_apply_gradient(net, l, g.data(), cfg, r.changed);
+    hal_.write_block(work, net.latent[l].data(), lat_bytes);
+    if (cfg_.use_dma) dma(latent_.work, latent_.layer[l], lat_bytes, "latent weights (out)");
+    if (r.changed.size() == first) continue;
     const std::uint64_t rb = cim_update_record_bytes(M);
     std::vector<std::uint8_t> records;
     for (std::size_t c = first; c < r.changed.size(); ++c) {
@@ -271,7 +335,7 @@ std::vector<unsigned> TwoWayTrainDriver::predict(const std::uint8_t* images, std
   const std::uint64_t b = cfg_.macro_base;
   const std::uint32_t C = classes_;
   if (C == 0) throw std::logic_error("TwoWayTrainDriver::predict before load()");
-  const std::uint64_t a_img = cfg_.buffer_base;
+  const std::uint64_t a_img = latent_.operands;  // after the latent store (load())
   const std::uint64_t a_out = (a_img + chunk * pixels + 7) / 8 * 8;
   if (a_out + chunk * C * 4 - cfg_.buffer_base > cfg_.buffer_bytes)
     throw CimDriverError("TwoWayTrainDriver::predict: chunks of " + std::to_string(chunk) +

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <cstdlib>
 #include <random>
 #include <stdexcept>
@@ -38,6 +39,20 @@ unsigned bitlen(std::uint64_t v) {
     v >>= 1;
   }
   return b;
+}
+
+/// floor(sqrt(v)) for v >= 0, exact (the double estimate corrected in integers).
+std::int64_t isqrt(std::int64_t v) {
+  std::int64_t r = static_cast<std::int64_t>(std::sqrt(static_cast<double>(v)));
+  while (r > 0 && r * r > v) --r;
+  while ((r + 1) * (r + 1) <= v) ++r;
+  return r;
+}
+
+/// round(num / den), halves up, den > 0: floor((2·num + den) / (2·den)).
+std::int64_t round_div(std::int64_t num, std::int64_t den) {
+  const std::int64_t a = 2 * num + den, b = 2 * den;
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
 
 /// Smallest s >= 0 with floor(lo / 2^s) and floor(hi / 2^s) inside b-bit two's complement.
@@ -80,6 +95,56 @@ void check_mapping(const MappingConfig& mapping) {
     throw std::invalid_argument(
         "two-way training: the sensing needs a calibration pass (nonlinear MLSA or calibrated ADC); use an ideal "
         "or linear MLSA or an ADC over the reachable range");
+}
+
+/// The adam step (TrainOptimizer::adam) of layer l from its gradients G (M×K, Σ|G| = sum_abs):
+/// moments, latent update, changed cells (unsorted).  Part of two_way_apply_gradient.
+void adam_apply(TwoWayMlp& net, unsigned l, const std::int64_t* G, std::int64_t sum_abs,
+                const FixedPointTrainConfig& cfg, std::vector<ChangedCell>& changed) {
+  const unsigned K = net.widths.at(l), M = net.widths.at(l + 1);
+  std::vector<std::int16_t>& w = net.latent.at(l);
+  const std::int64_t lat_lo = -(std::int64_t{1} << (cfg.latent_bits - 1));
+  const std::int64_t lat_hi = (std::int64_t{1} << (cfg.latent_bits - 1)) - 1;
+  const unsigned b1 = cfg.adam_beta1_shift, b2 = cfg.adam_beta2_shift;
+  // g = G scaled by a power of 2 so the layer's mean |g| has kAdamGradBits bits, int16
+  const std::uint64_t mean_abs = static_cast<std::uint64_t>(sum_abs) / (std::uint64_t{M} * K);
+  const int gshift = static_cast<int>(bitlen(mean_abs)) - static_cast<int>(kAdamGradBits);
+  // Δ = round(m · 2^up / (2^b1 · (rms + 1) · 2^down)), up − down = latent_bits − 1 − lr_shift
+  const int k = static_cast<int>(cfg.latent_bits) - 1 - static_cast<int>(cfg.lr_shift);
+  const unsigned up = k > 0 ? static_cast<unsigned>(k) : 0u, down = k < 0 ? static_cast<unsigned>(-k) : 0u;
+  if (net.adam_m.size() != net.latent.size()) net.adam_m.resize(net.latent.size());
+  if (net.adam_v.size() != net.latent.size()) net.adam_v.resize(net.latent.size());
+  const bool init = net.adam_m[l].size() != w.size();
+  if (init) {
+    net.adam_m[l].assign(w.size(), 0);
+    net.adam_v[l].assign(w.size(), 0);
+  }
+  std::int32_t* mm = net.adam_m[l].data();
+  std::int64_t* vv = net.adam_v[l].data();
+  for (unsigned j = 0; j < M; ++j)
+    for (unsigned kk = 0; kk < K; ++kk) {
+      const std::size_t q = std::size_t{j} * K + kk;
+      std::int64_t gq = G[q] == 0 ? 0
+                        : gshift >= 0 ? round_shift(G[q], static_cast<unsigned>(gshift))
+                                      : G[q] * (std::int64_t{1} << -gshift);
+      gq = std::min<std::int64_t>(32767, std::max<std::int64_t>(-32767, gq));
+      if (init) {
+        mm[q] = static_cast<std::int32_t>(gq * (std::int64_t{1} << b1));
+        vv[q] = gq * gq * (std::int64_t{1} << b2);
+      } else {
+        mm[q] = static_cast<std::int32_t>(std::int64_t{mm[q]} - floor_shift(mm[q], b1) + gq);
+        vv[q] = vv[q] - (vv[q] >> b2) + gq * gq;
+      }
+      if (mm[q] == 0) continue;
+      const std::int64_t rms = isqrt(vv[q] >> b2);
+      const std::int64_t d = round_div(std::int64_t{mm[q]} * (std::int64_t{1} << up),
+                                       ((rms + 1) << b1) << down);
+      if (d == 0) continue;
+      std::int16_t& v = w[q];
+      const bool before = v >= 0;
+      v = static_cast<std::int16_t>(std::min(lat_hi, std::max(lat_lo, v + d)));
+      if ((v >= 0) != before) changed.push_back(ChangedCell{l, kk, j, static_cast<std::int8_t>(v >= 0 ? 1 : -1)});
+    }
 }
 
 struct Forward {
@@ -135,8 +200,12 @@ void FixedPointTrainConfig::validate() const {
   if (input_bits > 8) bad("input_bits", input_bits, "0..8 (0: binarized)");
   if (ste_window_first_half < 0) bad("ste_window_first_half", ste_window_first_half, ">= 0");
   if (loss != TrainLoss::squared && loss != TrainLoss::hinge) bad("loss", static_cast<int>(loss), "squared|hinge");
-  if (optimizer != TrainOptimizer::sgd && optimizer != TrainOptimizer::normalized)
-    bad("optimizer", static_cast<int>(optimizer), "sgd|normalized");
+  if (optimizer != TrainOptimizer::sgd && optimizer != TrainOptimizer::normalized && optimizer != TrainOptimizer::adam)
+    bad("optimizer", static_cast<int>(optimizer), "sgd|normalized|adam");
+  if (adam_beta1_shift < 1 || adam_beta1_shift > 15) bad("adam_beta1_shift", adam_beta1_shift, "1..15");
+  if (adam_beta2_shift < 1 || adam_beta2_shift > 20) bad("adam_beta2_shift", adam_beta2_shift, "1..20");
+  if (optimizer == TrainOptimizer::adam && momentum_shift != 0)
+    bad("momentum_shift", momentum_shift, "0 with optimizer adam (adam_beta1_shift is its momentum)");
 }
 
 int FixedPointTrainConfig::ste_window(unsigned l) const {
@@ -146,7 +215,9 @@ int FixedPointTrainConfig::ste_window(unsigned l) const {
 }
 
 const char* to_string(TrainLoss l) { return l == TrainLoss::hinge ? "hinge" : "squared"; }
-const char* to_string(TrainOptimizer o) { return o == TrainOptimizer::normalized ? "normalized" : "sgd"; }
+const char* to_string(TrainOptimizer o) {
+  return o == TrainOptimizer::normalized ? "normalized" : o == TrainOptimizer::adam ? "adam" : "sgd";
+}
 
 TwoWayMlp TwoWayMlp::random(const std::vector<unsigned>& widths, unsigned latent_bits, std::uint64_t seed) {
   if (widths.size() < 2) throw std::invalid_argument("TwoWayMlp: at least two widths (inputs, outputs)");
@@ -237,18 +308,14 @@ std::vector<std::int16_t> two_way_hidden_inputs(const std::int32_t* prev_sums, s
   return x;
 }
 
-void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors, const std::int16_t* x, std::size_t n,
-                          const FixedPointTrainConfig& cfg, std::vector<ChangedCell>& changed) {
-  const unsigned K = net.widths.at(l), M = net.widths.at(l + 1);
-  const std::int64_t lat_lo = -(std::int64_t{1} << (cfg.latent_bits - 1));
-  const std::int64_t lat_hi = (std::int64_t{1} << (cfg.latent_bits - 1)) - 1;
+void two_way_layer_gradient(const std::int32_t* errors, const std::int16_t* x, std::size_t n, unsigned M, unsigned K,
+                            std::vector<std::int64_t>& g) {
   // Outer products as int16 dot products over the mini-batch: errors and inputs transposed
   // (M × n' and K × n', n' = n rounded up to 16, zero padded), G[j][k] = Σ_i e[i][j]·x[i][k]
   // — the same integers as the naive triple loop.  The sum is int32 when n·max|e|·max|x|
   // < 2^31 (always for 8-bit errors, 8-bit inputs and n < 2^16), else int64.  Buffers are
   // reused from step to step (no per-step allocation once grown).
   thread_local std::vector<std::int16_t> et, xt;
-  thread_local std::vector<std::int64_t> g;
   thread_local std::vector<char> any;
   const std::size_t np = (n + 15) / 16 * 16;
   et.assign(std::size_t{M} * np, 0);
@@ -270,7 +337,6 @@ void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors
     }
   const bool narrow = emax * xmax * static_cast<std::int64_t>(np) < (std::int64_t{1} << 31);
   g.assign(std::size_t{M} * K, 0);
-  std::int64_t sum_abs = 0;
   for (unsigned j = 0; j < M; ++j) {
     if (!any[j]) continue;
     const std::int16_t* ej = et.data() + std::size_t{j} * np;
@@ -286,9 +352,25 @@ void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors
         for (std::size_t i = 0; i < np; ++i) acc += std::int64_t{ej[i]} * std::int64_t{xk[i]};
       }
       gj[k] = acc;
-      sum_abs += acc < 0 ? -acc : acc;
     }
   }
+}
+
+void two_way_apply_gradient(TwoWayMlp& net, unsigned l, const std::int64_t* g, const FixedPointTrainConfig& cfg,
+                            std::vector<ChangedCell>& changed) {
+  const unsigned K = net.widths.at(l), M = net.widths.at(l + 1);
+  const std::int64_t lat_lo = -(std::int64_t{1} << (cfg.latent_bits - 1));
+  const std::int64_t lat_hi = (std::int64_t{1} << (cfg.latent_bits - 1)) - 1;
+  // rows with a non-zero gradient, and the layer's Σ|G| (normalized optimizer)
+  thread_local std::vector<char> any;
+  any.assign(M, 0);
+  std::int64_t sum_abs = 0;
+  for (unsigned j = 0; j < M; ++j)
+    for (unsigned k = 0; k < K; ++k) {
+      const std::int64_t acc = g[std::size_t{j} * K + k];
+      any[j] |= acc != 0;
+      sum_abs += acc < 0 ? -acc : acc;
+    }
   // Step: SGD by lr_shift, or normalized by the layer's mean |G| (TrainOptimizer).
   int shift = static_cast<int>(cfg.lr_shift);
   if (cfg.optimizer == TrainOptimizer::normalized) {
@@ -297,6 +379,9 @@ void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors
   }
   std::vector<std::int16_t>& w = net.latent.at(l);
   const std::size_t first = changed.size();
+  if (cfg.optimizer == TrainOptimizer::adam) {
+    adam_apply(net, l, g, sum_abs, cfg, changed);
+  } else {
   const unsigned mb = cfg.momentum_shift;
   std::int32_t* mom = nullptr;
   if (mb > 0) {
@@ -324,11 +409,19 @@ void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors
       if ((v >= 0) != before) changed.push_back(ChangedCell{l, k, j, static_cast<std::int8_t>(v >= 0 ? 1 : -1)});
     }
   }
+  }
   // input-major: the order of the row writes
   std::sort(changed.begin() + static_cast<std::ptrdiff_t>(first), changed.end(),
             [](const ChangedCell& a, const ChangedCell& b) {
               return a.input != b.input ? a.input < b.input : a.neuron < b.neuron;
             });
+}
+
+void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors, const std::int16_t* x, std::size_t n,
+                          const FixedPointTrainConfig& cfg, std::vector<ChangedCell>& changed) {
+  thread_local std::vector<std::int64_t> g;
+  two_way_layer_gradient(errors, x, n, net.widths.at(l + 1), net.widths.at(l), g);
+  two_way_apply_gradient(net, l, g.data(), cfg, changed);
 }
 
 TrainStepResult two_way_train_step(TwoWayMlp& net, const MappingConfig& mapping, const FixedPointTrainConfig& cfg,

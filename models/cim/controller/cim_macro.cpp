@@ -10,6 +10,7 @@
 #include "cimvp/circuit/ppa_energy.h"
 
 #include <algorithm>
+#include <climits>
 #include <cstring>
 #include <sstream>
 #include <stdexcept>
@@ -46,7 +47,7 @@ TwoWayArrayConfig two_way_of(const CimMacroConfig& c) {
 }
 
 constexpr std::uint32_t kCommandBits = cim_bit::CTRL_START | cim_bit::CTRL_LOAD | cim_bit::CTRL_BACKWARD |
-                                       cim_bit::CTRL_UPDATE | cim_bit::CTRL_KEEP;
+                                       cim_bit::CTRL_UPDATE | cim_bit::CTRL_KEEP | cim_bit::CTRL_GRADIENT;
 
 }  // namespace
 
@@ -111,7 +112,7 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
   regs_.add({"ID", ID, cim_id, 0, 0, nullptr, nullptr});
   regs_.add({"VERSION", VERSION, cim_version, 0, 0, nullptr, nullptr});
   regs_.add({"CTRL", CTRL, 0, kCommandBits, 0, nullptr, [this](std::uint32_t, std::uint32_t now) {
-               if (now & (CTRL_START | CTRL_LOAD | CTRL_BACKWARD | CTRL_UPDATE)) {
+               if (now & (CTRL_START | CTRL_LOAD | CTRL_BACKWARD | CTRL_UPDATE | CTRL_GRADIENT)) {
                  regs_.set(CTRL, 0);
                  command_requested(now);
                } else {
@@ -168,6 +169,11 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
     regs_.add({"KEEP_HI", KEEP_HI, 0, 0xFFFFFFFFu, 0, nullptr, nullptr});
     regs_.add({"CELLS_WRITTEN", CELLS_WRITTEN, 0, 0, 0, nullptr, nullptr});
     regs_.add({"CAP_TWO_WAY", CAP_TWO_WAY, 1u, 0, 0, nullptr, nullptr});
+    regs_.add({"ACT_LO", ACT_LO, 0, 0xFFFFFFFFu, 0, nullptr, nullptr});
+    regs_.add({"ACT_HI", ACT_HI, 0, 0xFFFFFFFFu, 0, nullptr, nullptr});
+    regs_.add({"GRAD_FIRST", GRAD_FIRST, 0, 0xFFFFFFFFu, 0, nullptr, nullptr});
+    regs_.add({"GRAD_COUNT", GRAD_COUNT, 0, 0xFFFFFFFFu, 0, nullptr, nullptr});
+    gradient_unit = std::make_unique<GradientUnit>("gradient", config_.array.cols, config_.timing.clock_period_ns);
   }
   const auto& dr = config_.drive;
   regs_.add({"CAP_DRIVE", CAP_DRIVE,
@@ -218,6 +224,9 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
   c_error_bytes_ = counters_.declare("error_bytes");
   c_update_records_ = counters_.declare("update_records");
   c_keep_bytes_ = counters_.declare("keep_bytes");
+  c_gradient_vectors_ = counters_.declare("gradient_vectors");
+  c_act_bytes_ = counters_.declare("act_bytes");
+  c_gradient_bytes_ = counters_.declare("gradient_bytes");
   BusCounterMap map;
   map.tlm_reads = c_tlm_reads_;
   map.tlm_writes = c_tlm_writes_;
@@ -263,7 +272,7 @@ void CimMacro::reset() {
   for (CimStage* st : stages_) st->reset();
   buffer.reset();
   want_load_ = want_run_ = loaded_ = false;
-  want_backward_ = want_update_ = want_keep_ = false;
+  want_backward_ = want_update_ = want_keep_ = want_gradient_ = false;
   state_ = CimState::idle;
   irq_level_ = false;
   drop_applied_ = 0;
@@ -330,6 +339,7 @@ void CimMacro::command_requested(std::uint32_t ctrl) {
   want_load_ = (ctrl & CTRL_LOAD) != 0;
   want_backward_ = (ctrl & CTRL_BACKWARD) != 0;
   want_update_ = (ctrl & CTRL_UPDATE) != 0;
+  want_gradient_ = (ctrl & CTRL_GRADIENT) != 0;
   want_keep_ = want_run_ && (ctrl & CTRL_KEEP) != 0;
   regs_.set_bits(STATUS, STATUS_BUSY);
   regs_.set(ERROR_CODE, cim_err::NONE);
@@ -372,12 +382,13 @@ void CimMacro::run() {
     // coroutine's exceptions would corrupt the one being handled.
     Fault fault{cim_err::NONE, kNoLayer, 0, ""};
     try {
-      if ((want_backward_ || want_update_ || want_keep_) && !config_.two_way.enabled)
+      if ((want_backward_ || want_update_ || want_keep_ || want_gradient_) && !config_.two_way.enabled)
         throw Fault{cim_err::NOT_TWO_WAY, kNoLayer, 0,
-                    "BACKWARD / UPDATE / KEEP need a two-way array (cim.two_way.enabled)"};
+                    "BACKWARD / UPDATE / KEEP / GRADIENT need a two-way array (cim.two_way.enabled)"};
       if (want_load_ || !loaded_) load_network();
       if (want_run_) run_batch();
       if (want_backward_) run_backward();
+      if (want_gradient_) run_gradient();
       if (want_update_) run_update();
     } catch (const Fault& f) {
       fault = f;
@@ -932,7 +943,7 @@ unsigned CimMacro::train_layer() const {
     throw Fault{cim_err::BAD_TRAINING, l, 0,
                 "TRAIN_LAYER " + std::to_string(l) + " of a network with " + std::to_string(layers_.size()) + " layers"};
   if (layers_[l].is_conv())
-    throw Fault{cim_err::BAD_TRAINING, l, 0, "TRAIN_LAYER " + std::to_string(l) + " is a conv layer (BACKWARD / UPDATE: dense layers only)"};
+    throw Fault{cim_err::BAD_TRAINING, l, 0, "TRAIN_LAYER " + std::to_string(l) + " is a conv layer (BACKWARD / UPDATE / GRADIENT: dense layers only)"};
   return l;
 }
 
@@ -959,18 +970,7 @@ void CimMacro::run_backward() {
   std::vector<std::int64_t> sums;
   for (std::uint64_t i0 = 0; i0 < N; i0 += T) {
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(T, N - i0));
-    staging_.resize(n * M);
-    input_read(in + i0 * M, staging_.data(), staging_.size());
-    counters_.add(c_error_bytes_, staging_.size());
-    e.resize(n * M);
-    const int lo = error_min(bits), hi = error_max(bits);
-    for (std::size_t k = 0; k < e.size(); ++k) {
-      e[k] = static_cast<std::int8_t>(staging_[k]);
-      if (e[k] < lo || e[k] > hi)
-        throw Fault{cim_err::BAD_TRAINING, l, in + i0 * M + k,
-                    "error " + std::to_string(e[k]) + " does not fit ERROR_BITS = " + std::to_string(bits) +
-                        " (two's complement [" + std::to_string(lo) + ", " + std::to_string(hi) + "])"};
-    }
+    read_errors(l, in + i0 * M, n * M, bits, e);
     sums.assign(n * K, 0);
     sc_core::sc_time d = sc_core::SC_ZERO_TIME;
     array_port->read_transposed(TransposedArrayRead{l, e.data(), n, bits, sums.data()}, d);
@@ -986,6 +986,87 @@ void CimMacro::run_backward() {
     counters_.add(c_backward_vectors_, n);
     regs_.set(DONE_COUNT, static_cast<std::uint32_t>(i0 + n));
   }
+}
+
+void CimMacro::read_errors(unsigned l, std::uint64_t addr, std::size_t count, unsigned bits,
+                           std::vector<std::int32_t>& e) {
+  staging_.resize(count);
+  input_read(addr, staging_.data(), count);
+  counters_.add(c_error_bytes_, count);
+  e.resize(count);
+  const int lo = error_min(bits), hi = error_max(bits);
+  for (std::size_t k = 0; k < count; ++k) {
+    e[k] = static_cast<std::int8_t>(staging_[k]);
+    if (e[k] < lo || e[k] > hi)
+      throw Fault{cim_err::BAD_TRAINING, l, addr + k,
+                  "error " + std::to_string(e[k]) + " does not fit ERROR_BITS = " + std::to_string(bits) +
+                      " (two's complement [" + std::to_string(lo) + ", " + std::to_string(hi) + "])"};
+  }
+}
+
+void CimMacro::run_gradient() {
+  using namespace cim_reg;
+  const unsigned l = train_layer();
+  const LayerInfo& L = layers_[l];
+  const std::uint64_t N = regs_.get(BATCH);
+  if (N == 0) throw Fault{cim_err::BAD_BATCH, l, 0, "BATCH is 0"};
+  const unsigned bits = regs_.get(ERROR_BITS);
+  const std::uint64_t in = static_cast<std::uint64_t>(regs_.get(INPUT_HI)) << 32 | regs_.get(INPUT_LO);
+  const std::uint64_t act = static_cast<std::uint64_t>(regs_.get(ACT_HI)) << 32 | regs_.get(ACT_LO);
+  const std::uint64_t out = static_cast<std::uint64_t>(regs_.get(OUTPUT_HI)) << 32 | regs_.get(OUTPUT_LO);
+  const std::uint32_t K = L.inputs, M = L.outputs;
+  const std::uint32_t j0 = regs_.get(GRAD_FIRST);
+  if (j0 >= M)
+    throw Fault{cim_err::BAD_TRAINING, l, 0,
+                "GRAD_FIRST " + std::to_string(j0) + " of a layer with " + std::to_string(M) + " neurons"};
+  const std::uint32_t rows = regs_.get(GRAD_COUNT) == 0 ? M - j0 : regs_.get(GRAD_COUNT);
+  if (rows > M - j0)
+    throw Fault{cim_err::BAD_TRAINING, l, 0,
+                "GRAD_FIRST " + std::to_string(j0) + " + GRAD_COUNT " + std::to_string(rows) + " > " +
+                    std::to_string(M) + " neurons"};
+  if (act % 2 != 0) throw Fault{cim_err::MISALIGNED, l, act, "layer inputs at " + hex(act) + " are not 2-byte aligned"};
+  if (out % 4 != 0) throw Fault{cim_err::MISALIGNED, l, out, "gradients at " + hex(out) + " are not 4-byte aligned"};
+  if (in + N * M - 1 < in || act + N * K * 2 - 1 < act || out + std::uint64_t{rows} * K * 4 - 1 < out)
+    throw Fault{cim_err::BAD_BATCH, l, 0, std::to_string(N) + " vectors wrap the address space"};
+  const std::uint32_t io = regs_.get(IO_MODE);
+  in_buffer_ = (io & cim_bit::IO_INPUT_BUFFER) != 0;
+  out_buffer_ = (io & cim_bit::IO_OUTPUT_BUFFER) != 0;
+  regs_.set(DONE_COUNT, 0);
+  enter(CimState::gradient);
+  // multiplier width of the inputs: b-bit unsigned planes (bit-serial first layer) or ±1 / 0/1
+  const unsigned x_bits = L.kind == InputKind::unipolar ? L.planes : 1u;
+  const std::uint64_t T = config_.tile_vectors;
+  std::vector<std::int32_t> e;
+  std::vector<std::int16_t> x;
+  std::vector<std::int64_t> acc(std::size_t{rows} * K, 0);
+  for (std::uint64_t i0 = 0; i0 < N; i0 += T) {
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(T, N - i0));
+    read_errors(l, in + i0 * M, n * M, bits, e);
+    staging_.resize(n * K * 2);
+    input_read(act + i0 * K * 2, staging_.data(), staging_.size());
+    counters_.add(c_act_bytes_, staging_.size());
+    x.resize(n * K);
+    for (std::size_t q = 0; q < x.size(); ++q)
+      x[q] = static_cast<std::int16_t>(static_cast<std::uint16_t>(staging_[2 * q] | staging_[2 * q + 1] << 8));
+    sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+    gradient_unit->accumulate(e.data(), M, j0, rows, x.data(), K, n, x_bits, bits, acc.data(), d);
+    qk_.inc(d);
+    add_layer_time(l, d);
+    counters_.add(c_gradient_vectors_, n);
+    regs_.set(DONE_COUNT, static_cast<std::uint32_t>(i0 + n));
+  }
+  out_bytes_.resize(acc.size() * 4);
+  for (std::size_t q = 0; q < acc.size(); ++q) {
+    if (acc[q] < INT32_MIN || acc[q] > INT32_MAX)
+      throw Fault{cim_err::BAD_TRAINING, l, out + q * 4,
+                  "gradient G[" + std::to_string(j0 + q / K) + "][" + std::to_string(q % K) + "] = " +
+                      std::to_string(acc[q]) + " overflows its int32 accumulator"};
+    const auto v = static_cast<std::uint32_t>(static_cast<std::int32_t>(acc[q]));
+    for (int b = 0; b < 4; ++b) out_bytes_[q * 4 + b] = static_cast<std::uint8_t>(v >> (8 * b));
+  }
+  output_write(out, out_bytes_.data(), out_bytes_.size());
+  counters_.add(c_output_bytes_, out_bytes_.size());
+  counters_.add(c_gradient_bytes_, out_bytes_.size());
 }
 
 void CimMacro::run_update() {

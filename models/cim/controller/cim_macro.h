@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cimvp/cim/accumulate/accumulator.h"
+#include "cimvp/cim/accumulate/gradient_unit.h"
 #include "cimvp/cim/array/array_factory.h"
 #include "cimvp/cim/array/sram/bitcell_array.h"
 #include "cimvp/cim/drive/drive_stage.h"
@@ -54,8 +55,11 @@ namespace cimvp {
 /// pre-activations the straight-through estimator gates on) to KEEP; BACKWARD reads BATCH int8
 /// error vectors (M of layer TRAIN_LAYER each) from INPUT, runs the transposed read at
 /// ERROR_BITS and writes BATCH × K int32 sums (half PS units) to OUTPUT; UPDATE reads BATCH row
-/// records from INPUT and writes the changed cells (CELLS_WRITTEN); in that order when
-/// combined.  They run tile by tile without double buffering.  The thread synchronises at every state change, so `state`,
+/// records from INPUT and writes the changed cells (CELLS_WRITTEN); GRADIENT reads BATCH int8
+/// error vectors (M each) from INPUT and the layer's BATCH int16 input vectors (K each) from
+/// ACT, forms the outer products in the gradient unit and writes rows GRAD_FIRST ..
+/// GRAD_FIRST + GRAD_COUNT − 1 of G = Σ_i e_iᵀ x_i (int32, K per row) to OUTPUT; LOAD, START,
+/// BACKWARD, GRADIENT, UPDATE in that order when combined.  They run tile by tile without double buffering.  The thread synchronises at every state change, so `state`,
 /// `busy` and `irq` change at exact times.
 /// Value of CimMacro::layer when no layer is computing (−1 as a signed 32-bit value).
 constexpr std::uint32_t kNoTraceLayer = 0xFFFFFFFFu;
@@ -100,6 +104,9 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   /// used for INPUT / OUTPUT when IO_MODE selects them (docs/cim-macro.md).
   ActivationBuffer buffer;
   sc_core::sc_port<cim_buffer_if> buffer_port;
+  /// Gradient outer-product unit of the digital periphery (config.two_way.enabled only;
+  /// null otherwise): config.array.cols MAC lanes at the macro clock.
+  std::unique_ptr<GradientUnit> gradient_unit;
 
   /// Throws std::invalid_argument (CimMacroConfig::validate) for a bad configuration.
   CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config);
@@ -130,7 +137,8 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   /// tlm_reads, tlm_writes, dmi_reads, dmi_writes, dmi_grants, errors, irqs, mmio_reads,
   /// mmio_writes, busy_cycles, dmi_bytes_read, dmi_bytes_written, buffer_bits_read,
   /// buffer_bits_written; conv layers: conv_windows (window vectors read), pool_or_ops
-  /// (two-input ORs of max pooling); training: backward_vectors, error_bytes, update_records, keep_bytes.
+  /// (two-input ORs of max pooling); training: backward_vectors, error_bytes, update_records, keep_bytes,
+  /// gradient_vectors, act_bytes (GRADIENT inputs read), gradient_bytes (int32 gradients written).
   const CounterSet& counters() const override { return counters_; }
   /// Scope platform (the controller, buffers and bus master; the array, MLSAs and
   /// accumulators price themselves): `bus_byte` per byte its master moves (dma.byte),
@@ -204,6 +212,10 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   void run_batch();
   void run_backward();
   void run_update();
+  void run_gradient();
+  /// Reads `count` int8 errors at INPUT address `addr` into e, each checked against ERROR_BITS
+  /// `bits` (Fault BAD_TRAINING with the byte's address); counts error_bytes.
+  void read_errors(unsigned l, std::uint64_t addr, std::size_t count, unsigned bits, std::vector<std::int32_t>& e);
   /// TRAIN_LAYER, checked against the loaded network (throws Fault BAD_TRAINING).
   unsigned train_layer() const;
   void encode_input(const LayerInfo& info, std::size_t n);
@@ -237,7 +249,7 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   tlm_utils::tlm_quantumkeeper qk_;
 
   bool want_load_ = false, want_run_ = false;
-  bool want_backward_ = false, want_update_ = false, want_keep_ = false;
+  bool want_backward_ = false, want_update_ = false, want_keep_ = false, want_gradient_ = false;
   std::vector<std::vector<std::int32_t>> kept_;  // START|KEEP: each layer's sums of the current tile
   bool in_buffer_ = false, out_buffer_ = false;  // IO_MODE latched by run_batch
   bool loaded_ = false;
@@ -270,7 +282,8 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
       c_table_bytes_, c_support_bytes_, c_drop_changes_, c_input_bytes_, c_output_bytes_, c_bytes_read_, c_bytes_written_, c_tlm_reads_, c_tlm_writes_,
       c_dmi_reads_, c_dmi_writes_, c_dmi_grants_, c_errors_, c_irqs_, c_mmio_reads_, c_mmio_writes_, c_busy_cycles_,
       c_dmi_bytes_read_, c_dmi_bytes_written_, c_buf_read_, c_buf_written_, c_conv_windows_, c_pool_ors_;
-  std::size_t c_backward_vectors_, c_error_bytes_, c_update_records_, c_keep_bytes_;
+  std::size_t c_backward_vectors_, c_error_bytes_, c_update_records_, c_keep_bytes_, c_gradient_vectors_,
+      c_act_bytes_, c_gradient_bytes_;
 };
 
 }  // namespace cimvp

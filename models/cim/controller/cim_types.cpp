@@ -81,6 +81,7 @@ const char* to_string(CimState s) {
     case CimState::output: return "output";
     case CimState::backward: return "backward";
     case CimState::update: return "update";
+    case CimState::gradient: return "gradient";
   }
   return "?";
 }

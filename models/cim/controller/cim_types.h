@@ -59,7 +59,7 @@ struct CimMacroConfig {
   CimTimingConfig timing;
   ActivationBufferConfig buffer;      ///< on-chip activation buffers (bus window, IO_MODE)
   /// Two-way array (Jiang et al. DAC 2020, docs/two-way-training.md): transposed reads and row
-  /// writes, the BACKWARD / UPDATE / KEEP commands.  two_way.sense is ignored: the row
+  /// writes, the BACKWARD / UPDATE / KEEP / GRADIENT commands.  two_way.sense is ignored: the row
   /// converters are of the sense stage's kind and bits (`sense`).
   TwoWayArrayConfig two_way;
   /// Waveforms only (docs/waveforms.md, "A chosen column"): the column whose sensed levels
@@ -133,7 +133,11 @@ constexpr std::uint32_t ERROR_BITS = 0x80;    ///< rw, 1..8 (reset 8): error wid
 constexpr std::uint32_t KEEP_LO = 0x84;       ///< rw, where START|KEEP writes every layer's int32 sums
 constexpr std::uint32_t KEEP_HI = 0x88;
 constexpr std::uint32_t CELLS_WRITTEN = 0x8C; ///< ro, cells written by the last UPDATE
-constexpr std::uint32_t CAP_TWO_WAY = 0x90;   ///< ro, bit 0: two-way array (BACKWARD / UPDATE / KEEP available)
+constexpr std::uint32_t CAP_TWO_WAY = 0x90;   ///< ro, bit 0: two-way array (BACKWARD / UPDATE / KEEP / GRADIENT available)
+constexpr std::uint32_t ACT_LO = 0x94;        ///< rw, GRADIENT: the layer's BATCH × K int16 inputs (2-byte aligned)
+constexpr std::uint32_t ACT_HI = 0x98;
+constexpr std::uint32_t GRAD_FIRST = 0x9C;    ///< rw, GRADIENT: first neuron j0 of the gradient rows written
+constexpr std::uint32_t GRAD_COUNT = 0xA0;    ///< rw, GRADIENT: rows written (0: every row from j0 to M − 1)
 constexpr std::uint32_t WINDOW_BYTES = 0x100;  ///< size to map for the register window
 }  // namespace cim_reg
 
@@ -143,6 +147,7 @@ constexpr std::uint32_t CTRL_LOAD = 1u << 1;    ///< (re)load the network at DES
 constexpr std::uint32_t CTRL_BACKWARD = 1u << 2;///< transposed read of layer TRAIN_LAYER for BATCH error vectors
 constexpr std::uint32_t CTRL_UPDATE = 1u << 3;  ///< write BATCH row records of layer TRAIN_LAYER
 constexpr std::uint32_t CTRL_KEEP = 1u << 4;    ///< with START: also write every layer's sums to KEEP
+constexpr std::uint32_t CTRL_GRADIENT = 1u << 5;///< gradient outer products of layer TRAIN_LAYER (errors at INPUT, inputs at ACT)
 constexpr std::uint32_t STATUS_BUSY = 1u << 0;
 constexpr std::uint32_t STATUS_DONE = 1u << 1;
 constexpr std::uint32_t STATUS_ERROR = 1u << 2;
@@ -169,7 +174,8 @@ constexpr std::uint32_t START_WHILE_BUSY = 10; ///< START/LOAD written while bus
 constexpr std::uint32_t INTERNAL = 11;         ///< unexpected internal failure (message in the log)
 constexpr std::uint32_t BAD_BUFFER = 12;       ///< IO_MODE buffer: INPUT / OUTPUT range outside its buffer halves (ERR_ADDR)
 constexpr std::uint32_t NOT_TWO_WAY = 13;      ///< BACKWARD / UPDATE / KEEP on a macro without a two-way array
-constexpr std::uint32_t BAD_TRAINING = 14;     ///< TRAIN_LAYER out of range, an error outside ERROR_BITS, a bad row record
+constexpr std::uint32_t BAD_TRAINING = 14;     ///< TRAIN_LAYER out of range, an error outside ERROR_BITS, a bad row record,
+                                               ///< GRAD_FIRST / GRAD_COUNT outside the layer, a gradient outside int32
 }  // namespace cim_err
 
 /// Name of an ERROR_CODE value ("BUS_ERROR", ...).
@@ -184,6 +190,7 @@ enum class CimState : std::uint32_t {
   output = 4,   ///< writing the last layer's sums
   backward = 5, ///< transposed reads (two-way array): errors in, back-propagated sums out
   update = 6,   ///< row writes (two-way array)
+  gradient = 7, ///< gradient outer products in the digital periphery (two-way array)
 };
 const char* to_string(CimState s);
 

@@ -7,7 +7,8 @@
 // drawn (TwoWayMlp::random, seed `seed`) and the memory is laid out (network image, then the
 // driver's scratch memory).  In the simulation (run): the firmware-like TwoWayTrainDriver
 // loads the binary weights and runs `epochs` epochs of mini-batch steps (forward START|KEEP,
-// BACKWARD per layer, host gradients and SGD, UPDATE of the changed cells), every operand
+// BACKWARD per layer, GRADIENT outer products per layer, the latent weights moved from their
+// store in memory to the driver's optimizer and back, UPDATE of the changed cells), every operand
 // moving through the HostDma (transfer: dma), and evaluates the test split on chip (forward
 // VMMs) after every epoch.  With `golden` set, the golden fixed-point step
 // (two_way_train_step, same MappingConfig) runs beside every step and the job fails unless
@@ -18,8 +19,9 @@
 // simulated time and the dynamic energy of every priced module (macro scope and whole
 // platform) spent between two changes to the phase, and counts the operations of each
 // phase analytically (forward: n·Σ K_l·M_l binary MACs; backward: n·Σ_{l≥1} K_l·M_l MACs of
-// a b-bit error and a ±1 weight; gradient: n·Σ K_l·M_l outer-product MACs on the host; update:
-// cells written).  Units: energy pJ, time ns, ops = 2 · MACs.
+// a b-bit error and a ±1 weight; gradient: n·Σ K_l·M_l outer-product MACs in the macro's
+// gradient unit; update: cells written).  Training TOPS/W counts forward + backward +
+// gradient ops.  Units: energy pJ, time ns, ops = 2 · MACs.
 #pragma once
 
 #include "cimvp/circuit/mapping.h"
@@ -58,8 +60,10 @@ struct TwoWayTrainingConfig {
   int ste_window_first_half = 0;
   bool error_autoscale = false;
   std::string loss = "squared";           ///< squared | hinge
-  std::string optimizer = "sgd";          ///< sgd | normalized
+  std::string optimizer = "sgd";          ///< sgd | normalized | adam
   unsigned momentum_shift = 0;
+  unsigned adam_beta1_shift = 3;          ///< optimizer adam: β1 = 1 − 2^−shift
+  unsigned adam_beta2_shift = 10;         ///< optimizer adam: β2 = 1 − 2^−shift
   std::string transfer = "dma";  ///< dma (HostDma + activation buffer) | master (the macro's master)
   bool golden = true;            ///< run and compare the golden step beside every step
   bool progress = true;          ///< progress bar on stderr when it is a terminal (else plain lines)

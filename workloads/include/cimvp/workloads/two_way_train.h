@@ -39,10 +39,19 @@ enum class TrainLoss : std::uint8_t {
 /// Latent-weight update rule (host).
 enum class TrainOptimizer : std::uint8_t {
   sgd,        ///< Δ = round(G / 2^lr_shift)
-  normalized  ///< per layer and step: Δ = round(G · 2^(latent_bits − 1 − lr_shift) / 2^bitlen(a)),
+  normalized, ///< per layer and step: Δ = round(G · 2^(latent_bits − 1 − lr_shift) / 2^bitlen(a)),
               ///< a = floor(Σ|G| / (M·K)) the layer's mean |G| (bitlen(0) = 0): the mean |Δ| is
               ///< about 2^−lr_shift of the latent half range, whatever the scale of the errors
+  adam        ///< per weight (Adam-like, Kingma & Ba 2015, in integers): the layer's G scaled by a power
+              ///< of 2 to g (mean |g| in [2^(kAdamGradBits−1), 2^kAdamGradBits), int16), first moment
+              ///< m ← m − floor(m / 2^β1) + g (int32), second moment v ← v − floor(v / 2^β2) + g² (int64),
+              ///< both set to g·2^β1, g²·2^β2 at the layer's first step (no bias correction needed);
+              ///< Δ = round(m · 2^(latent_bits − 1 − lr_shift) / (2^β1 · (isqrt(floor(v / 2^β2)) + 1))):
+              ///< every weight moves by about 2^−lr_shift of the latent half range per step
+              ///< (β1 = adam_beta1_shift, β2 = adam_beta2_shift; docs/two-way-training.md)
 };
+/// Gradient scale of the adam optimizer: g = G scaled so the layer's mean |g| has this many bits.
+inline constexpr unsigned kAdamGradBits = 8;
 const char* to_string(TrainLoss l);
 const char* to_string(TrainOptimizer o);
 
@@ -74,6 +83,10 @@ struct FixedPointTrainConfig {
   /// round(m / 2^momentum_shift) in place of Δ (the mean step is unchanged, its noise averaged
   /// over about 2^momentum_shift steps).  m: int32 per weight (TwoWayMlp::momentum).
   unsigned momentum_shift = 0;
+  /// adam: first-moment average over about 2^adam_beta1_shift steps (β1 = 1 − 2^−shift), 1..15.
+  unsigned adam_beta1_shift = 3;
+  /// adam: second-moment average over about 2^adam_beta2_shift steps (β2 = 1 − 2^−shift), 1..20.
+  unsigned adam_beta2_shift = 10;
   /// Throws std::invalid_argument naming the field and the allowed range.
   void validate() const;
   /// STE window (half units) on the pre-activations of layer l (0: the first layer).
@@ -95,6 +108,10 @@ struct TwoWayMlp {
   std::vector<std::vector<std::int16_t>> latent; ///< per layer, M×K row-major (neuron j, input k)
   /// Optimizer state (momentum_shift > 0): per layer, M×K; empty until the first step uses it.
   std::vector<std::vector<std::int32_t>> momentum;
+  /// adam state: per layer, M×K first moments m (int32) and second moments v (int64); empty
+  /// until the layer's first adam step.
+  std::vector<std::vector<std::int32_t>> adam_m;
+  std::vector<std::vector<std::int64_t>> adam_v;
 
   /// Random latent weights uniform in [−2^(latent_bits−2), 2^(latent_bits−2)] from
   /// std::mt19937_64(seed), layer by layer, row-major.  Throws std::invalid_argument.
@@ -140,8 +157,21 @@ std::vector<std::int16_t> two_way_first_inputs(const std::uint8_t* images, std::
                                                const FixedPointTrainConfig& cfg);
 /// Integer inputs of a hidden layer (n × K): +1 where the previous layer's sum s >= 0, else −1.
 std::vector<std::int16_t> two_way_hidden_inputs(const std::int32_t* prev_sums, std::size_t count);
-/// Gradient outer products of layer l (errors n × M, integer inputs x n × K as above) and its
-/// latent update (TrainOptimizer); appends the cells whose sign changed (input-major order).
+/// Gradient outer products of one layer: g (resized to M × K, row-major, neuron j, input k)
+/// = Σ_i errors[i][j]·x[i][k] over the n samples (errors n × M, integer inputs x n × K as
+/// above).  Exact integers: int16 products summed in int32 when n·max|e|·max|x| < 2^31, else
+/// in int64.  The accelerator's GRADIENT command computes the same values (docs/two-way-training.md).
+/// Throws std::invalid_argument for an error outside int16.
+void two_way_layer_gradient(const std::int32_t* errors, const std::int16_t* x, std::size_t n, unsigned M, unsigned K,
+                            std::vector<std::int64_t>& g);
+/// The apply part of a step for layer l: the optimizer (TrainOptimizer, momentum) turns the
+/// gradient g (M × K, as two_way_layer_gradient) into latent updates (saturating at
+/// latent_bits), updating its state in `net` (momentum, or adam_m / adam_v for adam);
+/// appends the cells whose sign changed (input-major order).  The training driver calls it
+/// with the gradients read from the accelerator, the golden step with its own: same integers.
+void two_way_apply_gradient(TwoWayMlp& net, unsigned l, const std::int64_t* g, const FixedPointTrainConfig& cfg,
+                            std::vector<ChangedCell>& changed);
+/// two_way_layer_gradient followed by two_way_apply_gradient.
 void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors, const std::int16_t* x, std::size_t n,
                           const FixedPointTrainConfig& cfg, std::vector<ChangedCell>& changed);
 

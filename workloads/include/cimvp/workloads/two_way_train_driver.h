@@ -9,18 +9,25 @@
 //   3. for l = L−1 … 1: the errors go to memory as int8, BACKWARD reads the transposed sums of
 //      layer l, the host gates them with the straight-through estimator on layer l−1's kept
 //      sums (two_way_hidden_errors);
-//   4. the host forms the gradient outer products and updates the latent weights
-//      (two_way_update_layer) with the inputs re-derived from the kept sums;
-//   5. for every layer with changed cells, one row record per changed input k (the new
+//   4. per layer: the errors (int8) and the layer's inputs (int16: the pixels as the forward
+//      read took them, or the signs of the kept sums) go to memory, GRADIENT forms the outer
+//      products G = Σ_i e_iᵀ x_i in the macro's gradient unit and writes them (int32, in row
+//      chunks that fit the output buffer) back to memory (two_way_layer_gradient's integers);
+//   5. the layer's latent weights (int16, in the latent store in memory, written by load())
+//      are moved to the driver's working buffer, the optimizer (two_way_apply_gradient) runs
+//      on the driver, and the weights go back to the store;
+//   6. for every layer with changed cells, one row record per changed input k (the new
 //      binary column W[:, k]) goes to memory and UPDATE writes the changed cells.
-// Split: VMMs (forward, transposed) and the cell writes on the accelerator; loss, STE gate,
-// gradients and optimizer on the host (the accelerator has no outer-product unit yet).
+// Split: VMMs (forward, transposed), gradient outer products and the cell writes on the
+// accelerator; loss, STE gate and the optimizer's per-weight arithmetic on the driver.
 //
 // Transfers (TwoWayTrainDriverConfig::use_dma): false — the macro's own bus master reads
 // INPUT and writes OUTPUT / KEEP in memory; true — every operand moves through the HostDma
 // between the scratch memory and the macro's activation buffer (IO_MODE input and output
 // buffer): mini-batch images in, kept pre-activation sums and logits out (forward), errors
-// in and transposed sums out (backward), row records in (update).  The host reads and
+// in and transposed sums out (backward), errors and layer inputs in and gradients out
+// (gradient), the latent weights store → working buffer → store and row records in
+// (update).  The host reads and
 // writes only the scratch memory (DRAM).  Results are the same integers either way.
 #pragma once
 
@@ -62,9 +69,12 @@ class TwoWayTrainDriver {
  public:
   TwoWayTrainDriver(Hal& hal, const TwoWayTrainDriverConfig& config);
   /// Writes the network image of net's binary weights (two_way_bnn: hidden thresholds 0, no
-  /// flips, the input encoding of cfg), loads it and checks CAP_TWO_WAY.  Throws CimDriverError.
+  /// flips, the input encoding of cfg), loads it, checks CAP_TWO_WAY and writes net's latent
+  /// weights to their store at buffer_base.  Throws CimDriverError.
   void load(const TwoWayMlp& net, const FixedPointTrainConfig& cfg);
-  /// One training step through the accelerator (see the file comment); updates net.latent.
+  /// One training step through the accelerator (see the file comment).  The latent weights
+  /// come from the store in memory (written by load()): net.latent is overwritten with them,
+  /// updated and written back; net.momentum (optimizer state) stays on the host.
   /// Throws CimDriverError (macro errors, scratch memory too small) or std::invalid_argument.
   TrainStepResult step(TwoWayMlp& net, const FixedPointTrainConfig& cfg, const std::uint8_t* images,
                        const std::uint8_t* labels, std::size_t n, std::size_t pixels);
@@ -92,6 +102,15 @@ class TwoWayTrainDriver {
   std::uint64_t to_macro(std::uint64_t mem, std::uint64_t buf_off, std::uint64_t len, const char* what);
   /// After the macro wrote `len` bytes at output-buffer offset `buf_off`: DMA them to `mem`.
   void from_macro(std::uint64_t buf_off, std::uint64_t mem, std::uint64_t len, const char* what);
+  /// Scratch memory addresses of the latent-weight store (one int16 M × K block per layer),
+  /// the working buffer of the update (the largest layer), the gradients (int32, the
+  /// largest layer) and the first address of the step's operands.
+  struct LatentLayout {
+    std::vector<std::uint64_t> layer;
+    std::uint64_t work = 0, grad = 0, operands = 0;
+  };
+  static LatentLayout latent_layout(const std::vector<unsigned>& widths, std::uint64_t base);
+  LatentLayout latent_;
   std::uint64_t half_in_ = 0, half_out_ = 0;  // activation buffer halves (use_dma)
   unsigned classes_ = 0;                      // outputs of the loaded network
   Hal& hal_;
