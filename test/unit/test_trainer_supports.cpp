@@ -229,7 +229,7 @@ TEST_CASE("supports on a trained binary network: frozen weights, exact start, ex
   CHECK_THROWS_WITH(t.init_from_network(net, train), Contains("already has supports"));
 }
 
-TEST_CASE("--train-weights: fine-tuned binary weights start exact and can flip", "[trainer][supports]") {
+TEST_CASE("fine-tuned binary weights (train-weights) start exact and can flip", "[trainer][supports]") {
   const auto train = halves(1500, 41), test = halves(400, 42);
   cimvp::BnnTrainer plain(config(0, 4));
   cimvp::train_network(plain, train, cimvp::Dataset{}, nullptr);
