@@ -229,6 +229,29 @@ TEST_CASE("supports on a trained binary network: frozen weights, exact start, ex
   CHECK_THROWS_WITH(t.init_from_network(net, train), Contains("already has supports"));
 }
 
+TEST_CASE("fine-tuned binary weights (train-weights) start exact and can flip", "[trainer][supports]") {
+  const auto train = halves(1500, 41), test = halves(400, 42);
+  cimvp::BnnTrainer plain(config(0, 4));
+  cimvp::train_network(plain, train, cimvp::Dataset{}, nullptr);
+  const auto base = plain.export_network("base");
+  auto cfg = config(4, 5);
+  cfg.freeze_weights = false;  // cimvp-train --from ... --train-weights
+  cimvp::BnnTrainer t(cfg);
+  t.init_from_network(base, train);
+  CHECK(t.predict(test) == cimvp::integer_predict(base, test));  // the start is the file
+  cimvp::train_network(t, train, cimvp::Dataset{}, nullptr);
+  const auto net = t.export_network("sup-tw");
+  // Latent weights start at ±a/2 (a = Glorot bound), not ±0.5: within 6 epochs of 30 Adam
+  // steps (lr 0.003 -> 0.0003) a weight can cross zero, so the binary weights do change.
+  std::size_t flipped = 0;
+  for (std::size_t l = 0; l < net.layers.size(); ++l)
+    for (std::size_t i = 0; i < net.layers[l].weights.size(); ++i)
+      flipped += net.layers[l].weights[i] != base.layers[l].weights[i];
+  CHECK(flipped > 0);
+  CHECK(cimvp::integer_predict(net, test) == t.predict(test));
+  CHECK(t.evaluate(test) >= 0.9);
+}
+
 TEST_CASE("the same seed gives identical supports and weights; another seed does not", "[trainer][supports]") {
   const auto train = halves(600, 51);
   auto run = [&](std::uint64_t seed) {

@@ -1090,8 +1090,15 @@ void BnnTrainer::init_from_network(const BnnNetwork& net, const Dataset& calibra
   for (std::size_t l = 0; l < nl; ++l) {
     auto& L = I.layers[l];
     const BnnLayer& N = net.layers[l];
+    // Frozen: only the signs matter (±0.5).  Trained (--train-weights): ±a/2, the mean |w| of
+    // the U(−a, a) init a fresh run starts from (a = init_scale or Glorot), so a weight can flip
+    // within the Adam steps of a fine-tuning run (from ±0.5 at lr 3e-3 it takes > 160 steps of
+    // one sign, and in practice none flips).
+    const float a = c.init_scale > 0.0f ? c.init_scale
+                                        : static_cast<float>(std::sqrt(6.0 / (double(L.K) + double(L.M))));
+    const float mag = c.freeze_weights ? 0.5f : 0.5f * a;
     for (std::size_t j = 0; j < L.M; ++j)
-      for (std::size_t k = 0; k < L.K; ++k) L.w[k * L.M + j] = N.weights[j * L.K + k] > 0 ? 0.5f : -0.5f;
+      for (std::size_t k = 0; k < L.K; ++k) L.w[k * L.M + j] = N.weights[j * L.K + k] > 0 ? mag : -mag;
     if (L.P > 0) {
       std::fill(L.sup.begin(), L.sup.end(), 1.0f);
       I.quantize(L);

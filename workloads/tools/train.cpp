@@ -60,7 +60,8 @@ Supports (Supported-BinaryNet, docs/supported-binarynet.md):
   --support-lr S        Adam step of the supports = S x that of the weights (default 10)
   --from FILE.bnn       start from this trained plain binary network: binary weights frozen,
                         supports and batch norm learned (mode, input and widths from the file)
-  --train-weights       with --from: also train the binary weights (latent +-0.5 by the file's signs)
+  --train-weights       with --from: also train the binary weights (latent +-a/2 by the file's
+                        signs, a = --init-scale or the Glorot bound)
   --validation N        hold the last N training images out as a validation split
   --drop-table          print exact-integer test accuracy vs support drop fraction 0..90 %
                         (data-free order of supports.h and a data-aware alternative)

@@ -186,7 +186,9 @@ class BnnTrainer {
   BnnNetwork export_network(const std::string& description) const;
 
   /// Starts from a trained plain binary network (same mode, input and layer widths as the
-  /// config): latent weights ±0.5 by the network's signs, supports 1.0 (code 2^(b_s−1)), and
+  /// config): latent weights ±0.5 by the network's signs when `freeze_weights`, else ±a/2 (a =
+  /// `init_scale` or the Glorot bound of the layer, the mean |w| of a fresh init, so fine-tuned
+  /// weights can flip), supports 1.0 (code 2^(b_s−1)), and
   /// batch norm set so the float evaluation reproduces the network's thresholds / scale and
   /// bias exactly, with the batch-norm statistics measured on `calibration` (its first 10,000
   /// images).  Throws std::invalid_argument on a shape or mode mismatch.
