@@ -27,7 +27,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <initializer_list>
 #include <iostream>
 #include <optional>
 #include <random>
@@ -430,7 +429,7 @@ int sc_main(int argc, char* argv[]) {
       }
       return *n;
     };
-    if (a != "--set") given.push_back(a);
+    if (a != "--set") given.push_back(a);  // --set applies to both platform modes
     if (a == "--weights") job_cfg.weights = value("--weights");
     else if (a == "--dataset") job_cfg.dataset = value("--dataset");
     else if (a == "--images") job_cfg.images = count("--images", 0, std::uint64_t{1} << 40);
@@ -462,27 +461,21 @@ int sc_main(int argc, char* argv[]) {
     }
   }
   // The three modes take different options (usage): refuse a mix instead of ignoring part of it.
-  auto refuse_with = [&](const char* mode, std::initializer_list<const char*> allowed) -> bool {
-    for (const std::string& g : given) {
-      if (g == mode) continue;
-      bool ok = false;
-      for (const char* x : allowed) ok = ok || g == x;
-      if (!ok) {
+  auto refuse_with = [&](const std::string& mode, const std::vector<std::string>& allowed) -> bool {
+    for (const std::string& g : given)
+      if (g != mode && std::find(allowed.begin(), allowed.end(), g) == allowed.end()) {
+        std::string takes;
+        for (const std::string& x : allowed) takes += (takes.empty() ? "" : ", ") + x;
         std::cerr << "cimvp-bench: error: " << g << " does not apply to " << mode << " (it takes "
-                  << (allowed.size() == 0 ? std::string("no other option") : [&] {
-                       std::string t;
-                       for (const char* x : allowed) t += (t.empty() ? "" : ", ") + std::string(x);
-                       return t;
-                     }())
-                  << "); see --help\n";
+                  << (takes.empty() ? "no other option" : takes) << "); see --help\n";
         return true;
       }
-    }
     return false;
   };
   if (scaling) {
-    if (refuse_with("--scaling", {}) || !sets.empty()) {
-      if (!sets.empty()) std::cerr << "cimvp-bench: error: --set does not apply to --scaling; see --help\n";
+    if (refuse_with("--scaling", {})) return 2;
+    if (!sets.empty()) {
+      std::cerr << "cimvp-bench: error: --set does not apply to --scaling; see --help\n";
       return 2;
     }
     scaling_study();

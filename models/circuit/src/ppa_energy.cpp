@@ -38,10 +38,16 @@ EventCost converter_cost(const ConverterTech& c, unsigned bits) {
   return out;
 }
 
-ArrayEventCosts array_read_costs(const TechParams& t, CellKind k, unsigned rows, unsigned cols, bool row_by_row) {
+namespace {
+void require_size(const char* what, unsigned rows, unsigned cols) {
   if (rows < 1 || cols < 1)
-    throw std::invalid_argument("array read costs: rows and cols must be >= 1, got " + std::to_string(rows) + "x" +
+    throw std::invalid_argument(std::string(what) + ": rows and cols must be >= 1, got " + std::to_string(rows) + "x" +
                                 std::to_string(cols));
+}
+}  // namespace
+
+ArrayEventCosts array_read_costs(const TechParams& t, CellKind k, unsigned rows, unsigned cols, bool row_by_row) {
+  require_size("array read costs", rows, cols);
   const BitcellTech& c = t.bitcell(k);
   ArrayEventCosts a;
   if (!c.geometry.present) {
@@ -77,9 +83,7 @@ ArrayEventCosts transposed_read_costs(const TechParams& t, CellKind k, unsigned 
 }
 
 CellWriteCosts array_cell_write_costs(const TechParams& t, CellKind k, unsigned rows, unsigned cols) {
-  if (rows < 1 || cols < 1)
-    throw std::invalid_argument("cell write costs: rows and cols must be >= 1, got " + std::to_string(rows) + "x" +
-                                std::to_string(cols));
+  require_size("cell write costs", rows, cols);
   const BitcellTech& c = t.bitcell(k);
   CellWriteCosts w;
   if (!c.geometry.present) {
@@ -115,12 +119,13 @@ std::uint64_t mlsa_comparators_for(unsigned bits, unsigned rows, bool bipolar) {
   return std::min(mlsa_comparators(bits), exact_sense_comparators(rows, bipolar));
 }
 
-unsigned exact_sense_bits(unsigned rows, bool bipolar) {
-  const std::uint64_t levels = reachable_partial_sums(rows, bipolar);
-  unsigned b = 0;
-  while ((std::uint64_t{1} << b) < levels) ++b;
-  return b < 1 ? 1 : b;
+unsigned code_bits_for(std::uint64_t levels) {
+  unsigned b = 1;
+  while (b < 64 && (std::uint64_t{1} << b) < levels) ++b;
+  return b;
 }
+
+unsigned exact_sense_bits(unsigned rows, bool bipolar) { return code_bits_for(reachable_partial_sums(rows, bipolar)); }
 
 unsigned signed_bits_for(std::uint64_t max_abs) {
   unsigned w = 1;

@@ -26,10 +26,7 @@ unsigned ColumnAdc::decisions_per_conversion() const { return adc_steps(config()
 
 unsigned ColumnAdc::priced_bits() const {
   const unsigned levels = levels_in_use();
-  if (levels == 0) return config().bits;
-  unsigned b = 1;
-  while (b < config().bits && (std::uint64_t{1} << b) < levels) ++b;
-  return b;
+  return levels == 0 ? config().bits : std::min(config().bits, code_bits_for(levels));
 }
 
 std::uint64_t ColumnAdc::flash_comparators() const {

@@ -92,8 +92,10 @@ inline std::uint64_t exact_sense_comparators(unsigned rows, bool bipolar) {
 /// Comparators a b-bit flash MLSA needs on a segment of `rows` rows: min(2^b − 1, levels − 1)
 /// (references beyond the reachable partial sums decide nothing and are not built).
 std::uint64_t mlsa_comparators_for(unsigned bits, unsigned rows, bool bipolar);
+/// Bits of a binary code with `levels` codes: max(1, ⌈log2(levels)⌉).
+unsigned code_bits_for(std::uint64_t levels);
 /// Bits of a binary-coded converter (SAR) that resolves every reachable partial sum:
-/// ⌈log2(levels)⌉.
+/// code_bits_for(reachable_partial_sums(rows, bipolar)).
 unsigned exact_sense_bits(unsigned rows, bool bipolar);
 
 /// Comparators of a b-bit multi-level sense amplifier: 2^b − 1 (b = 1: a plain SA).
