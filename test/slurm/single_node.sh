@@ -25,9 +25,13 @@ done
 export PATH="$PATH:/usr/sbin"
 
 rm -rf "$WORK"
-mkdir -p "$WORK"/{state,spool,log,munge,key}
+mkdir -p "$WORK"/{state,spool,log,key}
 WORK="$(cd "$WORK" && pwd)"
-chmod 755 "$WORK/munge"  # munged: the socket directory must be searchable by all
+# munged refuses a socket whose directory chain is not searchable by all, and the build tree
+# may sit under a private directory (a clone in `mktemp -d`, mode 0700): the socket, pid, log
+# and seed go to a directory of their own under /tmp, removed when the test ends
+MUNGE="$(mktemp -d /tmp/cimvp-munge.XXXXXX)"
+chmod 755 "$MUNGE"
 chmod 700 "$WORK/key"
 NODE="$(hostname -s 2>/dev/null || hostname)"
 CPUS="$(nproc)"
@@ -42,7 +46,7 @@ SlurmctldHost=$NODE(127.0.0.1)
 SlurmctldPort=$PORT
 SlurmdPort=$((PORT + 1))
 AuthType=auth/munge
-AuthInfo=socket=$WORK/munge/munge.socket
+AuthInfo=socket=$MUNGE/munge.socket
 CryptoType=crypto/munge
 SlurmUser=root
 SlurmdUser=root
@@ -68,20 +72,21 @@ export SLURM_CONF="$WORK/slurm.conf"
 stop() {
   set +e
   scontrol shutdown >/dev/null 2>&1
-  for f in "$WORK/slurmd.pid" "$WORK/slurmctld.pid" "$WORK/munge/munged.pid"; do
+  for f in "$WORK/slurmd.pid" "$WORK/slurmctld.pid" "$MUNGE/munged.pid"; do
     [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
   done
   sleep 1
-  for f in "$WORK/slurmd.pid" "$WORK/slurmctld.pid" "$WORK/munge/munged.pid"; do
+  for f in "$WORK/slurmd.pid" "$WORK/slurmctld.pid" "$MUNGE/munged.pid"; do
     [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
   done
+  rm -rf "$MUNGE"
   return 0
 }
 trap stop EXIT
 
-cimvp_sudo munged --socket="$WORK/munge/munge.socket" --pid-file="$WORK/munge/munged.pid" \
-  --log-file="$WORK/munge/munged.log" --seed-file="$WORK/munge/seed" --key-file="$WORK/key/munge.key" \
-  || skip "munged does not start: $(tail -n 3 "$WORK/munge/munged.log" 2>/dev/null)"
+cimvp_sudo munged --socket="$MUNGE/munge.socket" --pid-file="$MUNGE/munged.pid" \
+  --log-file="$MUNGE/munged.log" --seed-file="$MUNGE/seed" --key-file="$WORK/key/munge.key" \
+  || skip "munged does not start: $(tail -n 3 "$MUNGE/munged.log" 2>/dev/null)"
 cimvp_sudo env SLURM_CONF="$SLURM_CONF" slurmctld || skip "slurmctld does not start: $(tail -n 3 "$WORK/log/slurmctld.log" 2>/dev/null)"
 cimvp_sudo env SLURM_CONF="$SLURM_CONF" slurmd || skip "slurmd does not start: $(tail -n 3 "$WORK/log/slurmd.log" 2>/dev/null)"
 state=""
