@@ -2,6 +2,7 @@
 
 #include "cimvp/core/trace_util.h"
 
+#include "cimvp/circuit/bitpack.h"
 #include "cimvp/circuit/ppa_area.h"
 #include "cimvp/circuit/ppa_energy.h"
 
@@ -135,12 +136,12 @@ void Accumulator::finish(Word* out, std::size_t out_stride, unsigned next_rows, 
     if (next_rows % kWordBits == 0) {  // blocked layout == plain packing
       for (unsigned j0 = 0; j0 < M; j0 += kWordBits) {
         const unsigned e = std::min<unsigned>(M, j0 + kWordBits);
-        Word v = 0;
+        std::uint8_t fire[kWordBits];  // 0/1 per column, packed eight at a time
         for (unsigned j = j0; j < e; ++j) {
-          const bool ge = h[j] >= t2[j], le = h[j] <= t2[j];
-          v |= static_cast<Word>(flip[j] ? le : ge) << (j - j0);
+          const std::int64_t d = h[j] - t2[j];
+          fire[j - j0] = static_cast<std::uint8_t>(flip[j] ? d <= 0 : d >= 0);
         }
-        o[j0 / kWordBits] = v;
+        o[j0 / kWordBits] = pack_bool_bytes(fire, e - j0);
       }
     } else {
       unsigned rb = 0, r = 0;
