@@ -12,7 +12,10 @@
 // Hot kernels are compiled twice on x86-64 Linux/GCC (with and without the POPCNT
 // instruction) and picked at load time, because the portable x86-64 baseline has no
 // POPCNT and __builtin_popcountll would become a library call.  Results are identical.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+// Not under ThreadSanitizer: the loader runs the (instrumented) ifunc resolver before the
+// TSan runtime is set up, which crashes the program at start-up.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
+    !defined(__SANITIZE_THREAD__)
 #define CIMVP_KERNEL __attribute__((target_clones("popcnt", "default")))
 #else
 #define CIMVP_KERNEL
