@@ -145,6 +145,16 @@ Schema<WorkloadConfig> workload_schema(const std::string& prefix) {
         [](auto& w) -> auto& { return w.two_way_training.adam_beta2_shift; })
       .range(1u, 20u)
       .describe("optimizer adam: second moment averaged over about 2^adam_beta2_shift steps (beta2 = 1 - 2^-shift).");
+  s.add(prefix + "two_way_training.learn_thresholds",
+        [](auto& w) -> auto& { return w.two_way_training.learn_thresholds; })
+      .describe("Learned per-neuron hidden thresholds (the batch-norm shift): integer adam on -sum of the "
+                "neuron's gated errors, the tables written into the macro by its THRESHOLDS command "
+                "(optimizer must be adam; docs/two-way-training.md).");
+  s.add(prefix + "two_way_training.threshold_gain_shift",
+        [](auto& w) -> auto& { return w.two_way_training.threshold_gain_shift; })
+      .range(0u, 8u)
+      .describe("learn_thresholds: each threshold's step is 2^threshold_gain_shift x about ste_window x 2^-lr_shift "
+                "PS units.");
   s.add(prefix + "two_way_training.transfer", [](auto& w) -> auto& { return w.two_way_training.transfer; })
       .one_of({"dma", "master"})
       .describe("Who moves mini-batches, kept sums, errors, transposed sums and row records: dma = the host DMA "
