@@ -127,7 +127,11 @@ TEST_CASE("bit-serial input, hinge loss, dynamic error scaling, normalized step 
   check_chip_equals_golden(cfg);
 }
 
-TEST_CASE("adam optimizer (the platform's settings: 16-bit latent weights): chip == golden", "[cim][two_way][train]") {
+namespace {
+
+/// The platform's settings: bit-serial input, hinge loss, dynamic error scaling, adam on 16-bit
+/// latent weights.
+FixedPointTrainConfig adam_config() {
   FixedPointTrainConfig cfg = train_config();
   cfg.input_bits = 4;
   cfg.loss = TrainLoss::hinge;
@@ -136,18 +140,18 @@ TEST_CASE("adam optimizer (the platform's settings: 16-bit latent weights): chip
   cfg.latent_bits = 16;
   cfg.lr_shift = 4;  // about 2^11 per weight and step: some of the ±2^14 initial weights change sign
   cfg.ste_window_first_half = 200;
-  check_chip_equals_golden(cfg);
+  return cfg;
+}
+
+}  // namespace
+
+TEST_CASE("adam optimizer (the platform's settings: 16-bit latent weights): chip == golden", "[cim][two_way][train]") {
+  check_chip_equals_golden(adam_config());
 }
 
 TEST_CASE("learned thresholds (THRESHOLDS command): chip == golden", "[cim][two_way][train]") {
-  FixedPointTrainConfig cfg = train_config();
-  cfg.input_bits = 4;
-  cfg.loss = TrainLoss::hinge;
-  cfg.error_autoscale = true;
-  cfg.optimizer = TrainOptimizer::adam;
-  cfg.latent_bits = 16;
+  FixedPointTrainConfig cfg = adam_config();
   cfg.lr_shift = 2;  // large threshold steps (about 200 / 4 PS units per step in layer 0): tables change
-  cfg.ste_window_first_half = 200;
   cfg.learn_thresholds = true;
   check_chip_equals_golden(cfg);
 }

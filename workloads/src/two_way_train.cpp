@@ -98,6 +98,26 @@ void check_mapping(const MappingConfig& mapping) {
         "or linear MLSA or an ADC over the reachable range");
 }
 
+/// The moments of one adam parameter (TrainOptimizer::adam) from its gradient G: g = G scaled by
+/// 2^−gshift (round), clamped to ±32767; m ← m − floor(m / 2^β1) + g, v ← v − floor(v / 2^β2) + g²
+/// (set to g·2^β1, g²·2^β2 when `init`).  Returns the step's denominator isqrt(floor(v / 2^β2)) + 1,
+/// or 0 when m is 0 (no step).  Shared by the weights and the learned thresholds.
+std::int64_t adam_moments(std::int64_t G, int gshift, bool init, unsigned b1, unsigned b2, std::int32_t& m,
+                          std::int64_t& v) {
+  std::int64_t g = G == 0 ? 0
+                   : gshift >= 0 ? round_shift(G, static_cast<unsigned>(gshift))
+                                 : G * (std::int64_t{1} << -gshift);
+  g = std::min<std::int64_t>(32767, std::max<std::int64_t>(-32767, g));
+  if (init) {
+    m = static_cast<std::int32_t>(g * (std::int64_t{1} << b1));
+    v = g * g * (std::int64_t{1} << b2);
+  } else {
+    m = static_cast<std::int32_t>(std::int64_t{m} - floor_shift(m, b1) + g);
+    v = v - (v >> b2) + g * g;
+  }
+  return m == 0 ? 0 : isqrt(v >> b2) + 1;
+}
+
 /// The adam step (TrainOptimizer::adam) of layer l from its gradients G (M×K, Σ|G| = sum_abs):
 /// moments, latent update, changed cells (unsorted).  Part of two_way_apply_gradient.
 void adam_apply(TwoWayMlp& net, unsigned l, const std::int64_t* G, std::int64_t sum_abs,
@@ -125,21 +145,9 @@ void adam_apply(TwoWayMlp& net, unsigned l, const std::int64_t* G, std::int64_t 
   for (unsigned j = 0; j < M; ++j)
     for (unsigned kk = 0; kk < K; ++kk) {
       const std::size_t q = std::size_t{j} * K + kk;
-      std::int64_t gq = G[q] == 0 ? 0
-                        : gshift >= 0 ? round_shift(G[q], static_cast<unsigned>(gshift))
-                                      : G[q] * (std::int64_t{1} << -gshift);
-      gq = std::min<std::int64_t>(32767, std::max<std::int64_t>(-32767, gq));
-      if (init) {
-        mm[q] = static_cast<std::int32_t>(gq * (std::int64_t{1} << b1));
-        vv[q] = gq * gq * (std::int64_t{1} << b2);
-      } else {
-        mm[q] = static_cast<std::int32_t>(std::int64_t{mm[q]} - floor_shift(mm[q], b1) + gq);
-        vv[q] = vv[q] - (vv[q] >> b2) + gq * gq;
-      }
-      if (mm[q] == 0) continue;
-      const std::int64_t rms = isqrt(vv[q] >> b2);
-      const std::int64_t d = round_div(std::int64_t{mm[q]} * (std::int64_t{1} << up),
-                                       ((rms + 1) << b1) << down);
+      const std::int64_t den = adam_moments(G[q], gshift, init, b1, b2, mm[q], vv[q]);
+      if (den == 0) continue;
+      const std::int64_t d = round_div(std::int64_t{mm[q]} * (std::int64_t{1} << up), (den << b1) << down);
       if (d == 0) continue;
       std::int16_t& v = w[q];
       const bool before = v >= 0;
@@ -366,22 +374,11 @@ bool two_way_update_thresholds(TwoWayMlp& net, unsigned l, const std::int32_t* e
   std::int64_t* vv = net.threshold_v[l].data();
   const std::int64_t th_lim = std::int64_t{1} << 30;
   for (unsigned j = 0; j < M; ++j) {
-    std::int64_t gq = G[j] == 0 ? 0
-                      : gshift >= 0 ? round_shift(G[j], static_cast<unsigned>(gshift))
-                                    : G[j] * (std::int64_t{1} << -gshift);
-    gq = std::min<std::int64_t>(32767, std::max<std::int64_t>(-32767, gq));
-    if (init) {
-      mm[j] = static_cast<std::int32_t>(gq * (std::int64_t{1} << b1));
-      vv[j] = gq * gq * (std::int64_t{1} << b2);
-    } else {
-      mm[j] = static_cast<std::int32_t>(std::int64_t{mm[j]} - floor_shift(mm[j], b1) + gq);
-      vv[j] = vv[j] - (vv[j] >> b2) + gq * gq;
-    }
-    if (mm[j] == 0) continue;
-    const std::int64_t rms = isqrt(vv[j] >> b2);
+    const std::int64_t den = adam_moments(G[j], gshift, init, b1, b2, mm[j], vv[j]);
+    if (den == 0) continue;
     const std::int64_t num =
         std::int64_t{mm[j]} * window * (std::int64_t{1} << (kThresholdFracBits + cfg.threshold_gain_shift));
-    const std::int64_t d = down < 62 ? round_div(num, (rms + 1) << down) : 0;
+    const std::int64_t d = round_div(num, den << down);
     th[j] = static_cast<std::int32_t>(std::min(th_lim, std::max(-th_lim, std::int64_t{th[j]} + d)));
   }
   return net.thresholds(l) != before;
