@@ -151,6 +151,7 @@ TwoWayTraining::TwoWayTraining(const TwoWayTrainingConfig& config, const Platfor
   fp_.adam_beta1_shift = config_.adam_beta1_shift;
   fp_.adam_beta2_shift = config_.adam_beta2_shift;
   fp_.learn_thresholds = config_.learn_thresholds;
+  fp_.error_round = config_.error_round;
   fp_.threshold_gain_shift = config_.threshold_gain_shift;
   try {
     fp_.validate();
@@ -581,7 +582,7 @@ nlohmann::ordered_json TwoWayTraining::results() const {
                       {"error_autoscale", fp_.error_autoscale}, {"loss", to_string(fp_.loss)},
                       {"optimizer", to_string(fp_.optimizer)}, {"momentum_shift", fp_.momentum_shift},
                       {"adam_beta1_shift", fp_.adam_beta1_shift}, {"adam_beta2_shift", fp_.adam_beta2_shift},
-                      {"learn_thresholds", fp_.learn_thresholds}, {"threshold_gain_shift", fp_.threshold_gain_shift}};
+                      {"learn_thresholds", fp_.learn_thresholds}, {"error_round", fp_.error_round}, {"threshold_gain_shift", fp_.threshold_gain_shift}};
   j["golden_checked"] = config_.golden;
   j["bit_identical"] = config_.golden ? nlohmann::ordered_json(identical_) : nlohmann::ordered_json(nullptr);
   nlohmann::ordered_json ep = nlohmann::ordered_json::array();

@@ -123,6 +123,9 @@ Schema<WorkloadConfig> workload_schema(const std::string& prefix) {
   s.add(prefix + "two_way_training.error_autoscale", [](auto& w) -> auto& { return w.two_way_training.error_autoscale; })
       .describe("Dynamic error scaling: each layer's errors of a step are shifted right by the smallest shift that "
                 "fits them all into error_bits (output_shift and hidden_shift are then unused).");
+  s.add(prefix + "two_way_training.error_round", [](auto& w) -> auto& { return w.two_way_training.error_round; })
+      .describe("Error scaling rounds (halves up) instead of flooring: output and hidden errors = round(value / "
+                "2^shift) rather than floor (floor biases every error by -1/2 LSB).");
   s.add(prefix + "two_way_training.loss", [](auto& w) -> auto& { return w.two_way_training.loss; })
       .one_of({"squared", "hinge"})
       .describe("Output loss: squared = error t - s on every logit; hinge = t - s only where the margin is "

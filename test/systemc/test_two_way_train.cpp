@@ -129,13 +129,14 @@ TEST_CASE("bit-serial input, hinge loss, dynamic error scaling, normalized step 
 
 namespace {
 
-/// The platform's settings: bit-serial input, hinge loss, dynamic error scaling, adam on 16-bit
-/// latent weights.
+/// The platform's settings: bit-serial input, hinge loss, dynamic error scaling with rounding,
+/// adam on 16-bit latent weights.
 FixedPointTrainConfig adam_config() {
   FixedPointTrainConfig cfg = train_config();
   cfg.input_bits = 4;
   cfg.loss = TrainLoss::hinge;
   cfg.error_autoscale = true;
+  cfg.error_round = true;
   cfg.optimizer = TrainOptimizer::adam;
   cfg.latent_bits = 16;
   cfg.lr_shift = 4;  // about 2^11 per weight and step: some of the ±2^14 initial weights change sign

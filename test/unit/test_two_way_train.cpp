@@ -317,3 +317,22 @@ TEST_CASE("hand-computed learned thresholds: gate, activations, gradient and ada
   cfg.optimizer = TrainOptimizer::normalized;
   CHECK_THROWS_WITH(cfg.validate(), Catch::Contains("learn_thresholds") && Catch::Contains("adam"));
 }
+
+TEST_CASE("error_round: scaled errors rounded (halves up) instead of floored, saturated", "[two_way][train]") {
+  FixedPointTrainConfig cfg;
+  cfg.target_half = 0;  // t = 0: raw error = −s
+  cfg.output_shift = 2;
+  const std::vector<std::int32_t> s = {-5, 5, -6, 6, -2, 2};
+  const std::uint8_t label = 0;
+  // raw (5, −5, 6, −6, 2, −2) / 4: floor (1, −2, 1, −2, 0, −1), round (1, −1, 2, −1, 1, 0)
+  CHECK(two_way_output_errors(s.data(), &label, 1, 6, cfg) == std::vector<std::int32_t>{1, -2, 1, -2, 0, -1});
+  cfg.error_round = true;
+  CHECK(two_way_output_errors(s.data(), &label, 1, 6, cfg) == std::vector<std::int32_t>{1, -1, 2, -1, 1, 0});
+  // dynamic scaling fits the floored values (shift 1 for raw 255 / −256 in 8 bits); the rounded
+  // 255 / 2 → 128 saturates to 127, −256 / 2 → −128
+  cfg.error_autoscale = true;
+  const std::vector<std::int32_t> s2 = {-255, 256};
+  CHECK(two_way_output_errors(s2.data(), &label, 1, 2, cfg) == std::vector<std::int32_t>{127, -128});
+  cfg.error_round = false;
+  CHECK(two_way_output_errors(s2.data(), &label, 1, 2, cfg) == std::vector<std::int32_t>{127, -128});
+}

@@ -75,7 +75,8 @@ std::vector<std::int32_t> scale_errors(const std::vector<std::int64_t>& raw, uns
   }
   std::vector<std::int32_t> e(raw.size());
   for (std::size_t q = 0; q < raw.size(); ++q)
-    e[q] = static_cast<std::int32_t>(sat(floor_shift(raw[q], shift), cfg.error_bits));
+    e[q] = static_cast<std::int32_t>(
+        sat(cfg.error_round ? round_shift(raw[q], shift) : floor_shift(raw[q], shift), cfg.error_bits));
   return e;
 }
 

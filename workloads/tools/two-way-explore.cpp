@@ -9,7 +9,7 @@
 // --val N: train on the first images, evaluate on the last N training images (validation).
 // keys: lr_shift, lr_shift_final, error_bits, latent_bits, target_half, output_shift,
 //   hidden_shift, ste_window_half, ste_window_first_half, pixel_threshold, input_bits,
-//   error_autoscale (0|1), loss (squared|hinge), optimizer (sgd|normalized|adam), momentum_shift,
+//   error_autoscale (0|1), error_round (0|1), loss (squared|hinge), optimizer (sgd|normalized|adam), momentum_shift,
 //   adam_beta1_shift, adam_beta2_shift, learn_thresholds (0|1), threshold_gain_shift
 #include "cimvp/workloads/dataset.h"
 #include "cimvp/workloads/two_way_train.h"
@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
         else if (k == "momentum_shift") cfg.momentum_shift = static_cast<unsigned>(std::stoul(v));
         else if (k == "input_bits") cfg.input_bits = static_cast<unsigned>(std::stoul(v));
         else if (k == "error_autoscale") cfg.error_autoscale = v == "1" || v == "true";
+        else if (k == "error_round") cfg.error_round = v == "1" || v == "true";
         else if (k == "loss") cfg.loss = v == "hinge" ? TrainLoss::hinge : TrainLoss::squared;
         else if (k == "optimizer")
           cfg.optimizer = v == "normalized" ? TrainOptimizer::normalized

@@ -59,6 +59,7 @@ struct TwoWayTrainingConfig {
   unsigned input_bits = 0;                ///< 0 binarized, 1..8 bit-serial first layer
   int ste_window_first_half = 0;
   bool error_autoscale = false;
+  bool error_round = false;               ///< round the scaled errors (else floor)
   std::string loss = "squared";           ///< squared | hinge
   std::string optimizer = "sgd";          ///< sgd | normalized | adam
   unsigned momentum_shift = 0;

@@ -81,6 +81,12 @@ struct FixedPointTrainConfig {
   /// s >= 0 that fits all of them into error_bits (floor shift; no saturation), in place of
   /// output_shift / hidden_shift (which are then unused).
   bool error_autoscale = false;
+  /// Error scaling rounds (round(v / 2^shift), halves up) instead of flooring (floor(v / 2^shift)),
+  /// output and hidden errors alike; saturation as before (with error_autoscale a rounded value
+  /// can exceed the b-bit range by one and saturates).  Floor biases every scaled error by −½ LSB
+  /// on average, which the non-negative pixels of a bit-serial first layer turn into a drift of
+  /// its weights.
+  bool error_round = false;
   TrainLoss loss = TrainLoss::squared;
   TrainOptimizer optimizer = TrainOptimizer::sgd;
   /// Momentum as an exponential average of the steps, 0 = off (1..15): per weight
