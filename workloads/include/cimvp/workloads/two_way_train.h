@@ -19,6 +19,7 @@
 //   update      latent_l[j][k] = sat_latent(latent + round(G_l[j][k] / 2^lr_shift))
 //               (plain SGD; round = add 2^(lr_shift−1), arithmetic shift), W_l re-derived,
 //               the cells whose sign changed listed (the only cells the update writes).
+// (error_round: round in place of floor in the error scaling.)
 // sat_b clamps to b-bit two's complement [−2^(b−1), 2^(b−1) − 1]; sat_latent to
 // [−2^(latent_bits−1), 2^(latent_bits−1) − 1].  Every back-propagation uses the weights of
 // the forward pass (updates are applied after the whole backward pass).
