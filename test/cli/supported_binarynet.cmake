@@ -1,5 +1,5 @@
 # The built-in supported-binarynet platform end to end (issue 10): the job passes on real
-# MNIST, the drop-level table has one row per configured level with hardware == golden at
+# Fashion-MNIST with the narrow supported network fmnist-xnor-100-sup.bnn, the drop-level table has one row per configured level with hardware == golden at
 # every level, and dropping supports never adds DAC programmings, conversions, latency or
 # energy (a dropped support is set to the layer's default code, so column groups can only
 # merge). Bad drop levels are refused before anything is simulated.
@@ -9,7 +9,7 @@ cimvp_run(s --platform supported-binarynet --images 120 --report s.json)
 expect_rc(s 0)
 expect_contains("supported-binarynet run" "${s_out}"
                 "job cim_inference: PASS (hardware == golden on 120/120 images"
-                "mnist-xnor-sup.bnn" "support drop-level trade-off")
+                "fashion-mnist/test" "fmnist-xnor-100-sup.bnn (784-100-10" "support drop-level trade-off")
 
 # parse the table: drop %, ideal, golden, hardware, hw==gold, programs, convs, latency, energy
 string(REGEX MATCH "support drop-level trade-off[^\n]*\n[^\n]*\n(([^\n]*\n)*)" _ "${s_out}")
@@ -40,10 +40,12 @@ if(NOT levels STREQUAL "0.0;25.0;50.0;75.0;90.0")
   message(FATAL_ERROR "drop levels in the table: '${levels}', expected the platform's 0/25/50/75/90:\n${s_out}")
 endif()
 
-# one level from the command line: a one-row table
-cimvp_run(one --platform supported-binarynet --images 40 --set workload.cim_inference.drop_levels=500)
+# one level from the command line: a one-row table (with the wide MNIST network, the
+# platform's workload before the narrow Fashion-MNIST one)
+cimvp_run(one --platform supported-binarynet --images 40 --set workload.cim_inference.drop_levels=500
+          --set workload.cim_inference.dataset=mnist --set workload.cim_inference.weights=mnist-xnor-sup.bnn)
 expect_rc(one 0)
-expect_contains("one level" "${one_out}" "     50.0 ")
+expect_contains("one level" "${one_out}" "     50.0 " "hardware == golden on 40/40 images" "mnist-xnor-sup.bnn")
 expect_not_contains("one level" "${one_out}" "     90.0 ")
 
 # a drop level above 1000 per mille is refused, naming the key

@@ -92,3 +92,35 @@ TEST_CASE("pixel binarization and bit planes", "[circuit][bitpack]") {
   CHECK(m.row(1)[0] == 0b101u);
   CHECK_THROWS_WITH(pack_bit_plane(px, 2, 3, 8, m), Catch::Contains("expected 0..7"));
 }
+
+TEST_CASE("word packers equal the bit-by-bit definition for every count", "[circuit][bitpack]") {
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> byte(0, 255);
+  for (int rep = 0; rep < 20; ++rep) {
+    std::uint8_t px[64], b01[64];
+    for (int i = 0; i < 64; ++i) {
+      px[i] = static_cast<std::uint8_t>(byte(rng));
+      b01[i] = static_cast<std::uint8_t>(byte(rng) & 1);
+    }
+    for (unsigned count = 0; count <= 64; ++count) {
+      Word want = 0;
+      for (unsigned i = 0; i < count; ++i) want |= static_cast<Word>(b01[i]) << i;
+      REQUIRE(pack_bool_bytes(b01, count) == want);
+      for (unsigned thr : {0u, 1u, 100u, 128u, 255u}) {
+        Word w = 0;
+        for (unsigned i = 0; i < count; ++i) w |= static_cast<Word>(px[i] >= thr ? 1 : 0) << i;
+        REQUIRE(threshold_word(px, count, thr) == w);
+      }
+      for (unsigned bit = 0; bit < 8; ++bit) {
+        Word w = 0;
+        for (unsigned i = 0; i < count; ++i) w |= static_cast<Word>((px[i] >> bit) & 1u) << i;
+        REQUIRE(bit_plane_word(px, count, bit) == w);
+      }
+    }
+  }
+  const std::uint8_t ones[64] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                                 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                                 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+  CHECK(pack_bool_bytes(ones, 64) == ~Word{0});  // no carry between the eight-byte groups
+  CHECK(pack_bool_bytes(ones, 9) == 0x1FFu);
+}

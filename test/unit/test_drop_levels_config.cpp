@@ -28,8 +28,9 @@ TEST_CASE("platform supported-binarynet: row DAC, column ADC and its own workloa
   CHECK(c.cim.sense.kind == SenseKind::adc);
   const WorkloadConfig w = load_workload(src, "", {});
   CHECK(w.job == "cim_inference");
-  CHECK(w.cim_inference.weights == "mnist-xnor-sup.bnn");
-  CHECK(w.cim_inference.dataset == "mnist");
+  CHECK(w.cim_inference.weights == "fmnist-xnor-100-sup.bnn");
+  CHECK(w.cim_inference.dataset == "fashion-mnist");
+  CHECK(w.cim_inference.images == 0u);  // all 10,000 test images
   CHECK(parse_drop_levels(w.cim_inference.drop_levels) == std::vector<unsigned>{0, 250, 500, 750, 900});
   // the default platform keeps binary word lines and runs without drop levels
   const PlatformSource d = resolve_platform("default");

@@ -142,7 +142,7 @@ TEST_CASE("conv networks are version 3; shape entries by hand; round trip", "[ne
 
 TEST_CASE("shipped .bnn files re-serialize byte for byte (no conv: versions 1 and 2 unchanged)", "[network_io][conv]") {
   for (const char* f : {"mnist-xnor.bnn", "mnist-hbnn.bnn", "fmnist-xnor.bnn", "fmnist-hbnn.bnn", "mnist-xnor-sup.bnn",
-                        "fmnist-xnor-sup.bnn"}) {
+                        "fmnist-xnor-sup.bnn", "mnist-xnor-100-sup.bnn", "fmnist-xnor-100-sup.bnn"}) {
     INFO(f);
     std::ifstream in(shipped_weights_path(f), std::ios::binary);
     REQUIRE(in);

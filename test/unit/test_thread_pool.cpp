@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <random>
 #include <stdexcept>
@@ -39,6 +40,31 @@ TEST_CASE("thread pool: every task once, on the caller or the workers", "[thread
       REQUIRE(static_cast<std::size_t>(std::unique(ids.begin(), ids.end()) - ids.begin()) <= T);
     }
   }
+}
+
+TEST_CASE("thread pool: workers that sleep between jobs wake for the next one", "[threads]") {
+  // spin 0: a worker sleeps as soon as it finds no job, so every job below has to wake it
+  ThreadPool pool(2, std::chrono::microseconds(0));
+  std::atomic<int> on_worker{0};
+  const auto caller = std::this_thread::get_id();
+  for (int rep = 0; rep < 200; ++rep) {
+    if (rep % 50 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));  // the worker is asleep
+    std::vector<int> out(16, 0);
+    pool.parallel_for(out.size(), [&](std::size_t i) {
+      out[i] = static_cast<int>(i) * 3;
+      if (std::this_thread::get_id() != caller) on_worker.fetch_add(1);
+    });
+    for (std::size_t i = 0; i < out.size(); ++i) REQUIRE(out[i] == static_cast<int>(i) * 3);
+  }
+  // two callers at once: one gets the pool, the other runs its tasks itself; both complete
+  std::atomic<int> a{0}, b{0};
+  std::thread other([&] {
+    for (int rep = 0; rep < 100; ++rep) pool.parallel_for(8, [&](std::size_t) { b.fetch_add(1); });
+  });
+  for (int rep = 0; rep < 100; ++rep) pool.parallel_for(8, [&](std::size_t) { a.fetch_add(1); });
+  other.join();
+  REQUIRE(a == 800);
+  REQUIRE(b == 800);
 }
 
 TEST_CASE("thread pool: exceptions reach the caller, nested use is serial", "[threads]") {

@@ -341,3 +341,46 @@ TEST_CASE("shipped supported networks: parent's weights, supports everywhere, do
     CHECK(cimvp::integer_predict(net, test, 0) == pred);
   }
 }
+
+TEST_CASE("shipped narrow supported networks (pre-registered protocol): shape, fine-tuned supports, documented accuracy",
+          "[trainer][supports][weights]") {
+  struct Shipped {
+    const char* file;
+    const char* dataset;
+    cimvp::InputEncoding input;
+    unsigned p;
+    const char* seed;
+    std::size_t correct;       // workloads/weights/README.md: 95.25 % of 2,000, 86.99 % of 10,000
+    std::size_t correct_half;  // drop level 500 (data-free order): 94.45 %, 85.56 %
+  };
+  const Shipped all[] = {
+      {"mnist-xnor-100-sup.bnn", "mnist", cimvp::InputEncoding::binarized, 2, "--seed 4", 1905, 1889},
+      {"fmnist-xnor-100-sup.bnn", "fashion-mnist", cimvp::InputEncoding::bit_serial, 4, "--seed 2", 8699, 8556},
+  };
+  for (const auto& s : all) {
+    INFO(s.file);
+    const auto net = cimvp::load_network(cimvp::shipped_weights_path(s.file));
+    CHECK(net.mode == cimvp::CellMode::xnor_8t);
+    CHECK(net.input == s.input);
+    REQUIRE(net.layers.size() == 2);
+    CHECK(net.layers[0].inputs == 784);
+    CHECK(net.layers[0].outputs == 100);
+    CHECK(net.layers[1].outputs == 10);
+    for (const auto& L : net.layers) {
+      CHECK(L.support_block == s.p);
+      CHECK(L.support_bits == 4u);
+      CHECK(L.support_default == cimvp::default_support_code(L.support));
+      CHECK(L.support_step == cimvp::support_step(4));
+    }
+    CHECK_THAT(net.description, Contains(s.seed) && Contains("--from") && Contains("--train-weights"));
+    const auto test = cimvp::load_dataset(s.dataset, cimvp::DatasetSplit::test);
+    auto correct = [&](unsigned drop) {
+      const auto pred = cimvp::integer_predict(net, test, drop);
+      std::size_t ok = 0;
+      for (std::size_t i = 0; i < pred.size(); ++i) ok += pred[i] == test.labels[i];
+      return ok;
+    };
+    CHECK(correct(0) == s.correct);
+    CHECK(correct(500) == s.correct_half);
+  }
+}

@@ -2,6 +2,7 @@
 
 #include "cimvp/core/trace_util.h"
 
+#include "cimvp/circuit/bitpack.h"
 #include "cimvp/circuit/ppa_area.h"
 #include "cimvp/circuit/ppa_energy.h"
 
@@ -86,9 +87,28 @@ void Accumulator::begin(unsigned layer, std::size_t n) {
   cur_ = &layers_[layer];
   cur_index_ = layer;
   n_ = n;
+  const std::size_t blocks = (std::size_t{cur_->outputs} + cols_ - 1) / cols_;
+  const std::size_t size = blocks * n * cols_;
+  if (blocks_.size() < size) blocks_.resize(size);
+  std::fill_n(blocks_.begin(), size, 0);
+  rows_valid_ = false;
+}
+
+void Accumulator::gather_row(std::size_t i, std::int32_t* h) const {
   const std::size_t M = cur_->outputs;
-  if (sums_.size() < n * M) sums_.resize(n * M);
-  std::fill_n(sums_.begin(), n * M, 0);
+  for (std::size_t j0 = 0, cb = 0; j0 < M; j0 += cols_, ++cb)
+    std::copy_n(blocks_.data() + (cb * n_ + i) * cols_, std::min<std::size_t>(cols_, M - j0), h + j0);
+}
+
+const std::int32_t* Accumulator::sums() const {
+  if (cur_ == nullptr) return rows_.data();  // the last layer's, after finish()
+  if (!rows_valid_) {
+    const std::size_t M = cur_->outputs;
+    rows_.resize(n_ * M);
+    for (std::size_t i = 0; i < n_; ++i) gather_row(i, rows_.data() + i * M);
+    rows_valid_ = true;
+  }
+  return rows_.data();
 }
 
 AccumulatorTarget Accumulator::target(unsigned col_block, unsigned plane) {
@@ -97,7 +117,8 @@ AccumulatorTarget Accumulator::target(unsigned col_block, unsigned plane) {
     throw std::out_of_range(std::string(name()) + ": column block " + std::to_string(col_block) + " / plane " +
                             std::to_string(plane) + " out of range");
   shift_plane_ = plane;
-  return AccumulatorTarget{sums_.data() + std::size_t{col_block} * cols_, cur_->outputs, plane};
+  rows_valid_ = false;  // the caller adds into the block
+  return AccumulatorTarget{blocks_.data() + std::size_t{col_block} * n_ * cols_, cols_, plane};
 }
 
 void Accumulator::accumulated(const ArrayActivity& activity) {
@@ -138,19 +159,21 @@ void Accumulator::finish(Word* out, std::size_t out_stride, unsigned next_rows, 
                                 " words < " + std::to_string(words));
   const std::int64_t* t2 = L.threshold2.data();
   const std::uint8_t* flip = L.flip.data();
+  std::vector<std::int32_t> row(M);
   for (std::size_t i = 0; i < n; ++i) {
-    const std::int32_t* h = sums_.data() + i * M;
+    gather_row(i, row.data());
+    const std::int32_t* h = row.data();
     Word* o = out + i * out_stride;
     std::fill_n(o, words, Word{0});
     if (next_rows % kWordBits == 0) {  // blocked layout == plain packing
       for (unsigned j0 = 0; j0 < M; j0 += kWordBits) {
         const unsigned e = std::min<unsigned>(M, j0 + kWordBits);
-        Word v = 0;
+        std::uint8_t fire[kWordBits];  // 0/1 per column, packed eight at a time
         for (unsigned j = j0; j < e; ++j) {
-          const bool ge = h[j] >= t2[j], le = h[j] <= t2[j];
-          v |= static_cast<Word>(flip[j] ? le : ge) << (j - j0);
+          const std::int64_t d = h[j] - t2[j];
+          fire[j - j0] = static_cast<std::uint8_t>(flip[j] ? d <= 0 : d >= 0);
         }
-        o[j0 / kWordBits] = v;
+        o[j0 / kWordBits] = pack_bool_bytes(fire, e - j0);
       }
     } else {
       unsigned rb = 0, r = 0;

@@ -47,7 +47,8 @@ class Accumulator : public sc_core::sc_module, public cim_accumulate_if, public 
   AccumulatorTarget target(unsigned col_block, unsigned plane) override;
   void accumulated(const ArrayActivity& activity) override;
   void finish(Word* out, std::size_t out_stride, unsigned next_rows, sc_core::sc_time& delay) override;
-  const std::int32_t* sums() const override { return sums_.data(); }
+  /// Row-major n × M view (built from the column-block buffer when asked; see blocks_).
+  const std::int32_t* sums() const override;
 
   // CimStage
   void reset() override { clear(); }
@@ -92,7 +93,16 @@ class Accumulator : public sc_core::sc_module, public cim_accumulate_if, public 
   unsigned cur_index_ = 0;
   std::size_t n_ = 0;
   unsigned shift_plane_ = 0;  // plane of the last target()
-  std::vector<std::int32_t> sums_;
+  // The sums, column-block major: block cb holds n vectors × cols_ sums (row stride cols_) at
+  // cb · n · cols_, so each column block's accumulators are one contiguous range.  The sense
+  // stage's threads each write whole column blocks; with the row-major n × M layout the
+  // blocks of two threads interleave every M sums and a read on two threads ran no faster
+  // than on one (docs/performance.md, "Threads").
+  std::vector<std::int32_t> blocks_;
+  mutable std::vector<std::int32_t> rows_;  // row-major copy for sums()
+  mutable bool rows_valid_ = false;
+  /// Vector i's M sums into h (row-major).
+  void gather_row(std::size_t i, std::int32_t* h) const;
   CounterSet counters_;
   std::size_t c_accumulations_, c_shift_adds_, c_activations_, c_vectors_, c_layer_passes_, c_threshold_words_;
 };

@@ -7,6 +7,7 @@
 #include "cimvp/core/nb_complete.h"
 #include "cimvp/core/trace_util.h"
 
+#include "cimvp/circuit/bitpack.h"
 #include "cimvp/circuit/ppa_energy.h"
 
 #include <algorithm>
@@ -811,13 +812,7 @@ void CimMacro::encode_input(const LayerInfo& L, std::size_t n) {
       if (aligned) {
         for (std::uint32_t k0 = 0; k0 < K; k0 += kWordBits) {
           const std::uint32_t e = std::min<std::uint32_t>(K, k0 + kWordBits);
-          Word v = 0;
-          if (binarized) {
-            for (std::uint32_t k = k0; k < e; ++k) v |= static_cast<Word>(px[k] >= thr) << (k - k0);
-          } else {
-            for (std::uint32_t k = k0; k < e; ++k) v |= static_cast<Word>((px[k] >> bit) & 1u) << (k - k0);
-          }
-          o[k0 / kWordBits] = v;
+          o[k0 / kWordBits] = binarized ? threshold_word(px + k0, e - k0, thr) : bit_plane_word(px + k0, e - k0, bit);
         }
       } else {
         unsigned rb = 0, r = 0;

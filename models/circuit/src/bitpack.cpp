@@ -76,33 +76,65 @@ std::vector<std::int8_t> unpack_01(const BitMatrix& m, std::size_t r) {
 }
 
 namespace {
+// Eight bytes b[0..7] as a little-endian word (compiles to one load on little-endian CPUs).
+inline std::uint64_t load8(const std::uint8_t* b) {
+  std::uint64_t x = 0;
+  for (unsigned k = 0; k < 8; ++k) x |= static_cast<std::uint64_t>(b[k]) << (8 * k);
+  return x;
+}
+// x holds eight bytes that are 0 or 1; returns them as bits 0..7 (byte k → bit k).  The
+// product places byte k's bit at bit 56 + k (k + j = 7 terms of Σ_k Σ_j b_k·2^(8k + 7j + 7));
+// every other term lands on its own bit below 56 or beyond 63, so nothing carries into them.
+inline Word gather8(std::uint64_t x) { return (x * 0x0102040810204080ULL) >> 56; }
+
 template <typename Bit>
 void pack_pixels(const std::uint8_t* pixels, std::size_t n_images, std::size_t n_pixels, BitMatrix& out,
-                 Bit bit) {
+                 Bit word) {
   out.resize(n_images, n_pixels);
   for (std::size_t n = 0; n < n_images; ++n) {
     const std::uint8_t* p = pixels + n * n_pixels;
     Word* o = out.row(n);
     for (std::size_t w = 0; w < out.words(); ++w) {
       const std::size_t i0 = w * kWordBits;
-      const std::size_t i1 = std::min(n_pixels, i0 + kWordBits);
-      Word acc = 0;
-      for (std::size_t i = i0; i < i1; ++i) acc |= static_cast<Word>(bit(p[i])) << (i - i0);
-      o[w] = acc;
+      o[w] = word(p + i0, static_cast<unsigned>(std::min(n_pixels, i0 + kWordBits) - i0));
     }
   }
 }
 }  // namespace
 
+Word pack_bool_bytes(const std::uint8_t* b, unsigned count) {
+  Word v = 0;
+  unsigned i = 0;
+  for (; i + 8 <= count; i += 8) v |= gather8(load8(b + i) & 0x0101010101010101ULL) << i;
+  for (; i < count; ++i) v |= static_cast<Word>(b[i] & 1u) << i;
+  return v;
+}
+
+Word threshold_word(const std::uint8_t* pixels, unsigned count, unsigned threshold) {
+  std::uint8_t on[kWordBits];
+  for (unsigned i = 0; i < count; ++i) on[i] = pixels[i] >= threshold ? 1 : 0;
+  return pack_bool_bytes(on, count);
+}
+
+Word bit_plane_word(const std::uint8_t* pixels, unsigned count, unsigned bit) {
+  Word v = 0;
+  unsigned i = 0;
+  for (; i + 8 <= count; i += 8) v |= gather8((load8(pixels + i) >> bit) & 0x0101010101010101ULL) << i;
+  for (; i < count; ++i) v |= static_cast<Word>((pixels[i] >> bit) & 1u) << i;
+  return v;
+}
+
 void pack_threshold(const std::uint8_t* pixels, std::size_t n_images, std::size_t n_pixels,
                     unsigned threshold, BitMatrix& out) {
-  pack_pixels(pixels, n_images, n_pixels, out, [threshold](std::uint8_t p) { return p >= threshold ? 1u : 0u; });
+  pack_pixels(pixels, n_images, n_pixels, out,
+              [threshold](const std::uint8_t* p, unsigned count) { return threshold_word(p, count, threshold); });
 }
 
 void pack_bit_plane(const std::uint8_t* pixels, std::size_t n_images, std::size_t n_pixels, unsigned bit,
                     BitMatrix& out) {
   if (bit > 7) throw std::invalid_argument("pack_bit_plane: bit = " + std::to_string(bit) + ", expected 0..7");
-  pack_pixels(pixels, n_images, n_pixels, out, [bit](std::uint8_t p) { return (p >> bit) & 1u; });
+  pack_pixels(pixels, n_images, n_pixels, out,
+              [bit](const std::uint8_t* p, unsigned count) { return bit_plane_word(p, count, bit); });
 }
 
 void copy_bits(const Word* src, std::size_t start, std::size_t count, Word* dst) {

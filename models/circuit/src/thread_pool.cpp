@@ -1,18 +1,29 @@
 #include "cimvp/circuit/thread_pool.h"
 
 #include <algorithm>
-#include <chrono>
 #include <stdexcept>
 #include <string>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 namespace cimvp {
 
 namespace {
 thread_local bool t_in_task = false;  // true while this thread runs a pool task
-// How long an idle worker (or the waiting caller) polls before it sleeps: the next read of a
-// simulation usually follows within this time, and a wake-up through the condition
-// variable costs several microseconds.
-constexpr auto kSpin = std::chrono::microseconds(30);
+
+// The CPU's spin-wait hint: lets the sibling hardware thread run and saves power, no system call.
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+constexpr std::uint32_t job_of(std::uint64_t state) { return static_cast<std::uint32_t>(state >> 32); }
+constexpr std::uint64_t kTaskMask = 0xffffffffu;
 }  // namespace
 
 unsigned resolve_threads(unsigned requested) {
@@ -21,36 +32,41 @@ unsigned resolve_threads(unsigned requested) {
   return hw == 0 ? 1 : std::min(hw, kMaxThreads);
 }
 
-ThreadPool::ThreadPool(unsigned threads) {
+ThreadPool::ThreadPool(unsigned threads, std::chrono::microseconds spin) : spin_(spin) {
   if (threads > kMaxThreads)
     throw std::invalid_argument("ThreadPool: " + std::to_string(threads) + " threads, expected 0.." +
                                 std::to_string(kMaxThreads) + " (0 = every core)");
   const unsigned t = resolve_threads(threads);
+  ranges_ = std::vector<Range>(t);
   workers_.reserve(t - 1);
-  for (unsigned i = 1; i < t; ++i) workers_.emplace_back([this] { worker(); });
+  for (unsigned i = 1; i < t; ++i) workers_.emplace_back([this, i] { worker(i); });
 }
 
 ThreadPool::~ThreadPool() {
+  stop_.store(true, std::memory_order_seq_cst);
   {
     std::lock_guard<std::mutex> lock(m_);
-    stop_ = true;
-    generation_.fetch_add(1);
+    state_.fetch_add(std::uint64_t{1} << 32, std::memory_order_seq_cst);  // a new "job": wake up
   }
   start_cv_.notify_all();
   for (auto& w : workers_) w.join();
 }
 
-bool ThreadPool::run_one(std::uint64_t generation) {
+bool ThreadPool::run_one(std::uint32_t job, unsigned r) {
+  std::atomic<std::uint64_t>& word = ranges_[r].next;
+  std::uint64_t s = word.load(std::memory_order_acquire);
   std::size_t i;
-  void* ctx;
-  Call call;
-  {
-    std::lock_guard<std::mutex> lock(m_);
-    if (job_ != generation || next_ >= tasks_) return false;  // a later job, or nothing left
-    i = next_++;
-    ctx = ctx_;
-    call = call_;
+  for (;;) {
+    if (job_of(s) != job) return false;  // a later job: this one has been claimed and finished
+    i = static_cast<std::size_t>(s & kTaskMask);
+    // end of range r (tasks_ is the job's while the claim word still holds its number)
+    const std::size_t end = tasks_.load(std::memory_order_relaxed) * (r + 1) / ranges_.size();
+    if (i >= end) return false;  // nothing left to claim here
+    if (word.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel, std::memory_order_acquire)) break;
   }
+  // task i of `job` is ours: the job cannot end (nor ctx_/call_ change) before we report it done
+  void* ctx = ctx_.load(std::memory_order_relaxed);
+  const Call call = call_.load(std::memory_order_relaxed);
   t_in_task = true;
   try {
     call(ctx, i);
@@ -62,82 +78,83 @@ bool ThreadPool::run_one(std::uint64_t generation) {
     }
   }
   t_in_task = false;
-  bool last;
-  {
-    std::lock_guard<std::mutex> lock(m_);
-    last = ++done_ == tasks_;
-  }
-  if (last) done_cv_.notify_one();
+  done_.fetch_add(1, std::memory_order_release);
   return true;
 }
 
-void ThreadPool::worker() {
-  std::uint64_t seen = 0;
+void ThreadPool::run_tasks(std::uint32_t job, unsigned self) {
+  const unsigned T = static_cast<unsigned>(ranges_.size());
+  for (unsigned k = 0; k < T; ++k) {
+    const unsigned r = (self + k) % T;
+    while (run_one(job, r)) {
+    }
+  }
+}
+
+void ThreadPool::worker(unsigned self) {
+  std::uint32_t seen = 0;
   for (;;) {
-    // poll for a while, then sleep until the generation changes
-    const auto t0 = std::chrono::steady_clock::now();
-    std::uint64_t g = generation_.load(std::memory_order_acquire);
-    for (unsigned k = 0; g == seen; ++k) {
-      if ((k & 15) == 15 && std::chrono::steady_clock::now() - t0 > kSpin) break;
-      std::this_thread::yield();
-      g = generation_.load(std::memory_order_acquire);
+    // spin (no system call) for spin_, then sleep until the job number changes
+    std::uint64_t s = state_.load(std::memory_order_acquire);
+    if (job_of(s) == seen) {
+      const auto t0 = std::chrono::steady_clock::now();
+      for (unsigned k = 1; job_of(s) == seen; ++k) {
+        cpu_relax();
+        if ((k & 255) == 0 && std::chrono::steady_clock::now() - t0 > spin_) break;
+        s = state_.load(std::memory_order_acquire);
+      }
+      if (job_of(s) == seen) {
+        std::unique_lock<std::mutex> lock(m_);
+        sleepers_.fetch_add(1, std::memory_order_seq_cst);
+        start_cv_.wait(lock, [&] { return job_of(state_.load(std::memory_order_seq_cst)) != seen; });
+        sleepers_.fetch_sub(1, std::memory_order_relaxed);
+        s = state_.load(std::memory_order_acquire);
+      }
     }
-    if (g == seen) {
-      std::unique_lock<std::mutex> lock(m_);
-      start_cv_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != seen; });
-      g = generation_.load(std::memory_order_acquire);
-    }
-    seen = g;
-    {
-      std::lock_guard<std::mutex> lock(m_);
-      if (stop_) return;
-    }
-    while (run_one(g)) {
-    }
+    if (stop_.load(std::memory_order_acquire)) return;
+    seen = job_of(s);
+    run_tasks(seen, self);
   }
 }
 
 void ThreadPool::run(std::size_t tasks, void* ctx, Call call) {
   if (tasks == 0) return;
   bool expected = false;
-  if (workers_.empty() || tasks == 1 || t_in_task || !busy_.compare_exchange_strong(expected, true)) {
+  if (workers_.empty() || tasks == 1 || tasks > kTaskMask || t_in_task ||
+      !busy_.compare_exchange_strong(expected, true, std::memory_order_acquire)) {
     for (std::size_t i = 0; i < tasks; ++i) call(ctx, i);
     return;
   }
-  std::uint64_t g;
   {
     std::lock_guard<std::mutex> lock(m_);
-    tasks_ = tasks;
-    next_ = 0;
-    done_ = 0;
-    ctx_ = ctx;
-    call_ = call;
     error_ = nullptr;
-    g = generation_.fetch_add(1, std::memory_order_acq_rel) + 1;
-    job_ = g;
   }
-  start_cv_.notify_all();
-  while (run_one(g)) {  // the caller claims tasks too: a worker that is not scheduled costs nothing
+  tasks_.store(tasks, std::memory_order_relaxed);
+  ctx_.store(ctx, std::memory_order_relaxed);
+  call_.store(call, std::memory_order_relaxed);
+  done_.store(0, std::memory_order_relaxed);
+  // every task of the previous job is claimed and done: only this thread writes state_ now
+  const std::uint32_t job = job_of(state_.load(std::memory_order_relaxed)) + 1;
+  const std::size_t T = ranges_.size();
+  for (std::size_t r = 0; r < T; ++r)
+    ranges_[r].next.store(std::uint64_t{job} << 32 | (tasks * r / T), std::memory_order_relaxed);
+  state_.store(std::uint64_t{job} << 32, std::memory_order_seq_cst);  // publish
+  if (sleepers_.load(std::memory_order_seq_cst) > 0) {
+    { std::lock_guard<std::mutex> lock(m_); }  // a worker between its check and its wait holds m_
+    start_cv_.notify_all();
   }
+  run_tasks(job, 0);  // the caller's range, then any task no worker has claimed yet
+  // wait for the tasks the workers claimed: spin, then yield the core
   const auto t0 = std::chrono::steady_clock::now();
-  for (unsigned k = 0;; ++k) {  // wait for the tasks the workers claimed
-    {
-      std::unique_lock<std::mutex> lock(m_);
-      if (done_ == tasks_) break;
-      if ((k & 15) == 15 && std::chrono::steady_clock::now() - t0 > kSpin) {
-        done_cv_.wait(lock, [&] { return done_ == tasks_; });
-        break;
-      }
-    }
-    std::this_thread::yield();
+  for (unsigned k = 1; done_.load(std::memory_order_acquire) != tasks; ++k) {
+    cpu_relax();
+    if ((k & 255) == 0 && std::chrono::steady_clock::now() - t0 > spin_) std::this_thread::yield();
   }
   std::exception_ptr first;
   {
     std::lock_guard<std::mutex> lock(m_);
     first = error_;
     error_ = nullptr;
-    ctx_ = nullptr;
-    call_ = nullptr;
   }
   busy_.store(false, std::memory_order_release);
   if (first) std::rethrow_exception(first);

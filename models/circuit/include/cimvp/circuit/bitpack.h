@@ -86,6 +86,14 @@ void pack_threshold(const std::uint8_t* pixels, std::size_t n_images, std::size_
 void pack_bit_plane(const std::uint8_t* pixels, std::size_t n_images, std::size_t n_pixels,
                     unsigned bit, BitMatrix& out);
 
+/// One packed word from `count` (0..64) bytes that are each 0 or 1: bit i = b[i] (bits
+/// [count, 64) zero).  Eight bytes at a time (one multiply gathers their low bits).
+Word pack_bool_bytes(const std::uint8_t* b, unsigned count);
+/// One packed word from `count` (0..64) 8-bit pixels: bit i = pixel[i] >= threshold.
+Word threshold_word(const std::uint8_t* pixels, unsigned count, unsigned threshold);
+/// One packed word from `count` (0..64) 8-bit pixels: bit i = (pixel[i] >> bit) & 1, bit 0..7.
+Word bit_plane_word(const std::uint8_t* pixels, unsigned count, unsigned bit);
+
 /// Copies bits [start, start + count) of the packed vector `src` to bits [0, count) of
 /// `dst` (words_for_bits(count) words; the tail beyond `count` is zeroed).  `src` must
 /// hold at least start + count bits.

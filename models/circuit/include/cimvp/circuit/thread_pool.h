@@ -2,13 +2,21 @@
 // (docs/performance.md, "Threads").
 //
 // parallel_for(tasks, fn) runs fn(i) for every i in [0, tasks) and returns when all have
-// finished.  Tasks are claimed one at a time, in increasing order, by the calling thread and
-// the workers alike, so a worker that the OS has not scheduled (a loaded machine) delays
-// nothing but the task it has already claimed.  The pool never decides *what* is computed,
-// only where, so a caller whose tasks write disjoint outputs and read shared inputs gets the
-// same results for every thread count.
-// Workers poll for a short while after a job (the next read of a simulation follows within
-// microseconds) and then sleep on a condition variable; an idle pool uses no CPU.
+// finished.  Thread t of T (the caller is thread 0) owns the tasks [t·tasks/T, (t+1)·tasks/T)
+// and runs them first, in increasing order, so that a caller issuing the same partition job
+// after job keeps each thread on the same data (its outputs stay in that core's cache: handing
+// a task to whichever thread is free moved the accumulator lines between the cores on every
+// array read and made two threads slower than one); a thread that has finished its own range
+// then takes the remaining tasks of the other ranges, one at a time (a compare-and-swap on one
+// word per range holding the job number and the next task, no lock), so a worker that the OS
+// has not scheduled delays nothing but the task it has already claimed.  The pool never
+// decides *what* is computed, only where, so a caller whose tasks write disjoint outputs and
+// read shared inputs gets the same results for every thread count.
+// Idle workers spin on the job number with the CPU's pause hint, without system calls, for
+// `spin` after a job (a simulation's next array read follows within microseconds; a system
+// call or a futex wake-up costs several microseconds, much more in a virtual machine), then
+// sleep on a condition variable; an idle pool uses no CPU after that.  The caller waits for
+// the tasks the workers claimed the same way.
 // Exceptions: the exception of the lowest-numbered failing task is rethrown to the caller
 // after every task has finished.  A parallel_for called from inside a task, or while
 // another thread is using the pool, runs its tasks serially on the calling thread.
@@ -16,6 +24,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -36,9 +45,13 @@ unsigned resolve_threads(unsigned requested);
 
 class ThreadPool {
  public:
+  /// How long an idle worker spins before it sleeps (default kDefaultSpin).
+  static constexpr std::chrono::microseconds kDefaultSpin{2000};
+
   /// threads: 0 = every core (resolve_threads); 1 = no worker threads.
+  /// spin: how long idle workers poll for the next job before they sleep.
   /// Throws std::invalid_argument above kMaxThreads.
-  explicit ThreadPool(unsigned threads = 0);
+  explicit ThreadPool(unsigned threads = 0, std::chrono::microseconds spin = kDefaultSpin);
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
@@ -57,21 +70,32 @@ class ThreadPool {
  private:
   using Call = void (*)(void*, std::size_t);
   void run(std::size_t tasks, void* ctx, Call call);
-  void worker();
-  /// Claims and runs one task of job `generation`; false when none is left.
-  bool run_one(std::uint64_t generation);
+  void worker(unsigned self);
+  /// Runs the tasks of job `job` that are left: own range `self` first, then the others.
+  void run_tasks(std::uint32_t job, unsigned self);
+  /// Claims and runs one task of range r of job `job`; false when none is left there.
+  bool run_one(std::uint32_t job, unsigned r);
 
   std::vector<std::thread> workers_;
-  std::mutex m_;
-  std::condition_variable start_cv_, done_cv_;
-  std::atomic<std::uint64_t> generation_{0};
-  std::atomic<bool> busy_{false};
-  // the current job, guarded by m_ (ctx_ and call_ are only read by a thread holding a task)
-  bool stop_ = false;
-  std::uint64_t job_ = 0;
-  std::size_t tasks_ = 0, next_ = 0, done_ = 0;
-  void* ctx_ = nullptr;
-  Call call_ = nullptr;
+  const std::chrono::microseconds spin_;
+  // The job: state_ = job number << 32; range r's claim word = job number << 32 | next task
+  // of the range.  tasks_, ctx_, call_ and the claim words are written by the caller before it
+  // publishes a new job number in state_ (release); ctx_ and call_ are read by a thread only
+  // after it has claimed a task of that job, which keeps the job alive.
+  struct alignas(64) Range {
+    std::atomic<std::uint64_t> next{0};
+  };
+  std::vector<Range> ranges_;  // one per thread
+  std::atomic<std::uint64_t> state_{0};
+  std::atomic<std::size_t> tasks_{0};
+  std::atomic<void*> ctx_{nullptr};
+  std::atomic<Call> call_{nullptr};
+  std::atomic<std::size_t> done_{0};  // tasks of the current job finished
+  std::atomic<bool> busy_{false};     // a caller is inside run()
+  std::atomic<unsigned> sleepers_{0};  // workers waiting on start_cv_
+  std::atomic<bool> stop_{false};
+  std::mutex m_;  // start_cv_ and error_
+  std::condition_variable start_cv_;
   std::exception_ptr error_;
   std::size_t error_task_ = 0;
 };
