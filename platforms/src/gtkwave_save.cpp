@@ -48,7 +48,7 @@ void write_gtkwave_save(const std::string& vcd_path, bool has_cim, bool has_colu
     auto f = open_or_throw(state_filter);
     f << "# values of top.cim.state (CimState, models/cim/controller/cim_types.h)\n";
     for (auto s : {CimState::idle, CimState::load, CimState::input, CimState::compute, CimState::output,
-                   CimState::backward, CimState::update, CimState::gradient})
+                   CimState::backward, CimState::update, CimState::gradient, CimState::thresholds})
       f << static_cast<unsigned>(s) << ' ' << to_string(s) << '\n';
   }
   {

@@ -33,6 +33,7 @@ const std::pair<const char*, PpaComponent> kEvents[] = {
     {"accumulate", PpaComponent::accumulation},
     {"column_accumulate", PpaComponent::accumulation},
     {"activation", PpaComponent::accumulation},
+    {"threshold_write", PpaComponent::accumulation},
     {"pool_or", PpaComponent::accumulation},
     {"buffer_read", PpaComponent::buffers},
     {"buffer_write", PpaComponent::buffers},

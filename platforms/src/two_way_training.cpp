@@ -150,6 +150,9 @@ TwoWayTraining::TwoWayTraining(const TwoWayTrainingConfig& config, const Platfor
   fp_.momentum_shift = config_.momentum_shift;
   fp_.adam_beta1_shift = config_.adam_beta1_shift;
   fp_.adam_beta2_shift = config_.adam_beta2_shift;
+  fp_.learn_thresholds = config_.learn_thresholds;
+  fp_.error_round = config_.error_round;
+  fp_.threshold_gain_shift = config_.threshold_gain_shift;
   try {
     fp_.validate();
   } catch (const std::invalid_argument& e) {
@@ -377,7 +380,9 @@ void TwoWayTraining::run(Hal& hal) {
           const bool same = ref.sums == hw.sums && ref.errors == hw.errors && ref.changed == hw.changed &&
                             ref.correct == hw.correct && gold.latent == chip.latent &&
                             gold.momentum == chip.momentum && gold.adam_m == chip.adam_m &&
-                            gold.adam_v == chip.adam_v;
+                            gold.adam_v == chip.adam_v && ref.threshold_layers == hw.threshold_layers &&
+                            gold.threshold_latent == chip.threshold_latent && gold.threshold_m == chip.threshold_m &&
+                            gold.threshold_v == chip.threshold_v;
           if (same) {
             ++er.steps_identical;
           } else if (identical_) {
@@ -576,7 +581,8 @@ nlohmann::ordered_json TwoWayTraining::results() const {
                       {"input_bits", fp_.input_bits},         {"ste_window_first_half", fp_.ste_window(0)},
                       {"error_autoscale", fp_.error_autoscale}, {"loss", to_string(fp_.loss)},
                       {"optimizer", to_string(fp_.optimizer)}, {"momentum_shift", fp_.momentum_shift},
-                      {"adam_beta1_shift", fp_.adam_beta1_shift}, {"adam_beta2_shift", fp_.adam_beta2_shift}};
+                      {"adam_beta1_shift", fp_.adam_beta1_shift}, {"adam_beta2_shift", fp_.adam_beta2_shift},
+                      {"learn_thresholds", fp_.learn_thresholds}, {"error_round", fp_.error_round}, {"threshold_gain_shift", fp_.threshold_gain_shift}};
   j["golden_checked"] = config_.golden;
   j["bit_identical"] = config_.golden ? nlohmann::ordered_json(identical_) : nlohmann::ordered_json(nullptr);
   nlohmann::ordered_json ep = nlohmann::ordered_json::array();

@@ -123,6 +123,9 @@ Schema<WorkloadConfig> workload_schema(const std::string& prefix) {
   s.add(prefix + "two_way_training.error_autoscale", [](auto& w) -> auto& { return w.two_way_training.error_autoscale; })
       .describe("Dynamic error scaling: each layer's errors of a step are shifted right by the smallest shift that "
                 "fits them all into error_bits (output_shift and hidden_shift are then unused).");
+  s.add(prefix + "two_way_training.error_round", [](auto& w) -> auto& { return w.two_way_training.error_round; })
+      .describe("Error scaling rounds (halves up) instead of flooring: output and hidden errors = round(value / "
+                "2^shift) rather than floor (floor biases every error by -1/2 LSB).");
   s.add(prefix + "two_way_training.loss", [](auto& w) -> auto& { return w.two_way_training.loss; })
       .one_of({"squared", "hinge"})
       .describe("Output loss: squared = error t - s on every logit; hinge = t - s only where the margin is "
@@ -145,6 +148,16 @@ Schema<WorkloadConfig> workload_schema(const std::string& prefix) {
         [](auto& w) -> auto& { return w.two_way_training.adam_beta2_shift; })
       .range(1u, 20u)
       .describe("optimizer adam: second moment averaged over about 2^adam_beta2_shift steps (beta2 = 1 - 2^-shift).");
+  s.add(prefix + "two_way_training.learn_thresholds",
+        [](auto& w) -> auto& { return w.two_way_training.learn_thresholds; })
+      .describe("Learned per-neuron hidden thresholds (the batch-norm shift): integer adam on -sum of the "
+                "neuron's gated errors, the tables written into the macro by its THRESHOLDS command "
+                "(optimizer must be adam; docs/two-way-training.md).");
+  s.add(prefix + "two_way_training.threshold_gain_shift",
+        [](auto& w) -> auto& { return w.two_way_training.threshold_gain_shift; })
+      .range(0u, 8u)
+      .describe("learn_thresholds: each threshold's step is 2^threshold_gain_shift x about ste_window x 2^-lr_shift "
+                "PS units.");
   s.add(prefix + "two_way_training.transfer", [](auto& w) -> auto& { return w.two_way_training.transfer; })
       .one_of({"dma", "master"})
       .describe("Who moves mini-batches, kept sums, errors, transposed sums and row records: dma = the host DMA "

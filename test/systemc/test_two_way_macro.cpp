@@ -273,3 +273,88 @@ TEST_CASE("START|KEEP writes every layer's sums, training commands need a two-wa
   CHECK((st_one & cim_bit::STATUS_ERROR) != 0);
   CHECK(code_one == cim_err::NOT_TWO_WAY);
 }
+
+TEST_CASE("THRESHOLDS replaces a hidden layer's thresholds; last layer and forward-only macro refused",
+          "[cim][two_way]") {
+  set_quantum();
+  const BnnNetwork net = random_network({100, 37, 10}, CellMode::xnor_8t, InputEncoding::binarized, 8, 29);
+  const CimMacroConfig mc = two_way_macro(Quantization::ideal, 3);
+  CimBench b("thr_", mc);
+  CimBench one("thr1_", small_macro(32, 16, CellMode::xnor_8t, AccessMode::group, Quantization::ideal, 3, 8));
+  const CimNetworkImage image = build_cim_image(net, kImageBase);
+  const std::size_t n = 4;
+  const auto images = random_images(n, kPixels, 81);
+  std::vector<std::int32_t> table(37), kept(n * (37 + 10)), out(n * 10);
+  for (unsigned j = 0; j < 37; ++j) table[j] = static_cast<std::int32_t>(j % 7) * 3 - 9;  // −9 … 9 PS units
+  std::uint32_t st = 0, done_count = 0, st_last = 0, code_last = 0, st_mis = 0, code_mis = 0, st_one = 0,
+                code_one = 0;
+  sc_core::sc_time t0, t1;
+  b.host.set_program([&](Hal& hal) {
+    BnnDriver drv(hal, bench_driver(8));
+    drv.load(image);
+    hal.write_block(kSums, table.data(), table.size() * 4);
+    hal.write32(kCimBase + cim_reg::TRAIN_LAYER, 0);
+    set_addr(hal, cim_reg::INPUT_LO, kSums);
+    t0 = sc_core::sc_time_stamp();
+    st = command(hal, cim_bit::CTRL_THRESHOLDS);
+    t1 = sc_core::sc_time_stamp();
+    done_count = hal.read32(kCimBase + cim_reg::DONE_COUNT);
+    hal.write_block(kErrors, images.data(), images.size());
+    hal.write32(kCimBase + cim_reg::BATCH, n);
+    set_addr(hal, cim_reg::INPUT_LO, kErrors);
+    set_addr(hal, cim_reg::OUTPUT_LO, kSums);
+    set_addr(hal, cim_reg::KEEP_LO, kKeep);
+    command(hal, cim_bit::CTRL_START | cim_bit::CTRL_KEEP);
+    hal.read_block(kKeep, kept.data(), kept.size() * 4);
+    hal.read_block(kSums, out.data(), out.size() * 4);
+    hal.write32(kCimBase + cim_reg::TRAIN_LAYER, 1);  // the last layer has no thresholds
+    st_last = command(hal, cim_bit::CTRL_THRESHOLDS);
+    code_last = hal.read32(kCimBase + cim_reg::ERROR_CODE);
+    hal.write32(kCimBase + cim_reg::TRAIN_LAYER, 0);
+    set_addr(hal, cim_reg::INPUT_LO, kSums + 2);  // not 4-aligned
+    st_mis = command(hal, cim_bit::CTRL_THRESHOLDS);
+    code_mis = hal.read32(kCimBase + cim_reg::ERROR_CODE);
+  });
+  one.host.set_program([&](Hal& hal) {
+    BnnDriver drv(hal, bench_driver(8));
+    drv.load(image);
+    st_one = command(hal, cim_bit::CTRL_THRESHOLDS);
+    code_one = hal.read32(kCimBase + cim_reg::ERROR_CODE);
+  });
+  ExpectReport warnings("cimvp/cim_macro");
+  sc_core::sc_start();
+  CHECK(warnings.count() == 3);
+  REQUIRE(b.host.finished());
+  REQUIRE(one.host.finished());
+  CHECK((st & cim_bit::STATUS_DONE) != 0);
+  CHECK(done_count == 37);
+  // at least the 37 clocks of the register writes
+  CHECK(t1 - t0 >= sc_core::sc_time(37 * mc.timing.clock_period_ns, sc_core::SC_NS));
+  // Layer 1 reads layer 0's activations at the new thresholds (the image's flips kept):
+  // fire_k = flip_k ? h_k <= 2·T_k : h_k >= 2·T_k, out = 2·Σ_k W1[j][k]·(fire ? +1 : −1).
+  const BnnLayer& L0 = net.layers[0];
+  const BnnLayer& L1 = net.layers[1];
+  std::size_t fired = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    for (unsigned j = 0; j < 10; ++j) {
+      int s = 0;
+      for (unsigned k = 0; k < 37; ++k) {
+        const std::int64_t h = kept[i * 37 + k], t2 = 2 * std::int64_t{table[k]};
+        const bool fire = L0.flip[k] ? h <= t2 : h >= t2;
+        fired += j == 0 && fire;
+        s += L1.weights[std::size_t{j} * 37 + k] * (fire ? 1 : -1);
+      }
+      REQUIRE(out[i * 10 + j] == 2 * s);
+    }
+  CHECK(fired > 0);
+  CHECK(fired < n * 37);
+  CHECK(b.cim.counters().get("threshold_commands") == 1);
+  CHECK(b.cim.counters().get("threshold_bytes") == 37 * 4);
+  CHECK(b.cim.accumulator.counters().get("threshold_words") == 37);
+  CHECK((st_last & cim_bit::STATUS_ERROR) != 0);
+  CHECK(code_last == cim_err::BAD_TRAINING);
+  CHECK((st_mis & cim_bit::STATUS_ERROR) != 0);
+  CHECK(code_mis == cim_err::MISALIGNED);
+  CHECK((st_one & cim_bit::STATUS_ERROR) != 0);
+  CHECK(code_one == cim_err::NOT_TWO_WAY);
+}

@@ -71,20 +71,30 @@ void check_chip_equals_golden(const FixedPointTrainConfig& cfg) {
   for (std::size_t b0 = 0; b0 < data.size(); b0 += 32)
     ref.push_back(two_way_train_step(gold, mc.mapping(), cfg, data.image(b0), data.labels.data() + b0, 32, 64));
   REQUIRE(hw.size() == ref.size());
-  std::size_t changed = 0;
+  std::size_t changed = 0, tables = 0;
   for (std::size_t s = 0; s < hw.size(); ++s) {
     INFO("step " << s);
     CHECK(hw[s].sums == ref[s].sums);
     CHECK(hw[s].errors == ref[s].errors);
     CHECK(hw[s].changed == ref[s].changed);
     CHECK(hw[s].correct == ref[s].correct);
+    CHECK(hw[s].threshold_layers == ref[s].threshold_layers);
     changed += ref[s].changed.size();
+    tables += ref[s].threshold_layers.size();
   }
   CHECK(changed > 0);
   CHECK(chip.latent == gold.latent);
   CHECK(chip.momentum == gold.momentum);
   CHECK(chip.adam_m == gold.adam_m);
   CHECK(chip.adam_v == gold.adam_v);
+  CHECK(chip.threshold_latent == gold.threshold_latent);
+  CHECK(chip.threshold_m == gold.threshold_m);
+  CHECK(chip.threshold_v == gold.threshold_v);
+  // learned thresholds: one THRESHOLDS command (16 words) per table that changed
+  if (cfg.learn_thresholds) CHECK(tables > 0);
+  CHECK(b.cim.counters().get("threshold_commands") == tables);
+  CHECK(b.cim.counters().get("threshold_bytes") == tables * 16 * 4);
+  CHECK(b.cim.accumulator.counters().get("threshold_words") == tables * 16);
   // The cells hold the golden binary weights; only the changed cells were written.
   for (unsigned l = 0; l < 2; ++l) {
     const auto w = gold.binary(l);
@@ -117,15 +127,33 @@ TEST_CASE("bit-serial input, hinge loss, dynamic error scaling, normalized step 
   check_chip_equals_golden(cfg);
 }
 
-TEST_CASE("adam optimizer (the platform's settings: 16-bit latent weights): chip == golden", "[cim][two_way][train]") {
+namespace {
+
+/// The platform's settings: bit-serial input, hinge loss, dynamic error scaling with rounding,
+/// adam on 16-bit latent weights.
+FixedPointTrainConfig adam_config() {
   FixedPointTrainConfig cfg = train_config();
   cfg.input_bits = 4;
   cfg.loss = TrainLoss::hinge;
   cfg.error_autoscale = true;
+  cfg.error_round = true;
   cfg.optimizer = TrainOptimizer::adam;
   cfg.latent_bits = 16;
   cfg.lr_shift = 4;  // about 2^11 per weight and step: some of the ±2^14 initial weights change sign
   cfg.ste_window_first_half = 200;
+  return cfg;
+}
+
+}  // namespace
+
+TEST_CASE("adam optimizer (the platform's settings: 16-bit latent weights): chip == golden", "[cim][two_way][train]") {
+  check_chip_equals_golden(adam_config());
+}
+
+TEST_CASE("learned thresholds (THRESHOLDS command): chip == golden", "[cim][two_way][train]") {
+  FixedPointTrainConfig cfg = adam_config();
+  cfg.lr_shift = 2;  // large threshold steps (about 200 / 4 PS units per step in layer 0): tables change
+  cfg.learn_thresholds = true;
   check_chip_equals_golden(cfg);
 }
 

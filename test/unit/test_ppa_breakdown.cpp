@@ -77,6 +77,7 @@ TEST_CASE("ppa components: every event in one component, summing to the totals",
   CHECK(ppa_event_component("adc_conversion") == PpaComponent::sensing);
   CHECK(ppa_event_component("dac_conversion") == PpaComponent::drivers);
   CHECK(ppa_event_component("column_accumulate") == PpaComponent::accumulation);
+  CHECK(ppa_event_component("threshold_write") == PpaComponent::accumulation);
   CHECK(ppa_event_component("support_read") == PpaComponent::buffers);
   CHECK(ppa_event_component("bus_byte") == PpaComponent::interconnect);
   CHECK(ppa_event_component("dram_byte") == PpaComponent::dram);

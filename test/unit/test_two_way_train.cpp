@@ -262,3 +262,77 @@ TEST_CASE("hand-computed adam steps: gradient scaling, moments, per-weight norma
   cfg.adam_beta1_shift = 0;
   CHECK_THROWS_WITH(cfg.validate(), Catch::Contains("adam_beta1_shift") && Catch::Contains("1..15"));
 }
+
+TEST_CASE("hand-computed learned thresholds: gate, activations, gradient and adam update of 2 neurons",
+          "[two_way][train]") {
+  FixedPointTrainConfig cfg;
+  cfg.optimizer = TrainOptimizer::adam;
+  cfg.adam_beta1_shift = 1;
+  cfg.adam_beta2_shift = 2;
+  cfg.lr_shift = 3;
+  cfg.ste_window_half = 16;
+  cfg.learn_thresholds = true;
+  REQUIRE_NOTHROW(cfg.validate());
+  TwoWayMlp net = TwoWayMlp::random({4, 2, 2}, 10, 1);
+  CHECK(net.thresholds(0) == std::vector<std::int32_t>{0, 0});  // no latent thresholds yet
+  // 3 samples × 2 neurons of gated errors: g_T = −Σ_i e = (−(2 + 3 − 1), −(−1 + 0 − 2)) = (−4, 3)
+  const std::vector<std::int32_t> e = {2, -1, 3, 0, -1, -2};
+  // Σ|g| / 2 = 3 (2 bits): g scaled by 2^(8 − 2) = 64 → (−256, 192); first step (β shifts 1 / 2):
+  // m = 2g = (−512, 384), v = 4g² = (262144, 147456), rms = isqrt(v / 4) = (256, 192);
+  // Δθ = round(m · 16 · 2^8 / (2^(1 + 3) · (rms + 1))) = round(−2097152 / 4112), round(1572864 / 3088)
+  //    = (−510, 509);  T = round(θ / 256) = (−2, 2)
+  CHECK(two_way_update_thresholds(net, 0, e.data(), 3, cfg));
+  CHECK(net.threshold_m[0] == std::vector<std::int32_t>{-512, 384});
+  CHECK(net.threshold_v[0] == std::vector<std::int64_t>{262144, 147456});
+  CHECK(net.threshold_latent[0] == std::vector<std::int32_t>{-510, 509});
+  CHECK(net.thresholds(0) == std::vector<std::int32_t>{-2, 2});
+  // second step, same errors: m = m − floor(m / 2) + g = (−512, 384), v = v − v / 4 + g² = v:
+  // the same Δθ → θ = (−1020, 1018), T = (−4, 4)
+  CHECK(two_way_update_thresholds(net, 0, e.data(), 3, cfg));
+  CHECK(net.threshold_latent[0] == std::vector<std::int32_t>{-1020, 1018});
+  CHECK(net.thresholds(0) == std::vector<std::int32_t>{-4, 4});
+  // zero errors: g = 0, the moments decay (m = (−256, 192), v = 3v/4 = (196608, 110592),
+  // rms = (221, 166)), θ still moves by round(−1048576 / 3552) = −295 and round(786432 / 2672) = 294
+  // → θ = (−1315, 1312), T = (−5, 5)
+  const std::vector<std::int32_t> zero(6, 0);
+  CHECK(two_way_update_thresholds(net, 0, zero.data(), 3, cfg));
+  CHECK(net.threshold_m[0] == std::vector<std::int32_t>{-256, 192});
+  CHECK(net.threshold_v[0] == std::vector<std::int64_t>{196608, 110592});
+  CHECK(net.threshold_latent[0] == std::vector<std::int32_t>{-1315, 1312});
+  CHECK(net.thresholds(0) == std::vector<std::int32_t>{-5, 5});
+
+  // activations and the STE gate use s − 2T (T = (−4, 4) PS units → 2T = (−8, 8) half units)
+  const std::vector<std::int32_t> t = {-4, 4};
+  const std::vector<std::int32_t> s = {-8, 7, -9, 8};
+  CHECK(two_way_hidden_inputs(s.data(), 4, t.data(), 2) == std::vector<std::int16_t>{1, -1, -1, 1});
+  CHECK(two_way_hidden_inputs(s.data(), 4) == std::vector<std::int16_t>{-1, 1, -1, 1});
+  const std::vector<std::int64_t> delta = {10, 20, 30, 40};
+  const std::vector<std::int32_t> pre = {8, 24, -24, -9};  // s − 2T = (16, 16, −16, −17)
+  CHECK(two_way_hidden_errors(delta.data(), pre.data(), 4, cfg, 0, t.data(), 2) ==
+        std::vector<std::int32_t>{10, 20, 30, 0});
+  CHECK(two_way_hidden_errors(delta.data(), pre.data(), 4, cfg, 0) == std::vector<std::int32_t>{10, 0, 0, 40});
+
+  // errors: adam only; hidden layers only
+  CHECK_THROWS_AS(two_way_update_thresholds(net, 1, e.data(), 3, cfg), std::invalid_argument);
+  cfg.optimizer = TrainOptimizer::normalized;
+  CHECK_THROWS_WITH(cfg.validate(), Catch::Contains("learn_thresholds") && Catch::Contains("adam"));
+}
+
+TEST_CASE("error_round: scaled errors rounded (halves up) instead of floored, saturated", "[two_way][train]") {
+  FixedPointTrainConfig cfg;
+  cfg.target_half = 0;  // t = 0: raw error = −s
+  cfg.output_shift = 2;
+  const std::vector<std::int32_t> s = {-5, 5, -6, 6, -2, 2};
+  const std::uint8_t label = 0;
+  // raw (5, −5, 6, −6, 2, −2) / 4: floor (1, −2, 1, −2, 0, −1), round (1, −1, 2, −1, 1, 0)
+  CHECK(two_way_output_errors(s.data(), &label, 1, 6, cfg) == std::vector<std::int32_t>{1, -2, 1, -2, 0, -1});
+  cfg.error_round = true;
+  CHECK(two_way_output_errors(s.data(), &label, 1, 6, cfg) == std::vector<std::int32_t>{1, -1, 2, -1, 1, 0});
+  // dynamic scaling fits the floored values (shift 1 for raw 255 / −256 in 8 bits); the rounded
+  // 255 / 2 → 128 saturates to 127, −256 / 2 → −128
+  cfg.error_autoscale = true;
+  const std::vector<std::int32_t> s2 = {-255, 256};
+  CHECK(two_way_output_errors(s2.data(), &label, 1, 2, cfg) == std::vector<std::int32_t>{127, -128});
+  cfg.error_round = false;
+  CHECK(two_way_output_errors(s2.data(), &label, 1, 2, cfg) == std::vector<std::int32_t>{127, -128});
+}

@@ -134,7 +134,7 @@ BnnNetwork two_way_bnn(const TwoWayMlp& net, const FixedPointTrainConfig& cfg) {
     L.outputs = net.widths[l + 1];
     L.weights = net.binary(l);
     if (l + 1 < net.layers()) {
-      L.threshold.assign(L.outputs, 0);  // a = +1 when s >= 0
+      L.threshold = net.thresholds(l);  // a = +1 when s_half >= 2·T (T = 0 unless learned)
       L.flip.assign(L.outputs, 0);
     } else {
       L.scale.assign(L.outputs, 1.0f);
@@ -255,7 +255,8 @@ TrainStepResult TwoWayTrainDriver::step(TwoWayMlp& net, const FixedPointTrainCon
     std::vector<std::int32_t> d32(n * K);
     hal_.read_block(a_delta, d32.data(), d32.size() * 4);
     const std::vector<std::int64_t> delta(d32.begin(), d32.end());
-    r.errors[l - 1] = two_way_hidden_errors(delta.data(), r.sums[l - 1].data(), delta.size(), cfg, l - 1);
+    const std::vector<std::int32_t> t = net.thresholds(l - 1);
+    r.errors[l - 1] = two_way_hidden_errors(delta.data(), r.sums[l - 1].data(), delta.size(), cfg, l - 1, t.data(), K);
   }
   // 4. Gradients on the accelerator (GRADIENT), 5. the latent update on the driver (the latent
   // weights DMA'd from their store to the working buffer and back), 6. the changed cells
@@ -267,8 +268,10 @@ TrainStepResult TwoWayTrainDriver::step(TwoWayMlp& net, const FixedPointTrainCon
     const unsigned K = net.widths[l], M = net.widths[l + 1];
     const std::size_t first = r.changed.size();
     // the layer's inputs: the pixels as the forward read took them, then the signs of the kept sums
+    const std::vector<std::int32_t> t = l == 0 ? std::vector<std::int32_t>{} : net.thresholds(l - 1);
     const std::vector<std::int16_t> x = l == 0 ? two_way_first_inputs(images, n, pixels, cfg)
-                                               : two_way_hidden_inputs(r.sums[l - 1].data(), r.sums[l - 1].size());
+                                               : two_way_hidden_inputs(r.sums[l - 1].data(), r.sums[l - 1].size(),
+                                                                       t.data(), K);
     const std::vector<std::int8_t> e8(r.errors[l].begin(), r.errors[l].end());
     hal_.write_block(a_err, e8.data(), e8.size());
     hal_.write_block(a_x, x.data(), x.size() * 2);
@@ -323,6 +326,19 @@ TrainStepResult TwoWayTrainDriver::step(TwoWayMlp& net, const FixedPointTrainCon
       command(cim_bit::CTRL_UPDATE, "UPDATE");
     }
   }
+  // 7. Learned thresholds (after every use of the forward pass's ones): the host steps them
+  // (two_way_update_thresholds) and writes a hidden layer's table (M int32) when one changed.
+  if (cfg.learn_thresholds)
+    for (unsigned l = 0; l + 1 < L; ++l) {
+      if (!two_way_update_thresholds(net, l, r.errors[l].data(), n, cfg)) continue;
+      r.threshold_layers.push_back(l);
+      const unsigned M = net.widths[l + 1];
+      const std::vector<std::int32_t> t = net.thresholds(l);
+      hal_.write_block(a_err, t.data(), std::size_t{M} * 4);
+      hal_.write32(b + cim_reg::TRAIN_LAYER, l);
+      set64(cim_reg::INPUT_LO, to_macro(a_err, in0, std::uint64_t{M} * 4, "thresholds"));
+      command(cim_bit::CTRL_THRESHOLDS, "THRESHOLDS");
+    }
   hal_.write32(b + cim_reg::IO_MODE, 0);
   phase(TrainPhase::idle);
   return r;

@@ -75,15 +75,17 @@ std::vector<std::int32_t> scale_errors(const std::vector<std::int64_t>& raw, uns
   }
   std::vector<std::int32_t> e(raw.size());
   for (std::size_t q = 0; q < raw.size(); ++q)
-    e[q] = static_cast<std::int32_t>(sat(floor_shift(raw[q], shift), cfg.error_bits));
+    e[q] = static_cast<std::int32_t>(
+        sat(cfg.error_round ? round_shift(raw[q], shift) : floor_shift(raw[q], shift), cfg.error_bits));
   return e;
 }
 
-BitMatrix signs(const std::vector<std::int32_t>& s, std::size_t n, unsigned m) {
+/// Activations: bit (i, j) set where s[i][j] >= 2·T_j.
+BitMatrix signs(const std::vector<std::int32_t>& s, std::size_t n, unsigned m, const std::vector<std::int32_t>& t) {
   BitMatrix b(n, m);
   for (std::size_t i = 0; i < n; ++i)
     for (unsigned j = 0; j < m; ++j)
-      if (s[i * m + j] >= 0) b.set(i, j, true);
+      if (std::int64_t{s[i * m + j]} >= 2 * std::int64_t{t[j]}) b.set(i, j, true);
   return b;
 }
 
@@ -95,6 +97,26 @@ void check_mapping(const MappingConfig& mapping) {
     throw std::invalid_argument(
         "two-way training: the sensing needs a calibration pass (nonlinear MLSA or calibrated ADC); use an ideal "
         "or linear MLSA or an ADC over the reachable range");
+}
+
+/// The moments of one adam parameter (TrainOptimizer::adam) from its gradient G: g = G scaled by
+/// 2^−gshift (round), clamped to ±32767; m ← m − floor(m / 2^β1) + g, v ← v − floor(v / 2^β2) + g²
+/// (set to g·2^β1, g²·2^β2 when `init`).  Returns the step's denominator isqrt(floor(v / 2^β2)) + 1,
+/// or 0 when m is 0 (no step).  Shared by the weights and the learned thresholds.
+std::int64_t adam_moments(std::int64_t G, int gshift, bool init, unsigned b1, unsigned b2, std::int32_t& m,
+                          std::int64_t& v) {
+  std::int64_t g = G == 0 ? 0
+                   : gshift >= 0 ? round_shift(G, static_cast<unsigned>(gshift))
+                                 : G * (std::int64_t{1} << -gshift);
+  g = std::min<std::int64_t>(32767, std::max<std::int64_t>(-32767, g));
+  if (init) {
+    m = static_cast<std::int32_t>(g * (std::int64_t{1} << b1));
+    v = g * g * (std::int64_t{1} << b2);
+  } else {
+    m = static_cast<std::int32_t>(std::int64_t{m} - floor_shift(m, b1) + g);
+    v = v - (v >> b2) + g * g;
+  }
+  return m == 0 ? 0 : isqrt(v >> b2) + 1;
 }
 
 /// The adam step (TrainOptimizer::adam) of layer l from its gradients G (M×K, Σ|G| = sum_abs):
@@ -124,21 +146,9 @@ void adam_apply(TwoWayMlp& net, unsigned l, const std::int64_t* G, std::int64_t 
   for (unsigned j = 0; j < M; ++j)
     for (unsigned kk = 0; kk < K; ++kk) {
       const std::size_t q = std::size_t{j} * K + kk;
-      std::int64_t gq = G[q] == 0 ? 0
-                        : gshift >= 0 ? round_shift(G[q], static_cast<unsigned>(gshift))
-                                      : G[q] * (std::int64_t{1} << -gshift);
-      gq = std::min<std::int64_t>(32767, std::max<std::int64_t>(-32767, gq));
-      if (init) {
-        mm[q] = static_cast<std::int32_t>(gq * (std::int64_t{1} << b1));
-        vv[q] = gq * gq * (std::int64_t{1} << b2);
-      } else {
-        mm[q] = static_cast<std::int32_t>(std::int64_t{mm[q]} - floor_shift(mm[q], b1) + gq);
-        vv[q] = vv[q] - (vv[q] >> b2) + gq * gq;
-      }
-      if (mm[q] == 0) continue;
-      const std::int64_t rms = isqrt(vv[q] >> b2);
-      const std::int64_t d = round_div(std::int64_t{mm[q]} * (std::int64_t{1} << up),
-                                       ((rms + 1) << b1) << down);
+      const std::int64_t den = adam_moments(G[q], gshift, init, b1, b2, mm[q], vv[q]);
+      if (den == 0) continue;
+      const std::int64_t d = round_div(std::int64_t{mm[q]} * (std::int64_t{1} << up), (den << b1) << down);
       if (d == 0) continue;
       std::int16_t& v = w[q];
       const bool before = v >= 0;
@@ -180,7 +190,7 @@ Forward forward(const TwoWayMlp& net, const MappingConfig& mapping, const FixedP
       f.layers.emplace_back(K, M, net.binary(l), InputKind::bipolar, 1, mapping, l);
       f.layers.back().evaluate(f.x[l], f.sums[l]);
     }
-    if (l + 1 < net.layers()) f.x[l + 1] = signs(f.sums[l], n, M);
+    if (l + 1 < net.layers()) f.x[l + 1] = signs(f.sums[l], n, M, net.thresholds(l));
   }
   return f;
 }
@@ -206,6 +216,13 @@ void FixedPointTrainConfig::validate() const {
   if (adam_beta2_shift < 1 || adam_beta2_shift > 20) bad("adam_beta2_shift", adam_beta2_shift, "1..20");
   if (optimizer == TrainOptimizer::adam && momentum_shift != 0)
     bad("momentum_shift", momentum_shift, "0 with optimizer adam (adam_beta1_shift is its momentum)");
+  if (learn_thresholds && (ste_window_half > 65536 || ste_window_first_half > 65536))
+    bad(ste_window_half > 65536 ? "ste_window_half" : "ste_window_first_half",
+        std::max(ste_window_half, ste_window_first_half), "<= 65536 with learn_thresholds");
+  if (threshold_gain_shift > 8) bad("threshold_gain_shift", threshold_gain_shift, "0..8");
+  if (learn_thresholds && optimizer != TrainOptimizer::adam)
+    throw std::invalid_argument(std::string("FixedPointTrainConfig.learn_thresholds needs optimizer adam (is ") +
+                                to_string(optimizer) + ")");
 }
 
 int FixedPointTrainConfig::ste_window(unsigned l) const {
@@ -234,6 +251,14 @@ TwoWayMlp TwoWayMlp::random(const std::vector<unsigned>& widths, unsigned latent
     net.latent.push_back(std::move(w));
   }
   return net;
+}
+
+std::vector<std::int32_t> TwoWayMlp::thresholds(unsigned l) const {
+  std::vector<std::int32_t> t(widths.at(l + 1), 0);
+  if (l < threshold_latent.size() && threshold_latent[l].size() == t.size())
+    for (std::size_t j = 0; j < t.size(); ++j)
+      t[j] = static_cast<std::int32_t>(round_shift(threshold_latent[l][j], kThresholdFracBits));
+  return t;
 }
 
 std::vector<std::int8_t> TwoWayMlp::binary(unsigned l) const {
@@ -285,11 +310,15 @@ std::size_t two_way_correct(const std::int32_t* sums, const std::uint8_t* labels
 
 std::vector<std::int32_t> two_way_hidden_errors(const std::int64_t* delta_half, const std::int32_t* prev_sums,
                                                 std::size_t count, const FixedPointTrainConfig& cfg,
-                                                unsigned prev_layer) {
-  const int w = cfg.ste_window(prev_layer);
+                                                unsigned prev_layer, const std::int32_t* thresholds, unsigned K) {
+  const std::int64_t w = cfg.ste_window(prev_layer);
+  if (thresholds != nullptr && (K == 0 || count % K != 0))
+    throw std::invalid_argument("two-way training: thresholds need the layer width K dividing the count");
   std::vector<std::int64_t> raw(count, 0);
-  for (std::size_t q = 0; q < count; ++q)
-    if (prev_sums[q] <= w && prev_sums[q] >= -w) raw[q] = delta_half[q];
+  for (std::size_t q = 0; q < count; ++q) {
+    const std::int64_t u = std::int64_t{prev_sums[q]} - (thresholds ? 2 * std::int64_t{thresholds[q % K]} : 0);
+    if (u <= w && u >= -w) raw[q] = delta_half[q];
+  }
   return scale_errors(raw, cfg.hidden_shift, cfg);
 }
 
@@ -302,10 +331,58 @@ std::vector<std::int16_t> two_way_first_inputs(const std::uint8_t* images, std::
   return x;
 }
 
-std::vector<std::int16_t> two_way_hidden_inputs(const std::int32_t* prev_sums, std::size_t count) {
+std::vector<std::int16_t> two_way_hidden_inputs(const std::int32_t* prev_sums, std::size_t count,
+                                                const std::int32_t* thresholds, unsigned K) {
+  if (thresholds != nullptr && (K == 0 || count % K != 0))
+    throw std::invalid_argument("two-way training: thresholds need the layer width K dividing the count");
   std::vector<std::int16_t> x(count);
-  for (std::size_t q = 0; q < count; ++q) x[q] = prev_sums[q] >= 0 ? 1 : -1;
+  for (std::size_t q = 0; q < count; ++q)
+    x[q] = std::int64_t{prev_sums[q]} >= (thresholds ? 2 * std::int64_t{thresholds[q % K]} : 0) ? 1 : -1;
   return x;
+}
+
+bool two_way_update_thresholds(TwoWayMlp& net, unsigned l, const std::int32_t* errors, std::size_t n,
+                               const FixedPointTrainConfig& cfg) {
+  if (cfg.optimizer != TrainOptimizer::adam)
+    throw std::invalid_argument("two-way training: learned thresholds need optimizer adam");
+  if (l + 1 >= net.layers()) throw std::invalid_argument("two-way training: thresholds of a hidden layer only");
+  const unsigned M = net.widths.at(l + 1), b1 = cfg.adam_beta1_shift, b2 = cfg.adam_beta2_shift;
+  const std::vector<std::int32_t> before = net.thresholds(l);
+  // g_T[j] = −Σ_i e[i][j]: the threshold enters the pre-activation as s − 2T
+  std::vector<std::int64_t> G(M, 0);
+  std::int64_t sum_abs = 0;
+  for (unsigned j = 0; j < M; ++j) {
+    for (std::size_t i = 0; i < n; ++i) G[j] -= errors[i * M + j];
+    sum_abs += G[j] < 0 ? -G[j] : G[j];
+  }
+  const int gshift = static_cast<int>(bitlen(static_cast<std::uint64_t>(sum_abs) / M)) - static_cast<int>(kAdamGradBits);
+  // Δθ = round(m · window · 2^F / (2^(β1 + lr_shift) · (rms + 1)))
+  const std::int64_t window = cfg.ste_window(l);
+  const unsigned down = b1 + cfg.lr_shift;
+  const auto grow = [&](auto& v, std::size_t size) {
+    if (v.size() != net.latent.size()) v.resize(net.latent.size());
+    if (v[l].size() != size) {
+      v[l].assign(size, 0);
+      return true;
+    }
+    return false;
+  };
+  grow(net.threshold_latent, M);
+  const bool init = grow(net.threshold_m, M);
+  grow(net.threshold_v, M);
+  std::int32_t* th = net.threshold_latent[l].data();
+  std::int32_t* mm = net.threshold_m[l].data();
+  std::int64_t* vv = net.threshold_v[l].data();
+  const std::int64_t th_lim = std::int64_t{1} << 30;
+  for (unsigned j = 0; j < M; ++j) {
+    const std::int64_t den = adam_moments(G[j], gshift, init, b1, b2, mm[j], vv[j]);
+    if (den == 0) continue;
+    const std::int64_t num =
+        std::int64_t{mm[j]} * window * (std::int64_t{1} << (kThresholdFracBits + cfg.threshold_gain_shift));
+    const std::int64_t d = round_div(num, den << down);
+    th[j] = static_cast<std::int32_t>(std::min(th_lim, std::max(-th_lim, std::int64_t{th[j]} + d)));
+  }
+  return net.thresholds(l) != before;
 }
 
 void two_way_layer_gradient(const std::int32_t* errors, const std::int16_t* x, std::size_t n, unsigned M, unsigned K,
@@ -440,14 +517,22 @@ TrainStepResult two_way_train_step(TwoWayMlp& net, const MappingConfig& mapping,
     const TransposedBank t(f.layers[l].arrays(), mapping.sense, cfg.error_bits, l);
     std::vector<std::int64_t> delta;
     t.evaluate(r.errors[l].data(), n, delta);
-    r.errors[l - 1] = two_way_hidden_errors(delta.data(), f.sums[l - 1].data(), delta.size(), cfg, l - 1);
+    const std::vector<std::int32_t> thr = net.thresholds(l - 1);
+    r.errors[l - 1] = two_way_hidden_errors(delta.data(), f.sums[l - 1].data(), delta.size(), cfg, l - 1, thr.data(),
+                                            net.widths[l]);
   }
   // Gradients (outer products of errors and inputs), latent update, changed cells.
   for (unsigned l = 0; l < L; ++l) {
+    const std::vector<std::int32_t> t = l == 0 ? std::vector<std::int32_t>{} : net.thresholds(l - 1);
     const std::vector<std::int16_t> x = l == 0 ? two_way_first_inputs(images, n, pixels, cfg)
-                                               : two_way_hidden_inputs(f.sums[l - 1].data(), f.sums[l - 1].size());
+                                               : two_way_hidden_inputs(f.sums[l - 1].data(), f.sums[l - 1].size(),
+                                                                       t.data(), net.widths[l]);
     two_way_update_layer(net, l, r.errors[l].data(), x.data(), n, cfg, r.changed);
   }
+  // Learned thresholds (after every use of the forward pass's ones).
+  if (cfg.learn_thresholds)
+    for (unsigned l = 0; l + 1 < L; ++l)
+      if (two_way_update_thresholds(net, l, r.errors[l].data(), n, cfg)) r.threshold_layers.push_back(l);
   r.sums = std::move(f.sums);
   return r;
 }

@@ -9,8 +9,8 @@
 // --val N: train on the first images, evaluate on the last N training images (validation).
 // keys: lr_shift, lr_shift_final, error_bits, latent_bits, target_half, output_shift,
 //   hidden_shift, ste_window_half, ste_window_first_half, pixel_threshold, input_bits,
-//   error_autoscale (0|1), loss (squared|hinge), optimizer (sgd|normalized|adam), momentum_shift,
-//   adam_beta1_shift, adam_beta2_shift
+//   error_autoscale (0|1), error_round (0|1), loss (squared|hinge), optimizer (sgd|normalized|adam), momentum_shift,
+//   adam_beta1_shift, adam_beta2_shift, learn_thresholds (0|1), threshold_gain_shift
 #include "cimvp/workloads/dataset.h"
 #include "cimvp/workloads/two_way_train.h"
 
@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
         else if (k == "momentum_shift") cfg.momentum_shift = static_cast<unsigned>(std::stoul(v));
         else if (k == "input_bits") cfg.input_bits = static_cast<unsigned>(std::stoul(v));
         else if (k == "error_autoscale") cfg.error_autoscale = v == "1" || v == "true";
+        else if (k == "error_round") cfg.error_round = v == "1" || v == "true";
         else if (k == "loss") cfg.loss = v == "hinge" ? TrainLoss::hinge : TrainLoss::squared;
         else if (k == "optimizer")
           cfg.optimizer = v == "normalized" ? TrainOptimizer::normalized
@@ -75,6 +76,8 @@ int main(int argc, char** argv) {
                                             : TrainOptimizer::sgd;
         else if (k == "adam_beta1_shift") cfg.adam_beta1_shift = static_cast<unsigned>(std::stoul(v));
         else if (k == "adam_beta2_shift") cfg.adam_beta2_shift = static_cast<unsigned>(std::stoul(v));
+        else if (k == "learn_thresholds") cfg.learn_thresholds = v == "1" || v == "true";
+        else if (k == "threshold_gain_shift") cfg.threshold_gain_shift = static_cast<unsigned>(std::stoul(v));
         else throw std::invalid_argument("unknown key " + k);
       }
     }
@@ -127,6 +130,13 @@ int main(int argc, char** argv) {
                   cfg.lr_shift, 100.0 * double(correct) / double(steps * batch), 100.0 * double(ok) / double(pred.size()),
                   ok, pred.size(), changed,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      for (unsigned l = 0; cfg.learn_thresholds && l + 1 < net.layers(); ++l) {
+        const std::vector<std::int32_t> t = net.thresholds(l);
+        double sum = 0;
+        for (std::int32_t v : t) sum += v;
+        std::printf("  layer %u thresholds (PS units): mean %.2f, min %d, max %d\n", l, sum / double(t.size()),
+                    *std::min_element(t.begin(), t.end()), *std::max_element(t.begin(), t.end()));
+      }
       std::fflush(stdout);
     }
   } catch (const std::exception& e) {

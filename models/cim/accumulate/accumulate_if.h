@@ -29,6 +29,10 @@ class cim_accumulate_if : public virtual sc_core::sc_interface {
   /// hidden layer gets M thresholds and M flips (0/1), the last layer none (nullptr).
   virtual void program_layer(unsigned layer, unsigned inputs, unsigned outputs, unsigned row_blocks, unsigned planes,
                              bool last, const std::int32_t* thresholds, const std::uint8_t* flips) = 0;
+  /// Replaces the M thresholds of programmed hidden layer `layer` (the THRESHOLDS command of a
+  /// two-way macro, learned thresholds; flips unchanged).  Throws std::invalid_argument for
+  /// an unprogrammed or last layer.
+  virtual void write_thresholds(unsigned layer, const std::int32_t* thresholds) = 0;
   /// Starts layer `layer` for n vectors: its sums are cleared.
   virtual void begin(unsigned layer, std::size_t n) = 0;
   /// Destination of the levels of column block cb (of C columns), bit plane `plane`.

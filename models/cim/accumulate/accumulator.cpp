@@ -35,6 +35,7 @@ Accumulator::Accumulator(sc_core::sc_module_name name, const SubArrayConfig& arr
   c_activations_ = counters_.declare("activations");
   c_vectors_ = counters_.declare("vectors");
   c_layer_passes_ = counters_.declare("layer_passes");
+  c_threshold_words_ = counters_.declare("threshold_words");
 }
 
 void Accumulator::clear() {
@@ -69,6 +70,15 @@ void Accumulator::program_layer(unsigned layer, unsigned inputs, unsigned output
     }
   }
   cur_ = nullptr;
+}
+
+void Accumulator::write_thresholds(unsigned layer, const std::int32_t* thresholds) {
+  if (layer >= layers_.size() || layers_[layer].outputs == 0 || layers_[layer].last || thresholds == nullptr)
+    throw std::invalid_argument(std::string(name()) + ": layer " + std::to_string(layer) +
+                                " is not a programmed hidden layer (no thresholds to write)");
+  Layer& L = layers_[layer];
+  for (unsigned j = 0; j < L.outputs; ++j) L.threshold2[j] = 2 * std::int64_t{thresholds[j]};
+  counters_.add(c_threshold_words_, L.outputs);
 }
 
 void Accumulator::begin(unsigned layer, std::size_t n) {
@@ -210,6 +220,9 @@ void Accumulator::price(const TechParams& tech, PpaLedger& ledger) const {
   ledger.add_event("accumulate", total.tree_adds, e_tree);
   ledger.add_event("column_accumulate", total.column_adds, e_col);
   ledger.add_event("activation", total.activations, e_act);
+  const std::uint64_t words = counters_.get("threshold_words");
+  if (words > 0)  // learned thresholds (two-way training): one 32-bit register write per word
+    ledger.add_event("threshold_write", words, static_cast<double>(words) * storage_write_energy_pj(tech.reg, 32));
   for (const Layer& L : layers_) {
     if (L.outputs == 0) continue;
     MacroLayerSpec spec;

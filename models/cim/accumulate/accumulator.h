@@ -42,6 +42,7 @@ class Accumulator : public sc_core::sc_module, public cim_accumulate_if, public 
   void clear() override;
   void program_layer(unsigned layer, unsigned inputs, unsigned outputs, unsigned row_blocks, unsigned planes, bool last,
                      const std::int32_t* thresholds, const std::uint8_t* flips) override;
+  void write_thresholds(unsigned layer, const std::int32_t* thresholds) override;
   void begin(unsigned layer, std::size_t n) override;
   AccumulatorTarget target(unsigned col_block, unsigned plane) override;
   void accumulated(const ArrayActivity& activity) override;
@@ -54,7 +55,8 @@ class Accumulator : public sc_core::sc_module, public cim_accumulate_if, public 
   /// Writes the cumulative counters to the traced signals (call from one process only).
   void publish() override;
   void trace(sc_core::sc_trace_file* tf) const override;
-  /// accumulations, shift_adds, activations (threshold compares), vectors, layer_passes.
+  /// accumulations, shift_adds, activations (threshold compares), vectors, layer_passes,
+  /// threshold_words (threshold registers written by write_thresholds).
   const CounterSet& counters() const override { return counters_; }
   /// Width of layer `layer`'s sums: signed_bits_for(2 · K · (2^planes − 1)) (half PS units).
   unsigned sum_bits(unsigned layer) const;
@@ -62,7 +64,9 @@ class Accumulator : public sc_core::sc_module, public cim_accumulate_if, public 
   /// sub-array read set and vector; shift_adds are a subset, the shift is wiring),
   /// `column_accumulate` (group / row_by_row only: every sensed value is first added into
   /// its column's signed_bits_for(R)-bit accumulator), `activation` (threshold compare of
-  /// sum_bits); area items
+  /// sum_bits), `threshold_write` (only when thresholds were written: per 32-bit threshold
+  /// word written by write_thresholds, a 32-bit register write of the technology's `reg`
+  /// storage, as an MMIO register write); area items
   /// from the counts of count_macro_resources per layer: `accumulator_bits` (group /
   /// row_by_row per-column accumulators of signed_bits_for(R) bits), `adder_bits`
   /// (row-block adder tree) and `activation_bits` (threshold units), both sum_bits wide;
@@ -100,7 +104,7 @@ class Accumulator : public sc_core::sc_module, public cim_accumulate_if, public 
   /// Vector i's M sums into h (row-major).
   void gather_row(std::size_t i, std::int32_t* h) const;
   CounterSet counters_;
-  std::size_t c_accumulations_, c_shift_adds_, c_activations_, c_vectors_, c_layer_passes_;
+  std::size_t c_accumulations_, c_shift_adds_, c_activations_, c_vectors_, c_layer_passes_, c_threshold_words_;
 };
 
 }  // namespace cimvp

@@ -48,7 +48,8 @@ TwoWayArrayConfig two_way_of(const CimMacroConfig& c) {
 }
 
 constexpr std::uint32_t kCommandBits = cim_bit::CTRL_START | cim_bit::CTRL_LOAD | cim_bit::CTRL_BACKWARD |
-                                       cim_bit::CTRL_UPDATE | cim_bit::CTRL_KEEP | cim_bit::CTRL_GRADIENT;
+                                       cim_bit::CTRL_UPDATE | cim_bit::CTRL_KEEP | cim_bit::CTRL_GRADIENT |
+                                       cim_bit::CTRL_THRESHOLDS;
 
 }  // namespace
 
@@ -113,7 +114,7 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
   regs_.add({"ID", ID, cim_id, 0, 0, nullptr, nullptr});
   regs_.add({"VERSION", VERSION, cim_version, 0, 0, nullptr, nullptr});
   regs_.add({"CTRL", CTRL, 0, kCommandBits, 0, nullptr, [this](std::uint32_t, std::uint32_t now) {
-               if (now & (CTRL_START | CTRL_LOAD | CTRL_BACKWARD | CTRL_UPDATE | CTRL_GRADIENT)) {
+               if (now & (CTRL_START | CTRL_LOAD | CTRL_BACKWARD | CTRL_UPDATE | CTRL_GRADIENT | CTRL_THRESHOLDS)) {
                  regs_.set(CTRL, 0);
                  command_requested(now);
                } else {
@@ -228,6 +229,8 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
   c_gradient_vectors_ = counters_.declare("gradient_vectors");
   c_act_bytes_ = counters_.declare("act_bytes");
   c_gradient_bytes_ = counters_.declare("gradient_bytes");
+  c_threshold_commands_ = counters_.declare("threshold_commands");
+  c_threshold_bytes_ = counters_.declare("threshold_bytes");
   BusCounterMap map;
   map.tlm_reads = c_tlm_reads_;
   map.tlm_writes = c_tlm_writes_;
@@ -273,7 +276,7 @@ void CimMacro::reset() {
   for (CimStage* st : stages_) st->reset();
   buffer.reset();
   want_load_ = want_run_ = loaded_ = false;
-  want_backward_ = want_update_ = want_keep_ = want_gradient_ = false;
+  want_backward_ = want_update_ = want_keep_ = want_gradient_ = want_thresholds_ = false;
   state_ = CimState::idle;
   irq_level_ = false;
   drop_applied_ = 0;
@@ -341,6 +344,7 @@ void CimMacro::command_requested(std::uint32_t ctrl) {
   want_backward_ = (ctrl & CTRL_BACKWARD) != 0;
   want_update_ = (ctrl & CTRL_UPDATE) != 0;
   want_gradient_ = (ctrl & CTRL_GRADIENT) != 0;
+  want_thresholds_ = (ctrl & CTRL_THRESHOLDS) != 0;
   want_keep_ = want_run_ && (ctrl & CTRL_KEEP) != 0;
   regs_.set_bits(STATUS, STATUS_BUSY);
   regs_.set(ERROR_CODE, cim_err::NONE);
@@ -383,14 +387,16 @@ void CimMacro::run() {
     // coroutine's exceptions would corrupt the one being handled.
     Fault fault{cim_err::NONE, kNoLayer, 0, ""};
     try {
-      if ((want_backward_ || want_update_ || want_keep_ || want_gradient_) && !config_.two_way.enabled)
+      if ((want_backward_ || want_update_ || want_keep_ || want_gradient_ || want_thresholds_) &&
+          !config_.two_way.enabled)
         throw Fault{cim_err::NOT_TWO_WAY, kNoLayer, 0,
-                    "BACKWARD / UPDATE / KEEP / GRADIENT need a two-way array (cim.two_way.enabled)"};
+                    "BACKWARD / UPDATE / KEEP / GRADIENT / THRESHOLDS need a two-way array (cim.two_way.enabled)"};
       if (want_load_ || !loaded_) load_network();
       if (want_run_) run_batch();
       if (want_backward_) run_backward();
       if (want_gradient_) run_gradient();
       if (want_update_) run_update();
+      if (want_thresholds_) run_thresholds();
     } catch (const Fault& f) {
       fault = f;
     } catch (const sc_core::sc_unwind_exception&) {
@@ -1100,6 +1106,34 @@ void CimMacro::run_update() {
     regs_.set(DONE_COUNT, static_cast<std::uint32_t>(r + 1));
   }
   regs_.set(CELLS_WRITTEN, static_cast<std::uint32_t>(std::min<std::uint64_t>(written, 0xFFFFFFFFu)));
+}
+
+void CimMacro::run_thresholds() {
+  using namespace cim_reg;
+  const unsigned l = train_layer();
+  const LayerInfo& L = layers_[l];
+  if (L.last)
+    throw Fault{cim_err::BAD_TRAINING, l, 0,
+                "THRESHOLDS of layer " + std::to_string(l) + ", the last layer (it has no thresholds)"};
+  const std::uint64_t in = static_cast<std::uint64_t>(regs_.get(INPUT_HI)) << 32 | regs_.get(INPUT_LO);
+  const std::uint32_t M = L.outputs;
+  if (in % 4 != 0) throw Fault{cim_err::MISALIGNED, l, in, "thresholds at " + hex(in) + " are not 4-byte aligned"};
+  if (in + std::uint64_t{M} * 4 - 1 < in) throw Fault{cim_err::BAD_BATCH, l, 0, "the thresholds wrap the address space"};
+  in_buffer_ = (regs_.get(IO_MODE) & cim_bit::IO_INPUT_BUFFER) != 0;
+  regs_.set(DONE_COUNT, 0);
+  enter(CimState::thresholds);
+  staging_.resize(std::size_t{M} * 4);
+  input_read(in, staging_.data(), staging_.size());
+  std::vector<std::int32_t> t(M);
+  for (std::uint32_t j = 0; j < M; ++j) t[j] = static_cast<std::int32_t>(le32(staging_.data() + std::size_t{j} * 4));
+  acc_port->write_thresholds(l, t.data());
+  // one 32-bit threshold register written per macro clock
+  const sc_core::sc_time d = clock_ * static_cast<double>(M);
+  qk_.inc(d);
+  add_layer_time(l, d);
+  counters_.add(c_threshold_commands_);
+  counters_.add(c_threshold_bytes_, staging_.size());
+  regs_.set(DONE_COUNT, M);
 }
 
 // ---- batch inputs and outputs: activation buffer or bus --------------------------------

@@ -58,8 +58,10 @@ namespace cimvp {
 /// records from INPUT and writes the changed cells (CELLS_WRITTEN); GRADIENT reads BATCH int8
 /// error vectors (M each) from INPUT and the layer's BATCH int16 input vectors (K each) from
 /// ACT, forms the outer products in the gradient unit and writes rows GRAD_FIRST ..
-/// GRAD_FIRST + GRAD_COUNT − 1 of G = Σ_i e_iᵀ x_i (int32, K per row) to OUTPUT; LOAD, START,
-/// BACKWARD, GRADIENT, UPDATE in that order when combined.  They run tile by tile without double buffering.  The thread synchronises at every state change, so `state`,
+/// GRAD_FIRST + GRAD_COUNT − 1 of G = Σ_i e_iᵀ x_i (int32, K per row) to OUTPUT; THRESHOLDS
+/// reads hidden layer TRAIN_LAYER's M int32 thresholds from INPUT into the activation unit
+/// (learned thresholds; one word per clock); LOAD, START, BACKWARD, GRADIENT, UPDATE,
+/// THRESHOLDS in that order when combined.  They run tile by tile without double buffering.  The thread synchronises at every state change, so `state`,
 /// `busy` and `irq` change at exact times.
 /// Value of CimMacro::layer when no layer is computing (−1 as a signed 32-bit value).
 constexpr std::uint32_t kNoTraceLayer = 0xFFFFFFFFu;
@@ -138,7 +140,8 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   /// mmio_writes, busy_cycles, dmi_bytes_read, dmi_bytes_written, buffer_bits_read,
   /// buffer_bits_written; conv layers: conv_windows (window vectors read), pool_or_ops
   /// (two-input ORs of max pooling); training: backward_vectors, error_bytes, update_records, keep_bytes,
-  /// gradient_vectors, act_bytes (GRADIENT inputs read), gradient_bytes (int32 gradients written).
+  /// gradient_vectors, act_bytes (GRADIENT inputs read), gradient_bytes (int32 gradients written),
+  /// threshold_commands, threshold_bytes (THRESHOLDS tables read).
   const CounterSet& counters() const override { return counters_; }
   /// Scope platform (the controller, buffers and bus master; the array, MLSAs and
   /// accumulators price themselves): `bus_byte` per byte its master moves (dma.byte),
@@ -213,6 +216,7 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   void run_backward();
   void run_update();
   void run_gradient();
+  void run_thresholds();
   /// Reads `count` int8 errors at INPUT address `addr` into e, each checked against ERROR_BITS
   /// `bits` (Fault BAD_TRAINING with the byte's address); counts error_bytes.
   void read_errors(unsigned l, std::uint64_t addr, std::size_t count, unsigned bits, std::vector<std::int32_t>& e);
@@ -249,7 +253,8 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   tlm_utils::tlm_quantumkeeper qk_;
 
   bool want_load_ = false, want_run_ = false;
-  bool want_backward_ = false, want_update_ = false, want_keep_ = false, want_gradient_ = false;
+  bool want_backward_ = false, want_update_ = false, want_keep_ = false, want_gradient_ = false,
+       want_thresholds_ = false;
   std::vector<std::vector<std::int32_t>> kept_;  // START|KEEP: each layer's sums of the current tile
   bool in_buffer_ = false, out_buffer_ = false;  // IO_MODE latched by run_batch
   bool loaded_ = false;
@@ -283,7 +288,7 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
       c_dmi_reads_, c_dmi_writes_, c_dmi_grants_, c_errors_, c_irqs_, c_mmio_reads_, c_mmio_writes_, c_busy_cycles_,
       c_dmi_bytes_read_, c_dmi_bytes_written_, c_buf_read_, c_buf_written_, c_conv_windows_, c_pool_ors_;
   std::size_t c_backward_vectors_, c_error_bytes_, c_update_records_, c_keep_bytes_, c_gradient_vectors_,
-      c_act_bytes_, c_gradient_bytes_;
+      c_act_bytes_, c_gradient_bytes_, c_threshold_commands_, c_threshold_bytes_;
 };
 
 }  // namespace cimvp

@@ -82,6 +82,7 @@ const char* to_string(CimState s) {
     case CimState::backward: return "backward";
     case CimState::update: return "update";
     case CimState::gradient: return "gradient";
+    case CimState::thresholds: return "thresholds";
   }
   return "?";
 }

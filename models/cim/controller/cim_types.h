@@ -148,6 +148,7 @@ constexpr std::uint32_t CTRL_BACKWARD = 1u << 2;///< transposed read of layer TR
 constexpr std::uint32_t CTRL_UPDATE = 1u << 3;  ///< write BATCH row records of layer TRAIN_LAYER
 constexpr std::uint32_t CTRL_KEEP = 1u << 4;    ///< with START: also write every layer's sums to KEEP
 constexpr std::uint32_t CTRL_GRADIENT = 1u << 5;///< gradient outer products of layer TRAIN_LAYER (errors at INPUT, inputs at ACT)
+constexpr std::uint32_t CTRL_THRESHOLDS = 1u << 6;///< write hidden layer TRAIN_LAYER's M int32 thresholds from INPUT
 constexpr std::uint32_t STATUS_BUSY = 1u << 0;
 constexpr std::uint32_t STATUS_DONE = 1u << 1;
 constexpr std::uint32_t STATUS_ERROR = 1u << 2;
@@ -175,7 +176,8 @@ constexpr std::uint32_t INTERNAL = 11;         ///< unexpected internal failure 
 constexpr std::uint32_t BAD_BUFFER = 12;       ///< IO_MODE buffer: INPUT / OUTPUT range outside its buffer halves (ERR_ADDR)
 constexpr std::uint32_t NOT_TWO_WAY = 13;      ///< BACKWARD / UPDATE / KEEP on a macro without a two-way array
 constexpr std::uint32_t BAD_TRAINING = 14;     ///< TRAIN_LAYER out of range, an error outside ERROR_BITS, a bad row record,
-                                               ///< GRAD_FIRST / GRAD_COUNT outside the layer, a gradient outside int32
+                                               ///< GRAD_FIRST / GRAD_COUNT outside the layer, a gradient outside int32,
+                                               ///< THRESHOLDS of the last layer
 }  // namespace cim_err
 
 /// Name of an ERROR_CODE value ("BUS_ERROR", ...).
@@ -191,6 +193,7 @@ enum class CimState : std::uint32_t {
   backward = 5, ///< transposed reads (two-way array): errors in, back-propagated sums out
   update = 6,   ///< row writes (two-way array)
   gradient = 7, ///< gradient outer products in the digital periphery (two-way array)
+  thresholds = 8, ///< threshold table written into the activation unit (two-way array, learned thresholds)
 };
 const char* to_string(CimState s);
 

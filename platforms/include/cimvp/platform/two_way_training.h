@@ -59,11 +59,14 @@ struct TwoWayTrainingConfig {
   unsigned input_bits = 0;                ///< 0 binarized, 1..8 bit-serial first layer
   int ste_window_first_half = 0;
   bool error_autoscale = false;
+  bool error_round = false;               ///< round the scaled errors (else floor)
   std::string loss = "squared";           ///< squared | hinge
   std::string optimizer = "sgd";          ///< sgd | normalized | adam
   unsigned momentum_shift = 0;
   unsigned adam_beta1_shift = 3;          ///< optimizer adam: β1 = 1 − 2^−shift
   unsigned adam_beta2_shift = 10;         ///< optimizer adam: β2 = 1 − 2^−shift
+  bool learn_thresholds = false;          ///< learned hidden thresholds (THRESHOLDS command; adam only)
+  unsigned threshold_gain_shift = 0;      ///< learned thresholds: step × 2^shift
   std::string transfer = "dma";  ///< dma (HostDma + activation buffer) | master (the macro's master)
   bool golden = true;            ///< run and compare the golden step beside every step
   bool progress = true;          ///< progress bar on stderr when it is a terminal (else plain lines)

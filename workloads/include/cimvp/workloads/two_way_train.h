@@ -3,19 +3,23 @@
 //
 // Network: XNOR BNN MLP, widths K_0 → K_1 → … → K_L, binary weights W_l = sign(latent_l)
 // (latent ≥ 0 → +1), inputs ±1 (pixel ≥ pixel_threshold → +1), hidden activations
-// a = +1 when the pre-activation sum s ≥ 0, else −1 (no batch norm: threshold 0), the last
-// layer's sums are the logits.  All sums are in half PS units (s_half = 2·Σ W·x), as the
+// a = +1 when the pre-activation sum s ≥ 2·T_j, else −1 (T_j the neuron's integer threshold in
+// PS units, the macro's threshold word; 0 unless learn_thresholds), the last layer's sums are
+// the logits.  All sums are in half PS units (s_half = 2·Σ W·x), as the
 // hardware delivers them.  One step on a mini-batch of n samples, integers only:
 //   forward     s_l = MappedLayer(W_l).evaluate(x_l)                      (the forward VMMs)
 //   output err  e_L[i][j] = sat_b(floor((t_j − s_L[i][j]) / 2^output_shift)),
 //               t_j = +target_half for the label, −target_half otherwise  (host: the loss)
 //   back-prop   δ_l = TransposedBank(W_l).evaluate(e_l)  (half units, transposed VMMs)
-//               e_{l−1}[i][k] = |s_{l−1}[i][k]| ≤ ste_window_half ? sat_b(floor(δ/2^hidden_shift)) : 0
+//               e_{l−1}[i][k] = |s_{l−1}[i][k] − 2·T_k| ≤ ste_window_half ? sat_b(floor(δ/2^hidden_shift)) : 0
 //               (straight-through estimator of sign(): gradient 1 inside the window, 0 outside)
+//   thresholds  (learn_thresholds) g_T[j] = −Σ_i e_l[i][j] of hidden layer l, adam on a latent
+//               threshold θ with kThresholdFracBits fraction bits, T = round(θ / 2^F)
 //   gradient    G_l[j][k] = Σ_i e_l[i][j]·x_l[i][k]                        (outer products)
 //   update      latent_l[j][k] = sat_latent(latent + round(G_l[j][k] / 2^lr_shift))
 //               (plain SGD; round = add 2^(lr_shift−1), arithmetic shift), W_l re-derived,
 //               the cells whose sign changed listed (the only cells the update writes).
+// (error_round: round in place of floor in the error scaling.)
 // sat_b clamps to b-bit two's complement [−2^(b−1), 2^(b−1) − 1]; sat_latent to
 // [−2^(latent_bits−1), 2^(latent_bits−1) − 1].  Every back-propagation uses the weights of
 // the forward pass (updates are applied after the whole backward pass).
@@ -52,6 +56,8 @@ enum class TrainOptimizer : std::uint8_t {
 };
 /// Gradient scale of the adam optimizer: g = G scaled so the layer's mean |g| has this many bits.
 inline constexpr unsigned kAdamGradBits = 8;
+/// Fraction bits of a latent threshold θ (int32, PS units · 2^F): T = round(θ / 2^F).
+inline constexpr unsigned kThresholdFracBits = 8;
 const char* to_string(TrainLoss l);
 const char* to_string(TrainOptimizer o);
 
@@ -76,6 +82,12 @@ struct FixedPointTrainConfig {
   /// s >= 0 that fits all of them into error_bits (floor shift; no saturation), in place of
   /// output_shift / hidden_shift (which are then unused).
   bool error_autoscale = false;
+  /// Error scaling rounds (round(v / 2^shift), halves up) instead of flooring (floor(v / 2^shift)),
+  /// output and hidden errors alike; saturation as before (with error_autoscale a rounded value
+  /// can exceed the b-bit range by one and saturates).  Floor biases every scaled error by −½ LSB
+  /// on average, which the non-negative pixels of a bit-serial first layer turn into a drift of
+  /// its weights.
+  bool error_round = false;
   TrainLoss loss = TrainLoss::squared;
   TrainOptimizer optimizer = TrainOptimizer::sgd;
   /// Momentum as an exponential average of the steps, 0 = off (1..15): per weight
@@ -87,6 +99,13 @@ struct FixedPointTrainConfig {
   unsigned adam_beta1_shift = 3;
   /// adam: second-moment average over about 2^adam_beta2_shift steps (β2 = 1 − 2^−shift), 1..20.
   unsigned adam_beta2_shift = 10;
+  /// Learned per-neuron hidden thresholds (the batch-norm shift, docs/two-way-training.md,
+  /// "Learned thresholds"): every hidden neuron j of layer l fires when s ≥ 2·T_j; the step
+  /// updates T by adam (optimizer must be adam) on g_T[j] = −Σ_i e_l[i][j] with the weights'
+  /// β shifts and a step of about ste_window(l)·2^−lr_shift PS units.  false: T = 0.
+  bool learn_thresholds = false;
+  /// learn_thresholds: the thresholds' step is 2^threshold_gain_shift × that above, 0..8.
+  unsigned threshold_gain_shift = 0;
   /// Throws std::invalid_argument naming the field and the allowed range.
   void validate() const;
   /// STE window (half units) on the pre-activations of layer l (0: the first layer).
@@ -112,6 +131,11 @@ struct TwoWayMlp {
   /// until the layer's first adam step.
   std::vector<std::vector<std::int32_t>> adam_m;
   std::vector<std::vector<std::int64_t>> adam_v;
+  /// Learned thresholds (learn_thresholds): per hidden layer l < L − 1, M_l latent thresholds θ
+  /// (int32, PS units · 2^kThresholdFracBits, saturating at ±2^30) and their adam moments
+  /// (int32 m, int64 v).  Empty: every threshold 0 (until the first step that learns them).
+  std::vector<std::vector<std::int32_t>> threshold_latent, threshold_m;
+  std::vector<std::vector<std::int64_t>> threshold_v;
 
   /// Random latent weights uniform in [−2^(latent_bits−2), 2^(latent_bits−2)] from
   /// std::mt19937_64(seed), layer by layer, row-major.  Throws std::invalid_argument.
@@ -119,6 +143,9 @@ struct TwoWayMlp {
   unsigned layers() const { return static_cast<unsigned>(latent.size()); }
   /// Binary weights of layer l: +1 where latent >= 0, else −1 (M×K row-major).
   std::vector<std::int8_t> binary(unsigned l) const;
+  /// Integer thresholds T of layer l (M_l, PS units; the macro's int32 threshold words):
+  /// round(θ / 2^kThresholdFracBits), halves up; all 0 for the last layer or no θ.
+  std::vector<std::int32_t> thresholds(unsigned l) const;
 };
 
 /// What one step did.
@@ -127,6 +154,7 @@ struct TrainStepResult {
   std::vector<std::vector<std::int32_t>> errors;  ///< per layer, n × M_l errors driven into its transposed read
   std::vector<ChangedCell> changed;               ///< sorted by (layer, input, neuron)
   std::size_t correct = 0;                        ///< samples whose largest logit is the label (first max wins)
+  std::vector<unsigned> threshold_layers;         ///< learn_thresholds: hidden layers whose integer thresholds changed
 };
 
 /// One golden training step on n samples (pixels bytes each, labels < the last width) with the
@@ -146,17 +174,21 @@ std::vector<std::int32_t> two_way_output_errors(const std::int32_t* sums, const 
 /// Samples whose largest logit (first maximum) is the label.
 std::size_t two_way_correct(const std::int32_t* sums, const std::uint8_t* labels, std::size_t n, unsigned classes);
 /// Hidden errors e_{l−1} (n × K) from the transposed sums δ (half units) and layer l−1's
-/// pre-activation sums (`prev_layer` = l − 1 selects the STE window): STE gate, floor shift
-/// (hidden_shift or the dynamic shift), saturation.
+/// pre-activation sums (`prev_layer` = l − 1 selects the STE window): STE gate on
+/// |s − 2·T_k| (T = `thresholds`, K values, PS units; nullptr: 0), floor shift (hidden_shift or
+/// the dynamic shift), saturation.
 std::vector<std::int32_t> two_way_hidden_errors(const std::int64_t* delta_half, const std::int32_t* prev_sums,
                                                 std::size_t count, const FixedPointTrainConfig& cfg,
-                                                unsigned prev_layer);
+                                                unsigned prev_layer, const std::int32_t* thresholds = nullptr,
+                                                unsigned K = 0);
 /// Integer inputs of layer 0 (n × K, K = pixels): ±1 at pixel_threshold (input_bits 0) or
 /// pixel >> (8 − input_bits).
 std::vector<std::int16_t> two_way_first_inputs(const std::uint8_t* images, std::size_t n, std::size_t pixels,
                                                const FixedPointTrainConfig& cfg);
-/// Integer inputs of a hidden layer (n × K): +1 where the previous layer's sum s >= 0, else −1.
-std::vector<std::int16_t> two_way_hidden_inputs(const std::int32_t* prev_sums, std::size_t count);
+/// Integer inputs of a hidden layer (n × K): +1 where the previous layer's sum s >= 2·T_k
+/// (T = `thresholds`, K values, PS units; nullptr: 0), else −1.
+std::vector<std::int16_t> two_way_hidden_inputs(const std::int32_t* prev_sums, std::size_t count,
+                                                const std::int32_t* thresholds = nullptr, unsigned K = 0);
 /// Gradient outer products of one layer: g (resized to M × K, row-major, neuron j, input k)
 /// = Σ_i errors[i][j]·x[i][k] over the n samples (errors n × M, integer inputs x n × K as
 /// above).  Exact integers: int16 products summed in int32 when n·max|e|·max|x| < 2^31, else
@@ -171,6 +203,15 @@ void two_way_layer_gradient(const std::int32_t* errors, const std::int16_t* x, s
 /// with the gradients read from the accelerator, the golden step with its own: same integers.
 void two_way_apply_gradient(TwoWayMlp& net, unsigned l, const std::int64_t* g, const FixedPointTrainConfig& cfg,
                             std::vector<ChangedCell>& changed);
+/// Threshold step of hidden layer l (learn_thresholds): g_T[j] = −Σ_i errors[i][j] (errors
+/// n × M_l, the gated errors of the layer's weight gradient), then adam on θ
+/// (docs/two-way-training.md, "Learned thresholds"): g scaled by a power of 2 to a mean |g| of
+/// kAdamGradBits bits (int16), moments as the weights', Δθ = round(m · window · 2^F /
+/// (2^(β1 + lr_shift) · (isqrt(floor(v / 2^β2)) + 1))), window = ste_window(l), θ saturating at
+/// ±2^30.  Returns true when an integer threshold T of the layer changed (the driver then
+/// writes the layer's table).  Throws std::invalid_argument unless optimizer is adam.
+bool two_way_update_thresholds(TwoWayMlp& net, unsigned l, const std::int32_t* errors, std::size_t n,
+                               const FixedPointTrainConfig& cfg);
 /// two_way_layer_gradient followed by two_way_apply_gradient.
 void two_way_update_layer(TwoWayMlp& net, unsigned l, const std::int32_t* errors, const std::int16_t* x, std::size_t n,
                           const FixedPointTrainConfig& cfg, std::vector<ChangedCell>& changed);

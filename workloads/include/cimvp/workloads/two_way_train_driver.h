@@ -17,7 +17,10 @@
 //      are moved to the driver's working buffer, the optimizer (two_way_apply_gradient) runs
 //      on the driver, and the weights go back to the store;
 //   6. for every layer with changed cells, one row record per changed input k (the new
-//      binary column W[:, k]) goes to memory and UPDATE writes the changed cells.
+//      binary column W[:, k]) goes to memory and UPDATE writes the changed cells;
+//   7. learn_thresholds: the host steps every hidden layer's thresholds
+//      (two_way_update_thresholds) and, when an integer threshold changed, the layer's table
+//      (M int32) goes to memory and THRESHOLDS writes it into the macro's activation unit.
 // Split: VMMs (forward, transposed), gradient outer products and the cell writes on the
 // accelerator; loss, STE gate and the optimizer's per-weight arithmetic on the driver.
 //
@@ -60,15 +63,15 @@ struct TwoWayTrainDriverConfig {
   std::function<void(TrainPhase)> on_phase;
 };
 
-/// The network image's view of net: binary weights sign(latent), hidden thresholds 0 and no
-/// flips, input binarized at cfg.pixel_threshold or bit-serial with cfg.input_bits planes,
+/// The network image's view of net: binary weights sign(latent), hidden thresholds
+/// net.thresholds(l) (0 unless learned) and no flips, input binarized at cfg.pixel_threshold or bit-serial with cfg.input_bits planes,
 /// last layer scale 1 / bias 0 (raw sums).
 BnnNetwork two_way_bnn(const TwoWayMlp& net, const FixedPointTrainConfig& cfg);
 
 class TwoWayTrainDriver {
  public:
   TwoWayTrainDriver(Hal& hal, const TwoWayTrainDriverConfig& config);
-  /// Writes the network image of net's binary weights (two_way_bnn: hidden thresholds 0, no
+  /// Writes the network image of net's binary weights (two_way_bnn: net's hidden thresholds, no
   /// flips, the input encoding of cfg), loads it, checks CAP_TWO_WAY and writes net's latent
   /// weights to their store at buffer_base.  Throws CimDriverError.
   void load(const TwoWayMlp& net, const FixedPointTrainConfig& cfg);
