@@ -101,7 +101,7 @@ void Accumulator::gather_row(std::size_t i, std::int32_t* h) const {
 }
 
 const std::int32_t* Accumulator::sums() const {
-  if (cur_ == nullptr) return rows_.data();  // the last layer's, after finish()
+  if (cur_ == nullptr) return rows_.data();  // no layer begun since clear(): nothing to view
   if (!rows_valid_) {
     const std::size_t M = cur_->outputs;
     rows_.resize(n_ * M);

@@ -16,7 +16,7 @@
 // `spin` after a job (a simulation's next array read follows within microseconds; a system
 // call or a futex wake-up costs several microseconds, much more in a virtual machine), then
 // sleep on a condition variable; an idle pool uses no CPU after that.  The caller waits for
-// the tasks the workers claimed the same way.
+// the tasks the workers claimed by spinning the same way, then by yielding its core.
 // Exceptions: the exception of the lowest-numbered failing task is rethrown to the caller
 // after every task has finished.  A parallel_for called from inside a task, or while
 // another thread is using the pool, runs its tasks serially on the calling thread.
