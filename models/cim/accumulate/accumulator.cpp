@@ -81,23 +81,63 @@ void Accumulator::write_thresholds(unsigned layer, const std::int32_t* threshold
   counters_.add(c_threshold_words_, L.outputs);
 }
 
-void Accumulator::begin(unsigned layer, std::size_t n) {
+const Accumulator::Layer& Accumulator::programmed(unsigned layer, const char* what) const {
   if (layer >= layers_.size() || layers_[layer].outputs == 0)
-    throw std::logic_error(std::string(name()) + ": layer " + std::to_string(layer) + " is not programmed");
-  cur_ = &layers_[layer];
+    throw std::logic_error(std::string(name()) + ": " + what + ": layer " + std::to_string(layer) +
+                           " is not programmed");
+  return layers_[layer];
+}
+
+void Accumulator::resume(unsigned layer, std::size_t n) {
+  cur_ = &programmed(layer, "begin");
   cur_index_ = layer;
   n_ = n;
-  const std::size_t blocks = (std::size_t{cur_->outputs} + cols_ - 1) / cols_;
-  const std::size_t size = blocks * n * cols_;
+  const std::size_t size = (std::size_t{cur_->outputs} + cols_ - 1) / cols_ * n * cols_;
   if (blocks_.size() < size) blocks_.resize(size);
-  std::fill_n(blocks_.begin(), size, 0);
   rows_valid_ = false;
 }
 
-void Accumulator::gather_row(std::size_t i, std::int32_t* h) const {
-  const std::size_t M = cur_->outputs;
+void Accumulator::begin(unsigned layer, std::size_t n) {
+  resume(layer, n);
+  std::fill_n(blocks_.begin(), (std::size_t{cur_->outputs} + cols_ - 1) / cols_ * n * cols_, 0);
+}
+
+void Accumulator::reserve(std::size_t n) {
+  std::size_t blocks = 0;
+  for (const Layer& L : layers_) blocks = std::max<std::size_t>(blocks, (std::size_t{L.outputs} + cols_ - 1) / cols_);
+  if (blocks_.size() < blocks * n * cols_) blocks_.resize(blocks * n * cols_);
+  rows_valid_ = false;
+}
+
+void Accumulator::clear_range(unsigned layer, std::size_t n, std::size_t v0, std::size_t v1) {
+  const Layer& L = programmed(layer, "clear_range");
+  const std::size_t blocks = (std::size_t{L.outputs} + cols_ - 1) / cols_;
+  if (v0 > v1 || v1 > n || blocks_.size() < blocks * n * cols_)
+    throw std::logic_error(std::string(name()) + ": clear_range of vectors [" + std::to_string(v0) + ", " +
+                           std::to_string(v1) + ") of " + std::to_string(n) + " outside the reserved sums");
+  for (std::size_t cb = 0; cb < blocks; ++cb)
+    std::fill(blocks_.begin() + static_cast<std::ptrdiff_t>((cb * n + v0) * cols_),
+              blocks_.begin() + static_cast<std::ptrdiff_t>((cb * n + v1) * cols_), 0);
+}
+
+AccumulatorTarget Accumulator::target_of(unsigned layer, std::size_t n, unsigned col_block, unsigned plane) const {
+  const Layer& L = programmed(layer, "target");
+  if (std::size_t{col_block} * cols_ >= L.outputs || plane >= L.planes)
+    throw std::out_of_range(std::string(name()) + ": column block " + std::to_string(col_block) + " / plane " +
+                            std::to_string(plane) + " out of range");
+  if (blocks_.size() < (std::size_t{col_block} + 1) * n * cols_)
+    throw std::logic_error(std::string(name()) + ": target of a tile of " + std::to_string(n) +
+                           " vectors outside the reserved sums");
+  // the buffer is not resized while a tile is computed (reserve / begin before), so the
+  // pointer stays valid for the tile
+  return AccumulatorTarget{const_cast<std::int32_t*>(blocks_.data()) + std::size_t{col_block} * n * cols_, cols_,
+                           plane};
+}
+
+void Accumulator::gather_row(const Layer& L, std::size_t n, std::size_t i, std::int32_t* h) const {
+  const std::size_t M = L.outputs;
   for (std::size_t j0 = 0, cb = 0; j0 < M; j0 += cols_, ++cb)
-    std::copy_n(blocks_.data() + (cb * n_ + i) * cols_, std::min<std::size_t>(cols_, M - j0), h + j0);
+    std::copy_n(blocks_.data() + (cb * n + i) * cols_, std::min<std::size_t>(cols_, M - j0), h + j0);
 }
 
 const std::int32_t* Accumulator::sums() const {
@@ -105,7 +145,7 @@ const std::int32_t* Accumulator::sums() const {
   if (!rows_valid_) {
     const std::size_t M = cur_->outputs;
     rows_.resize(n_ * M);
-    for (std::size_t i = 0; i < n_; ++i) gather_row(i, rows_.data() + i * M);
+    for (std::size_t i = 0; i < n_; ++i) gather_row(*cur_, n_, i, rows_.data() + i * M);
     rows_valid_ = true;
   }
   return rows_.data();
@@ -113,15 +153,11 @@ const std::int32_t* Accumulator::sums() const {
 
 AccumulatorTarget Accumulator::target(unsigned col_block, unsigned plane) {
   if (cur_ == nullptr) throw std::logic_error(std::string(name()) + ": target() outside a layer");
-  if (std::size_t{col_block} * cols_ >= cur_->outputs || plane >= cur_->planes)
-    throw std::out_of_range(std::string(name()) + ": column block " + std::to_string(col_block) + " / plane " +
-                            std::to_string(plane) + " out of range");
-  shift_plane_ = plane;
   rows_valid_ = false;  // the caller adds into the block
-  return AccumulatorTarget{blocks_.data() + std::size_t{col_block} * n_ * cols_, cols_, plane};
+  return target_of(cur_index_, n_, col_block, plane);
 }
 
-void Accumulator::accumulated(const ArrayActivity& activity) {
+void Accumulator::accumulated(const ArrayActivity& activity, unsigned plane) {
   counters_.add(c_accumulations_, activity.accumulations);
   if (cur_ != nullptr && activity.array_reads > 0) {
     if (stats_.size() <= cur_index_) stats_.resize(cur_index_ + 1);
@@ -131,10 +167,10 @@ void Accumulator::accumulated(const ArrayActivity& activity) {
     stats_[cur_index_].tree_adds += tree;
     if (tree != activity.accumulations) stats_[cur_index_].column_adds += activity.accumulations;
   }
-  if (shift_plane_ > 0) counters_.add(c_shift_adds_, activity.accumulations);
+  if (plane > 0) counters_.add(c_shift_adds_, activity.accumulations);
 }
 
-void Accumulator::finish(Word* out, std::size_t out_stride, unsigned next_rows, sc_core::sc_time& delay) {
+void Accumulator::account_finish(sc_core::sc_time& delay) {
   if (cur_ == nullptr) throw std::logic_error(std::string(name()) + ": finish() outside a layer");
   const Layer& L = *cur_;
   const std::size_t n = n_;
@@ -149,7 +185,19 @@ void Accumulator::finish(Word* out, std::size_t out_stride, unsigned next_rows, 
   counters_.add(c_activations_, n * L.outputs);
   if (stats_.size() <= cur_index_) stats_.resize(cur_index_ + 1);
   stats_[cur_index_].activations += n * L.outputs;
+}
 
+void Accumulator::finish_accounting(sc_core::sc_time& delay) { account_finish(delay); }
+
+void Accumulator::finish(Word* out, std::size_t out_stride, unsigned next_rows, sc_core::sc_time& delay) {
+  account_finish(delay);
+  if (!cur_->last) activate_range(cur_index_, n_, 0, n_, out, out_stride, next_rows);
+}
+
+void Accumulator::activate_range(unsigned layer, std::size_t n, std::size_t v0, std::size_t v1, Word* out,
+                                 std::size_t out_stride, unsigned next_rows) const {
+  const Layer& L = programmed(layer, "activate");
+  if (L.last) throw std::logic_error(std::string(name()) + ": the last layer has no activations");
   const unsigned M = L.outputs;
   if (next_rows == 0) throw std::invalid_argument(std::string(name()) + ": next_rows must be >= 1");
   const std::size_t w = words_for_bits(next_rows);
@@ -160,8 +208,8 @@ void Accumulator::finish(Word* out, std::size_t out_stride, unsigned next_rows, 
   const std::int64_t* t2 = L.threshold2.data();
   const std::uint8_t* flip = L.flip.data();
   std::vector<std::int32_t> row(M);
-  for (std::size_t i = 0; i < n; ++i) {
-    gather_row(i, row.data());
+  for (std::size_t i = v0; i < v1; ++i) {
+    gather_row(L, n, i, row.data());
     const std::int32_t* h = row.data();
     Word* o = out + i * out_stride;
     std::fill_n(o, words, Word{0});

@@ -45,10 +45,17 @@ class Accumulator : public sc_core::sc_module, public cim_accumulate_if, public 
   void write_thresholds(unsigned layer, const std::int32_t* thresholds) override;
   void begin(unsigned layer, std::size_t n) override;
   AccumulatorTarget target(unsigned col_block, unsigned plane) override;
-  void accumulated(const ArrayActivity& activity) override;
+  void accumulated(const ArrayActivity& activity, unsigned plane) override;
   void finish(Word* out, std::size_t out_stride, unsigned next_rows, sc_core::sc_time& delay) override;
   /// Row-major n × M view (built from the column-block buffer when asked; see blocks_).
   const std::int32_t* sums() const override;
+  void reserve(std::size_t n) override;
+  void clear_range(unsigned layer, std::size_t n, std::size_t v0, std::size_t v1) override;
+  AccumulatorTarget target_of(unsigned layer, std::size_t n, unsigned col_block, unsigned plane) const override;
+  void activate_range(unsigned layer, std::size_t n, std::size_t v0, std::size_t v1, Word* out,
+                      std::size_t out_stride, unsigned next_rows) const override;
+  void resume(unsigned layer, std::size_t n) override;
+  void finish_accounting(sc_core::sc_time& delay) override;
 
   // CimStage
   void reset() override { clear(); }
@@ -92,17 +99,20 @@ class Accumulator : public sc_core::sc_module, public cim_accumulate_if, public 
   const Layer* cur_ = nullptr;
   unsigned cur_index_ = 0;
   std::size_t n_ = 0;
-  unsigned shift_plane_ = 0;  // plane of the last target()
   // The sums, column-block major: block cb holds n vectors × cols_ sums (row stride cols_) at
   // cb · n · cols_, so each column block's accumulators are one contiguous range.  The sense
   // stage's threads each write whole column blocks; with the row-major n × M layout the
   // blocks of two threads interleave every M sums and a read on two threads ran no faster
-  // than on one (docs/performance.md, "Threads").
+  // than on one (docs/performance.md, "Threads").  The layout depends on n only, not on
+  // the layer, so the threads of a two-pass tile may be in different layers at once.
   std::vector<std::int32_t> blocks_;
   mutable std::vector<std::int32_t> rows_;  // row-major copy for sums()
   mutable bool rows_valid_ = false;
-  /// Vector i's M sums into h (row-major).
-  void gather_row(std::size_t i, std::int32_t* h) const;
+  /// Vector i's M sums of layer L in a tile of n into h (row-major).
+  void gather_row(const Layer& L, std::size_t n, std::size_t i, std::int32_t* h) const;
+  const Layer& programmed(unsigned layer, const char* what) const;
+  /// The layer's latency and counters (finish() and finish_accounting()).
+  void account_finish(sc_core::sc_time& delay);
   CounterSet counters_;
   std::size_t c_accumulations_, c_shift_adds_, c_activations_, c_vectors_, c_layer_passes_, c_threshold_words_;
 };

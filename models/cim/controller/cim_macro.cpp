@@ -91,7 +91,14 @@ CimMacro::CimMacro(sc_core::sc_module_name name, const CimMacroConfig& config)
                            config.burst_bytes, config.use_dmi, false}) {
   using namespace cim_reg;
   using namespace cim_bit;
-  sense->set_threads(config.threads);
+  {
+    const unsigned t = resolve_threads(config.threads);
+    if (t > kMaxThreads)
+      throw std::invalid_argument(std::string(this->name()) + ": threads " + std::to_string(config.threads) +
+                                  ", expected 0.." + std::to_string(kMaxThreads));
+    if (t > 1) pool_ = std::make_unique<ThreadPool>(t);
+    sense->set_pool(pool_.get());
+  }
   // Stages: controller → array → sense → accumulator, through their interfaces.
   drive_port.bind(drive->target_export);
   array.drive_port.bind(drive->target_export);
@@ -720,9 +727,14 @@ void CimMacro::run_batch() {
   const std::uint64_t tiles = (N + T - 1) / T;
   const auto tile_n = [&](std::uint64_t i) { return static_cast<std::size_t>(std::min<std::uint64_t>(T, N - i * T)); };
   const auto fetch = [&](std::uint64_t i) {
-    staging_.resize(tile_n(i) * vb);
-    input_read(in + i * T * vb, staging_.data(), staging_.size());
-    counters_.add(c_input_bytes_, staging_.size());
+    std::vector<std::uint8_t>& raw = tile_in_[i & 1];
+    raw.resize(tile_n(i) * vb);
+    input_read(in + i * T * vb, raw.data(), raw.size());
+    counters_.add(c_input_bytes_, raw.size());
+  };
+  // the input bit planes of a tile are written before it is computed (compute_tile encodes)
+  const auto count_input = [&](std::uint64_t i) {
+    counters_.add(c_buf_written_, std::uint64_t{tile_n(i)} * first.in_bits * first.planes);
   };
   const auto write_back = [&](std::uint64_t i) {  // out_bytes_ holds tile i's sums
     output_write(out + i * T * out_vb, out_bytes_.data(), out_bytes_.size());
@@ -736,7 +748,7 @@ void CimMacro::run_batch() {
   // tile i-1's sums and fetches tile i+1; the bus and the compute run at the same time.
   enter(CimState::input);
   fetch(0);
-  encode_input(first, tile_n(0));
+  count_input(0);
   for (std::uint64_t i = 0; i < tiles; ++i) {
     enter(CimState::compute);
     const sc_core::sc_time t0 = qk_.get_local_time();
@@ -745,7 +757,7 @@ void CimMacro::run_batch() {
     const sc_core::sc_time bus = qk_.get_local_time() - t0;
     const std::size_t n = tile_n(i);
     const std::uint64_t first_vector = vectors_since_load_;
-    const sc_core::sc_time compute = compute_tile(n, sc_core::sc_time_stamp() + t0);
+    const sc_core::sc_time compute = compute_tile(n, sc_core::sc_time_stamp() + t0, tile_in_[i & 1].data());
     qk_.set(t0 + std::max(bus, compute));
     if (timeline.enabled())
       tile_times_.push_back(TileTime{first_vector, n, sc_core::sc_time_stamp() + t0,
@@ -773,26 +785,27 @@ void CimMacro::run_batch() {
       for (int b = 0; b < 4; ++b) out_bytes_[k * 4 + b] = static_cast<std::uint8_t>(v >> (8 * b));
     }
     counters_.add(c_buf_written_, out_bytes_.size() * 8);
-    if (i + 1 < tiles) encode_input(first, tile_n(i + 1));
+    if (i + 1 < tiles) count_input(i + 1);
   }
   enter(CimState::output);
   write_back(tiles - 1);
 }
 
-void CimMacro::encode_input(const LayerInfo& L, std::size_t n) {
+void CimMacro::encode_input(const LayerInfo& L, const std::uint8_t* raw, std::size_t v0, std::size_t v1) {
   // The on-chip layout of the first layer's input: R-row blocks (dense) or a plain map (conv).
   const unsigned R = L.in_rows;
   const std::size_t W = L.in_words, wpb = words_for_bits(R);
   const auto K = static_cast<std::uint32_t>(L.in_bits);
   const unsigned row_blocks = (K + R - 1) / R;
   const bool aligned = R % kWordBits == 0;  // blocked layout == plain packing
-  counters_.add(c_buf_written_, std::uint64_t{n} * K * L.planes);  // input bit planes
-  for (unsigned p = 0; p < L.planes; ++p) std::fill_n(planes_[p].begin(), n * W, Word{0});
+  for (unsigned p = 0; p < L.planes; ++p)
+    std::fill(planes_[p].begin() + static_cast<std::ptrdiff_t>(v0 * W),
+              planes_[p].begin() + static_cast<std::ptrdiff_t>(v1 * W), Word{0});
   if (L.format == InputFormat::packed_bits) {
     const std::size_t src_words = words_for_bits(K);
     std::vector<Word> v(src_words);
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint8_t* b = staging_.data() + i * src_words * 8;
+    for (std::size_t i = v0; i < v1; ++i) {
+      const std::uint8_t* b = raw + i * src_words * 8;
       for (std::size_t w = 0; w < src_words; ++w) v[w] = le64(b + w * 8);
       if (src_words > 0) v[src_words - 1] &= low_mask(static_cast<unsigned>(K - (src_words - 1) * kWordBits));
       Word* o = planes_[0].data() + i * W;
@@ -806,8 +819,8 @@ void CimMacro::encode_input(const LayerInfo& L, std::size_t n) {
   const unsigned thr = L.pixel_threshold;
   for (unsigned p = 0; p < L.planes; ++p) {
     const unsigned bit = L.first_bit + p;
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint8_t* px = staging_.data() + i * K;
+    for (std::size_t i = v0; i < v1; ++i) {
+      const std::uint8_t* px = raw + i * K;
       Word* o = planes_[p].data() + i * W;
       if (aligned) {
         for (std::uint32_t k0 = 0; k0 < K; k0 += kWordBits) {
@@ -843,7 +856,76 @@ std::uint64_t CimMacro::stage_count(const char* counter) const {
   return sum;
 }
 
-sc_core::sc_time CimMacro::compute_tile(std::size_t n, const sc_core::sc_time& start) {
+bool CimMacro::two_pass(std::size_t n) const {
+  if (pool_ == nullptr || n < 2 || want_keep_) return false;
+  // the column trace reads the sums after every row block, which pass 2 does not recompute
+  if (config_.trace_column.enabled && timeline.enabled()) return false;
+  for (unsigned l = 0; l < layers_.size(); ++l)
+    if (layers_[l].is_conv() || !array_port->splits_reads(l)) return false;
+  return true;
+}
+
+const ArrayActivity* CimMacro::evaluate_tile(std::size_t n, const std::uint8_t* raw) {
+  // Where each read's events go: reads in compute_tile's order (layer, plane, row block),
+  // one entry per column block; one such record per vector block.
+  read_at_.clear();
+  std::size_t per_block = 0;
+  for (const LayerInfo& L : layers_)
+    for (unsigned p = 0; p < L.planes; ++p)
+      for (unsigned rb = 0; rb < L.row_blocks; ++rb) {
+        read_at_.push_back(per_block);
+        per_block += L.col_blocks;
+      }
+  // Two vector blocks per thread: a thread that finishes early takes the other's second
+  // block (ThreadPool); blocks of fewer than 8 vectors only when the tile is that small.
+  const std::size_t blocks = std::min<std::size_t>(2 * pool_->threads(), std::max<std::size_t>(1, n / 8));
+  tile_acts_.assign((blocks + 1) * per_block, ArrayActivity{});
+  acc_port->reserve(n);
+  cim_array_if* const array = array_port.operator->();
+  cim_accumulate_if* const acc = acc_port.operator->();
+  const unsigned R = config_.array.rows;
+  const std::size_t wpb = words_for_bits(R);
+  const std::uint64_t first_vector = vectors_since_load_;
+  pool_->parallel_for(blocks, [&](std::size_t bk) {
+    const std::size_t v0 = n * bk / blocks, v1 = n * (bk + 1) / blocks;
+    ArrayActivity* acts = tile_acts_.data() + bk * per_block;
+    encode_input(layers_.front(), raw, v0, v1);
+    const Word* in = nullptr;
+    Word* out = act_a_.data();
+    Word* spare = act_b_.data();
+    std::size_t r = 0;
+    for (unsigned l = 0; l < layers_.size(); ++l) {
+      const LayerInfo& L = layers_[l];
+      acc->clear_range(l, n, v0, v1);
+      for (unsigned p = 0; p < L.planes; ++p) {
+        const Word* x = l == 0 ? planes_[p].data() : in;
+        for (unsigned rb = 0; rb < L.row_blocks; ++rb, ++r)
+          array->evaluate(ArrayRead{l, rb, p, x + rb * wpb, L.in_words, n, first_vector}, v0, v1, acts + read_at_[r]);
+      }
+      if (!L.last) {
+        acc->activate_range(l, n, v0, v1, out, layers_[l + 1].in_words, layers_[l + 1].in_rows);
+        in = out;
+        std::swap(out, spare);
+      }
+    }
+  });
+  // the events of every read, summed over the vector blocks in block order (integers)
+  ArrayActivity* sum = tile_acts_.data() + blocks * per_block;
+  for (std::size_t bk = 0; bk < blocks; ++bk)
+    for (std::size_t k = 0; k < per_block; ++k) sum[k] += tile_acts_[bk * per_block + k];
+  return sum;
+}
+
+sc_core::sc_time CimMacro::compute_tile(std::size_t n, const sc_core::sc_time& start, const std::uint8_t* raw) {
+  // Two-pass tiles compute everything in pass 1 (evaluate_tile); the loop below is then pass
+  // 2, the same calls for the whole tile with only their bookkeeping (latency, counters,
+  // waveforms), so results are those of the one-pass loop.
+  const bool split = two_pass(n);
+  const ArrayActivity* summed = nullptr;  // pass 2: read r's events at summed + read_at_[r]
+  if (split)
+    summed = evaluate_tile(n, raw);
+  else
+    encode_input(layers_.front(), raw, 0, n);
   const bool detail = timeline.enabled();
   if (detail) {
     timeline.at(start, vector, vectors_since_load_);
@@ -855,6 +937,7 @@ sc_core::sc_time CimMacro::compute_tile(std::size_t n, const sc_core::sc_time& s
   Word* out = act_a_.data();
   Word* spare = act_b_.data();
   sc_core::sc_time total = sc_core::SC_ZERO_TIME;
+  std::size_t r = 0;  // reads so far (two-pass tiles: the index into read_at_)
   if (layer_stats_.size() < layers_.size()) layer_stats_.resize(layers_.size());
   for (unsigned l = 0; l < layers_.size(); ++l) {
     const LayerInfo& L = layers_[l];
@@ -872,7 +955,10 @@ sc_core::sc_time CimMacro::compute_tile(std::size_t n, const sc_core::sc_time& s
     // buffers: the layer's input bits are read once per plane; its outputs are written
     counters_.add(c_buf_read_, std::uint64_t{n} * L.inputs * L.planes);
     if (!L.last) counters_.add(c_buf_written_, std::uint64_t{n} * L.outputs);
-    acc_port->begin(l, n);
+    if (split)
+      acc_port->resume(l, n);  // pass 1 computed the sums
+    else
+      acc_port->begin(l, n);
     // the chosen column (waveforms only): vector 0 of the tile, column c of the layer
     const CimMacroConfig::TraceColumn& tc = config_.trace_column;
     const bool col_trace = detail && tc.enabled && tc.layer == l && tc.column < L.outputs && n > 0;
@@ -885,7 +971,11 @@ sc_core::sc_time CimMacro::compute_tile(std::size_t n, const sc_core::sc_time& s
       std::int32_t col_before = col_trace ? acc_port->sums()[tc.column] : 0;
       for (unsigned rb = 0; rb < L.row_blocks; ++rb) {
         sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-        array_port->read(ArrayRead{l, rb, p, x + rb * wpb, L.in_words, n, vectors_since_load_}, d);
+        const ArrayRead read{l, rb, p, x + rb * wpb, L.in_words, n, vectors_since_load_};
+        if (split)
+          array_port->account(read, summed + read_at_[r++], d);
+        else
+          array_port->read(read, d);
         d_plane = std::max(d_plane, d);
         if (col_trace) col_sums[rb] = acc_port->sums()[tc.column];  // after this row block's levels
       }
@@ -912,7 +1002,13 @@ sc_core::sc_time CimMacro::compute_tile(std::size_t n, const sc_core::sc_time& s
       d_layer += d_plane;  // bit planes one after the other
     }
     const sc_core::sc_time d_read = d_layer;
-    if (L.last) {
+    if (split) {
+      acc_port->finish_accounting(d_layer);
+      if (!L.last) {
+        in = out;
+        std::swap(out, spare);
+      }
+    } else if (L.last) {
       acc_port->finish(nullptr, 0, R, d_layer);
     } else {
       acc_port->finish(out, layers_[l + 1].in_words, layers_[l + 1].in_rows, d_layer);

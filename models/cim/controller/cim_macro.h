@@ -19,6 +19,8 @@
 #include "cimvp/core/register_file.h"
 #include "cimvp/core/trace_timeline.h"
 
+#include "cimvp/circuit/thread_pool.h"
+
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
@@ -222,9 +224,19 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   void read_errors(unsigned l, std::uint64_t addr, std::size_t count, unsigned bits, std::vector<std::int32_t>& e);
   /// TRAIN_LAYER, checked against the loaded network (throws Fault BAD_TRAINING).
   unsigned train_layer() const;
-  void encode_input(const LayerInfo& info, std::size_t n);
-  /// Computes a tile through every layer; returns its compute time (not yet on the clock).
-  sc_core::sc_time compute_tile(std::size_t n, const sc_core::sc_time& start);
+  /// The first layer's input bits of vectors [v0, v1) of a tile from its raw bytes `raw`
+  /// (into planes_; thread-safe for disjoint ranges).
+  void encode_input(const LayerInfo& info, const std::uint8_t* raw, std::size_t v0, std::size_t v1);
+  /// Computes a tile of n vectors (raw: their input bytes) through every layer; returns its
+  /// compute time (not yet on the clock).
+  sc_core::sc_time compute_tile(std::size_t n, const sc_core::sc_time& start, const std::uint8_t* raw);
+  /// True when a tile of n vectors is computed in two passes (docs/cim-macro.md, "Two-pass
+  /// tiles"): threads > 1, dense layers whose reads split, no KEEP, no column trace.
+  bool two_pass(std::size_t n) const;
+  /// Pass 1 of a two-pass tile: the tile's vectors in blocks on the pool, each block through
+  /// every layer (input encoding, reads, activations).  Returns the events of every read,
+  /// summed over the blocks: read r's column blocks at result + read_at_[r].
+  const ArrayActivity* evaluate_tile(std::size_t n, const std::uint8_t* raw);
   /// Conv layer `l` of a tile of n images (cim_macro_conv.cpp): gathers the windows of the
   /// maps at `in` (layer 0: the input planes), reads them as n·windows vectors, thresholds,
   /// max pools (OR) and writes the pooled maps to `out` in the next layer's layout.  Returns
@@ -269,6 +281,10 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   std::uint64_t vectors_since_load_ = 0;  // keys the ADC conversion noise (ColumnBatch::first_vector)
   std::vector<LayerInfo> layers_;
   std::vector<std::uint8_t> staging_;           // raw bytes from memory
+  std::vector<std::uint8_t> tile_in_[2];        // raw input bytes of tiles i and i + 1 (double-buffered)
+  std::unique_ptr<ThreadPool> pool_;            // simulation threads (key `threads`); null: one
+  std::vector<std::size_t> read_at_;            // two-pass tiles: read r's events at tile_acts_[read_at_[r]]
+  std::vector<ArrayActivity> tile_acts_;        // ... per column block, block-major, then summed
   std::vector<std::vector<Word>> planes_;       // first-layer input planes, tile × in_words
   std::vector<Word> act_a_, act_b_;             // on-chip activations, tile × max words
   std::vector<std::uint8_t> out_bytes_;         // little-endian sums for OUTPUT

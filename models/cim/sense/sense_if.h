@@ -67,6 +67,17 @@ class cim_sense_if : public virtual sc_core::sc_interface {
                            sc_core::sc_time* delay) {
     for (std::size_t i = 0; i < count; ++i) convert(batches[i], activity[i], delay[i]);
   }
+  /// Two-pass tiles (docs/cim-macro.md, "Two-pass tiles"), pass 1: senses vectors [v0, v1)
+  /// of the batch into the accumulator's tile sums (cim_accumulate_if::target_of) and adds
+  /// their events to `activity`; no counters, no latency.  Thread-safe for disjoint vector
+  /// ranges.  convert(batch) = evaluate_range(batch, 0, n) + account(batch).
+  virtual void evaluate_range(const ColumnBatch& batch, std::size_t v0, std::size_t v1,
+                              ArrayActivity& activity) const = 0;
+  /// Pass 2: the bookkeeping of a batch whose vectors pass 1 evaluated, given their summed
+  /// events `evaluated`: counters, the accumulator's notification, `evaluated` added to
+  /// `activity` and the sensing latency to `delay` — as convert() does.
+  virtual void account(const ColumnBatch& batch, const ArrayActivity& evaluated, ArrayActivity& activity,
+                       sc_core::sc_time& delay) = 0;
 };
 
 }  // namespace cimvp

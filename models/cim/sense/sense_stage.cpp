@@ -82,16 +82,15 @@ sc_core::sc_time SenseStage::conversion_time() const {
   return t_decision_ * static_cast<double>(std::uint64_t{steps} * sense_.mux);
 }
 
-SenseStage::Prepared SenseStage::prepare(const ColumnBatch& b) {
+SenseStage::Prepared SenseStage::prepare(const ColumnBatch& b, const AccumulatorTarget& target) const {
   const SenseBank& L = bank(b.layer);
   if (b.array == nullptr || b.row_block >= L.row_blocks() || b.col_block >= L.col_blocks() || b.plane >= L.planes())
     throw std::out_of_range(std::string(name()) + ": column batch outside layer " + std::to_string(b.layer));
   if (!L.usable(b.row_block, b.plane))
     throw std::logic_error(std::string(name()) + ": transfer functions of layer " + std::to_string(b.layer) +
                            " row block " + std::to_string(b.row_block) + " were never programmed");
-  Prepared p{L.digital() ? &none_ : &L.table(b.row_block, b.col_block, b.plane),
-             L.noise(b.row_block, b.col_block, b.plane, b.first_vector), acc_port->target(b.col_block, b.plane)};
-  return p;
+  return Prepared{L.digital() ? &none_ : &L.table(b.row_block, b.col_block, b.plane),
+                  L.noise(b.row_block, b.col_block, b.plane, b.first_vector), target};
 }
 
 void SenseStage::evaluate(const ColumnBatch& b, const Prepared& p, std::size_t v0, std::size_t v1, ArrayActivity& a) {
@@ -118,24 +117,23 @@ void SenseStage::account(const ColumnBatch& b, const ArrayActivity& a, ArrayActi
   // (and, with a row DAC, the column groups one read after the other)
   const std::uint64_t groups = b.drive != nullptr ? b.drive->groups() : 1;
   delay += conversion_time() * static_cast<double>(b.n * b.array->segments().size() * groups);
-  acc_port->accumulated(a);
+  acc_port->accumulated(a, b.plane);
   activity += a;
 }
 
 void SenseStage::convert(const ColumnBatch& b, ArrayActivity& activity, sc_core::sc_time& delay) {
-  const Prepared p = prepare(b);
+  const Prepared p = prepare(b, acc_port->target(b.col_block, b.plane));
   ArrayActivity a;
   evaluate(b, p, 0, b.n, a);
   account(b, a, activity, delay);
 }
 
-void SenseStage::set_threads(unsigned threads) {
-  const unsigned t = resolve_threads(threads);
-  if (t > kMaxThreads)
-    throw std::invalid_argument(std::string(name()) + ": threads " + std::to_string(threads) + ", expected 0.." +
-                                std::to_string(kMaxThreads));
-  pool_.reset();
-  if (t > 1) pool_ = std::make_unique<ThreadPool>(t);
+void SenseStage::evaluate_range(const ColumnBatch& b, std::size_t v0, std::size_t v1, ArrayActivity& a) const {
+  if (v0 > v1 || v1 > b.n)
+    throw std::out_of_range(std::string(name()) + ": vectors [" + std::to_string(v0) + ", " + std::to_string(v1) +
+                            ") of a batch of " + std::to_string(b.n));
+  const Prepared p = prepare(b, acc_port->target_of(b.layer, b.n, b.col_block, b.plane));
+  if (v1 > v0) evaluate(b, p, v0, v1, a);
 }
 
 void SenseStage::convert_all(const ColumnBatch* batches, std::size_t count, ArrayActivity* activity,
@@ -146,7 +144,8 @@ void SenseStage::convert_all(const ColumnBatch* batches, std::size_t count, Arra
     return;
   }
   prepared_.clear();
-  for (std::size_t i = 0; i < count; ++i) prepared_.push_back(prepare(batches[i]));
+  for (std::size_t i = 0; i < count; ++i)
+    prepared_.push_back(prepare(batches[i], acc_port->target(batches[i].col_block, batches[i].plane)));
   // Pieces per batch: enough tasks for every thread; a row-DAC read counts its DAC events
   // once per call, so it is never split.
   constexpr std::size_t kMinVectors = 16;

@@ -57,10 +57,13 @@ class SenseStage : public sc_core::sc_module, public cim_sense_if, public CimSta
   /// vector's index, not by the order of evaluation.
   void convert_all(const ColumnBatch* batches, std::size_t count, ArrayActivity* activity,
                    sc_core::sc_time* delay) override;
-  /// Simulation threads for convert_all (platform key `threads`): 0 = every core, 1 = none
-  /// besides the SystemC thread.  Results do not depend on it.  Throws std::invalid_argument
-  /// above kMaxThreads.
-  void set_threads(unsigned threads);
+  void evaluate_range(const ColumnBatch& batch, std::size_t v0, std::size_t v1,
+                      ArrayActivity& activity) const override;
+  void account(const ColumnBatch& batch, const ArrayActivity& evaluated, ArrayActivity& activity,
+               sc_core::sc_time& delay) override;
+  /// The pool convert_all spreads its batches over (not owned; nullptr or a one-thread pool:
+  /// single-threaded).  The macro owns it (platform key `threads`).  Results do not depend on it.
+  void set_pool(ThreadPool* pool) { pool_ = pool; }
   unsigned threads() const { return pool_ ? pool_->threads() : 1; }
 
   // CimStage
@@ -112,11 +115,10 @@ class SenseStage : public sc_core::sc_module, public cim_sense_if, public CimSta
     ConversionNoise noise;
     AccumulatorTarget target;
   };
-  Prepared prepare(const ColumnBatch& b);
+  /// Checks the batch; its table and noise, with `target` as the accumulator target.
+  Prepared prepare(const ColumnBatch& b, const AccumulatorTarget& target) const;
   /// Evaluates vectors [v0, v1) of a prepared batch (thread-safe: no stage state touched).
   static void evaluate(const ColumnBatch& b, const Prepared& p, std::size_t v0, std::size_t v1, ArrayActivity& a);
-  /// Counters, stats, latency and the accumulator notification of one evaluated batch.
-  void account(const ColumnBatch& b, const ArrayActivity& a, ArrayActivity& activity, sc_core::sc_time& delay);
 
   const SubArrayConfig array_;
   const SenseConfig sense_;
@@ -129,7 +131,7 @@ class SenseStage : public sc_core::sc_module, public cim_sense_if, public CimSta
   const SenseTable none_;
   CounterSet counters_;
   std::size_t c_conversions_, c_sa_reads_, c_refs_, c_tables_;
-  std::unique_ptr<ThreadPool> pool_;  ///< null: single-threaded
+  ThreadPool* pool_ = nullptr;  ///< not owned; null: single-threaded
   std::vector<Prepared> prepared_;    ///< convert_all scratch
   std::vector<ArrayActivity> task_activity_;
 };

@@ -374,6 +374,15 @@ struct KernelArgs {
 
 inline int pc(Word v) { return __builtin_popcountll(v); }
 
+/// Driven word lines of n unipolar vectors: Σ popcount(x_i & mask) (SubArray::activity).
+CIMVP_KERNEL std::uint64_t count_driven(const Word* x, std::size_t x_stride, std::size_t n, const Word* mask,
+                                        std::size_t words) {
+  std::uint64_t driven = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t wd = 0; wd < words; ++wd) driven += static_cast<std::uint64_t>(pc(x[i * x_stride + wd] & mask[wd]));
+  return driven;
+}
+
 // Whole active row block sensed at once.  Exact: value = 2·PS (no table).
 // Blocked over vectors: kNB input vectors share each column's weight words and look-up
 // table pointer, so per (vector, column) the loop is one XOR/AND + POPCNT + table load +
@@ -809,7 +818,9 @@ void SubArray::accumulate(const Word* x, std::size_t x_stride, std::size_t n_inp
     }
     return;
   }
-  std::vector<const std::int32_t*> luts(S * n_cols_);
+  // per-thread scratch, reused: no allocation per call (a two-pass tile makes many small calls)
+  thread_local std::vector<const std::int32_t*> luts;
+  luts.resize(S * n_cols_);
   for (std::size_t s = 0; s < S; ++s)
     for (unsigned c = 0; c < n_cols_; ++c) luts[s * n_cols_ + c] = sense.lut(static_cast<unsigned>(s), c);
   a.luts = luts.data();
@@ -817,7 +828,8 @@ void SubArray::accumulate(const Word* x, std::size_t x_stride, std::size_t n_inp
 #ifdef CIMVP_AVX2_KERNEL
     if (simd) {
       // gather offsets of the columns' tables from the first one (one allocation: SenseTable)
-      std::vector<std::int32_t> off(n_cols_);
+      thread_local std::vector<std::int32_t> off;
+      off.resize(n_cols_);
       for (unsigned c = 0; c < n_cols_; ++c) off[c] = static_cast<std::int32_t>(luts[c] - luts[0]);
       if (run_parallel_simd(a, bip, false, off.data(), isa)) return;
     }
@@ -957,10 +969,7 @@ ArrayActivity SubArray::activity(const Word* x, std::size_t x_stride, std::size_
   if (kind == InputKind::bipolar) {
     act.wordline_activations = n * R;  // every active row drives WL or WLB
   } else {
-    std::uint64_t driven = 0;
-    for (std::size_t i = 0; i < n_inputs; ++i)
-      for (std::size_t wd = 0; wd < wpc_; ++wd) driven += pc(x[i * x_stride + wd] & active_mask_[wd]);
-    act.wordline_activations = driven;
+    act.wordline_activations = count_driven(x, x_stride, n_inputs, active_mask_.data(), wpc_);
   }
   return act;
 }

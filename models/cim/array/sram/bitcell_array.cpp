@@ -113,7 +113,22 @@ std::vector<std::vector<Segment>> BitcellArray::segments(unsigned layer) const {
   return layer_at(layer).segments();
 }
 
-void BitcellArray::read(const ArrayRead& r, sc_core::sc_time& delay) {
+ColumnBatch BitcellArray::batch_of(const ArrayRead& r, const ArrayBank& L, unsigned cb) const {
+  ColumnBatch b;
+  b.array = &L.sub_array(r.row_block, cb);
+  b.kind = L.kind();
+  b.layer = r.layer;
+  b.row_block = r.row_block;
+  b.col_block = cb;
+  b.plane = r.plane;
+  b.x = r.x;
+  b.x_stride = r.x_stride;
+  b.n = r.n;
+  b.first_vector = r.first_vector;
+  return b;
+}
+
+const ArrayBank& BitcellArray::start_read(const ArrayRead& r) {
   const ArrayBank& L = layer_at(r.layer);
   if (r.row_block >= L.row_blocks())
     throw std::out_of_range(std::string(name()) + ": row block " + std::to_string(r.row_block) + " of layer " +
@@ -121,32 +136,54 @@ void BitcellArray::read(const ArrayRead& r, sc_core::sc_time& delay) {
   // One batch per column block, all read at the same time and sensed in one call (the
   // sense stage may spread them over threads; SenseStage::convert_all).
   const unsigned ncb = L.col_blocks();
-  batches_.assign(ncb, ColumnBatch{});
+  batches_.resize(ncb);
   batch_activity_.assign(ncb, ArrayActivity{});
   batch_delay_.assign(ncb, sc_core::SC_ZERO_TIME);
   for (unsigned cb = 0; cb < ncb; ++cb) {
-    const SubArray& s = L.sub_array(r.row_block, cb);
     ColumnBatch& b = batches_[cb];
-    b.array = &s;
-    b.kind = L.kind();
-    b.layer = r.layer;
-    b.row_block = r.row_block;
-    b.col_block = cb;
-    b.plane = r.plane;
-    b.x = r.x;
-    b.x_stride = r.x_stride;
-    b.n = r.n;
-    b.first_vector = r.first_vector;
+    b = batch_of(r, L, cb);
     sc_core::sc_time& d = batch_delay_[cb];
     if (drive_port.size() > 0) b.drive = drive_port->drive(r.layer, r.row_block, cb, d);  // DAC programmings
     const std::uint64_t groups = b.drive != nullptr ? b.drive->groups() : 1;
-    d += t_read_ * static_cast<double>(r.n * s.segments().size() * groups);
+    d += t_read_ * static_cast<double>(r.n * b.array->segments().size() * groups);
   }
-  sense_port->convert_all(batches_.data(), ncb, batch_activity_.data(), batch_delay_.data());
+  return L;
+}
+
+void BitcellArray::read(const ArrayRead& r, sc_core::sc_time& delay) {
+  start_read(r);
+  sense_port->convert_all(batches_.data(), batches_.size(), batch_activity_.data(), batch_delay_.data());
+  retire_read(r, delay);
+}
+
+bool BitcellArray::splits_reads(unsigned layer) const {
+  return drive_port.size() == 0 || !drive_port->range(layer).supported();
+}
+
+void BitcellArray::evaluate(const ArrayRead& r, std::size_t v0, std::size_t v1, ArrayActivity* per_cb) const {
+  const ArrayBank& L = layer_at(r.layer);
+  if (r.row_block >= L.row_blocks())
+    throw std::out_of_range(std::string(name()) + ": row block " + std::to_string(r.row_block) + " of layer " +
+                            std::to_string(r.layer) + " does not exist");
+  if (!splits_reads(r.layer))
+    throw std::logic_error(std::string(name()) + ": the reads of layer " + std::to_string(r.layer) +
+                           " are driven by row DACs and cannot be split");
+  for (unsigned cb = 0; cb < L.col_blocks(); ++cb) sense_port->evaluate_range(batch_of(r, L, cb), v0, v1, per_cb[cb]);
+}
+
+void BitcellArray::account(const ArrayRead& r, const ArrayActivity* per_cb, sc_core::sc_time& delay) {
+  start_read(r);
+  for (std::size_t cb = 0; cb < batches_.size(); ++cb)
+    sense_port->account(batches_[cb], per_cb[cb], batch_activity_[cb], batch_delay_[cb]);
+  retire_read(r, delay);
+}
+
+void BitcellArray::retire_read(const ArrayRead& r, sc_core::sc_time& delay) {
+  const std::size_t ncb = batches_.size();
   ArrayActivity a;
   std::uint64_t cell_reads = 0, precharges = 0;
   sc_core::sc_time worst = sc_core::SC_ZERO_TIME;
-  for (unsigned cb = 0; cb < ncb; ++cb) {  // column blocks are read at the same time
+  for (std::size_t cb = 0; cb < ncb; ++cb) {  // column blocks are read at the same time
     const ArrayActivity& ab = batch_activity_[cb];
     const std::uint64_t cols = batches_[cb].array->active_cols();
     worst = std::max(worst, batch_delay_[cb]);

@@ -59,6 +59,10 @@ class BitcellArray : public sc_core::sc_module, public cim_array_if, public CimS
   std::vector<std::vector<Segment>> segments(unsigned layer) const override;
   const ArrayBank& bank(unsigned layer) const override { return layer_at(layer); }
   void read(const ArrayRead& read, sc_core::sc_time& delay) override;
+  /// True unless the drive stage drives the layer with row DACs.
+  bool splits_reads(unsigned layer) const override;
+  void evaluate(const ArrayRead& read, std::size_t v0, std::size_t v1, ArrayActivity* per_cb) const override;
+  void account(const ArrayRead& read, const ArrayActivity* per_cb, sc_core::sc_time& delay) override;
   void read_transposed(const TransposedArrayRead& read, sc_core::sc_time& delay) override;
   ArrayBank::RowWrite write_row(unsigned layer, unsigned k, const std::int8_t* column,
                                 sc_core::sc_time& delay) override;
@@ -123,6 +127,12 @@ class BitcellArray : public sc_core::sc_module, public cim_array_if, public CimS
   std::vector<TransposedBank> transposed_;  ///< per layer, empty until a transposed read
   std::uint64_t t_col_drives_ = 0, t_cell_reads_ = 0, t_row_precharges_ = 0, t_conversions_ = 0, t_reads_ = 0,
                 cells_written_ = 0;
+  /// The batch of column block cb of a read (no drive).
+  ColumnBatch batch_of(const ArrayRead& r, const ArrayBank& L, unsigned cb) const;
+  /// Checks the read; batches_, batch_delay_ (drive, read time) and batch_activity_ for it.
+  const ArrayBank& start_read(const ArrayRead& r);
+  /// Counters, stats and the latency of a read whose batches were converted.
+  void retire_read(const ArrayRead& r, sc_core::sc_time& delay);
   std::vector<ColumnBatch> batches_;          ///< read() scratch: one batch per column block
   std::vector<ArrayActivity> batch_activity_;
   std::vector<sc_core::sc_time> batch_delay_;
