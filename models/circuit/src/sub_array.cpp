@@ -175,6 +175,15 @@ SenseTable::SenseTable(std::vector<Quantizer> per_segment, unsigned cols, const 
       }
     }
   }
+  index_luts();
+}
+
+void SenseTable::index_luts() {
+  lut_rel_.resize(lut_start_.size());
+  for (std::size_t s = 0; s < q_.size(); ++s)
+    for (std::size_t c = 0; c < cols_; ++c)
+      lut_rel_[s * cols_ + c] =
+          static_cast<std::int32_t>(static_cast<std::int64_t>(lut_start_[s * cols_ + c]) - lut_start_[s * cols_]);
 }
 
 void SenseTable::set_dead_columns(const std::vector<std::uint8_t>& dead, DeadLevel level) {
@@ -197,6 +206,7 @@ void SenseTable::set_dead_columns(const std::vector<std::uint8_t>& dead, DeadLev
       lut_start_[std::size_t{s} * cols_ + c] = start;
     }
   }
+  index_luts();
 }
 
 std::int32_t SenseTable::sense(unsigned s, unsigned c, double analog) const {
@@ -818,6 +828,15 @@ void SubArray::accumulate(const Word* x, std::size_t x_stride, std::size_t n_inp
     }
     return;
   }
+#ifdef CIMVP_AVX2_KERNEL
+  if (cfg_.access == AccessMode::parallel && simd && n_cols_ % 8 == 0) {
+    // the SIMD kernels gather from column 0's table at the columns' offsets (SenseTable keeps
+    // them: nothing to set up per call); without a column tail they read no other pointer
+    const std::int32_t* const lut0 = sense.lut(0, 0);
+    a.luts = &lut0;
+    if (run_parallel_simd(a, bip, false, sense.lut_offsets(0), isa)) return;
+  }
+#endif
   // per-thread scratch, reused: no allocation per call (a two-pass tile makes many small calls)
   thread_local std::vector<const std::int32_t*> luts;
   luts.resize(S * n_cols_);
@@ -827,11 +846,7 @@ void SubArray::accumulate(const Word* x, std::size_t x_stride, std::size_t n_inp
   if (cfg_.access == AccessMode::parallel) {
 #ifdef CIMVP_AVX2_KERNEL
     if (simd) {
-      // gather offsets of the columns' tables from the first one (one allocation: SenseTable)
-      thread_local std::vector<std::int32_t> off;
-      off.resize(n_cols_);
-      for (unsigned c = 0; c < n_cols_; ++c) off[c] = static_cast<std::int32_t>(luts[c] - luts[0]);
-      if (run_parallel_simd(a, bip, false, off.data(), isa)) return;
+      if (run_parallel_simd(a, bip, false, sense.lut_offsets(0), isa)) return;
     }
 #endif
     run_parallel(a, bip, false);

@@ -151,6 +151,9 @@ class SenseTable {
   unsigned cols() const { return cols_; }
   const Quantizer& quantizer(unsigned s) const { return q_[s]; }
   const std::int32_t* lut(unsigned s, unsigned c) const { return lut_.data() + lut_start_[std::size_t{s} * cols_ + c]; }
+  /// Where each column's table of segment s starts, in entries from column 0's: lut(s, c) =
+  /// lut(s, 0) + lut_offsets(s)[c] (the gather indices of the SIMD kernels; cols() entries).
+  const std::int32_t* lut_offsets(unsigned s) const { return lut_rel_.data() + std::size_t{s} * cols_; }
   /// Sensed value (half units) of an analog value on column c, segment s.
   std::int32_t sense(unsigned s, unsigned c, double analog) const;
   /// Kills the converters of the flagged columns (dead[c] != 0, faults.h): whatever the bit
@@ -165,6 +168,8 @@ class SenseTable {
   std::vector<double> offsets_;  ///< cols × refs_per_col_, or empty
   std::vector<std::int32_t> lut_;
   std::vector<std::uint32_t> lut_start_;
+  std::vector<std::int32_t> lut_rel_;  ///< lut_start_ minus the segment's column 0 entry
+  void index_luts();
   std::vector<std::uint8_t> dead_;  ///< per column, empty when none is dead
   DeadLevel dead_level_ = DeadLevel::low;
 };
