@@ -1,4 +1,4 @@
-# cimvp-bench: its three modes (inference bench, --two-way-training, --scaling) take different
+# cimvp-bench: its four modes (inference bench, --two-way-training, --scaling, --ceiling) take different
 # options; a mix, a value out of range or a malformed count exits 2 with a message naming the
 # option and what is allowed, before anything runs (docs/performance.md, "Running the bench").
 include(${CMAKE_CURRENT_LIST_DIR}/support/cli_helpers.cmake)
@@ -9,7 +9,7 @@ endmacro()
 
 bench_run(h --help)
 expect_rc(h 0)
-expect_contains("--help" "${h_out}" "--two-way-training" "--scaling" "--threads N")
+expect_contains("--help" "${h_out}" "--two-way-training" "--scaling" "--threads N" "--ceiling [ROUNDS]")
 
 bench_run(m1 --scaling --threads 2)
 expect_usage(m1 "--threads does not apply to --scaling (it takes no other option)")
@@ -21,6 +21,21 @@ bench_run(m4 --golden)
 expect_usage(m4 "--golden applies to --two-way-training only")
 bench_run(m5 --scaling --set threads=2)
 expect_usage(m5 "--set does not apply to --scaling")
+bench_run(m6 --ceiling --threads 2)
+expect_usage(m6 "--threads does not apply to --ceiling (it takes no other option)")
+bench_run(m7 --ceiling 2 --scaling)
+expect_usage(m7 "does not apply to --ceiling")
+bench_run(v7 --ceiling 0)
+expect_usage(v7 "--ceiling: expected a whole number 1..1000, got '0'")
+bench_run(v8 --ceiling 2x)
+expect_usage(v8 "--ceiling: expected a whole number 1..1000, got '2x'")
+# one round runs: a ratio for the kernel and one for the integer loop
+bench_run(c1 --ceiling 1)
+expect_rc(c1 0)
+if(NOT c1_out MATCHES "ceiling: work rate of [0-9]+ threads / 1 thread" OR
+   NOT c1_out MATCHES "\n  1 +[0-9.]+ s +[0-9.]+ s +[0-9.]+x +[0-9.]+ s +[0-9.]+ s +[0-9.]+x")
+  message(FATAL_ERROR "cimvp-bench --ceiling 1:\n${c1_out}")
+endif()
 bench_run(v1 --threads -1)
 expect_usage(v1 "--threads: expected a whole number 0..256, got '-1'")
 bench_run(v2 --threads 300)

@@ -31,6 +31,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 // The plain kernel is compiled with and without the POPCNT instruction and picked at load
@@ -255,11 +256,42 @@ double peak_rss_mib() {
   return static_cast<double>(u.ru_maxrss) / 1024.0;  // Linux: KiB
 }
 
-/// Cost growth of the datapath kernels with the layer size (--scaling): one XNOR layer K×M
-/// mapped onto 64×64 sub-arrays (ArrayBank, 3-bit linear MLSA SenseBank, ideal cells), a
-/// tile of 128 random ±1 vectors read through every sub-array with SubArray::accumulate,
-/// the call the platform's sense stage makes per read; single thread, no SystemC.  Prints
-/// ns per binary MAC of shapes from the MLP's layers to VGG-16's FC layers.
+/// One XNOR layer K×M mapped onto 64×64 sub-arrays (ArrayBank, 3-bit linear MLSA SenseBank,
+/// ideal cells, random ±1 weights), read the way the platform's sense stage reads it:
+/// SubArray::accumulate per sub-array for a tile of vectors (--scaling, --ceiling).
+struct KernelLayer {
+  cimvp::SubArrayConfig array;
+  cimvp::ArrayBank bank;
+  cimvp::SenseBank sense;
+  std::size_t wx;  ///< words per input vector
+  KernelLayer(unsigned K, unsigned M, std::mt19937_64& g)
+      : bank(K, M, random_weights(K, M, g).data(), cimvp::InputKind::bipolar, array, cimvp::CellVariationConfig{}, 0),
+        sense(bank.segments(), bank.col_blocks(), 1, cimvp::InputKind::bipolar, array.cols, array.access,
+              linear_mlsa(), 0),
+        wx(cimvp::words_for_bits(K)) {}
+  /// Every sub-array read once for the n vectors x (n × wx words), levels added to acc (n × M).
+  void pass(const Word* x, std::size_t n, std::int32_t* acc) const {
+    const std::size_t wpb = array.rows / 64;  // words per row block
+    for (unsigned rb = 0; rb < bank.row_blocks(); ++rb)
+      for (unsigned cb = 0; cb < bank.col_blocks(); ++cb)
+        bank.sub_array(rb, cb).accumulate(x + rb * wpb, wx, n, cimvp::InputKind::bipolar, sense.table(rb, cb, 0), 0,
+                                          acc + std::size_t{cb} * array.cols, bank.outputs(), nullptr);
+  }
+  static std::vector<std::int8_t> random_weights(unsigned K, unsigned M, std::mt19937_64& g) {
+    std::vector<std::int8_t> w(std::size_t{K} * M);
+    for (auto& v : w) v = (g() & 1) ? 1 : -1;
+    return w;
+  }
+  static cimvp::SenseConfig linear_mlsa() {
+    cimvp::SenseConfig sense;
+    sense.quantization = cimvp::Quantization::linear;
+    return sense;
+  }
+};
+
+/// Cost growth of the datapath kernels with the layer size (--scaling): a KernelLayer per
+/// shape, a tile of 128 random ±1 vectors; single thread, no SystemC.  Prints ns per binary
+/// MAC of shapes from the MLP's layers to VGG-16's FC layers.
 void scaling_study() {
   struct Shape {
     const char* name;
@@ -279,27 +311,11 @@ void scaling_study() {
   std::printf("  %-42s %14s %12s %12s %12s %10s\n", "layer K x M", "binary MACs", "ns/kMAC scal", "ns/kMAC avx2",
               "ns/kMAC avx512", "RSS MiB");
   for (const Shape& sh : shapes) {
-    std::vector<std::int8_t> w(std::size_t{sh.K} * sh.M);
-    for (auto& v : w) v = (g() & 1) ? 1 : -1;
-    cimvp::SubArrayConfig array;
-    cimvp::CellVariationConfig cells;
-    const cimvp::ArrayBank bank(sh.K, sh.M, w.data(), cimvp::InputKind::bipolar, array, cells, 0);
-    std::vector<std::int8_t>().swap(w);
-    cimvp::SenseConfig sense;
-    sense.quantization = cimvp::Quantization::linear;
-    const cimvp::SenseBank sb(bank.segments(), bank.col_blocks(), 1, cimvp::InputKind::bipolar, array.cols,
-                              array.access, sense, 0);
-    const std::size_t wx = cimvp::words_for_bits(sh.K);
-    std::vector<Word> x(n * wx);
+    const KernelLayer layer(sh.K, sh.M, g);
+    std::vector<Word> x(n * layer.wx);
     for (auto& v : x) v = g();
     std::vector<std::int32_t> acc(n * sh.M);
-    const std::size_t wpb = array.rows / 64;  // words per row block
-    auto pass = [&] {
-      for (unsigned rb = 0; rb < bank.row_blocks(); ++rb)
-        for (unsigned cb = 0; cb < bank.col_blocks(); ++cb)
-          bank.sub_array(rb, cb).accumulate(x.data() + rb * wpb, wx, n, cimvp::InputKind::bipolar, sb.table(rb, cb, 0),
-                                            0, acc.data() + std::size_t{cb} * array.cols, sh.M, nullptr);
-    };
+    auto pass = [&] { layer.pass(x.data(), n, acc.data()); };
     double ns[3] = {0.0, 0.0, 0.0};  // per kernel path; 0 = not available
     std::vector<std::int32_t> first;
     for (const cimvp::KernelIsa isa : isas) {
@@ -328,12 +344,67 @@ void scaling_study() {
   }
 }
 
+/// What T threads of this machine can gain at most, now (--ceiling): the datapath kernel
+/// alone (KernelLayer 784×512, the main job's first layer, 64 vectors per thread, each
+/// thread its own vectors and sums, the weights shared, no fork-join, no SystemC) and a
+/// throughput-bound integer loop (8 independent add/xor chains), each run on 1 thread and
+/// then on T threads at once with the same work per thread.  Prints the work rate of T
+/// threads over that of 1 thread per round: the ceiling of `scripts/bench --speedup`.  On
+/// a VM whose vCPUs are hardware threads of one core the integer loop shows it (about 1.2×
+/// instead of T×).
+void ceiling_study(unsigned rounds) {
+  const unsigned T = cimvp::resolve_threads(0);
+  std::mt19937_64 g(1);
+  const KernelLayer layer(784, 512, g);
+  constexpr std::size_t n = 64;
+  struct Lane {
+    std::vector<Word> x;
+    std::vector<std::int32_t> acc;
+  };
+  std::vector<Lane> lanes(T);
+  for (Lane& l : lanes) {
+    l.x.resize(n * layer.wx);
+    for (auto& v : l.x) v = g();
+    l.acc.assign(n * layer.bank.outputs(), 0);
+  }
+  const auto kernel = [&](unsigned t) {
+    for (int rep = 0; rep < 800; ++rep) layer.pass(lanes[t].x.data(), n, lanes[t].acc.data());
+  };
+  const auto alu = [](unsigned t) {
+    std::uint64_t v[8] = {1, 2, 3, 4, 5, 6, 7, 8 + t};
+    for (std::uint64_t i = 0; i < 200000000u; ++i) {
+      for (int k = 0; k < 8; ++k) v[k] += v[(k + 1) % 8] ^ i;
+      __asm__ volatile("" : "+r"(v[0]), "+r"(v[1]), "+r"(v[2]), "+r"(v[3]), "+r"(v[4]), "+r"(v[5]), "+r"(v[6]),
+                       "+r"(v[7]));
+    }
+  };
+  // seconds for `threads` threads each running job(t) once, at the same time
+  const auto timed = [](unsigned threads, const auto& job) {
+    const auto t0 = std::chrono::steady_clock::now();
+    std::vector<std::thread> others;
+    for (unsigned t = 1; t < threads; ++t) others.emplace_back(job, t);
+    job(0);
+    for (auto& th : others) th.join();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  std::printf("ceiling: work rate of %u threads / 1 thread on this machine (each thread the same work)\n", T);
+  std::printf("  %-6s %14s %14s %9s   %14s %14s %9s\n", "round", "kernel 1 thr", "kernel T thr", "ratio",
+              "int loop 1 thr", "int loop T thr", "ratio");
+  for (unsigned r = 1; r <= rounds; ++r) {
+    const double k1 = timed(1, kernel), kT = timed(T, kernel);
+    const double a1 = timed(1, alu), aT = timed(T, alu);
+    std::printf("  %-6u %12.3f s %12.3f s %8.2fx   %12.3f s %12.3f s %8.2fx\n", r, k1, kT, T * k1 / kT, a1, aT,
+                T * a1 / aT);
+  }
+}
+
 void usage() {
   std::cout << "usage: cimvp-bench [--weights FILE] [--dataset NAME] [--images N] [--batch N]\n"
                "                   [--calibration-samples N] [--platform FILE] [--set KEY=VALUE]... [--threads N]\n"
                "                   [--kernel scalar|avx2|avx512]\n"
                "       cimvp-bench --two-way-training [--images N] [--golden] [--platform FILE] [--set KEY=VALUE]...\n"
                "       cimvp-bench --scaling\n"
+               "       cimvp-bench --ceiling [ROUNDS]\n"
                "Runs the network over the test set through the full cimvp platform (default platform,\n"
                "main job) and through a plain bit-packed popcount implementation; prints binary MACs\n"
                "per second of both and their ratio.  Defaults: fmnist-xnor.bnn, fashion-mnist, all\n"
@@ -348,7 +419,10 @@ void usage() {
                "the training PPA on; prints the wall time and images/s (docs/performance.md).  --golden: also\n"
                "run and compare the golden step beside every step.\n"
                "--scaling: ns per binary MAC of the datapath kernels from the MLP's layers to\n"
-               "VGG-16's FC layers (no platform).  Exit 0 when both agree with their references,\n"
+               "VGG-16's FC layers (no platform).\n"
+               "--ceiling: what every core together can gain over one on this machine now: the datapath\n"
+               "kernel and an integer loop on 1 thread, then on all at once, ROUNDS times (default 3).\n"
+               "Exit 0 when both agree with their references,\n"
                "1 when not, 2 for bad arguments or input files.\n";
 }
 
@@ -406,7 +480,8 @@ int sc_main(int argc, char* argv[]) {
   job_cfg.progress = false;
   std::string platform = "default";
   std::vector<std::string> sets;
-  bool two_way = false, golden = false, scaling = false;
+  bool two_way = false, golden = false, scaling = false, ceiling = false;
+  unsigned ceiling_rounds = 3;
   std::string threads = "1";
   std::vector<std::string> given;  // options seen, for the mode checks below
   for (int i = 1; i < argc; ++i) {
@@ -452,6 +527,11 @@ int sc_main(int argc, char* argv[]) {
                                           : cimvp::KernelIsa::scalar);
     }
     else if (a == "--scaling") scaling = true;
+    else if (a == "--ceiling") {
+      ceiling = true;
+      if (i + 1 < argc && argv[i + 1][0] != '-')
+        ceiling_rounds = static_cast<unsigned>(count("--ceiling", 1, 1000));
+    }
     else if (a == "--help" || a == "-h") {
       usage();
       return 0;
@@ -472,6 +552,15 @@ int sc_main(int argc, char* argv[]) {
       }
     return false;
   };
+  if (ceiling) {
+    if (refuse_with("--ceiling", {})) return 2;
+    if (!sets.empty()) {
+      std::cerr << "cimvp-bench: error: --set does not apply to --ceiling; see --help\n";
+      return 2;
+    }
+    ceiling_study(ceiling_rounds);
+    return 0;
+  }
   if (scaling) {
     if (refuse_with("--scaling", {})) return 2;
     if (!sets.empty()) {

@@ -58,16 +58,19 @@ class cim_array_if : public virtual sc_core::sc_interface {
   /// `layer` can be split into evaluate() on vector ranges and one account() (the default:
   /// false; never with a row-DAC drive, whose events are counted per read).
   virtual bool splits_reads(unsigned /*layer*/) const { return false; }
-  /// Pass 1: senses vectors [v0, v1) of the read into the accumulator's tile sums and adds
-  /// column block cb's events to per_cb[cb] (bank(layer).col_blocks() entries); no counters,
-  /// no latency.  Thread-safe for disjoint vector ranges.  The default throws std::logic_error.
-  virtual void evaluate(const ArrayRead& /*read*/, std::size_t /*v0*/, std::size_t /*v1*/,
-                        ArrayActivity* /*per_cb*/) const {
+  /// Pass 1: senses vectors [v0, v1) of the read on the sub-arrays of column blocks
+  /// [cb0, cb1) into the accumulator's tile sums and adds column block cb's events to
+  /// per_cb[cb]; no counters, no latency.  Thread-safe for disjoint vector ranges.
+  /// std::out_of_range when cb1 exceeds the layer's column blocks.  The default throws
+  /// std::logic_error.
+  virtual void evaluate(const ArrayRead& /*read*/, std::size_t /*v0*/, std::size_t /*v1*/, unsigned /*cb0*/,
+                        unsigned /*cb1*/, ArrayActivity* /*per_cb*/) const {
     throw std::logic_error("this array stage cannot split its reads");
   }
   /// Pass 2: the rest of read() for a read whose vectors pass 1 evaluated, per_cb holding
   /// each column block's summed events: drive, latency (added to `delay`), counters and the
-  /// sense stage's accounting.  read() = evaluate(0, n) + account().  The default throws.
+  /// sense stage's accounting.  read() = evaluate(vectors [0, n), every column block) +
+  /// account().  The default throws.
   virtual void account(const ArrayRead& /*read*/, const ArrayActivity* /*per_cb*/, sc_core::sc_time& /*delay*/) {
     throw std::logic_error("this array stage cannot split its reads");
   }

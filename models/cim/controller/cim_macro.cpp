@@ -876,9 +876,11 @@ const ArrayActivity* CimMacro::evaluate_tile(std::size_t n, const std::uint8_t* 
         read_at_.push_back(per_block);
         per_block += L.col_blocks;
       }
-  // Two vector blocks per thread: a thread that finishes early takes the other's second
-  // block (ThreadPool); blocks of fewer than 8 vectors only when the tile is that small.
-  const std::size_t blocks = std::min<std::size_t>(2 * pool_->threads(), std::max<std::size_t>(1, n / 8));
+  // At least two vector blocks per thread (a thread that finishes early takes another's
+  // last block; ThreadPool) of at most 32 vectors (a column block's sums of a block, 32 ×
+  // 64 × 4 bytes, stay in the first-level cache), but not below 8 vectors unless the tile is.
+  const std::size_t blocks = std::min<std::size_t>(std::max<std::size_t>(2 * pool_->threads(), (n + 31) / 32),
+                                                   std::max<std::size_t>(1, n / 8));
   tile_acts_.assign((blocks + 1) * per_block, ArrayActivity{});
   acc_port->reserve(n);
   cim_array_if* const array = array_port.operator->();
@@ -886,29 +888,37 @@ const ArrayActivity* CimMacro::evaluate_tile(std::size_t n, const std::uint8_t* 
   const unsigned R = config_.array.rows;
   const std::size_t wpb = words_for_bits(R);
   const std::uint64_t first_vector = vectors_since_load_;
-  pool_->parallel_for(blocks, [&](std::size_t bk) {
+  auto body = [&](std::size_t bk) {
     const std::size_t v0 = n * bk / blocks, v1 = n * (bk + 1) / blocks;
     ArrayActivity* acts = tile_acts_.data() + bk * per_block;
     encode_input(layers_.front(), raw, v0, v1);
     const Word* in = nullptr;
     Word* out = act_a_.data();
     Word* spare = act_b_.data();
-    std::size_t r = 0;
+    std::size_t r0 = 0;  // the layer's first read
     for (unsigned l = 0; l < layers_.size(); ++l) {
       const LayerInfo& L = layers_[l];
       acc->clear_range(l, n, v0, v1);
-      for (unsigned p = 0; p < L.planes; ++p) {
-        const Word* x = l == 0 ? planes_[p].data() : in;
-        for (unsigned rb = 0; rb < L.row_blocks; ++rb, ++r)
-          array->evaluate(ArrayRead{l, rb, p, x + rb * wpb, L.in_words, n, first_vector}, v0, v1, acts + read_at_[r]);
+      // column block by column block: its sums for the block's vectors stay in the core's
+      // first-level cache over all the layer's reads (integer sums: any order, same result)
+      for (unsigned cb = 0; cb < L.col_blocks; ++cb) {
+        std::size_t r = r0;
+        for (unsigned p = 0; p < L.planes; ++p) {
+          const Word* x = l == 0 ? planes_[p].data() : in;
+          for (unsigned rb = 0; rb < L.row_blocks; ++rb, ++r)
+            array->evaluate(ArrayRead{l, rb, p, x + rb * wpb, L.in_words, n, first_vector}, v0, v1, cb, cb + 1,
+                            acts + read_at_[r]);
+        }
       }
+      r0 += std::size_t{L.planes} * L.row_blocks;
       if (!L.last) {
         acc->activate_range(l, n, v0, v1, out, layers_[l + 1].in_words, layers_[l + 1].in_rows);
         in = out;
         std::swap(out, spare);
       }
     }
-  });
+  };
+  pool_->parallel_for(blocks, body);
   // the events of every read, summed over the vector blocks in block order (integers)
   ArrayActivity* sum = tile_acts_.data() + blocks * per_block;
   for (std::size_t bk = 0; bk < blocks; ++bk)

@@ -160,15 +160,17 @@ bool BitcellArray::splits_reads(unsigned layer) const {
   return drive_port.size() == 0 || !drive_port->range(layer).supported();
 }
 
-void BitcellArray::evaluate(const ArrayRead& r, std::size_t v0, std::size_t v1, ArrayActivity* per_cb) const {
+void BitcellArray::evaluate(const ArrayRead& r, std::size_t v0, std::size_t v1, unsigned cb0, unsigned cb1,
+                            ArrayActivity* per_cb) const {
   const ArrayBank& L = layer_at(r.layer);
-  if (r.row_block >= L.row_blocks())
-    throw std::out_of_range(std::string(name()) + ": row block " + std::to_string(r.row_block) + " of layer " +
-                            std::to_string(r.layer) + " does not exist");
+  if (r.row_block >= L.row_blocks() || cb1 > L.col_blocks())
+    throw std::out_of_range(std::string(name()) + ": row block " + std::to_string(r.row_block) +
+                            " / column blocks up to " + std::to_string(cb1) + " of layer " + std::to_string(r.layer) +
+                            " do not exist");
   if (!splits_reads(r.layer))
     throw std::logic_error(std::string(name()) + ": the reads of layer " + std::to_string(r.layer) +
                            " are driven by row DACs and cannot be split");
-  for (unsigned cb = 0; cb < L.col_blocks(); ++cb) sense_port->evaluate_range(batch_of(r, L, cb), v0, v1, per_cb[cb]);
+  for (unsigned cb = cb0; cb < cb1; ++cb) sense_port->evaluate_range(batch_of(r, L, cb), v0, v1, per_cb[cb]);
 }
 
 void BitcellArray::account(const ArrayRead& r, const ArrayActivity* per_cb, sc_core::sc_time& delay) {

@@ -61,7 +61,8 @@ class BitcellArray : public sc_core::sc_module, public cim_array_if, public CimS
   void read(const ArrayRead& read, sc_core::sc_time& delay) override;
   /// True unless the drive stage drives the layer with row DACs.
   bool splits_reads(unsigned layer) const override;
-  void evaluate(const ArrayRead& read, std::size_t v0, std::size_t v1, ArrayActivity* per_cb) const override;
+  void evaluate(const ArrayRead& read, std::size_t v0, std::size_t v1, unsigned cb0, unsigned cb1,
+                ArrayActivity* per_cb) const override;
   void account(const ArrayRead& read, const ArrayActivity* per_cb, sc_core::sc_time& delay) override;
   void read_transposed(const TransposedArrayRead& read, sc_core::sc_time& delay) override;
   ArrayBank::RowWrite write_row(unsigned layer, unsigned k, const std::int8_t* column,
