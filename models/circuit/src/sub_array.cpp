@@ -99,19 +99,6 @@ ArrayKind parse_array_kind(const std::string& s) {
   throw std::invalid_argument("array kind '" + s + "': expected sram|rram");
 }
 
-ArrayActivity& ArrayActivity::operator+=(const ArrayActivity& o) {
-  array_reads += o.array_reads;
-  wordline_activations += o.wordline_activations;
-  mlsa_conversions += o.mlsa_conversions;
-  sa_reads += o.sa_reads;
-  accumulations += o.accumulations;
-  binary_macs += o.binary_macs;
-  dac_programmings += o.dac_programmings;
-  dac_conversions += o.dac_conversions;
-  support_reads += o.support_reads;
-  return *this;
-}
-
 bool ArrayActivity::operator==(const ArrayActivity& o) const {
   return array_reads == o.array_reads && wordline_activations == o.wordline_activations &&
          mlsa_conversions == o.mlsa_conversions && sa_reads == o.sa_reads && accumulations == o.accumulations &&
@@ -265,6 +252,11 @@ void SubArray::program(const std::int8_t* w, unsigned n_rows, unsigned n_cols, s
                      : cfg_.access == AccessMode::group  ? cfg_.group_rows
                                                          : 1u;
   for (unsigned a = 0; a < n_rows_; a += g) segs_.push_back(Segment{a, std::min(g, n_rows_ - a)});
+  for (const InputKind k : {InputKind::unipolar, InputKind::bipolar}) {  // what check_sense compares with
+    std::vector<PsRange>& r = seg_ranges_[static_cast<unsigned>(k)];
+    r.clear();
+    for (const Segment& sg : segs_) r.push_back(PsRange::of(sg.rows, k));
+  }
   seg_pieces_.assign(segs_.size(), {});
   for (std::size_t s = 0; s < segs_.size(); ++s) {
     const unsigned a = segs_[s].first_row, b = a + segs_[s].rows;  // [a, b)
@@ -345,7 +337,8 @@ void SubArray::check_sense(InputKind kind, const SenseTable& sense, const SubArr
     throw std::invalid_argument("SubArray: sense table covers " + std::to_string(sense.cols()) + " columns, need " +
                                 std::to_string(n_cols_));
   for (unsigned s = 0; s < segs_.size(); ++s)
-    if (!(sense.quantizer(s).range() == drive_range(segs_[s].rows, kind, d ? d->range() : DriveRange{})))
+    if (!(sense.quantizer(s).range() == (d ? drive_range(segs_[s].rows, kind, d->range())
+                                           : seg_ranges_[static_cast<unsigned>(kind)][s])))
       throw std::invalid_argument("SubArray: sense table segment " + std::to_string(s) +
                                   " does not match the reachable partial sums of " + std::to_string(segs_[s].rows) +
                                   " " + to_string(kind) + " rows" + (d ? " with row-DAC drive" : ""));

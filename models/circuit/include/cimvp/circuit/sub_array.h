@@ -95,7 +95,18 @@ struct ArrayActivity {
   std::uint64_t dac_conversions = 0;       ///< row DACs whose input changed (row_dac.h)
   std::uint64_t support_reads = 0;         ///< support codes read from the support buffer
 
-  ArrayActivity& operator+=(const ArrayActivity& o);
+  ArrayActivity& operator+=(const ArrayActivity& o) {  // inline: summed per read and per tile
+    array_reads += o.array_reads;
+    wordline_activations += o.wordline_activations;
+    mlsa_conversions += o.mlsa_conversions;
+    sa_reads += o.sa_reads;
+    accumulations += o.accumulations;
+    binary_macs += o.binary_macs;
+    dac_programmings += o.dac_programmings;
+    dac_conversions += o.dac_conversions;
+    support_reads += o.support_reads;
+    return *this;
+  }
   bool operator==(const ArrayActivity& o) const;
   bool operator!=(const ArrayActivity& o) const { return !(*this == o); }
 };
@@ -291,6 +302,7 @@ class SubArray {
   std::vector<std::int8_t> w_;             ///< R × C row-major, ±1 (0 = padding)
   std::vector<Word> active_mask_;          ///< wpc words: active rows
   std::vector<Segment> segs_;
+  std::vector<PsRange> seg_ranges_[2];  ///< PsRange::of(segment rows, kind), by InputKind
   std::vector<std::vector<Piece>> seg_pieces_;
   std::vector<double> factors_;            ///< R × C row-major, or empty
   std::vector<double> g_;                  ///< R × C row-major effective weight w·factor (when factors set)
