@@ -381,3 +381,103 @@ TEST_CASE("stage bench: group access senses segments of group_rows rows; ADC res
   CHECK_THAT(after_reset, Catch::Contains("not programmed"));
   CHECK(b.sense->counters().get("conversions") == conv);
 }
+
+// Two-pass reads (docs/cim-macro.md, "Two-pass tiles"): the hand layer on 2-bit SAR ADCs,
+// once with read() and once split — each vector and each column block evaluated on its own
+// (evaluate, in a scrambled order), then account() per row block with the summed events —
+// must give the hand-computed sums, the same read delays and the same counters.
+TEST_CASE("stage bench: two-pass reads equal read(): sums, delays and counters", "[stage]") {
+  StageBench one("p1_", adc(AdcKind::sar, 2)), two("p2_", adc(AdcKind::sar, 2));
+  std::vector<std::int32_t> sums_one, sums_two;
+  std::vector<sc_time> reads_one, reads_two;
+  sc_time finish_one, finish_two;
+  std::string bad_cb, bad_range, bad_last, bad_reserve;
+  bool splits = false;
+  one.drv.program = [&](Driver& d) {
+    d.load(0);
+    sums_one = d.infer(0, 0, 2, reads_one);
+    finish_one = sc_core::sc_time_stamp();
+  };
+  two.drv.program = [&](Driver& d) {
+    d.load(0);
+    splits = d.array_port->splits_reads(0);
+    constexpr std::size_t n = 2;
+    const unsigned nrb = (kK + kR - 1) / kR, ncb = (kM + kC - 1) / kC;
+    std::vector<std::vector<Word>> x(nrb, std::vector<Word>(n));
+    for (unsigned rb = 0; rb < nrb; ++rb)
+      for (unsigned i = 0; i < n; ++i) x[rb][i] = block_word(i, rb);
+    // pass 1: the accumulator's tile sums for n = 2, then vector 1 before vector 0, column
+    // block 1 before 0, each read of each (vector, column block) on its own
+    try {
+      d.acc_port->clear_range(0, 64, 0, 1);
+    } catch (const std::logic_error& e) {
+      bad_reserve = e.what();
+    }
+    d.acc_port->reserve(n);
+    d.acc_port->clear_range(0, n, 1, 2);
+    d.acc_port->clear_range(0, n, 0, 1);
+    std::vector<std::vector<ArrayActivity>> events(nrb, std::vector<ArrayActivity>(ncb));
+    for (int v = 1; v >= 0; --v)
+      for (int cb = static_cast<int>(ncb) - 1; cb >= 0; --cb)
+        for (unsigned rb = 0; rb < nrb; ++rb)
+          d.array_port->evaluate(ArrayRead{0, rb, 0, x[rb].data(), 1, n, 0}, static_cast<std::size_t>(v),
+                                 static_cast<std::size_t>(v) + 1, static_cast<unsigned>(cb),
+                                 static_cast<unsigned>(cb) + 1, events[rb].data());
+    try {
+      d.array_port->evaluate(ArrayRead{0, 0, 0, x[0].data(), 1, n, 0}, 0, 1, 0, ncb + 1, events[0].data());
+    } catch (const std::out_of_range& e) {
+      bad_cb = e.what();
+    }
+    try {
+      ArrayActivity a;
+      ColumnBatch b;
+      b.array = &two.array.sub_array(0, 0, 0);
+      b.x = x[0].data();
+      b.x_stride = 1;
+      b.n = n;
+      d.sense_port->evaluate_range(b, 1, 3, a);
+    } catch (const std::out_of_range& e) {
+      bad_range = e.what();
+    }
+    try {
+      std::vector<Word> out(n);
+      d.acc_port->activate_range(0, n, 0, n, out.data(), 1, kR);
+    } catch (const std::logic_error& e) {
+      bad_last = e.what();
+    }
+    // pass 2: the bookkeeping of the whole tile
+    d.acc_port->resume(0, n);
+    for (unsigned rb = 0; rb < nrb; ++rb) {
+      sc_time t = sc_core::SC_ZERO_TIME;
+      d.array_port->account(ArrayRead{0, rb, 0, x[rb].data(), 1, n, 0}, events[rb].data(), t);
+      reads_two.push_back(t);
+      wait(t);
+    }
+    sc_time t = sc_core::SC_ZERO_TIME;
+    d.acc_port->finish_accounting(t);
+    wait(t);
+    finish_two = sc_core::sc_time_stamp();
+    sums_two.assign(d.acc_port->sums(), d.acc_port->sums() + n * kM);
+  };
+  sc_core::sc_start();
+  REQUIRE(one.drv.error == "");
+  REQUIRE(two.drv.error == "");
+  REQUIRE(two.drv.done);
+  CHECK(splits);
+  CHECK(sums_one == kAdc2Half);
+  CHECK(sums_two == kAdc2Half);
+  // SAR: 2 decisions per conversion: 2 vectors × (3 + 2 × 0.5) = 8 ns per row block
+  CHECK(reads_two == expected_reads(2, {1, 1, 1}, 2, 1));
+  CHECK(reads_two == reads_one);
+  CHECK(finish_two == finish_one);
+  for (const char* c : {"array_reads", "wordline_activations", "binary_macs", "cell_reads", "precharges"})
+    CHECK(two.array.counters().get(c) == one.array.counters().get(c));
+  CHECK(two.sense->counters().get("conversions") == 2 * 3 * kM);
+  CHECK(two.sense->counters().get("conversions") == one.sense->counters().get("conversions"));
+  for (const char* c : {"accumulations", "shift_adds", "vectors", "layer_passes"})
+    CHECK(two.acc.counters().get(c) == one.acc.counters().get(c));
+  CHECK_THAT(bad_reserve, Catch::Contains("outside the reserved sums"));
+  CHECK_THAT(bad_cb, Catch::Contains("column blocks up to 3"));
+  CHECK_THAT(bad_range, Catch::Contains("vectors [1, 3) of a batch of 2"));
+  CHECK_THAT(bad_last, Catch::Contains("the last layer has no activations"));
+}
