@@ -128,3 +128,50 @@ TEST_CASE("a noisy analog read split over vector ranges on threads equals the wh
     }
   }
 }
+
+TEST_CASE("threads reading one sub-array at once (two-pass tiles) equal one whole read", "[threads]") {
+  // The look-up path of a parallel read (64 rows, 64 columns: one word per column, the SIMD
+  // kernels where the CPU has them), per-column MLSA offsets so that the columns' tables
+  // differ, unipolar inputs (word-line counts depend on the data): the same SubArray and
+  // SenseTable read by every thread at once on its own vectors, as pass 1 of a two-pass
+  // tile does; sums and events must equal one read of all vectors.
+  SubArrayConfig c;
+  c.rows = 64;
+  c.cols = 64;
+  c.mode = CellMode::hbnn_6t;
+  SubArray a(c);
+  std::mt19937_64 rng(11);
+  std::vector<std::int8_t> w(64 * 64);
+  for (auto& v : w) v = (rng() & 1) ? 1 : -1;
+  a.program(w.data(), 64, 64, 64);
+  const PsRange range = PsRange::of(64, InputKind::unipolar);
+  const MlsaOffsets offsets(64, 7, 0.8, 3);
+  const SenseTable t({Quantizer::linear(range, 3)}, 64, offsets);
+  const std::size_t N = 97;
+  std::vector<Word> x(N);
+  for (auto& v : x) v = rng();
+  std::vector<std::int32_t> whole(N * 64, 0);
+  ArrayActivity act_whole;
+  a.accumulate(x.data(), 1, N, InputKind::unipolar, t, 2, whole.data(), 64, &act_whole, nullptr);
+  REQUIRE(act_whole.wordline_activations > 0);
+  for (unsigned T : {2u, 4u}) {
+    ThreadPool pool(T);
+    const std::size_t blocks = 2 * T + 1;
+    std::vector<std::int32_t> split(N * 64, 0);
+    std::vector<ArrayActivity> acts(blocks);
+    for (int rep = 0; rep < 20; ++rep)  // many rounds: overlapping calls on the same tables
+      pool.parallel_for(blocks, [&](std::size_t b) {
+        const std::size_t v0 = N * b / blocks, v1 = N * (b + 1) / blocks;
+        a.accumulate(x.data() + v0, 1, v1 - v0, InputKind::unipolar, t, 2, split.data() + v0 * 64, 64, &acts[b],
+                     nullptr);
+      });
+    ArrayActivity sum;
+    for (const auto& s : acts) sum += s;
+    std::vector<std::int32_t> expect(whole);
+    for (auto& v : expect) v *= 20;
+    REQUIRE(split == expect);
+    ArrayActivity expect_act;
+    for (int rep = 0; rep < 20; ++rep) expect_act += act_whole;
+    REQUIRE(sum == expect_act);
+  }
+}
