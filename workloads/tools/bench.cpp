@@ -344,7 +344,7 @@ void scaling_study() {
   }
 }
 
-/// What T threads of this machine can gain at most, now (--ceiling): the datapath kernel
+/// What T threads (0 = every core) of this machine can gain at most, now (--ceiling): the datapath kernel
 /// alone (KernelLayer 784×512, the main job's first layer, 64 vectors per thread, each
 /// thread its own vectors and sums, the weights shared, no fork-join, no SystemC) and a
 /// throughput-bound integer loop (8 independent add/xor chains), each run on 1 thread and
@@ -352,8 +352,8 @@ void scaling_study() {
 /// threads over that of 1 thread per round: the ceiling of `scripts/bench --speedup`.  On
 /// a VM whose vCPUs are hardware threads of one core the integer loop shows it (about 1.2×
 /// instead of T×).
-void ceiling_study(unsigned rounds) {
-  const unsigned T = cimvp::resolve_threads(0);
+void ceiling_study(unsigned rounds, unsigned threads) {
+  const unsigned T = cimvp::resolve_threads(threads);
   std::mt19937_64 g(1);
   const KernelLayer layer(784, 512, g);
   constexpr std::size_t n = 64;
@@ -404,7 +404,7 @@ void usage() {
                "                   [--kernel scalar|avx2|avx512]\n"
                "       cimvp-bench --two-way-training [--images N] [--golden] [--platform FILE] [--set KEY=VALUE]...\n"
                "       cimvp-bench --scaling\n"
-               "       cimvp-bench --ceiling [ROUNDS]\n"
+               "       cimvp-bench --ceiling [ROUNDS] [--threads N]\n"
                "Runs the network over the test set through the full cimvp platform (default platform,\n"
                "main job) and through a plain bit-packed popcount implementation; prints binary MACs\n"
                "per second of both and their ratio.  Defaults: fmnist-xnor.bnn, fashion-mnist, all\n"
@@ -420,10 +420,11 @@ void usage() {
                "run and compare the golden step beside every step.\n"
                "--scaling: ns per binary MAC of the datapath kernels from the MLP's layers to\n"
                "VGG-16's FC layers (no platform).\n"
-               "--ceiling: what every core together can gain over one on this machine now: the datapath\n"
-               "kernel and an integer loop on 1 thread, then on all at once, ROUNDS times (default 3).\n"
-               "Exit 0 when both agree with their references,\n"
-               "1 when not, 2 for bad arguments or input files.\n";
+               "--ceiling: what T threads can gain over one on this machine now (T = --threads N,\n"
+               "default 2; 0 = every core): the datapath kernel and an integer loop on 1 thread, then\n"
+               "on T at once, ROUNDS times (default 3); no platform, exit 0.\n"
+               "Exit status of the platform runs and --scaling: 0 when the implementations agree with\n"
+               "their references, 1 when not; 2 for bad arguments or input files.\n";
 }
 
 std::string rate(double macs_per_s) {
@@ -529,7 +530,9 @@ int sc_main(int argc, char* argv[]) {
     else if (a == "--scaling") scaling = true;
     else if (a == "--ceiling") {
       ceiling = true;
-      if (i + 1 < argc && argv[i + 1][0] != '-')
+      // ROUNDS is optional: anything after it but the next option is its value (so that
+      // "--ceiling -1" is a bad count, not an unknown option)
+      if (i + 1 < argc && std::string(argv[i + 1]).rfind("--", 0) != 0)
         ceiling_rounds = static_cast<unsigned>(count("--ceiling", 1, 1000));
     }
     else if (a == "--help" || a == "-h") {
@@ -553,12 +556,13 @@ int sc_main(int argc, char* argv[]) {
     return false;
   };
   if (ceiling) {
-    if (refuse_with("--ceiling", {})) return 2;
+    if (refuse_with("--ceiling", {"--threads"})) return 2;
     if (!sets.empty()) {
       std::cerr << "cimvp-bench: error: --set does not apply to --ceiling; see --help\n";
       return 2;
     }
-    ceiling_study(ceiling_rounds);
+    const bool threads_given = std::find(given.begin(), given.end(), "--threads") != given.end();
+    ceiling_study(ceiling_rounds, threads_given ? static_cast<unsigned>(std::stoul(threads)) : 2u);
     return 0;
   }
   if (scaling) {

@@ -509,6 +509,7 @@ void CimMacro::load_network() {
   for (std::size_t l = 1; l < layers_.size(); ++l) act_words = std::max(act_words, layers_[l].in_words);
   act_a_.assign(T * act_words, 0);
   act_b_.assign(T * act_words, 0);
+  act_stride_ = act_words;
   regs_.set(LAYERS, n_layers);
   regs_.set(SUBARRAYS, static_cast<std::uint32_t>(subarrays));
   counters_.add(c_layers_, n_layers);
@@ -892,6 +893,9 @@ const ArrayActivity* CimMacro::evaluate_tile(std::size_t n, const std::uint8_t* 
     const std::size_t v0 = n * bk / blocks, v1 = n * (bk + 1) / blocks;
     ArrayActivity* acts = tile_acts_.data() + bk * per_block;
     encode_input(layers_.front(), raw, v0, v1);
+    // Activations at one row stride for every layer (the widest layer's words): tasks in
+    // different layers at once use the same two buffers, and with each layer's own stride
+    // the rows of one task's vectors would overlap another's.
     const Word* in = nullptr;
     Word* out = act_a_.data();
     Word* spare = act_b_.data();
@@ -906,13 +910,13 @@ const ArrayActivity* CimMacro::evaluate_tile(std::size_t n, const std::uint8_t* 
         for (unsigned p = 0; p < L.planes; ++p) {
           const Word* x = l == 0 ? planes_[p].data() : in;
           for (unsigned rb = 0; rb < L.row_blocks; ++rb, ++r)
-            array->evaluate(ArrayRead{l, rb, p, x + rb * wpb, L.in_words, n, first_vector}, v0, v1, cb, cb + 1,
-                            acts + read_at_[r]);
+            array->evaluate(ArrayRead{l, rb, p, x + rb * wpb, l == 0 ? L.in_words : act_stride_, n, first_vector},
+                            v0, v1, cb, cb + 1, acts + read_at_[r]);
         }
       }
       r0 += std::size_t{L.planes} * L.row_blocks;
       if (!L.last) {
-        acc->activate_range(l, n, v0, v1, out, layers_[l + 1].in_words, layers_[l + 1].in_rows);
+        acc->activate_range(l, n, v0, v1, out, act_stride_, layers_[l + 1].in_rows);
         in = out;
         std::swap(out, spare);
       }

@@ -287,6 +287,7 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   std::vector<ArrayActivity> tile_acts_;        // ... per column block, block-major, then summed
   std::vector<std::vector<Word>> planes_;       // first-layer input planes, tile × in_words
   std::vector<Word> act_a_, act_b_;             // on-chip activations, tile × max words
+  std::size_t act_stride_ = 1;                  // words per vector of act_a_ / act_b_ (widest layer)
   std::vector<std::uint8_t> out_bytes_;         // little-endian sums for OUTPUT
   std::vector<Word> conv_windows_, conv_fired_; // conv layers: unrolled windows, thresholded window outputs
 
