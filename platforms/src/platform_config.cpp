@@ -112,9 +112,10 @@ void add_core_keys(ConfigSchema& s) {
   s.add("seed", &PlatformConfig::seed).describe("Master seed of every seeded non-ideality and test pattern.");
   s.add("threads", [](auto& c) -> auto& { return c.cim.threads; })
       .range(0u, kMaxThreads)
-      .describe("Simulation threads that evaluate the sub-arrays of one CIM array read (0 = every core, "
-                "1 = single-threaded). Simulator speed only: predictions, counters and reports are the same "
-                "for every value (docs/performance.md).");
+      .describe("Simulation threads of the CIM macro (0 = every core, 1 = single-threaded): a tile's vector "
+                "blocks run through every layer on them (two-pass tiles), or the sub-arrays of one array read "
+                "where a tile cannot be split. Simulator speed only: predictions, counters, reports and "
+                "waveforms are the same for every value (docs/performance.md).");
 
 
   // memory
