@@ -170,7 +170,7 @@ void Accumulator::accumulated(const ArrayActivity& activity, unsigned plane) {
   if (plane > 0) counters_.add(c_shift_adds_, activity.accumulations);
 }
 
-void Accumulator::account_finish(sc_core::sc_time& delay) {
+void Accumulator::finish_accounting(sc_core::sc_time& delay) {
   if (cur_ == nullptr) throw std::logic_error(std::string(name()) + ": finish() outside a layer");
   const Layer& L = *cur_;
   const std::size_t n = n_;
@@ -187,10 +187,8 @@ void Accumulator::account_finish(sc_core::sc_time& delay) {
   stats_[cur_index_].activations += n * L.outputs;
 }
 
-void Accumulator::finish_accounting(sc_core::sc_time& delay) { account_finish(delay); }
-
 void Accumulator::finish(Word* out, std::size_t out_stride, unsigned next_rows, sc_core::sc_time& delay) {
-  account_finish(delay);
+  finish_accounting(delay);
   if (!cur_->last) activate_range(cur_index_, n_, 0, n_, out, out_stride, next_rows);
 }
 

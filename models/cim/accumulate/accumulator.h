@@ -111,8 +111,6 @@ class Accumulator : public sc_core::sc_module, public cim_accumulate_if, public 
   /// Vector i's M sums of layer L in a tile of n into h (row-major).
   void gather_row(const Layer& L, std::size_t n, std::size_t i, std::int32_t* h) const;
   const Layer& programmed(unsigned layer, const char* what) const;
-  /// The layer's latency and counters (finish() and finish_accounting()).
-  void account_finish(sc_core::sc_time& delay);
   CounterSet counters_;
   std::size_t c_accumulations_, c_shift_adds_, c_activations_, c_vectors_, c_layer_passes_, c_threshold_words_;
 };

@@ -510,6 +510,16 @@ void CimMacro::load_network() {
   act_a_.assign(T * act_words, 0);
   act_b_.assign(T * act_words, 0);
   act_stride_ = act_words;
+  // two-pass tiles: where each read's events go — reads in compute_tile's order (layer,
+  // plane, row block), one entry per column block
+  read_at_.clear();
+  read_events_ = 0;
+  for (const LayerInfo& L : layers_)
+    for (unsigned p = 0; p < L.planes; ++p)
+      for (unsigned rb = 0; rb < L.row_blocks; ++rb) {
+        read_at_.push_back(read_events_);
+        read_events_ += L.col_blocks;
+      }
   regs_.set(LAYERS, n_layers);
   regs_.set(SUBARRAYS, static_cast<std::uint32_t>(subarrays));
   counters_.add(c_layers_, n_layers);
@@ -867,16 +877,8 @@ bool CimMacro::two_pass(std::size_t n) const {
 }
 
 const ArrayActivity* CimMacro::evaluate_tile(std::size_t n, const std::uint8_t* raw) {
-  // Where each read's events go: reads in compute_tile's order (layer, plane, row block),
-  // one entry per column block; one such record per vector block.
-  read_at_.clear();
-  std::size_t per_block = 0;
-  for (const LayerInfo& L : layers_)
-    for (unsigned p = 0; p < L.planes; ++p)
-      for (unsigned rb = 0; rb < L.row_blocks; ++rb) {
-        read_at_.push_back(per_block);
-        per_block += L.col_blocks;
-      }
+  // one record of every read's events (read_at_) per vector block
+  const std::size_t per_block = read_events_;
   // At least two vector blocks per thread (a thread that finishes early takes another's
   // last block; ThreadPool) of at most 32 vectors (a column block's sums of a block, 32 ×
   // 64 × 4 bytes, stay in the first-level cache), but not below 8 vectors unless the tile is.
@@ -889,7 +891,7 @@ const ArrayActivity* CimMacro::evaluate_tile(std::size_t n, const std::uint8_t* 
   const unsigned R = config_.array.rows;
   const std::size_t wpb = words_for_bits(R);
   const std::uint64_t first_vector = vectors_since_load_;
-  auto body = [&](std::size_t bk) {
+  pool_->parallel_for(blocks, [&](std::size_t bk) {
     const std::size_t v0 = n * bk / blocks, v1 = n * (bk + 1) / blocks;
     ArrayActivity* acts = tile_acts_.data() + bk * per_block;
     encode_input(layers_.front(), raw, v0, v1);
@@ -921,8 +923,7 @@ const ArrayActivity* CimMacro::evaluate_tile(std::size_t n, const std::uint8_t* 
         std::swap(out, spare);
       }
     }
-  };
-  pool_->parallel_for(blocks, body);
+  });
   // the events of every read, summed over the vector blocks in block order (integers)
   ArrayActivity* sum = tile_acts_.data() + blocks * per_block;
   for (std::size_t bk = 0; bk < blocks; ++bk)

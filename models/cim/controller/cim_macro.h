@@ -283,7 +283,8 @@ class CimMacro : public sc_core::sc_module, public Counted, public Priced {
   std::vector<std::uint8_t> staging_;           // raw bytes from memory
   std::vector<std::uint8_t> tile_in_[2];        // raw input bytes of tiles i and i + 1 (double-buffered)
   std::unique_ptr<ThreadPool> pool_;            // simulation threads (key `threads`); null: one
-  std::vector<std::size_t> read_at_;            // two-pass tiles: read r's events at tile_acts_[read_at_[r]]
+  std::vector<std::size_t> read_at_;            // two-pass tiles: read r's events at record + read_at_[r] (set by load)
+  std::size_t read_events_ = 0;                 // ... entries of one record: Σ reads × column blocks
   std::vector<ArrayActivity> tile_acts_;        // ... per column block, block-major, then summed
   std::vector<std::vector<Word>> planes_;       // first-layer input planes, tile × in_words
   std::vector<Word> act_a_, act_b_;             // on-chip activations, tile × max words
